@@ -1,0 +1,32 @@
+namespace SealPortal.Cli;
+
+/// <summary>
+/// Dispatches the offline verbs of the executable. Each verb lives in its own file and
+/// returns a process exit code; the web host starts only when no verb is given.
+/// </summary>
+public static class CliRunner
+{
+    private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
+    {
+        // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
+    };
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = Verbs[args[0]];
+        try
+        {
+            return await verb(args[1..]);
+        }
+        catch (CliUsageException ex)
+        {
+            Console.Error.WriteLine($"{args[0]}: {ex.Message}");
+            return 2;
+        }
+    }
+}
+
+/// <summary>Wrong or missing options: the verb prints the message and exits with 2.</summary>
+public sealed class CliUsageException(string message) : Exception(message);
