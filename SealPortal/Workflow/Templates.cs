@@ -145,9 +145,10 @@ public enum ApprovalMode
 }
 
 /// <summary>
-/// When the reminder before a deadline is sent: at a percentage of the wall-clock time between entering
-/// the node and its deadline, and/or a number of minutes before the deadline. With both, the earlier wins.
-/// A reminder that would fall at or before the moment the node is entered is not sent (entering already notifies).
+/// When the reminder before a deadline is sent: after a percentage of the working time between entering the node
+/// and its deadline (so a reminder does not fall on a Sunday night), and/or a number of wall-clock minutes before
+/// the deadline. With both, the earlier wins. A reminder that would fall at or before the moment the node is
+/// entered is not sent (entering already notifies).
 /// </summary>
 public sealed record ReminderPolicy
 {
@@ -159,19 +160,21 @@ public sealed record ReminderPolicy
         : MinutesBefore is < 1 ? ["Minutes before a deadline must be positive."]
         : [];
 
-    public DateTimeOffset? RemindAt(DateTimeOffset enteredAt, DateTimeOffset dueAt)
+    public DateTimeOffset? RemindAt(DateTimeOffset enteredAt, DateTimeOffset dueAt, WorkingCalendar calendar)
     {
         DateTimeOffset? at = null;
         if (PercentOfTime is { } p)
         {
-            at = enteredAt + TimeSpan.FromTicks((dueAt - enteredAt).Ticks / 100 * p);
+            var working = calendar.WorkingTimeBetween(enteredAt, dueAt);
+            var minutes = (int)(working.TotalMinutes * p / 100);
+            at = minutes > 0 ? calendar.Add(enteredAt, WorkingDuration.Minutes(minutes)) : null;
         }
         if (MinutesBefore is { } m)
         {
             var before = dueAt - TimeSpan.FromMinutes(m);
             at = at is null || before < at ? before : at;
         }
-        return at is { } t && t > enteredAt ? t : null;
+        return at is { } t && t > enteredAt && t < dueAt ? t : null;
     }
 }
 

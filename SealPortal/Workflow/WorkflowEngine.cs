@@ -286,7 +286,7 @@ public sealed class WorkflowEngine
 
         if (now >= due && !current.OverdueHandled)
         {
-            var action = current.Transfers > 0 ? OverdueAction.RemindOnly() : node.Deadline!.AfterDeadline;
+            var action = current.Transfers > 0 || node.Deadline is null ? OverdueAction.RemindOnly() : node.Deadline.AfterDeadline;
             current = current with { OverdueHandled = true, ReminderSent = true };
             changed = true;
             switch (action.Kind)
@@ -421,7 +421,7 @@ public sealed class WorkflowEngine
             return (null, null);
         }
         var due = _calendar.Add(from, deadline.For(state.Facts.Urgent));
-        return (due, (node.Reminder ?? state.Template.Reminder).RemindAt(from, due));
+        return (due, (node.Reminder ?? state.Template.Reminder).RemindAt(from, due, _calendar));
     }
 
     private ActiveNode? Transfer(WorkflowState state, WorkflowNode node, ActiveNode current, OverdueAction action, DateTimeOffset now,

@@ -103,6 +103,34 @@ public sealed record WorkingCalendar
         }
     }
 
+    /// <summary>The working time that lies between two moments (zero when <paramref name="end"/> is not after <paramref name="start"/>).</summary>
+    public TimeSpan WorkingTimeBetween(DateTimeOffset start, DateTimeOffset end)
+    {
+        if (end <= start)
+        {
+            return TimeSpan.Zero;
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZoneId);
+        var from = TimeZoneInfo.ConvertTime(start, zone).DateTime;
+        var to = TimeZoneInfo.ConvertTime(end, zone).DateTime;
+        var total = TimeSpan.Zero;
+        for (var day = DateOnly.FromDateTime(from); day <= DateOnly.FromDateTime(to); day = day.AddDays(1))
+        {
+            if (!IsWorkingDay(day))
+            {
+                continue;
+            }
+            var open = day.ToDateTime(DayStart);
+            var close = day.ToDateTime(DayEnd);
+            var overlap = (to < close ? to : close) - (from > open ? from : open);
+            if (overlap > TimeSpan.Zero)
+            {
+                total += overlap;
+            }
+        }
+        return total;
+    }
+
     private (DateOnly Date, TimeOnly Time) MoveIntoWorkingTime(DateOnly date, TimeOnly time)
     {
         if (!IsWorkingDay(date) || time > DayEnd)
