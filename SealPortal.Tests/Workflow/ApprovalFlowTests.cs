@@ -168,6 +168,23 @@ public class ApprovalFlowTests
     }
 
     [Fact]
+    public void After_return_the_applicant_may_withdraw_or_resubmit_once_and_withdraw_again_before_a_new_decision()
+    {
+        var returned = Applied(_engine.Decide(Start(_engine, Facts(), Standard(), _now),
+            new DecisionCommand(SalesHead, DecisionKind.Return, "wrong file", 1), _now));
+        Assert.Equal(RequestStatus.Withdrawn, Applied(_engine.Withdraw(returned, Applicant, returned.Version, _now)).Status);
+
+        var resubmitted = Applied(_engine.Resubmit(returned, Applicant, returned.Version, null, _now));
+        var again = _engine.Resubmit(resubmitted, Applicant, returned.Version, null, _now);
+        Assert.Equal(WorkflowOutcome.Unchanged, again.Outcome);
+        Assert.Equal(NoticeCode.AlreadyResubmitted, again.Notice!.Code);
+        Assert.Equal(2, again.State!.Round);
+
+        // Round 2 has no decision yet, so the applicant may still withdraw.
+        Assert.Equal(RequestStatus.Withdrawn, Applied(_engine.Withdraw(resubmitted, Applicant, resubmitted.Version, _now)).Status);
+    }
+
+    [Fact]
     public void Resubmit_is_refused_unless_returned()
     {
         var state = Start(_engine, Facts(), Standard(), _now);

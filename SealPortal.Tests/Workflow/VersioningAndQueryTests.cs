@@ -76,4 +76,17 @@ public class VersioningAndQueryTests
         // A reminder is bookkeeping: it does not move the base that decisions are checked against.
         Assert.Equal([1L, 1L, 3L], new[] { s1.DecisionBaseVersion, s2.DecisionBaseVersion, s3.DecisionBaseVersion });
     }
+
+    [Fact]
+    public void Events_serialize_with_their_type_for_the_outbox()
+    {
+        var engine = Engine();
+        var result = engine.Start(Facts(), Standard(), _now);
+        var json = JsonSerializer.Serialize(result.Events);
+        Assert.Contains("\"$type\":\"NodeEntered\"", json);
+        var back = JsonSerializer.Deserialize<List<WorkflowEvent>>(json)!;
+        var entered = Assert.IsType<NodeEntered>(back[1]);
+        Assert.Equal([SalesHead], entered.Approvers);
+        Assert.Equal(_now.AddDays(3), entered.DueAt);
+    }
 }

@@ -233,6 +233,10 @@ public sealed class WorkflowEngine
         {
             return WorkflowResult.Refused(state, RefusalCode.NotApplicant, "Only the applicant can resubmit a request.");
         }
+        if (state.ResubmittedFromVersion == basedOnVersion)
+        {
+            return WorkflowResult.Unchanged(state, NoticeCode.AlreadyResubmitted, "You already resubmitted this request.");
+        }
         if (state.Status != RequestStatus.Returned)
         {
             return WorkflowResult.Refused(state, RefusalCode.NotReturned, "Only a request returned for revision can be resubmitted.");
@@ -251,7 +255,14 @@ public sealed class WorkflowEngine
             return WorkflowResult.Refused(state, RefusalCode.InvalidCommand, problem);
         }
         var round = state.Round + 1;
-        var restarted = state with { Facts = facts, Round = round, Status = RequestStatus.InApproval, Current = null };
+        var restarted = state with
+        {
+            Facts = facts,
+            Round = round,
+            Status = RequestStatus.InApproval,
+            Current = null,
+            ResubmittedFromVersion = basedOnVersion,
+        };
         var events = new List<WorkflowEvent> { new RequestResubmitted(state.RequestId, now, round) };
         return EnterFirstNode(restarted, now, events, refusalState: state);
     }

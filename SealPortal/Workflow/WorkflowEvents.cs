@@ -1,9 +1,28 @@
+using System.Text.Json.Serialization;
+
 namespace SealPortal.Workflow;
 
 /// <summary>
 /// Something that happened, for notifications and the audit trail. The caller persists the new state and
 /// its events in one transaction (outbox), so a notification is sent exactly when the state change is stored.
+/// Serialized through the base type, an event carries its type name in "$type", so one outbox or audit column holds all kinds.
 /// </summary>
+[JsonDerivedType(typeof(RequestSubmitted), nameof(RequestSubmitted))]
+[JsonDerivedType(typeof(NodeSkipped), nameof(NodeSkipped))]
+[JsonDerivedType(typeof(NodeEntered), nameof(NodeEntered))]
+[JsonDerivedType(typeof(DecisionRecorded), nameof(DecisionRecorded))]
+[JsonDerivedType(typeof(PendingApprovalsCancelled), nameof(PendingApprovalsCancelled))]
+[JsonDerivedType(typeof(NodeCompleted), nameof(NodeCompleted))]
+[JsonDerivedType(typeof(RequestApproved), nameof(RequestApproved))]
+[JsonDerivedType(typeof(RequestRejected), nameof(RequestRejected))]
+[JsonDerivedType(typeof(RequestReturned), nameof(RequestReturned))]
+[JsonDerivedType(typeof(RequestWithdrawn), nameof(RequestWithdrawn))]
+[JsonDerivedType(typeof(RequestResubmitted), nameof(RequestResubmitted))]
+[JsonDerivedType(typeof(ReminderDue), nameof(ReminderDue))]
+[JsonDerivedType(typeof(DeadlineMissed), nameof(DeadlineMissed))]
+[JsonDerivedType(typeof(EscalationRaised), nameof(EscalationRaised))]
+[JsonDerivedType(typeof(ApprovalTransferred), nameof(ApprovalTransferred))]
+[JsonDerivedType(typeof(WorkflowProblem), nameof(WorkflowProblem))]
 public abstract record WorkflowEvent(string RequestId, DateTimeOffset At);
 
 public sealed record RequestSubmitted(string RequestId, DateTimeOffset At, int Round, string TemplateKey, int TemplateVersion)

@@ -9,9 +9,9 @@ public sealed record NodeTimeSummary(string NodeId, int Count, TimeSpan Median, 
 /// <summary>Read-only questions about a state, for inboxes, overdue lists and the dashboard.</summary>
 public static class WorkflowQueries
 {
-    /// <summary>True when the request waits on a node whose deadline has passed.</summary>
+    /// <summary>True when the request waits on a node whose deadline has come (the same moment <see cref="WorkflowEngine.Tick"/> acts).</summary>
     public static bool IsOverdue(WorkflowState state, DateTimeOffset now) =>
-        state.Status == RequestStatus.InApproval && state.Current?.DueAt is { } due && now > due;
+        state.Status == RequestStatus.InApproval && state.Current?.DueAt is { } due && now >= due;
 
     public static IReadOnlyList<string> PendingApprovers(WorkflowState state) =>
         state.Status == RequestStatus.InApproval && state.Current is { } current ? current.PendingApprovers.ToList() : [];

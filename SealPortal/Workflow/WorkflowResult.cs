@@ -50,6 +50,7 @@ public enum NoticeCode
     /// <summary>The actor already decided this node (double click); the first decision stands.</summary>
     AlreadyDecided,
     AlreadyWithdrawn,
+    AlreadyResubmitted,
     /// <summary>Tick found no reminder or deadline due.</summary>
     NothingDue,
 }

@@ -106,6 +106,10 @@ public sealed record WorkflowState
     public required int Round { get; init; }
 
     public ActiveNode? Current { get; init; }
+
+    /// <summary>The version the latest resubmission was based on, so that a second click on "resubmit" is recognised.</summary>
+    public long? ResubmittedFromVersion { get; init; }
+
     public IReadOnlyList<DecisionRecord> Decisions { get; init; } = [];
     public IReadOnlyList<NodeVisit> Visits { get; init; } = [];
     public required DateTimeOffset SubmittedAt { get; init; }
