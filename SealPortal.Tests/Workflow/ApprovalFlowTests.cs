@@ -276,6 +276,15 @@ public class ApprovalFlowTests
     }
 
     [Fact]
+    public void An_unknown_decision_kind_from_a_tampered_form_is_refused()
+    {
+        var state = Start(_engine, Facts(), Standard(), _now);
+        var result = _engine.Decide(state, new DecisionCommand(SalesHead, (DecisionKind)7, "x", state.Version), _now);
+        Assert.Equal(RefusalCode.InvalidCommand, result.Refusal!.Code);
+        Assert.Same(state, result.State);
+    }
+
+    [Fact]
     public void Malformed_facts_are_refused_not_thrown()
     {
         var result = _engine.Start(Facts() with { Seals = [] }, Standard(), _now);

@@ -82,6 +82,10 @@ public sealed class WorkflowEngine
         {
             return WorkflowResult.Refused(state, RefusalCode.InvalidCommand, "A decision needs the deciding user.");
         }
+        if (!Enum.IsDefined(command.Kind))
+        {
+            return WorkflowResult.Refused(state, RefusalCode.InvalidCommand, $"Unknown decision '{(int)command.Kind}'.");
+        }
 
         // The same form posted twice carries the same version: the first post decided, the second is a no-op.
         var duplicate = state.Decisions.LastOrDefault(d =>
