@@ -34,9 +34,17 @@ public sealed class CoverageMask
     /// Fills the path (transformed into pixel space) with the non-zero rule and composites it
     /// over what is already there, so separately filled shapes never cancel each other out.
     /// </summary>
-    public void Fill(VectorPath path, Affine transform)
+    public void Fill(VectorPath path, Affine transform) => Fill(path, [transform]);
+
+    /// <summary>
+    /// Fills the union of several placements of one path in a single pass: the copies share
+    /// one winding count, so where they overlap the ink is not darkened twice at the edges.
+    /// </summary>
+    public void Fill(VectorPath path, IReadOnlyList<Affine> transforms)
     {
-        var edges = Flatten(path, transform);
+        var edges = new List<Edge>();
+        foreach (var transform in transforms)
+            Flatten(path, transform, edges);
         if (edges.Count == 0)
             return;
         edges.Sort((a, b) => a.Y0.CompareTo(b.Y0));
@@ -150,9 +158,8 @@ public sealed class CoverageMask
 
     private readonly record struct Edge(double X0, double Y0, double Y1, double DxDy, int Winding);
 
-    private static List<Edge> Flatten(VectorPath path, Affine m)
+    private static void Flatten(VectorPath path, Affine m, List<Edge> edges)
     {
-        var edges = new List<Edge>();
         double startX = 0, startY = 0, curX = 0, curY = 0;
         var open = false;
 
@@ -215,6 +222,5 @@ public sealed class CoverageMask
         }
         if (open)
             Line(curX, curY, startX, startY);
-        return edges;
     }
 }

@@ -12,6 +12,8 @@ public sealed class SealImageGenerator
     /// <summary>Ratio of a regular pentagram's inner to outer vertex radius.</summary>
     private static readonly double PentagramInnerRatio = Math.Sin(Math.PI / 10) / Math.Sin(7 * Math.PI / 10);
 
+    private const int EmboldenDirections = 8;
+
     private readonly double _emCentreY;
 
     public TrueTypeFont Font { get; }
@@ -93,7 +95,7 @@ public sealed class SealImageGenerator
         var angles = SealLayout.ArcAngles(n);
         var stepRadians = n > 1 ? (angles[1] - angles[0]) * Math.PI / 180 : Math.PI;
         // The characters' feet are closest together, so their spacing decides how narrow a character must be.
-        var width = Math.Min(height * 0.95, 0.88 * stepRadians * (centreRadius - height / 2));
+        var width = Math.Min(height * 0.85, 0.88 * stepRadians * (centreRadius - height / 2));
         for (var i = 0; i < n; i++)
         {
             var angle = angles[i] * Math.PI / 180;
@@ -149,7 +151,18 @@ public sealed class SealImageGenerator
             .Then(Affine.Scaling(emWidth / Font.UnitsPerEm, -emHeight / Font.UnitsPerEm))
             .Then(Affine.Rotation(rotation))
             .Then(Affine.Translation(centreX, centreY));
-        mask.Fill(outline, transform);
+
+        // CJK fonts found on servers are text weights, far lighter than an engraved seal:
+        // filling copies shifted around a small circle thickens every stroke evenly.
+        var radius = Math.Min(emWidth, emHeight) * SealLayout.EmboldenOfCharacterSize;
+        var placements = new Affine[EmboldenDirections + 1];
+        placements[0] = transform;
+        for (var k = 0; k < EmboldenDirections; k++)
+        {
+            var angle = 2 * Math.PI * k / EmboldenDirections;
+            placements[k + 1] = transform.Then(Affine.Translation(radius * Math.Cos(angle), radius * Math.Sin(angle)));
+        }
+        mask.Fill(outline, placements);
     }
 
     private static VectorPath Star(double cx, double cy, double outer)

@@ -13,7 +13,7 @@ public static class SealLayout
     /// <summary>The ring is 1/25 of the seal's diameter wide.</summary>
     public const double RingWidthOfRadius = 2.0 / 25;
 
-    public const double StarRadiusOfRadius = 0.30;
+    public const double StarRadiusOfRadius = 0.32;
 
     /// <summary>Gap between the ring's inner edge and the tops of the arc characters.</summary>
     public const double ArcGapOfRadius = 0.05;
@@ -22,6 +22,12 @@ public static class SealLayout
     public const double SealNameCentreOfRadius = 0.52;
     public const double SealNameMaxWidthOfRadius = 0.95;
     public const double CodeHeightOfRadius = 0.09;
+
+    /// <summary>
+    /// How far each stroke side is thickened, as a fraction of the character's smaller em
+    /// dimension, so that narrowed characters of long names do not clog up.
+    /// </summary>
+    public const double EmboldenOfCharacterSize = 0.022;
 
     /// <summary>
     /// Short names keep natural spacing (30° per step); from eight characters on the name
