@@ -175,7 +175,7 @@ public sealed class TrueTypeFont
     public VectorPath GetGlyphOutline(int glyphId)
     {
         CheckGlyphId(glyphId);
-        return _outlines.GetOrAdd(glyphId, id => ToPath(ReadGlyph(id, 0)));
+        return _outlines.GetOrAdd(glyphId, id => ToPath(ReadGlyph(id, 0, new PointBudget())));
     }
 
     private void CheckGlyphId(int glyphId)
@@ -205,10 +205,27 @@ public sealed class TrueTypeFont
     private const int MaxCompositeDepth = 8;
     private const int MaxPointsPerGlyph = 1 << 16;
 
-    private List<List<OutlinePoint>> ReadGlyph(int glyphId, int depth)
+    /// <summary>
+    /// Points (and components) one glyph may still produce. Depth alone does not bound the
+    /// work: a damaged composite that lists itself many times would grow exponentially.
+    /// </summary>
+    private sealed class PointBudget
+    {
+        public int Remaining { get; private set; } = MaxPointsPerGlyph;
+
+        public void Spend(int points, string source, int glyphId)
+        {
+            Remaining -= points;
+            if (Remaining < 0)
+                throw new FontFormatException($"Font {source}: glyph {glyphId} expands to more than {MaxPointsPerGlyph} points.");
+        }
+    }
+
+    private List<List<OutlinePoint>> ReadGlyph(int glyphId, int depth, PointBudget budget)
     {
         if (depth > MaxCompositeDepth)
             throw new FontFormatException($"Font {Source}: composite glyphs nest deeper than {MaxCompositeDepth} levels (a cycle?).");
+        budget.Spend(1, Source, glyphId);
         var (offset, length) = GlyphLocation(glyphId);
         if (length == 0)
             return [];
@@ -216,11 +233,11 @@ public sealed class TrueTypeFont
             throw new FontFormatException($"Font {Source}: glyph {glyphId} is shorter than its header.");
         var contourCount = _bytes.I16(offset, "glyph header");
         return contourCount >= 0
-            ? ReadSimpleGlyph(glyphId, offset, length, contourCount)
-            : ReadCompositeGlyph(glyphId, offset, length, depth);
+            ? ReadSimpleGlyph(glyphId, offset, length, contourCount, budget)
+            : ReadCompositeGlyph(glyphId, offset, length, depth, budget);
     }
 
-    private List<List<OutlinePoint>> ReadSimpleGlyph(int glyphId, int offset, int length, int contourCount)
+    private List<List<OutlinePoint>> ReadSimpleGlyph(int glyphId, int offset, int length, int contourCount, PointBudget budget)
     {
         var end = offset + length;
         var p = offset + 10;
@@ -235,8 +252,7 @@ public sealed class TrueTypeFont
         if (contourCount == 0)
             return [];
         var pointCount = endPoints[^1] + 1;
-        if (pointCount > MaxPointsPerGlyph)
-            throw new FontFormatException($"Font {Source}: glyph {glyphId} claims {pointCount} points.");
+        budget.Spend(pointCount, Source, glyphId);
 
         var instructionLength = _bytes.U16(p, "glyph instructionLength");
         p += 2 + instructionLength;
@@ -300,7 +316,7 @@ public sealed class TrueTypeFont
     private FontFormatException GlyphOverrun(int glyphId) =>
         new($"Font {Source}: glyph {glyphId} data runs past its loca length.");
 
-    private List<List<OutlinePoint>> ReadCompositeGlyph(int glyphId, int offset, int length, int depth)
+    private List<List<OutlinePoint>> ReadCompositeGlyph(int glyphId, int offset, int length, int depth, PointBudget budget)
     {
         const int argsAreWords = 0x0001, argsAreXy = 0x0002, haveScale = 0x0008, moreComponents = 0x0020,
             haveXyScale = 0x0040, haveTwoByTwo = 0x0080, scaledComponentOffset = 0x0800;
@@ -358,7 +374,7 @@ public sealed class TrueTypeFont
             }
             p += scaleBytes;
 
-            var component = ReadGlyph(componentId, depth + 1);
+            var component = ReadGlyph(componentId, depth + 1, budget);
             var transformed = new List<List<OutlinePoint>>(component.Count);
             foreach (var contour in component)
                 transformed.Add(contour.ConvertAll(q => new OutlinePoint(a * q.X + c * q.Y, b * q.X + d * q.Y, q.OnCurve)));
