@@ -22,33 +22,42 @@ public sealed class SealImageCommandTests : IDisposable
         Assert.Single(_directory.GetFiles());
     }
 
-    [Theory]
-    [InlineData("示例科技有限公司示例科技有限公司示例科技有限公司示", "合同专用章", null, "2 to 24 characters")]
-    [InlineData("示例科技有限公司", "", null, "seal name must have")]
-    [InlineData("示例科技有限公司", "合同专用章", "/nonexistent/font.ttc", "Font file not found")]
-    public void Bad_input_exits_2_with_a_message_and_writes_nothing(string organisation, string sealName, string? font, string expected)
+    [Fact]
+    public void Bad_input_exits_2_with_the_message_on_stderr_and_writes_nothing()
     {
         var output = Path.Combine(_directory.FullName, "seal.png");
-        string[] args = ["--org", organisation, "--name", sealName, "--out", output];
-        if (font is not null)
-            args = [.. args, "--font", font];
-        var (exit, _, stderr) = RunVerb(args);
+        var (exit, _, stderr) = RunVerb("--org", "示例科技有限公司", "--name", "合同专用章", "--font", "/nonexistent/font.ttc", "--out", output);
         Assert.Equal(2, exit);
-        Assert.Contains(expected, stderr);
+        Assert.Contains("seal-image: Font file not found: /nonexistent/font.ttc", stderr);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Empty(_directory.GetFiles());
     }
 
-    [Fact]
-    public void Missing_options_and_bad_sizes_exit_2()
+    /// <summary>In-process: CliRunner turns these usage errors into the message on stderr and exit code 2, as checked above.</summary>
+    [Theory]
+    [InlineData("示例科技有限公司示例科技有限公司示例科技有限公司示", "合同专用章", "2 to 24 characters")]
+    [InlineData("示例科技有限公司", "", "seal name must have")]
+    [InlineData("示例科技有限公司", "合同专用章章章章章章章", "seal name must have 1 to 10")]
+    public async Task Unusable_texts_are_usage_errors_and_write_nothing(string organisation, string sealName, string expected)
     {
         var output = Path.Combine(_directory.FullName, "seal.png");
-        var (exit, _, stderr) = RunVerb("--org", "示例科技有限公司", "--out", output);
-        Assert.Equal(2, exit);
-        Assert.Contains("missing --name", stderr);
-        (exit, _, stderr) = RunVerb("--org", "示例科技有限公司", "--name", "公章", "--size", "big", "--out", output);
-        Assert.Equal(2, exit);
-        Assert.Contains("--size", stderr);
+        var ex = await Assert.ThrowsAsync<CliUsageException>(() =>
+            SealImageCommand.RunAsync(["--org", organisation, "--name", sealName, "--out", output]));
+        Assert.Contains(expected, ex.Message);
+        Assert.Empty(_directory.GetFiles());
+    }
+
+    [Theory]
+    [InlineData("missing --name", "--org", "示例科技有限公司", "--out", "seal.png")]
+    [InlineData("--size must be a whole number", "--org", "示例科技", "--name", "公章", "--size", "big", "--out", "seal.png")]
+    [InlineData("the size must be 64 to 4096", "--org", "示例科技", "--name", "公章", "--size", "20", "--out", "seal.png")]
+    [InlineData("#RRGGBB", "--org", "示例科技", "--name", "公章", "--color", "red", "--out", "seal.png")]
+    [InlineData("folder of --out does not exist", "--org", "示例科技", "--name", "公章", "--out", "no/such/dir/seal.png")]
+    public async Task Wrong_options_are_usage_errors(string expected, params string[] args)
+    {
+        args = args.Select(a => a.EndsWith(".png", StringComparison.Ordinal) ? Path.Combine(_directory.FullName, a) : a).ToArray();
+        var ex = await Assert.ThrowsAsync<CliUsageException>(() => SealImageCommand.RunAsync(args));
+        Assert.Contains(expected, ex.Message);
         Assert.Empty(_directory.GetFiles());
     }
 
