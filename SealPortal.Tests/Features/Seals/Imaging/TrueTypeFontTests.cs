@@ -59,6 +59,47 @@ public class TrueTypeFontTests
         Assert.True(ink[60, box.MaxY - 20] < 0.01f, "inside 口 is empty");
     }
 
+    /// <summary>Zen Hei stores ‖ as a composite glyph: two placements of one vertical bar.</summary>
+    [Fact]
+    public void Composite_glyphs_are_assembled_from_their_placed_components()
+    {
+        var ink = RenderGlyph('\u2016', out var box);
+        var middle = (box.MinY + box.MaxY) / 2;
+        var row = Enumerable.Range(0, 120).Select(x => ink[x, middle] > 0.5f).ToList();
+        var strokes = row.Zip(row.Skip(1)).Count(p => !p.First && p.Second);
+        Assert.Equal(2, strokes);
+        Assert.True(box.MaxY - box.MinY > 50, "the bars are tall");
+    }
+
+    /// <summary>
+    /// Zen Hei carries both a format 12 and a format 4 cmap and the reader prefers 12; hiding
+    /// the format 12 records (marking them as Macintosh) makes it use format 4, which must agree.
+    /// </summary>
+    [Fact]
+    public void Cmap_format_4_and_format_12_agree()
+    {
+        var bytes = File.ReadAllBytes(TestFonts.ZenHeiPath);
+        var withFormat12 = TrueTypeFont.Parse(bytes, "zenhei");
+        var (cmap, _) = TableRanges(bytes)["cmap"];
+        var records = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(cmap + 2));
+        var hidden = 0;
+        for (var i = 0; i < records; i++)
+        {
+            var record = cmap + 4 + 8 * i;
+            var subtable = cmap + (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(record + 4));
+            if (BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(subtable)) != 12)
+                continue;
+            BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(record), 1);
+            hidden++;
+        }
+        Assert.True(hidden > 0, "the test font has no format 12 cmap to hide");
+        var withFormat4 = TrueTypeFont.Parse(bytes, "zenhei-format4");
+        foreach (var c in "A合同专用章示例科技有限公司0123é‖")
+            Assert.Equal(withFormat12.GetGlyphId(c), withFormat4.GetGlyphId(c));
+        Assert.Equal(0, withFormat4.GetGlyphId(0x20000 + 0x1234));
+        Assert.NotEqual(0, withFormat4.GetGlyphId('合'));
+    }
+
     [Fact]
     public void A_garbage_file_gives_a_font_format_exception()
     {
