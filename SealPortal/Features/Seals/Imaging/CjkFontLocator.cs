@@ -60,7 +60,7 @@ public sealed class CjkFontLocator(IReadOnlyList<string> candidatePaths)
             {
                 return RequireCjk(TrueTypeFont.Load(path));
             }
-            catch (FontFormatException ex)
+            catch (Exception ex) when (ex is FontFormatException or FontNotFoundException)
             {
                 problems.Add(ex.Message);
             }

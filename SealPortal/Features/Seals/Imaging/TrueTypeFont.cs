@@ -87,10 +87,12 @@ public sealed class TrueTypeFont
     /// Loads a font file once per process: CJK fonts are tens of megabytes and every seal
     /// would otherwise read and parse them again.
     /// </summary>
+    /// <exception cref="FontNotFoundException">the file cannot be read.</exception>
+    /// <exception cref="FontFormatException">the file is not a usable TrueType font.</exception>
     public static TrueTypeFont Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        var lazy = LoadedFonts.GetOrAdd(fullPath, p => new Lazy<TrueTypeFont>(() => Parse(File.ReadAllBytes(p), p)));
+        var lazy = LoadedFonts.GetOrAdd(fullPath, p => new Lazy<TrueTypeFont>(() => Parse(ReadFontFile(p), p)));
         try
         {
             return lazy.Value;
@@ -100,6 +102,18 @@ public sealed class TrueTypeFont
             // A failed load must not stay cached: the file may be replaced by a good one.
             LoadedFonts.TryRemove(new KeyValuePair<string, Lazy<TrueTypeFont>>(fullPath, lazy));
             throw;
+        }
+    }
+
+    private static byte[] ReadFontFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new FontNotFoundException($"Cannot read font file {path}: {ex.Message}");
         }
     }
 
