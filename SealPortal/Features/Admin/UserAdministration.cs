@@ -53,6 +53,8 @@ public sealed class UserAdministration(
             return AdminResult.Fail("Choose a department.");
         if (roles.Count == 0 || roles.Any(r => !Roles.All.Contains(r)))
             return AdminResult.Fail("Choose at least one role.");
+        if (!string.IsNullOrWhiteSpace(email) && !System.Net.Mail.MailAddress.TryCreate(email.Trim(), out _))
+            return AdminResult.Fail("The email address is not valid.");
 
         var user = new ApplicationUser
         {
