@@ -5,7 +5,10 @@ namespace SealPortal.Features.Dashboard;
 
 public sealed record DashboardSummary(
     string DisplayName, string? Department, IReadOnlyList<string> Roles,
-    int ActiveSeals, int ElectronicSeals, int InactiveSeals, int Departments, int Users);
+    int ActiveSeals, int ElectronicSeals, int InactiveSeals, int Departments, int Users,
+    IReadOnlyList<SealsOfDepartment> SealsByDepartment);
+
+public sealed record SealsOfDepartment(string Department, int Physical, int Electronic);
 
 public sealed class DashboardService(SealPortalDbContext db)
 {
@@ -13,7 +16,7 @@ public sealed class DashboardService(SealPortalDbContext db)
     {
         var me = await db.Users.AsNoTracking().Where(u => u.UserName == userName)
             .Select(u => new { u.DisplayName, Department = u.Department!.Name }).FirstOrDefaultAsync(ct);
-        var seals = await db.Seals.AsNoTracking().Select(s => new { s.Status, s.Kind }).ToListAsync(ct);
+        var seals = await db.Seals.AsNoTracking().Select(s => new { s.Status, s.Kind, Department = s.Department!.Name }).ToListAsync(ct);
         return new DashboardSummary(
             me?.DisplayName ?? userName,
             me?.Department,
@@ -22,7 +25,12 @@ public sealed class DashboardService(SealPortalDbContext db)
             seals.Count(s => s.Status == SealStatus.Active && s.Kind == SealKind.Electronic),
             seals.Count(s => s.Status != SealStatus.Active),
             await db.Departments.CountAsync(ct),
-            await db.Users.CountAsync(ct));
+            await db.Users.CountAsync(ct),
+            seals.Where(s => s.Status == SealStatus.Active)
+                .GroupBy(s => s.Department)
+                .Select(g => new SealsOfDepartment(g.Key, g.Count(s => s.Kind == SealKind.Physical), g.Count(s => s.Kind == SealKind.Electronic)))
+                .OrderByDescending(d => d.Physical + d.Electronic).ThenBy(d => d.Department, StringComparer.Ordinal)
+                .ToList());
     }
 }
 
