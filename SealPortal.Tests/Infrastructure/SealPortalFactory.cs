@@ -17,9 +17,26 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string DemoPassword = "Demo-Pass-2026";
 
-    private readonly TestDatabase _database = TestDatabase.Create();
-    private readonly string _dataFolder = Directory.CreateTempSubdirectory("sealportal-data-").FullName;
+    private readonly TestDatabase _database;
+    private readonly string _dataFolder;
+    private readonly bool _ownsStorage;
     private bool _disposed;
+
+    public SealPortalFactory()
+        : this(TestDatabase.Create(), Directory.CreateTempSubdirectory("sealportal-data-").FullName, ownsStorage: true)
+    {
+    }
+
+    /// <summary>A second host over another factory's database and data folder, like a restarted portal.</summary>
+    public static SealPortalFactory Restart(SealPortalFactory portal) =>
+        new(portal._database, portal._dataFolder, ownsStorage: false);
+
+    protected SealPortalFactory(TestDatabase database, string dataFolder, bool ownsStorage)
+    {
+        _database = database;
+        _dataFolder = dataFolder;
+        _ownsStorage = ownsStorage;
+    }
 
     public TestDatabase Database => _database;
 
@@ -80,6 +97,8 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
             return;
         _disposed = true;
         await base.DisposeAsync();
+        if (!_ownsStorage)
+            return;
         await _database.DisposeAsync();
         Directory.Delete(_dataFolder, recursive: true);
         GC.SuppressFinalize(this);

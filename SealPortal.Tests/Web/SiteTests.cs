@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
@@ -84,6 +85,25 @@ public class SiteTests(SealPortalFactory portal) : IClassFixture<SealPortalFacto
     }
 
     [Fact]
+    public async Task A_restarted_portal_accepts_the_sign_in_cookie_of_the_first()
+    {
+        var login = await new PortalClient(portal.CreateClient(new() { AllowAutoRedirect = false })).SignInAsync("depthead", SealPortalFactory.DemoPassword);
+        var authCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("SealPortal.Auth=")).Split(';')[0];
+
+        await using var restarted = SealPortalFactory.Restart(portal);
+        using var client = restarted.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", authCookie);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("王芳 Wang Fang", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=welcome]"));
+
+        var forged = new HttpRequestMessage(HttpMethod.Get, "/");
+        forged.Headers.Add("Cookie", authCookie[..^8] + "AAAAAAAA");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SendAsync(forged)).StatusCode);
+    }
+
+    [Fact]
     public async Task Unsupported_language_is_refused()
     {
         using var client = await portal.SignInAsync("auditor");
@@ -92,7 +112,7 @@ public class SiteTests(SealPortalFactory portal) : IClassFixture<SealPortalFacto
     }
 
     [Fact]
-    public async Task Restarting_keeps_the_seed_and_keys()
+    public async Task Second_start_does_not_seed_again_and_keys_are_on_disk()
     {
         // The demo company is seeded once: departments are unique and a second start must not fail.
         await using var scope = portal.Services.CreateAsyncScope();
