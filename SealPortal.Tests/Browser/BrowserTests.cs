@@ -74,6 +74,12 @@ public sealed class BrowserTests : IClassFixture<SealPortalFactory>, IAsyncLifet
 
         await page.GotoAsync("/admin/users");
         await Screenshot(page, "users-zh");
+        await page.ClickAsync("[data-testid=user-table] tr:has-text('keeper') a");
+        await page.WaitForSelectorAsync("h1:has-text('编辑用户')");
+        Assert.True(await page.Locator("#role-SealKeeper").IsCheckedAsync());
+        await Screenshot(page, "user-edit-zh");
+        await page.GotoAsync("/admin/departments");
+        await Screenshot(page, "departments-zh");
     }
 
     /// <summary>Saves a screenshot when SEALPORTAL_SCREENSHOTS names a folder, for the README and for a human look.</summary>
