@@ -40,6 +40,19 @@ public class SignInTests(SealPortalFactory portal) : IClassFixture<SealPortalFac
     }
 
     [Fact]
+    public async Task Sign_ins_and_failures_are_logged()
+    {
+        using (await portal.SignInAsync("executive"))
+        {
+        }
+        using var client = portal.CreatePortalClient();
+        await client.SignInAsync("executive", "not-the-password");
+        var messages = portal.Logs.Entries.Where(e => e.Category.StartsWith("SealPortal")).Select(e => e.Message).ToList();
+        Assert.Contains(messages, m => m.StartsWith("User executive signed in"));
+        Assert.Contains(messages, m => m.StartsWith("Failed sign-in for executive"));
+    }
+
+    [Fact]
     public async Task Sign_in_returns_to_the_page_asked_for()
     {
         using var client = portal.CreatePortalClient();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace SealPortal.Tests.Infrastructure;
 
@@ -40,6 +41,9 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public TestDatabase Database => _database;
 
+    /// <summary>Everything the portal logged at Information or above from SealPortal.* categories, and warnings from others.</summary>
+    public CollectingLoggerProvider Logs { get; } = new();
+
     public string DataFolder => _dataFolder;
 
     /// <summary>Extra configuration a derived fixture or a test class wants on top of the defaults.</summary>
@@ -57,11 +61,13 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["SealPortal:DataFolder"] = _dataFolder,
                 ["Seed:DemoPassword"] = DemoPassword,
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:SealPortal"] = "Information",
             };
             foreach (var (k, v) in ExtraSettings)
                 settings[k] = v;
             config.AddInMemoryCollection(settings);
         });
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>Serves on 127.0.0.1 with an ephemeral port and returns the base address.</summary>
