@@ -98,6 +98,34 @@ public class SignInTests(SealPortalFactory portal) : IClassFixture<SealPortalFac
     }
 
     [Fact]
+    public async Task Empty_sign_in_form_says_what_is_missing_in_the_users_language()
+    {
+        using var client = portal.CreatePortalClient();
+        var response = await client.SignInAsync("", "");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var messages = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".validation-message").Select(m => m.TextContent).ToList();
+        Assert.Equal(["请输入用户名。", "请输入密码。"], messages);
+    }
+
+    [Fact]
+    public async Task A_weak_new_password_is_refused_with_the_rules_it_breaks()
+    {
+        using var client = await portal.SignInAsync("depthead");
+        var response = await client.SubmitNamedFormAsync("/account/password", "change-password", new Dictionary<string, object>
+        {
+            ["Input.CurrentPassword"] = SealPortalFactory.DemoPassword,
+            ["Input.NewPassword"] = "alllowercase",
+            ["Input.ConfirmPassword"] = "alllowercase",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".alert-danger").Select(m => m.TextContent).ToList();
+        Assert.Contains("密码需要包含数字（0-9）。", errors);
+        Assert.Contains("密码需要包含大写字母（A-Z）。", errors);
+        using var again = portal.CreatePortalClient();
+        Assert.Equal(HttpStatusCode.Redirect, (await again.SignInAsync("depthead", SealPortalFactory.DemoPassword)).StatusCode);
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         using var client = await portal.SignInAsync("auditor");

@@ -26,6 +26,7 @@ public static class AccountServiceExtensions
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddEntityFrameworkStores<SealPortalDbContext>()
+            .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddDefaultTokenProviders();
 
         builder.Services.ConfigureApplicationCookie(o =>

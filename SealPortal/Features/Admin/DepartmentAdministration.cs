@@ -17,7 +17,7 @@ public sealed class DepartmentAdministration(SealPortalDbContext db, ILogger<Dep
         if (name.Length is 0 or > 100)
             return AdminResult.Fail("A department name has 1 to 100 characters.");
         if (await db.Departments.AnyAsync(d => d.Name == name))
-            return AdminResult.Fail($"A department named \"{name}\" already exists.");
+            return AdminResult.Fail("A department with this name already exists.");
         db.Departments.Add(new Department { Name = name });
         await db.SaveChangesAsync();
         logger.LogInformation("{Actor} created department {Department}", actor, name);
@@ -33,7 +33,7 @@ public sealed class DepartmentAdministration(SealPortalDbContext db, ILogger<Dep
         if (department is null)
             return AdminResult.Fail("No such department.");
         if (await db.Departments.AnyAsync(d => d.Name == name && d.Id != id))
-            return AdminResult.Fail($"A department named \"{name}\" already exists.");
+            return AdminResult.Fail("A department with this name already exists.");
         var old = department.Name;
         department.Name = name;
         await db.SaveChangesAsync();
