@@ -98,6 +98,25 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
     }
 
     [Fact]
+    public async Task Admin_cannot_lock_out_or_demote_themselves()
+    {
+        using var admin = await portal.SignInAsync("admin");
+        var list = await admin.GetDocumentAsync("/admin/users");
+        var editUrl = list.QuerySelectorAll("[data-testid=user-table] tbody tr")
+            .Single(r => r.QuerySelector("td")!.TextContent == "admin").QuerySelector("a")!.GetAttribute("href")!;
+
+        var locked = await admin.SubmitNamedFormAsync(editUrl, "lock", new Dictionary<string, object>());
+        Assert.Equal(HttpStatusCode.BadRequest, locked.StatusCode);
+        Assert.Equal("不能锁定自己的账户。", (await PortalClient.ParseAsync(locked)).TextOf(".alert-danger"));
+
+        var demoted = await admin.SubmitNamedFormAsync(editUrl, "edit-user", new Dictionary<string, object> { ["role"] = new[] { "Auditor" } });
+        Assert.Equal(HttpStatusCode.BadRequest, demoted.StatusCode);
+        Assert.Equal("不能移除自己的管理员角色。", (await PortalClient.ParseAsync(demoted)).TextOf(".alert-danger"));
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/users")).StatusCode);
+    }
+
+    [Fact]
     public async Task Creating_a_user_without_a_role_is_refused_with_a_message()
     {
         using var admin = await portal.SignInAsync("admin");
