@@ -25,22 +25,36 @@ public sealed class UserAdministration(
     TimeProvider clock,
     ILogger<UserAdministration> logger)
 {
-    public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default) => QueryAsync(null, ct);
+
+    public async Task<UserRow?> FindAsync(string id, CancellationToken ct = default) => (await QueryAsync(id, ct)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<UserRow>> QueryAsync(string? id, CancellationToken ct)
     {
-        var rows = await db.Users.AsNoTracking()
+        var users = db.Users.AsNoTracking();
+        if (id is not null)
+            users = users.Where(u => u.Id == id);
+        var rows = await users
             .OrderBy(u => u.UserName)
             .Select(u => new { u.Id, u.UserName, u.DisplayName, u.Email, u.DepartmentId, Dept = u.Department!.Name, u.LockoutEnd })
             .ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
         var roleNames = await (from ur in db.UserRoles
                                join r in db.Roles on ur.RoleId equals r.Id
+                               where ids.Contains(ur.UserId)
                                select new { ur.UserId, r.Name }).ToListAsync(ct);
         var byUser = roleNames.ToLookup(x => x.UserId, x => x.Name!);
         return rows.Select(u => new UserRow(u.Id, u.UserName!, u.DisplayName, u.Email, u.DepartmentId, u.Dept,
-            byUser[u.Id].OrderBy(Roles.All.ToList().IndexOf).ToList(), u.LockoutEnd)).ToList();
+            byUser[u.Id].OrderBy(r => IndexOfRole(r)).ToList(), u.LockoutEnd)).ToList();
     }
 
-    public async Task<UserRow?> FindAsync(string id, CancellationToken ct = default) =>
-        (await ListAsync(ct)).FirstOrDefault(u => u.Id == id);
+    private static int IndexOfRole(string role)
+    {
+        for (var i = 0; i < Roles.All.Count; i++)
+            if (Roles.All[i] == role)
+                return i;
+        return int.MaxValue;
+    }
 
     public bool IsLockedOut(UserRow user) => user.LockoutEnd is { } end && end > clock.GetUtcNow();
 
