@@ -1,4 +1,11 @@
 using SealPortal.Cli;
+using SealPortal.Components;
+using SealPortal.Data;
+using SealPortal.Features.Account;
+using SealPortal.Features.Admin;
+using SealPortal.Features.Dashboard;
+using SealPortal.Features.Seals;
+using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
 if (CliRunner.IsCommand(args))
@@ -8,9 +15,22 @@ if (CliRunner.IsCommand(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddSealPortalLogging();
+builder.AddSealPortalData();
+builder.AddSealPortalIdentity();
+builder.AddSealPortalLocalization();
+builder.AddSealPortalWeb();
+builder.AddSealPortalDashboard();
+builder.AddSealPortalSeals();
+builder.AddSealPortalAdmin();
+
 var app = builder.Build();
 
-app.MapGet("/", () => "SealPortal");
+await app.PrepareSealPortalDatabaseAsync();
+
+app.UseSealPortalWeb();
+app.MapAccountEndpoints();
+app.MapSealPortalPages();
 
 await app.RunAsync();
 return 0;

@@ -11,6 +11,7 @@ public static class CliRunner
         // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
         ["tsa"] = TsaCommand.RunAsync,
         ["seal-image"] = SealImageCommand.RunAsync,
+        ["reset-password"] = SealPortal.Features.Account.ResetPasswordVerb.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -1,0 +1,92 @@
+using Microsoft.Playwright;
+using SealPortal.Tests.Infrastructure;
+
+namespace SealPortal.Tests.Browser;
+
+/// <summary>The portal on a real Kestrel socket, driven by Debian's Chromium through Playwright.</summary>
+public sealed class BrowserTests : IClassFixture<SealPortalFactory>, IAsyncLifetime
+{
+    private readonly SealPortalFactory _portal;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private Uri _baseAddress = default!;
+
+    public BrowserTests(SealPortalFactory portal) => _portal = portal;
+
+    public async Task InitializeAsync()
+    {
+        _baseAddress = _portal.StartKestrel();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task Sign_in_see_the_dashboard_and_switch_to_chinese()
+    {
+        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _baseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        Assert.EndsWith("/account/login?ReturnUrl=%2F", page.Url);
+        Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
+        await Screenshot(page, "login");
+
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", SealPortalFactory.DemoPassword);
+        await page.ClickAsync("button[type=submit]:has-text('Sign in')");
+        await page.WaitForURLAsync(new Uri(_baseAddress, "/").ToString());
+
+        Assert.Equal("Dashboard", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("赵敏 Zhao Min", await page.Locator("[data-testid=welcome]").InnerTextAsync());
+        Assert.True(await page.Locator("nav a[href='/admin/users']").IsVisibleAsync());
+        // The stylesheet from npm reached the browser: Bootstrap's .btn-primary is not the browser default.
+        var background = await page.Locator(".language-switch .btn-primary").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.Equal("rgb(13, 110, 253)", background);
+        await Screenshot(page, "dashboard-en");
+
+        await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
+        await page.WaitForSelectorAsync("h1:has-text('工作台')");
+        Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("印章", await page.Locator("nav a[href='/seals'] span").InnerTextAsync());
+        await Screenshot(page, "dashboard-zh");
+
+        await page.ClickAsync("nav a[href='/seals']");
+        await page.WaitForSelectorAsync("h1:has-text('印章')");
+        Assert.True(await page.Locator("[data-testid=seal-table] td:has-text('合同专用章')").CountAsync() >= 1);
+        await Screenshot(page, "seals-zh");
+
+        await page.GotoAsync("/admin/users");
+        await Screenshot(page, "users-zh");
+        await page.ClickAsync("[data-testid=user-table] tr:has-text('keeper') a");
+        await page.WaitForSelectorAsync("h1:has-text('编辑用户')");
+        Assert.True(await page.Locator("#role-SealKeeper").IsCheckedAsync());
+        await Screenshot(page, "user-edit-zh");
+        await page.GotoAsync("/admin/departments");
+        await Screenshot(page, "departments-zh");
+    }
+
+    /// <summary>Saves a screenshot when SEALPORTAL_SCREENSHOTS names a folder, for the README and for a human look.</summary>
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace SealPortal.Tests.Infrastructure;
+
+/// <summary>
+/// A database of its own for one test host: a temp SQLite file, or a uniquely named database on
+/// the PostgreSQL server when SEALPORTAL_TEST_DB=postgres. The portal creates the schema by
+/// migrating on start; disposing deletes the file or drops the database.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public const string ProviderVariable = "SEALPORTAL_TEST_DB";
+    public const string ServerVariable = "SEALPORTAL_TEST_PG";
+    public const string DefaultServer = "Host=127.0.0.1;Port=55432;Username=sealportal;Database=postgres";
+
+    private readonly string? _sqliteFile;
+    private readonly string? _postgresName;
+
+    private TestDatabase(string provider, string connectionString, string? sqliteFile, string? postgresName)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _sqliteFile = sqliteFile;
+        _postgresName = postgresName;
+    }
+
+    /// <summary>"Sqlite" or "Postgres", as the portal's Database:Provider setting spells it.</summary>
+    public string Provider { get; }
+
+    public string ConnectionString { get; }
+
+    public static bool UsePostgres =>
+        string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    public static string ServerConnectionString =>
+        Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } s ? s : DefaultServer;
+
+    public static TestDatabase Create()
+    {
+        var id = Guid.NewGuid().ToString("N")[..12];
+        if (UsePostgres)
+        {
+            var name = $"sealportal_test_{id}";
+            var cs = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+            return new TestDatabase("Postgres", cs, null, name);
+        }
+        var dir = Path.Combine(Path.GetTempPath(), "sealportal-tests");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, $"{id}.db");
+        return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_sqliteFile is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+                File.Delete(f);
+        }
+        if (_postgresName is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var conn = new NpgsqlConnection(ServerConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+    }
+}

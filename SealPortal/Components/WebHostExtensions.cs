@@ -1,0 +1,99 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
+using SealPortal.Data;
+
+namespace SealPortal.Components;
+
+public static class WebHostExtensions
+{
+    /// <summary>
+    /// Console logs with scopes (each line carries the request id); set
+    /// Logging:Console:FormatterName to "json" for one JSON object per line.
+    /// </summary>
+    public static WebApplicationBuilder AddSealPortalLogging(this WebApplicationBuilder builder)
+    {
+        builder.Logging.AddConsole();
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
+        return builder;
+    }
+
+    /// <summary>Razor components (static server rendering only), antiforgery and data protection.</summary>
+    public static WebApplicationBuilder AddSealPortalWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddRazorComponents();
+        // Chinese text goes out as characters, not as &#x...; escapes: half the bytes and readable source.
+        builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddAntiforgery(o => o.Cookie.Name = "SealPortal.Antiforgery");
+
+        // Keys live in the data folder so that a restart keeps everyone signed in.
+        builder.Services.AddDataProtection().SetApplicationName("SealPortal");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<SealPortalOptions>, ILoggerFactory>((o, portal, loggers) =>
+            {
+                var keys = new DirectoryInfo(Path.Combine(portal.Value.DataFolder, "keys"));
+                keys.Create();
+                o.XmlRepository = new FileSystemXmlRepository(keys, loggers);
+            });
+        return builder;
+    }
+
+    public static WebApplication UseSealPortalWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+                CreateScopeForErrors = true,
+                // A malformed request stays a 4xx on the friendly page instead of becoming a 500.
+                StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        // Error and status pages are shown by re-running the pipeline. Re-run a failed POST as a GET,
+        // or the page would look for the failed request's form (and its antiforgery token) again.
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IExceptionHandlerFeature>() is not null || context.Features.Get<IStatusCodeReExecuteFeature>() is not null)
+                context.Request.Method = HttpMethods.Get;
+            return next(context);
+        });
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapSealPortalPages(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}

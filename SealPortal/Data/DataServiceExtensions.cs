@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace SealPortal.Data;
+
+public static class DataServiceExtensions
+{
+    public const string ConnectionStringName = "SealPortal";
+
+    /// <summary>
+    /// Registers <see cref="SealPortalDbContext"/> for the provider named by "Database:Provider".
+    /// Configuration is read when the first context is made, not here, so that a test host can
+    /// still change it after Program.cs has composed the services.
+    /// </summary>
+    public static WebApplicationBuilder AddSealPortalData(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SealPortalOptions>()
+            .BindConfiguration(SealPortalOptions.Section)
+            .PostConfigure<IHostEnvironment>((o, env) =>
+                o.DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DataFolder)));
+
+        services.AddDbContext<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp)));
+        services.AddDbContext<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp)));
+        services.AddScoped<SealPortalDbContext>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
+        {
+            DatabaseProvider.Postgres => sp.GetRequiredService<PostgresSealPortalDbContext>(),
+            _ => sp.GetRequiredService<SqliteSealPortalDbContext>(),
+        });
+
+        services.AddScoped<DatabaseInitializer>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return builder;
+    }
+
+    public static DatabaseProvider Provider(IConfiguration configuration)
+    {
+        var value = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(value))
+            return DatabaseProvider.Sqlite;
+        return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var p)
+            ? p
+            : throw new InvalidOperationException($"Database:Provider must be \"Sqlite\" or \"Postgres\", not \"{value}\".");
+    }
+
+    private static string ConnectionString(IServiceProvider sp)
+    {
+        var configuration = sp.GetRequiredService<IConfiguration>();
+        var configured = configuration.GetConnectionString(ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        if (Provider(configuration) == DatabaseProvider.Postgres)
+            throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:SealPortal must be set.");
+        var folder = sp.GetRequiredService<IOptions<SealPortalOptions>>().Value.DataFolder;
+        Directory.CreateDirectory(folder);
+        return $"Data Source={Path.Combine(folder, "sealportal.db")}";
+    }
+
+    /// <summary>Creates or migrates the schema and seeds the demo company on first start.</summary>
+    public static async Task PrepareSealPortalDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().RunAsync(app.Lifetime.ApplicationStopping);
+    }
+}
+
+/// <summary>/health is healthy only while the database answers.</summary>
+internal sealed class DatabaseHealthCheck(SealPortalDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("database unreachable");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy("database unreachable", ex);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace SealPortal.Data;
+
+/// <summary>
+/// Brings the schema up to date on start and, on an empty database, seeds the demo company:
+/// departments, one user per role and a few seals. Passwords are random (or "Seed:DemoPassword")
+/// and printed once, because they are stored only as hashes.
+/// </summary>
+public sealed class DatabaseInitializer(
+    SealPortalDbContext db,
+    UserManager<ApplicationUser> users,
+    RoleManager<IdentityRole> roles,
+    IConfiguration configuration,
+    ILogger<DatabaseInitializer> logger)
+{
+    /// <summary>The demo users: user name, display name, department, role.</summary>
+    public static readonly IReadOnlyList<(string UserName, string DisplayName, string Department, string Role)> DemoUsers =
+    [
+        ("applicant", "张伟 Zhang Wei", "销售部", Roles.Applicant),
+        ("depthead", "王芳 Wang Fang", "销售部", Roles.DepartmentHead),
+        ("reviewer", "李娜 Li Na", "法务部", Roles.Reviewer),
+        ("executive", "刘强 Liu Qiang", "总经办", Roles.Executive),
+        ("keeper", "陈静 Chen Jing", "总经办", Roles.SealKeeper),
+        ("auditor", "杨洋 Yang Yang", "财务部", Roles.Auditor),
+        ("admin", "赵敏 Zhao Min", "总经办", Roles.Admin),
+    ];
+
+    public static readonly IReadOnlyList<string> DemoDepartments = ["总经办", "法务部", "财务部", "销售部"];
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+                Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
+        }
+
+        if (await db.Users.AnyAsync(ct) || await db.Departments.AnyAsync(ct))
+        {
+            await ReportExistingDemoUsersAsync(ct);
+            return;
+        }
+
+        await SeedDemoCompanyAsync(ct);
+    }
+
+    private async Task SeedDemoCompanyAsync(CancellationToken ct)
+    {
+        var departments = DemoDepartments.ToDictionary(n => n, n => new Department { Name = n });
+        db.Departments.AddRange(departments.Values);
+        await db.SaveChangesAsync(ct);
+
+        var fixedPassword = configuration["Seed:DemoPassword"];
+        var printed = new List<(string UserName, string Role, string Password)>();
+        ApplicationUser? keeper = null;
+        foreach (var (userName, displayName, department, role) in DemoUsers)
+        {
+            var user = new ApplicationUser
+            {
+                UserName = userName,
+                Email = $"{userName}@example.com",
+                EmailConfirmed = true,
+                DisplayName = displayName,
+                DepartmentId = departments[department].Id,
+            };
+            var password = string.IsNullOrEmpty(fixedPassword) ? NewPassword() : fixedPassword;
+            Check(await users.CreateAsync(user, password), $"user {userName}");
+            Check(await users.AddToRoleAsync(user, role), $"role of {userName}");
+            printed.Add((userName, role, password));
+            if (role == Roles.SealKeeper)
+                keeper = user;
+        }
+
+        db.Seals.AddRange(
+            new Seal { Name = "公司公章", Type = SealType.Official, Kind = SealKind.Physical, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
+            new Seal { Name = "公司电子公章", Type = SealType.Official, Kind = SealKind.Electronic, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
+            new Seal { Name = "合同专用章", Type = SealType.Contract, Kind = SealKind.Electronic, DepartmentId = departments["法务部"].Id, CustodianUserId = keeper?.Id },
+            new Seal { Name = "财务专用章", Type = SealType.Finance, Kind = SealKind.Physical, DepartmentId = departments["财务部"].Id, CustodianUserId = keeper?.Id },
+            new Seal { Name = "法定代表人章", Type = SealType.LegalRepresentative, Kind = SealKind.Physical, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
+            new Seal { Name = "销售部业务章", Type = SealType.Business, Kind = SealKind.Physical, DepartmentId = departments["销售部"].Id, Status = SealStatus.Suspended });
+        await db.SaveChangesAsync(ct);
+
+        logger.LogInformation("Seeded the demo company: {Departments} departments, {Users} users", departments.Count, printed.Count);
+
+        var block = new StringBuilder();
+        block.AppendLine();
+        block.AppendLine("==================== SealPortal demo users ====================");
+        block.AppendLine(" Passwords are shown only now; they are stored as hashes.");
+        block.AppendLine();
+        foreach (var (userName, role, password) in printed)
+            block.AppendLine($"   {userName,-10} {role,-15} {password}");
+        block.AppendLine();
+        block.AppendLine(" Reset one later: dotnet run --project SealPortal -- reset-password USER");
+        block.AppendLine("================================================================");
+        Console.Out.WriteLine(block.ToString());
+    }
+
+    private async Task ReportExistingDemoUsersAsync(CancellationToken ct)
+    {
+        var names = DemoUsers.Select(u => u.UserName).ToList();
+        var present = await db.Users.Where(u => names.Contains(u.UserName!)).Select(u => u.UserName!).ToListAsync(ct);
+        if (present.Count == 0)
+            return;
+        Console.Out.WriteLine(
+            $"SealPortal demo users: {string.Join(", ", names.Where(present.Contains))}. Their passwords were printed on first start; " +
+            "reset one with: dotnet run --project SealPortal -- reset-password USER (or on the Admin > Users page).");
+    }
+
+    /// <summary>A password that satisfies the Identity policy: upper, lower, digit and a symbol.</summary>
+    public static string NewPassword()
+    {
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const string lower = "abcdefghijkmnopqrstuvwxyz";
+        const string digits = "23456789";
+        return RandomNumberGenerator.GetString(upper, 1) + RandomNumberGenerator.GetString(lower, 5) + "-" +
+               RandomNumberGenerator.GetString(digits, 4) + "-" + RandomNumberGenerator.GetString(lower, 4);
+    }
+
+    private static void Check(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Could not create {what}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+    }
+}

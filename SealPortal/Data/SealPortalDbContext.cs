@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace SealPortal.Data;
+
+/// <summary>
+/// The portal's database, described once for every provider. Services depend on this type;
+/// each provider has a thin subclass only so that it can own its migrations folder.
+/// </summary>
+public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+{
+    public DbSet<Department> Departments => Set<Department>();
+
+    public DbSet<Seal> Seals => Set<Seal>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<ApplicationUser>(u =>
+        {
+            u.Property(x => x.DisplayName).HasMaxLength(100);
+            u.Property(x => x.PreferredCulture).HasMaxLength(10);
+            u.HasOne(x => x.Department).WithMany(d => d.Users)
+                .HasForeignKey(x => x.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Department>(d =>
+        {
+            d.Property(x => x.Name).HasMaxLength(100).IsRequired();
+            d.HasIndex(x => x.Name).IsUnique();
+        });
+
+        builder.Entity<Seal>(s =>
+        {
+            s.Property(x => x.Name).HasMaxLength(200).IsRequired();
+            // Enums are stored by name so the database stays readable and reordering is harmless.
+            s.Property(x => x.Type).HasConversion<string>().HasMaxLength(32);
+            s.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            s.HasOne(x => x.Department).WithMany().HasForeignKey(x => x.DepartmentId).OnDelete(DeleteBehavior.Restrict);
+            s.HasOne(x => x.Custodian).WithMany().HasForeignKey(x => x.CustodianUserId).OnDelete(DeleteBehavior.Restrict);
+            s.HasIndex(x => x.Name).IsUnique();
+        });
+    }
+}
+
+public sealed class SqliteSealPortalDbContext(DbContextOptions<SqliteSealPortalDbContext> options) : SealPortalDbContext(options);
+
+public sealed class PostgresSealPortalDbContext(DbContextOptions<PostgresSealPortalDbContext> options) : SealPortalDbContext(options);

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using SealPortal.Data;
+
+namespace SealPortal.Features.Account;
+
+public static class AccountServiceExtensions
+{
+    public const string LoginPath = "/account/login";
+    public const string AccessDeniedPath = "/account/access-denied";
+
+    /// <summary>
+    /// ASP.NET Core Identity with EF Core stores and the portal's cookie. Every endpoint needs a
+    /// signed-in user unless it says [AllowAnonymous] (login, health, error pages).
+    /// </summary>
+    public static WebApplicationBuilder AddSealPortalIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services
+            .AddIdentity<ApplicationUser, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = false;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<SealPortalDbContext>()
+            .AddErrorDescriber<LocalizedIdentityErrors>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "SealPortal.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.LoginPath = LoginPath;
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = AccessDeniedPath;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddCascadingAuthenticationState();
+        return builder;
+    }
+}
