@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+
+namespace SealPortal.Pdf.Signing;
+
+/// <summary>
+/// Builds the CMS that goes into a PDF signature's /Contents for SubFilter ETSI.CAdES.detached:
+/// PAdES baseline B-B, or B-T when a time-stamp authority is given.
+/// </summary>
+public static class CadesSignatureBuilder
+{
+    /// <summary>Room reserved for a signature time-stamp token: TSTInfo + the TSA's signature and certificate chain.</summary>
+    private const int TimestampAllowance = 16 * 1024;
+
+    /// <param name="contentDigest">SHA-256 of the bytes covered by the PDF /ByteRange.</param>
+    /// <param name="tsa">When given, the signature value is time-stamped (unsigned attribute id-aa-signatureTimeStampToken).</param>
+    /// <returns>DER ContentInfo(SignedData), detached (no encapsulated content).</returns>
+    /// <exception cref="TimestampException">The time-stamp could not be obtained.</exception>
+    public static Task<byte[]> BuildAsync(ReadOnlyMemory<byte> contentDigest, SigningIdentity identity, ITimestampClient? tsa, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        if (contentDigest.Length != 32)
+            throw new ArgumentException("the content digest must be a SHA-256 value (32 bytes)", nameof(contentDigest));
+
+        Func<byte[], Task<IReadOnlyList<byte[]>>>? unsigned = null;
+        if (tsa is not null)
+        {
+            unsigned = async signature =>
+            {
+                // ETSI EN 319 122-1 5.3: the signature time-stamp covers the SignerInfo's signature value.
+                var token = await tsa.RequestTokenAsync(SHA256.HashData(signature), ct);
+                return [CmsWriter.Attribute(CmsOids.SignatureTimeStampTokenAttr, token)];
+            };
+        }
+        return CmsWriter.BuildAsync(CmsOids.Data, eContent: null, contentDigest, identity, includeCertificates: true, sign: true, unsigned);
+    }
+
+    /// <summary>
+    /// A safe upper bound of the DER length <see cref="BuildAsync"/> returns, for sizing the
+    /// /Contents placeholder (twice this many hex digits).
+    /// </summary>
+    public static int EstimateMaxSize(SigningIdentity identity, bool withTimestamp)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        // The layout is fixed apart from the signature value, so a dry run with a maximum-length
+        // zero signature gives the exact size plus a little for DER length bytes that might grow.
+        var dry = CmsWriter.BuildAsync(CmsOids.Data, null, new byte[32], identity, true, sign: false, null).GetAwaiter().GetResult();
+        return dry.Length + 16 + (withTimestamp ? TimestampAllowance : 0);
+    }
+}
