@@ -9,6 +9,7 @@ public static class CliRunner
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
         // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
+        ["verify"] = VerifyCommand.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -19,8 +19,8 @@ public interface IRevisionObjects
     /// <summary>The trailer of the revision (for /Root and /Info).</summary>
     PdfDictObj Trailer(int revision);
 
-    /// <summary>The raw (still encoded) bytes of a stream, so two streams can be compared.</summary>
-    ReadOnlyMemory<byte> RawStreamData(PdfStreamObj stream);
+    /// <summary>Whether two streams hold the same raw (still encoded) bytes.</summary>
+    bool SameStreamData(PdfStreamObj a, PdfStreamObj b);
 }
 
 /// <summary>
@@ -292,10 +292,7 @@ public sealed class RevisionDiff
 
     private bool StreamDataEquals(PdfDictObj a, PdfDictObj b)
     {
-        if (a is not PdfStreamObj sa || b is not PdfStreamObj sb) return false;
-        if (sa.DataOffset >= 0 && sa.DataOffset == sb.DataOffset && sa.DataLength == sb.DataLength) return true;
-        if (sa.DataLength != sb.DataLength) return false;
-        return _doc.RawStreamData(sa).Span.SequenceEqual(_doc.RawStreamData(sb).Span);
+        return a is PdfStreamObj sa && b is PdfStreamObj sb && _doc.SameStreamData(sa, sb);
     }
 
     /// <summary>Structural equality: dictionaries by key set, arrays in order, streams by dictionary and raw data.</summary>
