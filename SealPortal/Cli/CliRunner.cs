@@ -8,7 +8,8 @@ public static class CliRunner
 {
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
-        // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
+        // Verbs register here, one line each.
+        ["sign"] = SignCommand.RunAsync,
         ["verify"] = VerifyCommand.RunAsync,
     };
 

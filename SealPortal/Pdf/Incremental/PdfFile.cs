@@ -2,6 +2,9 @@ using System.Text;
 
 namespace SealPortal.Pdf.Incremental;
 
+/// <summary>Receives one chunk of file bytes from <see cref="PdfFile.ReadRange"/>.</summary>
+public delegate void PdfBytesSink(ReadOnlySpan<byte> chunk);
+
 /// <summary>How an object is stored according to a cross-reference entry.</summary>
 public enum PdfXrefEntryType
 {
@@ -236,6 +239,23 @@ public sealed class PdfFile : IDisposable
             var n = _lexer.ReadAt(offset, buf.AsSpan(0, (int)Math.Min(buf.Length, count)));
             if (n <= 0) throw new PdfFormatException("the PDF is truncated");
             destination.Write(buf, 0, n);
+            offset += n;
+            count -= n;
+        }
+    }
+
+    /// <summary>
+    /// Streams the bytes [<paramref name="offset"/>, <paramref name="offset"/>+<paramref name="count"/>)
+    /// to <paramref name="sink"/> in chunks of at most 81,920 bytes (the chunk is only valid during the call).
+    /// </summary>
+    public void ReadRange(long offset, long count, PdfBytesSink sink)
+    {
+        var buf = new byte[81920];
+        while (count > 0)
+        {
+            var n = _lexer.ReadAt(offset, buf.AsSpan(0, (int)Math.Min(buf.Length, count)));
+            if (n <= 0) throw new PdfFormatException("the PDF is truncated");
+            sink(buf.AsSpan(0, n));
             offset += n;
             count -= n;
         }
@@ -602,6 +622,10 @@ public sealed class PdfFile : IDisposable
         else if (n >= 1 && eol[0] == '\n') end++;
         return end;
     }
+
+    /// <summary>The file's last byte, or -1 for an empty file.</summary>
+    public int ReadLastByte(Span<byte> scratch)
+        => Length > 0 && _lexer.ReadAt(Length - 1, scratch[..1]) == 1 ? scratch[0] : -1;
 
     /// <summary>Closes the underlying stream unless it was opened with leaveOpen.</summary>
     public void Dispose()

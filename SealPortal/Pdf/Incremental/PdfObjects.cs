@@ -386,3 +386,15 @@ public sealed class PdfByteWriter
         }
     }
 }
+
+/// <summary>
+/// Bytes written verbatim; used for fixed-width placeholders (a signature's /ByteRange and
+/// /Contents) that are patched in place after the update is laid out.
+/// </summary>
+public sealed class PdfRawObj(byte[] syntax) : PdfObj
+{
+    /// <summary>The exact PDF syntax to write.</summary>
+    public byte[] Syntax { get; } = syntax;
+    /// <inheritdoc/>
+    public override void WriteTo(PdfByteWriter w) => w.Write(Syntax);
+}

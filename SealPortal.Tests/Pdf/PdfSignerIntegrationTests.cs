@@ -1,0 +1,279 @@
+using System.Text;
+using SealPortal.Cli;
+using SealPortal.Pdf.Incremental;
+using SealPortal.Pdf.Signing;
+
+namespace SealPortal.Tests.Pdf;
+
+/// <summary>
+/// Seals PDFs from several producers and checks the results with independent tools:
+/// qpdf --check and poppler's pdfsig against an NSS database that trusts the sample root.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDisposable
+{
+    private static readonly Lazy<SigningIdentity> Rsa = new(() => SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "sample"));
+    private static readonly Lazy<SigningIdentity> Ecdsa = new(() => SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-seal-ecdsa.pfx"), "sample"));
+
+    private readonly NssDbFixture _nss;
+    private readonly string _dir = PdfTestKit.NewTempDir("pdfsign");
+
+    public PdfSignerIntegrationTests(NssDbFixture nss) => _nss = nss;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private string P(string name) => Path.Combine(_dir, name);
+
+    private string MakeInput(string producer)
+    {
+        var path = P($"in-{producer}.pdf");
+        switch (producer)
+        {
+            case "mutool":
+                PdfTestKit.MutoolPdf(path, 3);
+                break;
+            case "qpdf-objstm":
+                PdfTestKit.MutoolPdf(P("base.pdf"), 2);
+                PdfTestKit.RunOk("qpdf", "--object-streams=generate", P("base.pdf"), path);
+                break;
+            case "qpdf-linearized":
+                PdfTestKit.MutoolPdf(P("base.pdf"), 4);
+                PdfTestKit.RunOk("qpdf", "--linearize", P("base.pdf"), path);
+                break;
+            case "classic-1.3":
+                File.WriteAllBytes(path, PdfTestKit.ClassicPdf(2, "1.3"));
+                break;
+            case "pdf-2.0":
+                File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(2, "2.0"));
+                PdfTestKit.RunOk("qpdf", "--object-streams=generate", P("base.pdf"), path);
+                break;
+            case "acroform":
+                File.WriteAllBytes(path, PdfTestKit.ClassicPdf(1, "1.7", withAcroForm: true));
+                break;
+            case "prior-update":
+            {
+                // An earlier incremental update in an xref-stream file: our writer's xref-stream path.
+                PdfTestKit.MutoolPdf(P("base.pdf"), 2);
+                PdfTestKit.RunOk("qpdf", "--object-streams=generate", P("base.pdf"), P("base-os.pdf"));
+                using var f = PdfFile.Open(P("base-os.pdf"));
+                var w = new PdfIncrementalWriter(f);
+                var info = new PdfDictObj().Set("Title", PdfStringObj.FromText("Updated 标题"));
+                var infoRef = f.Trailer.Get("Info") as PdfRefObj ?? w.Reserve();
+                w.Set(infoRef, info);
+                using var o = File.Create(path);
+                w.WriteTo(o);
+                break;
+            }
+            case "pdfsig-signed":
+                File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(2));
+                PdfTestKit.RunOk("pdfsig", "-add-signature", "-nssdir", _nss.Db, "-nick", "sample-seal-rsa", P("base.pdf"), path);
+                break;
+            default: throw new ArgumentException(producer);
+        }
+        return path;
+    }
+
+    private static async Task<PdfSignResult> Seal(string input, string output, SigningIdentity id, PdfSignOptions? options = null)
+    {
+        var signer = new PdfSigner(TimeProvider.System);
+        return await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(id, null),
+            options ?? new PdfSignOptions { Reason = "approved", Location = "Shanghai", SignerName = "SAMPLE Seal" });
+    }
+
+    private static void AssertStartsWith(string input, string output)
+    {
+        var a = File.ReadAllBytes(input);
+        var b = File.ReadAllBytes(output);
+        Assert.True(b.Length > a.Length, "output is not longer than input");
+        Assert.True(b.AsSpan(0, a.Length).SequenceEqual(a), "output does not begin with the input's bytes");
+    }
+
+    private static void AssertQpdfCheck(string pdf)
+    {
+        var (exit, o, e) = PdfTestKit.Run("qpdf", "--check", pdf);
+        Assert.True(exit == 0, $"qpdf --check {pdf} -> {exit}\n{o}\n{e}");
+    }
+
+    [Theory]
+    [InlineData("mutool", 0)]
+    [InlineData("qpdf-objstm", 0)]
+    [InlineData("qpdf-linearized", 0)]
+    [InlineData("classic-1.3", 0)]
+    [InlineData("pdf-2.0", 0)]
+    [InlineData("acroform", 0)]
+    [InlineData("prior-update", 0)]
+    [InlineData("pdfsig-signed", 1)]
+    public async Task Two_seals_on_any_producer_keep_input_bytes_and_all_signatures_valid(string producer, int priorSignatures)
+    {
+        var input = MakeInput(producer);
+        var once = P("once.pdf");
+        var twice = P("twice.pdf");
+
+        var r1 = await Seal(input, once, Rsa.Value);
+        AssertStartsWith(input, once);
+        AssertQpdfCheck(once);
+        Assert.Equal(priorSignatures + 1, _nss.AssertAllSignaturesValid(once));
+        Assert.Equal($"Seal{1}", r1.FieldName);
+
+        var r2 = await Seal(once, twice, Ecdsa.Value);
+        AssertStartsWith(once, twice);
+        AssertQpdfCheck(twice);
+        Assert.Equal(priorSignatures + 2, _nss.AssertAllSignaturesValid(twice));
+        Assert.Equal("Seal2", r2.FieldName);
+
+        using var f = PdfFile.Open(twice);
+        Assert.Equal(r2.OutputLength, f.Length);
+        Assert.Equal(f.Length, f.LatestRevision.EndOffset);
+        var sealRevision = f.Revisions.Single(r => r.EndOffset == new FileInfo(once).Length);
+        Assert.Equal(0, f.Revisions.Count(r => r.EndOffset > f.Length));
+        Assert.True(sealRevision.Index < f.LatestRevision.Index);
+        var acro = f.Resolve(f.Catalog.Get("AcroForm")) as PdfDictObj;
+        Assert.Equal(3L, (f.Resolve(acro!.Get("SigFlags")) as PdfNumObj)!.LongValue);
+        if (producer == "acroform")
+        {
+            var names = ((PdfArrayObj)f.Resolve(acro.Get("Fields"))!).Items
+                .Select(x => ((PdfStringObj)((PdfDictObj)f.Resolve(x)!).Get("T")!).ToText()).ToList();
+            Assert.Equal(["Name", "Seal1", "Seal2"], names);
+        }
+    }
+
+    [Fact]
+    public async Task Cross_page_seal_puts_one_widget_of_the_same_field_on_every_page()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(4));
+        var png = PdfTestKit.Png(40, 40, 6, (x, y) => [200, 20, 20, (byte)((x + y) % 2 == 0 ? 255 : 0)]);
+        var r = await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value,
+            new PdfSignOptions { CrossPage = true, SealImagePng = png, Rect = new PdfSealRect(0, 300, 120, 120) });
+        Assert.Equal(4, r.WidgetCount);
+        AssertQpdfCheck(P("out.pdf"));
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+
+        using var f = PdfFile.Open(P("out.pdf"));
+        var parents = new HashSet<int>();
+        foreach (var page in f.GetPages())
+        {
+            var annots = (PdfArrayObj)f.Resolve(page.Dictionary.Get("Annots"))!;
+            var widget = Assert.Single(annots.Items.Select(a => (PdfDictObj)f.Resolve(a)!), a => a.GetName("Subtype") == "Widget");
+            parents.Add(((PdfRefObj)widget.Get("Parent")!).Number);
+            var rect = ((PdfArrayObj)widget.Get("Rect")!).Items.Select(n => ((PdfNumObj)n).DoubleValue).ToArray();
+            Assert.Equal(595, rect[2], 3);
+            Assert.Equal(30, rect[2] - rect[0], 3);
+            Assert.Equal(132L, ((PdfNumObj)widget.Get("F")!).LongValue);
+        }
+        Assert.Single(parents);
+    }
+
+    [Fact]
+    public async Task Png_with_alpha_becomes_an_image_with_an_SMask()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var png = PdfTestKit.Png(16, 8, 6, (x, y) => [(byte)(x * 16), (byte)(y * 32), 10, (byte)(x < 8 ? 255 : 80)]);
+        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImagePng = png });
+        AssertQpdfCheck(P("out.pdf"));
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+
+        using var f = PdfFile.Open(P("out.pdf"));
+        var images = Enumerable.Range(1, f.MaxObjectNumber).Select(n => f.GetObject(n)).OfType<PdfStreamObj>()
+            .Where(s => s.GetName("Subtype") == "Image").ToList();
+        var rgb = Assert.Single(images, i => i.GetName("ColorSpace") == "DeviceRGB");
+        var mask = (PdfStreamObj)f.Resolve(rgb.Get("SMask"))!;
+        Assert.Equal(16 * 8 * 3, f.DecodeStream(rgb).Length);
+        var alpha = f.DecodeStream(mask);
+        Assert.Equal(255, alpha[0]);
+        Assert.Equal(80, alpha[15]);
+    }
+
+    [Fact]
+    public async Task Signing_failure_leaves_no_output_and_no_temporary_file()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var signer = new PdfSigner(TimeProvider.System);
+        var tooSmall = new PdfSignatureContent(64, (d, ct) => CadesSignatureBuilder.BuildAsync(d, Rsa.Value, null, ct));
+        await Assert.ThrowsAsync<PdfSigningException>(() => signer.SignFileAsync(P("in.pdf"), P("out.pdf"), tooSmall, new PdfSignOptions()));
+        Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    // ------------------------------------------------------------------ CLI
+
+    private async Task<(int Exit, string Err)> Cli(params string[] args)
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try { return (await CliRunner.RunAsync(["sign", .. args]), err.ToString()); }
+        finally { Console.SetError(old); }
+    }
+
+    private string[] SignArgs(string input, string output, string? password = "sample", params string[] extra)
+        => ["--in", input, "--out", output, "--cert", Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "--password", password!, .. extra];
+
+    [Fact]
+    public async Task Cli_signs_with_defaults_and_exits_0()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(2));
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--page", "2", "--reason", "合同 approval"));
+        Assert.True(exit == 0, err);
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+        using var f = PdfFile.Open(P("out.pdf"));
+        Assert.True(f.GetPages()[1].Dictionary.ContainsKey("Annots"));
+        Assert.False(f.GetPages()[0].Dictionary.ContainsKey("Annots"));
+    }
+
+    [Theory]
+    [InlineData("encrypted", "encrypted")]
+    [InlineData("truncated", "truncated")]
+    [InlineData("garbage", "not a PDF")]
+    [InlineData("bad-png", "PNG")]
+    [InlineData("page-out-of-range", "out of range")]
+    [InlineData("wrong-password", "password")]
+    [InlineData("expired-cert", "expired")]
+    public async Task Cli_rejects_bad_input_with_exit_2_and_no_output(string kind, string messagePart)
+    {
+        var good = P("good.pdf");
+        File.WriteAllBytes(good, PdfTestKit.ClassicPdf(2));
+        var input = good;
+        var extra = new List<string>();
+        var password = "sample";
+        var cert = Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx");
+        switch (kind)
+        {
+            case "encrypted":
+                input = P("enc.pdf");
+                PdfTestKit.RunOk("qpdf", "--encrypt", "u", "o", "256", "--", good, input);
+                break;
+            case "truncated":
+                input = P("trunc.pdf");
+                var bytes = File.ReadAllBytes(good);
+                File.WriteAllBytes(input, bytes[..(bytes.Length * 2 / 3)]);
+                break;
+            case "garbage":
+                input = P("garbage.pdf");
+                File.WriteAllBytes(input, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("this is not a pdf at all ", 200))));
+                break;
+            case "bad-png":
+                File.WriteAllBytes(P("bad.png"), [0x89, (byte)'P', (byte)'N', (byte)'G', 13, 10, 26, 10, 0, 0, 0, 13, 1, 2, 3]);
+                extra.AddRange(["--image", P("bad.png")]);
+                break;
+            case "page-out-of-range":
+                extra.AddRange(["--page", "3"]);
+                break;
+            case "wrong-password":
+                password = "nope";
+                break;
+            case "expired-cert":
+                cert = Path.Combine(PdfTestKit.CertsDir, "sample-seal-expired.pfx");
+                break;
+        }
+        var before = Directory.GetFiles(_dir).Order().ToArray();
+        var (exit, err) = await Cli(["--in", input, "--out", P("out.pdf"), "--cert", cert, "--password", password, .. extra]);
+        Assert.Equal(2, exit);
+        Assert.Contains(messagePart, err, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", err);
+        Assert.False(File.Exists(P("out.pdf")));
+        Assert.Equal(before, Directory.GetFiles(_dir).Order().ToArray());
+    }
+}
