@@ -11,6 +11,7 @@ public static class CliRunner
         // Verbs register here, one line each.
         ["sign"] = SignCommand.RunAsync,
         ["verify"] = VerifyCommand.RunAsync,
+        ["tsa"] = TsaCommand.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -15,23 +15,21 @@ public static class CadesSignatureBuilder
     /// <param name="tsa">When given, the signature value is time-stamped (unsigned attribute id-aa-signatureTimeStampToken).</param>
     /// <returns>DER ContentInfo(SignedData), detached (no encapsulated content).</returns>
     /// <exception cref="TimestampException">The time-stamp could not be obtained.</exception>
-    public static Task<byte[]> BuildAsync(ReadOnlyMemory<byte> contentDigest, SigningIdentity identity, ITimestampClient? tsa, CancellationToken ct)
+    public static async Task<byte[]> BuildAsync(ReadOnlyMemory<byte> contentDigest, SigningIdentity identity, ITimestampClient? tsa, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(identity);
         if (contentDigest.Length != 32)
             throw new ArgumentException("the content digest must be a SHA-256 value (32 bytes)", nameof(contentDigest));
 
-        Func<byte[], Task<IReadOnlyList<byte[]>>>? unsigned = null;
+        var (signedAttrs, signature) = CmsWriter.Sign(CmsOids.Data, contentDigest.Span, identity);
+        IReadOnlyList<byte[]> unsigned = [];
         if (tsa is not null)
         {
-            unsigned = async signature =>
-            {
-                // ETSI EN 319 122-1 5.3: the signature time-stamp covers the SignerInfo's signature value.
-                var token = await tsa.RequestTokenAsync(SHA256.HashData(signature), ct);
-                return [CmsWriter.Attribute(CmsOids.SignatureTimeStampTokenAttr, token)];
-            };
+            // ETSI EN 319 122-1 5.3: the signature time-stamp covers the SignerInfo's signature value.
+            var token = await tsa.RequestTokenAsync(SHA256.HashData(signature), ct);
+            unsigned = [CmsWriter.Attribute(CmsOids.SignatureTimeStampTokenAttr, token)];
         }
-        return CmsWriter.BuildAsync(CmsOids.Data, eContent: null, contentDigest, identity, includeCertificates: true, sign: true, unsigned);
+        return CmsWriter.Assemble(CmsOids.Data, eContent: null, identity, includeCertificates: true, signedAttrs, signature, unsigned);
     }
 
     /// <summary>
@@ -43,7 +41,8 @@ public static class CadesSignatureBuilder
         ArgumentNullException.ThrowIfNull(identity);
         // The layout is fixed apart from the signature value, so a dry run with a maximum-length
         // zero signature gives the exact size plus a little for DER length bytes that might grow.
-        var dry = CmsWriter.BuildAsync(CmsOids.Data, null, new byte[32], identity, true, sign: false, null).GetAwaiter().GetResult();
+        var (attrs, zeroSignature) = CmsWriter.Sign(CmsOids.Data, new byte[32], identity, sign: false);
+        var dry = CmsWriter.Assemble(CmsOids.Data, null, identity, includeCertificates: true, attrs, zeroSignature, []);
         return dry.Length + 16 + (withTimestamp ? TimestampAllowance : 0);
     }
 }

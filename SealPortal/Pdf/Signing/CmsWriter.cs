@@ -11,26 +11,31 @@ namespace SealPortal.Pdf.Signing;
 /// </summary>
 internal static class CmsWriter
 {
+    /// <summary>Encodes the signed attributes for <paramref name="contentDigest"/> and signs them.</summary>
     /// <param name="eContentType">id-data for a PDF signature, id-ct-TSTInfo for a time-stamp token.</param>
-    /// <param name="eContent">Encapsulated content (TSTInfo), or null for a detached signature.</param>
     /// <param name="contentDigest">SHA-256 of the content; goes into the message-digest attribute.</param>
+    /// <param name="sign">False writes a zero-filled signature of maximum length, for size estimates.</param>
+    public static (byte[] SignedAttributes, byte[] Signature) Sign(string eContentType, ReadOnlySpan<byte> contentDigest, SigningIdentity identity, bool sign = true)
+    {
+        var signedAttrs = EncodeSignedAttributes(eContentType, contentDigest, identity.Certificate);
+        var signature = sign ? identity.SignSha256(signedAttrs) : new byte[identity.MaxSignatureLength()];
+        return (signedAttrs, signature);
+    }
+
+    /// <summary>Writes ContentInfo(SignedData) around an already computed signature.</summary>
+    /// <param name="eContent">Encapsulated content (TSTInfo), or null for a detached signature.</param>
     /// <param name="includeCertificates">Whether the signer's certificate and chain go into the certificates field.</param>
-    /// <param name="sign">Signs the DER of the signed attributes; null writes a zero-filled signature of maximum length (size estimate).</param>
-    /// <param name="unsignedAttributes">Given the signature value, returns the DER of each unsigned attribute (or nothing).</param>
-    public static async Task<byte[]> BuildAsync(
+    /// <param name="unsigned">DER of each unsigned attribute, if any.</param>
+    public static byte[] Assemble(
         string eContentType,
         byte[]? eContent,
-        ReadOnlyMemory<byte> contentDigest,
         SigningIdentity identity,
         bool includeCertificates,
-        bool sign,
-        Func<byte[], Task<IReadOnlyList<byte[]>>>? unsignedAttributes)
+        byte[] signedAttrs,
+        byte[] signature,
+        IReadOnlyList<byte[]> unsigned)
     {
         var cert = identity.Certificate;
-        var signedAttrs = EncodeSignedAttributes(eContentType, contentDigest.Span, cert);
-        var signature = sign ? identity.SignSha256(signedAttrs) : new byte[identity.MaxSignatureLength()];
-        IReadOnlyList<byte[]> unsigned = unsignedAttributes is null ? [] : await unsignedAttributes(signature);
-
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSequence())
         {

@@ -305,7 +305,7 @@ public static class CmsSignatureVerifier
         var problems = new List<string>();
         if (!Rfc3161TimestampToken.TryDecode(tokenDer, out var token, out _) || token is null)
         {
-            problems.Add("the signature time-stamp cannot be decoded");
+            problems.Add("the signature time-stamp cannot be decoded, or it is not signed by a time-stamping certificate");
             return new CmsTimestampVerification { Problems = problems };
         }
 
