@@ -2,6 +2,8 @@ using System.Text;
 using SealPortal.Cli;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
+using SealPortal.Pdf.Validation;
+using System.Security.Cryptography.X509Certificates;
 
 namespace SealPortal.Tests.Pdf;
 
@@ -91,6 +93,15 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.True(b.AsSpan(0, a.Length).SequenceEqual(a), "output does not begin with the input's bytes");
     }
 
+    /// <summary>The project's own verifier (pdf-verify) must agree with pdfsig.</summary>
+    private static void AssertOurVerifierSaysValid(string pdf)
+    {
+        using var root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(PdfTestKit.CertsDir, "sample-root-ca.crt"));
+        using var fs = File.OpenRead(pdf);
+        var report = PdfSignatureVerifier.Verify(fs, new VerifyOptions { TrustAnchors = [root], Now = DateTimeOffset.UtcNow });
+        Assert.True(report.Verdict == Verdict.Valid, $"{report.Verdict}: {report.Summary} {report.Error}");
+    }
+
     private static void AssertQpdfCheck(string pdf)
     {
         var (exit, o, e) = PdfTestKit.Run("qpdf", "--check", pdf);
@@ -122,6 +133,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         AssertStartsWith(once, twice);
         AssertQpdfCheck(twice);
         Assert.Equal(priorSignatures + 2, _nss.AssertAllSignaturesValid(twice));
+        AssertOurVerifierSaysValid(twice);
         Assert.Equal("Seal2", r2.FieldName);
 
         using var f = PdfFile.Open(twice);
@@ -150,6 +162,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.Equal(4, r.WidgetCount);
         AssertQpdfCheck(P("out.pdf"));
         _nss.AssertAllSignaturesValid(P("out.pdf"));
+        AssertOurVerifierSaysValid(P("out.pdf"));
 
         using var f = PdfFile.Open(P("out.pdf"));
         var parents = new HashSet<int>();
