@@ -235,6 +235,34 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.False(f.GetPages()[0].Dictionary.ContainsKey("Annots"));
     }
 
+    [Fact]
+    public async Task Cli_with_a_time_stamp_authority_makes_a_B_T_seal_pdfsig_accepts()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        using var tsaId = SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-tsa.pfx"), "sample");
+        await using var server = await TimestampServer.StartAsync(new TimestampAuthority(tsaId, TimeProvider.System), 0);
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--tsa", server.Url.ToString()));
+        Assert.True(exit == 0, err);
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+        AssertOurVerifierSaysValid(P("out.pdf"));
+    }
+
+    [Fact]
+    public async Task Cli_reports_an_unreachable_time_stamp_authority_with_exit_2()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        // A loopback port that was free a moment ago: nothing listens there.
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--tsa", $"http://127.0.0.1:{port}/tsa"));
+        Assert.Equal(2, exit);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(File.Exists(P("out.pdf")));
+        Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
     [Theory]
     [InlineData("encrypted", "encrypted")]
     [InlineData("truncated", "truncated")]
