@@ -209,6 +209,26 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task A_document_certified_with_no_changes_allowed_is_refused()
+    {
+        File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(1));
+        using (var f = PdfFile.Open(P("base.pdf")))
+        {
+            var w = new PdfIncrementalWriter(f);
+            var transform = new PdfDictObj().Set("Type", new PdfNameObj("SigRef")).Set("TransformMethod", new PdfNameObj("DocMDP"))
+                .Set("TransformParams", new PdfDictObj().Set("P", new PdfNumObj(1)));
+            var certSig = w.Add(new PdfDictObj().Set("Type", new PdfNameObj("Sig")).Set("Reference", new PdfArrayObj([transform])));
+            var catalog = f.Catalog.Clone().Set("Perms", new PdfDictObj().Set("DocMDP", certSig));
+            w.Set((PdfRefObj)f.Trailer.Get("Root")!, catalog);
+            using var o = File.Create(P("in.pdf"));
+            w.WriteTo(o);
+        }
+        var ex = await Assert.ThrowsAsync<PdfSigningException>(() => Seal(P("in.pdf"), P("out.pdf"), Rsa.Value));
+        Assert.Contains("certified", ex.Message);
+        Assert.False(File.Exists(P("out.pdf")));
+    }
+
     // ------------------------------------------------------------------ CLI
 
     private async Task<(int Exit, string Err)> Cli(params string[] args)

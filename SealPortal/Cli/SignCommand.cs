@@ -43,6 +43,9 @@ public static class SignCommand
         if (a.Get("tsa") is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out tsaUrl) || tsaUrl.Scheme is not ("http" or "https")))
             throw new CliUsageException($"--tsa must be an http(s) URL, not '{t}'");
         if (!File.Exists(input)) throw new CliUsageException($"input file '{input}' does not exist");
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (outDir is null || !Directory.Exists(outDir)) throw new CliUsageException($"the output folder '{outDir}' does not exist");
+        if (Directory.Exists(output)) throw new CliUsageException($"--out '{output}' is a folder; give a file name");
 
         try
         {

@@ -171,6 +171,8 @@ public sealed class PdfSigner(TimeProvider time)
             throw new PdfSigningException("the seal rectangle needs a positive width and height");
 
         var rootRef = src.Trailer.Get("Root") as PdfRefObj ?? throw new PdfFormatException("the PDF trailer has no /Root reference");
+        if (CertificationForbidsChanges(src))
+            throw new PdfSigningException("the PDF is certified with \"no changes allowed\"; adding a seal would break its certification");
         var catalog = src.Catalog.Clone();
         var catalogChanged = false;
 
@@ -300,6 +302,24 @@ public sealed class PdfSigner(TimeProvider time)
         list.Items.Add(item);
         owner.Set(key, list);
         return true;
+    }
+
+    /// <summary>
+    /// True when a certification signature (/Perms /DocMDP) sets access permission P = 1, under
+    /// which any later change, even a new signature, invalidates the certification (PDF 32000-1, 12.8.2.2).
+    /// </summary>
+    private static bool CertificationForbidsChanges(PdfFile src)
+    {
+        if (src.Resolve(src.Catalog.Get("Perms")) is not PdfDictObj perms) return false;
+        if (src.Resolve(perms.Get("DocMDP")) is not PdfDictObj sig) return false;
+        if (src.Resolve(sig.Get("Reference")) is not PdfArrayObj refs) return false;
+        foreach (var r in refs.Items)
+        {
+            if (src.Resolve(r) is not PdfDictObj sr || src.Resolve(sr.Get("TransformMethod")) is not PdfNameObj { Value: "DocMDP" }) continue;
+            var p = (src.Resolve(sr.Get("TransformParams")) as PdfDictObj)?.Get("P");
+            if ((src.Resolve(p) as PdfNumObj)?.LongValue == 1) return true;
+        }
+        return false;
     }
 
     private static string UniqueFieldName(PdfFile src, PdfDictObj acro)
