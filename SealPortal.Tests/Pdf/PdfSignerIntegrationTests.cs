@@ -52,6 +52,9 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
                 File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(2, "2.0"));
                 PdfTestKit.RunOk("qpdf", "--object-streams=generate", P("base.pdf"), path);
                 break;
+            case "hybrid":
+                File.WriteAllBytes(path, PdfTestKit.HybridPdf());
+                break;
             case "acroform":
                 File.WriteAllBytes(path, PdfTestKit.ClassicPdf(1, "1.7", withAcroForm: true));
                 break;
@@ -115,6 +118,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     [InlineData("classic-1.3", 0)]
     [InlineData("pdf-2.0", 0)]
     [InlineData("acroform", 0)]
+    [InlineData("hybrid", 0)]
     [InlineData("prior-update", 0)]
     [InlineData("pdfsig-signed", 1)]
     public async Task Two_seals_on_any_producer_keep_input_bytes_and_all_signatures_valid(string producer, int priorSignatures)
@@ -150,6 +154,17 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
                 .Select(x => ((PdfStringObj)((PdfDictObj)f.Resolve(x)!).Get("T")!).ToText()).ToList();
             Assert.Equal(["Name", "Seal1", "Seal2"], names);
         }
+    }
+
+    [Fact]
+    public async Task Input_and_output_may_be_the_same_file()
+    {
+        var original = PdfTestKit.ClassicPdf(1);
+        File.WriteAllBytes(P("doc.pdf"), original);
+        await Seal(P("doc.pdf"), P("doc.pdf"), Rsa.Value);
+        Assert.True(File.ReadAllBytes(P("doc.pdf")).AsSpan(0, original.Length).SequenceEqual(original));
+        _nss.AssertAllSignaturesValid(P("doc.pdf"));
+        Assert.Equal(["doc.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [Fact]
