@@ -156,6 +156,40 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(90)]
+    [InlineData(180)]
+    [InlineData(270)]
+    public async Task Seal_sits_upright_at_the_bottom_right_of_the_page_as_displayed(int rotate)
+    {
+        // An image whose top half is red and whose bottom-left quarter is blue shows any turn or flip.
+        var png = PdfTestKit.Png(20, 20, 6, (x, y) => y < 10 ? [220, 0, 0, 255] : x < 10 ? [0, 0, 220, 255] : [0, 0, 0, 0]);
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1, rotate: rotate));
+        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImagePng = png });
+        PdfTestKit.RunOk("pdftoppm", "-r", "40", "-png", "-singlefile", P("out.pdf"), P("page"));
+        var img = PngImage.Decode(File.ReadAllBytes(P("page.png")));
+        (int X0, int Y0, int X1, int Y1) Box(Func<byte, byte, byte, bool> match)
+        {
+            int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
+            for (var y = 0; y < img.Height; y++)
+                for (var x = 0; x < img.Width; x++)
+                {
+                    var i = (y * img.Width + x) * 3;
+                    if (!match(img.Pixels[i], img.Pixels[i + 1], img.Pixels[i + 2])) continue;
+                    x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
+                }
+            return (x0, y0, x1, y1);
+        }
+        var red = Box((r, g, b) => r > 180 && g < 60 && b < 60);
+        var blue = Box((r, g, b) => b > 180 && r < 60 && g < 60);
+        Assert.True(red.X1 >= 0 && blue.X1 >= 0, "seal not rendered");
+        var page = $"red {red}, blue {blue} on a {img.Width}x{img.Height} page";
+        Assert.True(red.X0 > img.Width / 2 && blue.Y0 > img.Height / 2, "not at the bottom right: " + page);
+        Assert.True(blue.Y0 >= red.Y1 - 1, "blue half is not below the red half: " + page);
+        Assert.True(blue.X1 <= (red.X0 + red.X1) / 2 + 1, "blue quarter is not on the left: " + page);
+    }
+
     [Fact]
     public async Task Input_and_output_may_be_the_same_file()
     {

@@ -52,7 +52,7 @@ public static class PdfTestKit
     /// A classic-xref PDF written byte by byte: <paramref name="pages"/> pages with a little
     /// content, a header version of choice, optionally an AcroForm with a text field.
     /// </summary>
-    public static byte[] ClassicPdf(int pages, string version = "1.7", bool withAcroForm = false)
+    public static byte[] ClassicPdf(int pages, string version = "1.7", bool withAcroForm = false, int rotate = 0)
     {
         var objs = new List<string>();
         var kids = string.Join(" ", Enumerable.Range(0, pages).Select(i => $"{4 + 2 * i} 0 R"));
@@ -65,7 +65,7 @@ public static class PdfTestKit
         for (var i = 0; i < pages; i++)
         {
             var annots = withAcroForm && i == 0 ? $" /Annots [{firstFree} 0 R]" : "";
-            objs.Add($"<< /Type /Page /Parent 2 0 R /Contents {5 + 2 * i} 0 R{annots} >>");
+            objs.Add($"<< /Type /Page /Parent 2 0 R /Contents {5 + 2 * i} 0 R{annots}{(rotate != 0 ? $" /Rotate {rotate}" : "")} >>");
             var content = $"0.2 0.4 0.8 rg 72 {700 - i % 10 * 20} 300 40 re f";
             objs.Add($"<< /Length {content.Length} >>\nstream\n{content}\nendstream");
         }

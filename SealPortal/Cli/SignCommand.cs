@@ -15,7 +15,7 @@ public static class SignCommand
         "usage: sign --in IN.pdf --out OUT.pdf --cert SEAL.pfx --password PW [--image SEAL.png] [--page N]\n" +
         "            [--rect x,y,w,h] [--reason TEXT] [--location TEXT] [--tsa URL] [--cross-page]\n" +
         "  --page      page that receives the seal, 1-based (default 1)\n" +
-        "  --rect      seal rectangle in points from the bottom-left corner\n" +
+        "  --rect      seal rectangle in points, from the bottom-left corner of the page as displayed\n" +
         "              (default 110x110, 36 pt from the bottom-right corner of the page)\n" +
         "  --image     PNG seal image (alpha is kept); without it a red vector seal with the certificate's name\n" +
         "  --cross-page  骑缝章: one vertical slice of the seal on the right edge of every page\n" +
