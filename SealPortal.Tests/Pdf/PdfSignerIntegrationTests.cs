@@ -12,6 +12,7 @@ namespace SealPortal.Tests.Pdf;
 /// qpdf --check and poppler's pdfsig against an NSS database that trusts the sample root.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(ConsoleCaptureCollection.Name)]
 public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDisposable
 {
     private static readonly Lazy<SigningIdentity> Rsa = new(() => SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "sample"));
@@ -386,4 +387,14 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.False(File.Exists(P("out.pdf")));
         Assert.Equal(before, Directory.GetFiles(_dir).Order().ToArray());
     }
+}
+
+/// <summary>
+/// The CLI tests swap Console.Error to read the verb's message; running them beside other
+/// classes would mix in whatever those print, so this collection runs on its own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCaptureCollection
+{
+    public const string Name = "PDF signer CLI (captures the console)";
 }
