@@ -83,7 +83,7 @@ public static class SignCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"cannot write '{output}': {e.Message}");
+            throw new CliUsageException($"cannot read '{input}' or write '{output}': {e.Message}");
         }
     }
 
