@@ -228,6 +228,7 @@ public static class PdfSignatureVerifier
             problems.Add($"the signature dictionary was written in revision {(definingRevision ?? -1) + 1}, not in the revision {signedRevision + 1} its byte range covers");
         byteRange = byteRange with { CoversRevision = coversRevision };
 
+        var junk = TrailingJunk(file, pdf);
         ChangesReport changes = ChangesReport.None;
         if (signedRevision is int s)
         {
@@ -243,6 +244,17 @@ public static class PdfSignatureVerifier
                     Changes = [new DocumentChange { Kind = ChangeKind.OtherObjectChanged, Allowed = false, Revision = s + 2, Description = "a later revision could not be read: " + ex.Message }],
                 };
             }
+            if (junk is long junkBytes)
+                changes = changes with
+                {
+                    Changes = [.. changes.Changes, new DocumentChange
+                    {
+                        Kind = ChangeKind.UnreadableDataAppended,
+                        Allowed = false,
+                        Revision = file.Revisions.Count + 1,
+                        Description = $"{junkBytes} bytes after the last %%EOF are no readable revision (a viewer may still show them)",
+                    }],
+                };
             if (!changes.AllAllowed)
                 problems.Add("document modified after signing: " + string.Join("; ", changes.Changes.Where(c => !c.Allowed).Select(c => $"revision {c.Revision}: {c.Description}")));
         }
@@ -285,7 +297,7 @@ public static class PdfSignatureVerifier
             SignatureValid = cms.SignatureValid,
             ByteRange = byteRange,
             RevisionNumber = signedRevision + 1,
-            CoversWholeDocument = coversRevision && signedRevision == file.Revisions.Count - 1,
+            CoversWholeDocument = coversRevision && signedRevision == file.Revisions.Count - 1 && junk is null,
             ChangesAfterSigning = changes,
             Timestamp = cms.Timestamp ?? TimestampReport.None,
             ChainTrusted = anchors ? cms.ChainTrusted : null,
@@ -404,6 +416,23 @@ public static class PdfSignatureVerifier
         pdf.Position = end - 5;
         pdf.ReadExactly(b);
         return b.SequenceEqual("%%EOF"u8);
+    }
+
+    /// <summary>Number of bytes after the last revision's end, when they are more than white space.</summary>
+    private static long? TrailingJunk(PdfFile file, Stream pdf)
+    {
+        var end = file.Revisions[^1].EndOffset;
+        if (end >= file.Length) return null;
+        pdf.Position = end;
+        var buf = new byte[1 << 14];
+        for (var left = file.Length - end; left > 0;)
+        {
+            var n = pdf.Read(buf, 0, (int)Math.Min(buf.Length, left));
+            if (n <= 0) break;
+            if (buf.AsSpan(0, n).IndexOfAnyExcept(" \t\r\n\f\0"u8) >= 0) return file.Length - end;
+            left -= n;
+        }
+        return null;
     }
 
     /// <summary>The newest revision whose own cross-reference section lists the object.</summary>
