@@ -2,6 +2,8 @@ using System.Text;
 using SealPortal.Cli;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
+using SealPortal.Pdf.Validation;
+using System.Security.Cryptography.X509Certificates;
 
 namespace SealPortal.Tests.Pdf;
 
@@ -91,6 +93,15 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.True(b.AsSpan(0, a.Length).SequenceEqual(a), "output does not begin with the input's bytes");
     }
 
+    /// <summary>The project's own verifier (pdf-verify) must agree with pdfsig.</summary>
+    private static void AssertOurVerifierSaysValid(string pdf)
+    {
+        using var root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(PdfTestKit.CertsDir, "sample-root-ca.crt"));
+        using var fs = File.OpenRead(pdf);
+        var report = PdfSignatureVerifier.Verify(fs, new VerifyOptions { TrustAnchors = [root], Now = DateTimeOffset.UtcNow });
+        Assert.True(report.Verdict == Verdict.Valid, $"{report.Verdict}: {report.Summary} {report.Error}");
+    }
+
     private static void AssertQpdfCheck(string pdf)
     {
         var (exit, o, e) = PdfTestKit.Run("qpdf", "--check", pdf);
@@ -122,6 +133,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         AssertStartsWith(once, twice);
         AssertQpdfCheck(twice);
         Assert.Equal(priorSignatures + 2, _nss.AssertAllSignaturesValid(twice));
+        AssertOurVerifierSaysValid(twice);
         Assert.Equal("Seal2", r2.FieldName);
 
         using var f = PdfFile.Open(twice);
@@ -150,6 +162,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.Equal(4, r.WidgetCount);
         AssertQpdfCheck(P("out.pdf"));
         _nss.AssertAllSignaturesValid(P("out.pdf"));
+        AssertOurVerifierSaysValid(P("out.pdf"));
 
         using var f = PdfFile.Open(P("out.pdf"));
         var parents = new HashSet<int>();
@@ -220,6 +233,34 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         using var f = PdfFile.Open(P("out.pdf"));
         Assert.True(f.GetPages()[1].Dictionary.ContainsKey("Annots"));
         Assert.False(f.GetPages()[0].Dictionary.ContainsKey("Annots"));
+    }
+
+    [Fact]
+    public async Task Cli_with_a_time_stamp_authority_makes_a_B_T_seal_pdfsig_accepts()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        using var tsaId = SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-tsa.pfx"), "sample");
+        await using var server = await TimestampServer.StartAsync(new TimestampAuthority(tsaId, TimeProvider.System), 0);
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--tsa", server.Url.ToString()));
+        Assert.True(exit == 0, err);
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+        AssertOurVerifierSaysValid(P("out.pdf"));
+    }
+
+    [Fact]
+    public async Task Cli_reports_an_unreachable_time_stamp_authority_with_exit_2()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        // A loopback port that was free a moment ago: nothing listens there.
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--tsa", $"http://127.0.0.1:{port}/tsa"));
+        Assert.Equal(2, exit);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(File.Exists(P("out.pdf")));
+        Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [Theory]

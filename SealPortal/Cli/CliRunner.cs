@@ -10,6 +10,7 @@ public static class CliRunner
     {
         // Verbs register here, one line each.
         ["sign"] = SignCommand.RunAsync,
+        ["bench"] = BenchCommand.RunAsync,
         ["verify"] = VerifyCommand.RunAsync,
         ["tsa"] = TsaCommand.RunAsync,
     };

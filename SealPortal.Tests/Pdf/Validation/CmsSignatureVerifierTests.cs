@@ -170,4 +170,17 @@ public class CmsSignatureVerifierTests
             CmsSignatureVerifier.Verify(copy, DigestOf(Content), Trust());
         }
     }
+
+    [Fact]
+    public async Task Unreadable_signed_bytes_are_a_problem_but_a_broken_callback_is_the_callers_exception()
+    {
+        var cms = await Sign("seal-rsa");
+        var r = CmsSignatureVerifier.Verify(cms, _ => throw new IOException("disk gone"), Trust());
+        Assert.True(r.Decoded);
+        Assert.False(r.DigestValid);
+        Assert.False(r.IsValid);
+        Assert.Contains(r.Problems, p => p.Contains("cannot be read: disk gone"));
+
+        Assert.Throws<InvalidOperationException>(() => CmsSignatureVerifier.Verify(cms, _ => throw new InvalidOperationException("bug"), Trust()));
+    }
 }

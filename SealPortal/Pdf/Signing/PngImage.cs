@@ -60,6 +60,8 @@ public sealed class PngImage
             if (len > int.MaxValue || pos + 12 + (long)len > png.Length) throw new SealImageException("the seal image PNG is truncated");
             var type = System.Text.Encoding.ASCII.GetString(png.Slice(pos + 4, 4));
             var data = png.Slice(pos + 8, (int)len);
+            if (Crc32(png.Slice(pos + 4, 4 + (int)len)) != BinaryPrimitives.ReadUInt32BigEndian(png[(pos + 8 + (int)len)..]))
+                throw new SealImageException($"the seal image PNG is damaged (checksum error in its {type} chunk)");
             pos += 12 + (int)len;
             switch (type)
             {
@@ -171,6 +173,28 @@ public sealed class PngImage
             }
         }
         return new PngImage(width, height, components, pixels, anyTransparent ? alpha : null);
+    }
+
+    private static readonly uint[] CrcTable = MakeCrcTable();
+
+    private static uint[] MakeCrcTable()
+    {
+        var t = new uint[256];
+        for (uint n = 0; n < 256; n++)
+        {
+            var c = n;
+            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            t[n] = c;
+        }
+        return t;
+    }
+
+    /// <summary>The CRC-32 every PNG chunk carries over its type and data (ISO 3309, as the PNG spec defines).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var c = 0xFFFFFFFFu;
+        foreach (var b in data) c = CrcTable[(c ^ b) & 0xFF] ^ (c >> 8);
+        return ~c;
     }
 
     /// <summary>Sample <paramref name="index"/> of a row scaled to 8 bits; <paramref name="raw"/> is the unscaled value.</summary>

@@ -55,7 +55,8 @@ public sealed class HttpTimestampClient : ITimestampClient
                 throw new TimestampException($"The time-stamp authority at {_url} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
             if (response.Content.Headers.ContentLength > MaxResponseBytes)
                 throw new TimestampException($"The time-stamp authority at {_url} sent an answer too large to be a time-stamp.");
-            body = await response.Content.ReadAsByteArrayAsync(ct);
+            body = await ReadLimitedAsync(response.Content, ct)
+                ?? throw new TimestampException($"The time-stamp authority at {_url} sent an answer too large to be a time-stamp.");
         }
         catch (HttpRequestException ex)
         {
@@ -67,6 +68,21 @@ public sealed class HttpTimestampClient : ITimestampClient
         }
 
         return CheckResponse(body, sha256Imprint, nonce, _url);
+    }
+
+    private static async Task<byte[]?> ReadLimitedAsync(HttpContent content, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     /// <summary>Reads a TimeStampResp and returns its token after checking status, imprint, nonce and signature.</summary>

@@ -27,8 +27,9 @@ public static class CmsSignatureVerifier
         {
             parsed = ParsedCms.Parse(cmsDer);
         }
-        catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException or OverflowException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // Whatever malformed bytes make the decoder throw, the caller gets a report, not an exception.
             return new CmsVerification
             {
                 Decoded = false,
@@ -42,7 +43,13 @@ public static class CmsSignatureVerifier
         {
             return Check(parsed, digestOfSignedBytes, trust);
         }
-        catch (Exception ex) when (ex is AsnContentException or CryptographicException or ArgumentException or OverflowException or FormatException)
+        catch (CallerDigestException ex)
+        {
+            // The caller's own callback failed: that is not a property of the signature, so it is the caller's to handle.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException!);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Parsing succeeded but a nested structure (an attribute value, a key) is malformed.
             return new CmsVerification
@@ -79,16 +86,16 @@ public static class CmsSignatureVerifier
             {
                 contentDigest = cms.EncapsulatedContent is { } econtent
                     ? CryptographicOperations.HashData(alg, econtent)
-                    : digestOfSignedBytes(alg);
+                    : CallDigest(digestOfSignedBytes, alg);
             }
-            catch (Exception ex) when (ex is IOException or CryptographicException or ArgumentException)
+            catch (IOException ex)
             {
                 problems.Add($"the signed bytes cannot be read: {ex.Message}");
             }
             if (cms.EncapsulatedContent is { } inner)
             {
                 // adbe.pkcs7.sha1: the CMS signs the SHA-1 digest of the byte range as its content.
-                var sha1 = digestOfSignedBytes(HashAlgorithmName.SHA1);
+                var sha1 = CallDigest(digestOfSignedBytes, HashAlgorithmName.SHA1);
                 if (!inner.AsSpan().SequenceEqual(sha1))
                 {
                     problems.Add("the document was changed after it was signed (the embedded digest does not match the signed bytes)");
@@ -172,6 +179,24 @@ public static class CmsSignatureVerifier
             Problems = problems,
         };
     }
+
+    private static byte[] CallDigest(Func<HashAlgorithmName, byte[]> digest, HashAlgorithmName alg)
+    {
+        try
+        {
+            return digest(alg) ?? throw new InvalidOperationException("the digest callback returned null");
+        }
+        catch (IOException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            throw new CallerDigestException(ex);
+        }
+    }
+
+    private sealed class CallerDigestException(Exception inner) : Exception(inner.Message, inner);
 
     private static bool VerifySignature(ParsedCms cms, X509Certificate2 signer, HashAlgorithmName digestAlg, byte[]? signedAttrs,
         byte[]? prehashed, List<string> problems, out string? algorithmName)
