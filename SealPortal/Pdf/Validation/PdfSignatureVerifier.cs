@@ -472,8 +472,18 @@ public static class PdfSignatureVerifier
         }
     }
 
-    /// <summary>Hashes the two signed ranges straight from the stream, in fixed-size chunks.</summary>
-    private static Func<HashAlgorithmName, byte[]> DigestOfRanges(Stream pdf, long[]? v) => alg =>
+    /// <summary>Hashes the two signed ranges straight from the stream, in fixed-size chunks, once per algorithm.</summary>
+    private static Func<HashAlgorithmName, byte[]> DigestOfRanges(Stream pdf, long[]? v)
+    {
+        var done = new Dictionary<HashAlgorithmName, byte[]>();
+        return alg =>
+        {
+            if (!done.TryGetValue(alg, out var d)) done[alg] = d = HashRanges(pdf, v, alg);
+            return (byte[])d.Clone();
+        };
+    }
+
+    private static byte[] HashRanges(Stream pdf, long[]? v, HashAlgorithmName alg)
     {
         using var h = IncrementalHash.CreateHash(alg);
         if (v is null) return h.GetHashAndReset();
@@ -491,7 +501,7 @@ public static class PdfSignatureVerifier
             }
         }
         return h.GetHashAndReset();
-    };
+    }
 
     private static CmsOutcome FromCms(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options, DateTimeOffset? claimedM)
     {
