@@ -198,6 +198,31 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.False(s.ByteRange.CoversRevision);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_byte_range_that_does_not_fit_the_contents_gap_or_the_revision_end_is_invalid(int which)
+    {
+        var bytes = File.ReadAllBytes(files.MutoolRsa);
+        var text = Encoding.Latin1.GetString(bytes);
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"/ByteRange\s*\[\s*0 (\d+) (\d+) (\d+)\s*\]");
+        var g = m.Groups[which == 1 ? 1 : 3];
+        // Change one digit so the file keeps its length and every offset stays right: the start of
+        // the gap by one byte, the end of the signed bytes by ten (one or two bytes short of the
+        // end are accepted when they are only the end-of-line after %%EOF).
+        var at = g.Index + g.Length - which;
+        bytes[at] = (byte)(bytes[at] == '0' ? '1' : bytes[at] - 1);
+
+        var r = Verify(bytes, Trusting(withIntermediate: true));
+
+        var s = Assert.Single(r.Signatures);
+        Assert.Equal(SignatureStatus.Invalid, s.Status);
+        Assert.False(s.ByteRange.Valid);
+        if (which == 1) Assert.False(s.ByteRange.GapIsContents);
+        else Assert.False(s.ByteRange.CoversRevision && s.ByteRange.WithinFile);
+        Assert.NotEmpty(s.Problems);
+    }
+
     [Fact]
     public void A_certificate_outside_the_trust_anchors_is_untrusted()
     {
