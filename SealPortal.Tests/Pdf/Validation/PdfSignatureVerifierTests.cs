@@ -224,6 +224,26 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
     }
 
     [Fact]
+    public void A_signature_stripped_by_a_later_revision_is_still_reported()
+    {
+        var signed = File.ReadAllBytes(files.TwoSeals);
+        var field = ObjectWith(signed, "/T(SealA)");
+        var body = System.Text.RegularExpressions.Regex.Replace(AppendRevision.LastBody(signed, field), @"/V \d+ 0 R", "");
+        var stripped = AppendRevision.Append(signed, (field, body));
+
+        var r = Verify(stripped, Trusting(withIntermediate: true));
+
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Equal(2, r.Signatures.Count);
+        var a = r.Signatures.Single(s => s.FieldName == "SealA");
+        Assert.Equal(SignatureStatus.ModifiedAfterSigning, a.Status);
+        Assert.True(a.DigestValid && a.SignatureValid);
+        Assert.Contains(a.Problems, p => p.Contains("stripped"));
+        var b = r.Signatures.Single(s => s.FieldName == "SealB");
+        Assert.Contains(b.ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.SignedSignatureChanged && !c.Allowed);
+    }
+
+    [Fact]
     public void A_certificate_outside_the_trust_anchors_is_untrusted()
     {
         var r = Verify(files.Untrusted, Trusting(withIntermediate: true));

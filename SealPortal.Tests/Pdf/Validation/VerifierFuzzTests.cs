@@ -27,9 +27,10 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
     private static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public void Mutated_signed_pdfs_never_crash_hang_or_escape_the_documented_exceptions()
+    public async Task Mutated_signed_pdfs_never_crash_hang_or_escape_the_documented_exceptions()
     {
-        var bases = new[] { File.ReadAllBytes(files.MutoolRsa), File.ReadAllBytes(files.TwoSeals), File.ReadAllBytes(files.MutoolEcdsa) };
+        var withDocumentTimestamp = await DocumentTimestamp.AppendAsync(File.ReadAllBytes(files.TwoSeals), new OwnSignerVerifyTests.InProcessTsa(files));
+        var bases = new[] { File.ReadAllBytes(files.MutoolRsa), File.ReadAllBytes(files.TwoSeals), File.ReadAllBytes(files.MutoolEcdsa), withDocumentTimestamp };
         var options = new VerifyOptions { TrustAnchors = [files.Root, files.Intermediate], Now = DateTimeOffset.UtcNow };
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("ecdsa"), SignedPdfFiles.Password, TimeProvider.System);
         var signature = PdfSignatureContent.FromCades(identity, null);
@@ -44,6 +45,9 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
             var (input, mutation) = Mutate(bases[i % bases.Length], seed);
             var what = $"seed {seed} ({mutation}, base {i % bases.Length})";
 
+            // The fixtures are signed afresh each run, so a seed alone does not rebuild a failing
+            // input; Bounded saves it next to the message.
+            currentInput = input;
             var verdict = Bounded(what, "verify", ct =>
                 PdfSignatureVerifier.Verify(new MemoryStream(input, writable: false), options, ct).Verdict.ToString());
             outcomes[verdict] = outcomes.GetValueOrDefault(verdict) + 1;
@@ -98,7 +102,9 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
         Assert.True(signed > 0 && refused > 0, $"the signer saw only one kind of outcome ({signed} signed, {refused} refused)");
     }
 
-    /// <summary>Runs one step on the thread pool; fails naming the seed when it throws or runs too long.</summary>
+    private static byte[] currentInput = [];
+
+    /// <summary>Runs one step on the thread pool; fails naming the seed (and a saved copy of the input) when it throws or runs too long.</summary>
     private static string Bounded(string what, string step, Func<CancellationToken, string> run)
     {
         using var cts = new CancellationTokenSource();
@@ -108,7 +114,7 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
             if (!task.Wait(PerInputLimit))
             {
                 cts.Cancel();
-                Assert.Fail($"{step} of {what} took longer than {PerInputLimit.TotalSeconds} s");
+                Assert.Fail($"{step} of {what} took longer than {PerInputLimit.TotalSeconds} s; input saved as {Save(what)}");
             }
             return task.Result;
         }
@@ -116,9 +122,16 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
         {
             var inner = ex.InnerException!;
             if (inner is Xunit.Sdk.XunitException) throw inner;
-            Assert.Fail($"{step} of {what} threw {inner.GetType().Name}: {inner.Message}\n{inner.StackTrace}");
+            Assert.Fail($"{step} of {what} threw {inner.GetType().Name}: {inner.Message}; input saved as {Save(what)}\n{inner.StackTrace}");
             return "";
         }
+    }
+
+    private static string Save(string what)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sealportal-fuzz-{what.Split(' ')[1]}.pdf");
+        File.WriteAllBytes(path, currentInput);
+        return path;
     }
 
     private static readonly string[] Mutations =
