@@ -243,6 +243,35 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.Contains(b.ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.SignedSignatureChanged && !c.Allowed);
     }
 
+    [Theory]
+    [InlineData("pdfsig-rsa.pdf")]
+    [InlineData("mutool-rsa.pdf")]
+    [InlineData("mutool-ecdsa.pdf")]
+    [InlineData("mutool-two-seals.pdf")]
+    [InlineData("mixed-tools.pdf")]
+    [InlineData("mutool-expired.pdf")]
+    [InlineData("mutool-untrusted.pdf")]
+    [InlineData("flipped-in-signed-range")]
+    public void Whether_each_signature_is_intact_agrees_with_pdfsig(string name)
+    {
+        var path = files.PathIn(name);
+        if (name == "flipped-in-signed-range")
+        {
+            var bytes = File.ReadAllBytes(files.TwoSeals);
+            bytes[10] ^= 0x20;
+            path = files.Write(name + ".pdf", bytes);
+        }
+
+        var ours = Verify(path, Trusting(withIntermediate: true)).Signatures;
+        var theirs = files.PdfsigVerdictsByField(path);
+
+        Assert.NotEmpty(ours);
+        Assert.Equal(theirs.Keys.Order(), ours.Select(s => s.FieldName).Order());
+        foreach (var s in ours)
+            Assert.True(theirs[s.FieldName] == (s.DigestValid && s.SignatureValid && s.ByteRange.Valid),
+                $"{name} field {s.FieldName}: pdfsig says {(theirs[s.FieldName] ? "valid" : "invalid")}, we say digest {s.DigestValid}, signature {s.SignatureValid}, byte range {s.ByteRange.Valid}");
+    }
+
     [Fact]
     public void A_certificate_outside_the_trust_anchors_is_untrusted()
     {
