@@ -73,4 +73,20 @@ public class SigningIdentityTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void FromCertificate_keeps_the_callers_certificates_and_can_check_validity_on_demand()
+    {
+        using var loaded = SamplePki.Load("seal-ecdsa");
+        using (var wrapped = SigningIdentity.FromCertificate(loaded.Certificate, loaded.Chain.Reverse()))
+        {
+            Assert.Contains("Intermediate", wrapped.Chain[0].Subject); // re-ordered nearest first
+            wrapped.EnsureValidAt(DateTimeOffset.UtcNow);
+            var ex = Assert.Throws<SigningIdentityException>(() => wrapped.EnsureValidAt(new DateTimeOffset(2040, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+            Assert.Contains("expired", ex.Message);
+        }
+        // Disposing the wrapper must not dispose certificates it does not own.
+        Assert.True(loaded.Certificate.HasPrivateKey);
+        Assert.NotEmpty(loaded.Certificate.RawData);
+    }
 }

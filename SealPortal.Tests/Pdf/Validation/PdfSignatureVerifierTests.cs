@@ -198,6 +198,80 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.False(s.ByteRange.CoversRevision);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_byte_range_that_does_not_fit_the_contents_gap_or_the_revision_end_is_invalid(int which)
+    {
+        var bytes = File.ReadAllBytes(files.MutoolRsa);
+        var text = Encoding.Latin1.GetString(bytes);
+        var m = System.Text.RegularExpressions.Regex.Match(text, @"/ByteRange\s*\[\s*0 (\d+) (\d+) (\d+)\s*\]");
+        var g = m.Groups[which == 1 ? 1 : 3];
+        // Change one digit so the file keeps its length and every offset stays right: the start of
+        // the gap by one byte, the end of the signed bytes by ten (one or two bytes short of the
+        // end are accepted when they are only the end-of-line after %%EOF).
+        var at = g.Index + g.Length - which;
+        bytes[at] = (byte)(bytes[at] == '0' ? '1' : bytes[at] - 1);
+
+        var r = Verify(bytes, Trusting(withIntermediate: true));
+
+        var s = Assert.Single(r.Signatures);
+        Assert.Equal(SignatureStatus.Invalid, s.Status);
+        Assert.False(s.ByteRange.Valid);
+        if (which == 1) Assert.False(s.ByteRange.GapIsContents);
+        else Assert.False(s.ByteRange.CoversRevision && s.ByteRange.WithinFile);
+        Assert.NotEmpty(s.Problems);
+    }
+
+    [Fact]
+    public void A_signature_stripped_by_a_later_revision_is_still_reported()
+    {
+        var signed = File.ReadAllBytes(files.TwoSeals);
+        var field = ObjectWith(signed, "/T(SealA)");
+        var body = System.Text.RegularExpressions.Regex.Replace(AppendRevision.LastBody(signed, field), @"/V \d+ 0 R", "");
+        var stripped = AppendRevision.Append(signed, (field, body));
+
+        var r = Verify(stripped, Trusting(withIntermediate: true));
+
+        Assert.Equal(Verdict.Invalid, r.Verdict);
+        Assert.Equal(2, r.Signatures.Count);
+        var a = r.Signatures.Single(s => s.FieldName == "SealA");
+        Assert.Equal(SignatureStatus.ModifiedAfterSigning, a.Status);
+        Assert.True(a.DigestValid && a.SignatureValid);
+        Assert.Contains(a.Problems, p => p.Contains("stripped"));
+        var b = r.Signatures.Single(s => s.FieldName == "SealB");
+        Assert.Contains(b.ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.SignedSignatureChanged && !c.Allowed);
+    }
+
+    [Theory]
+    [InlineData("pdfsig-rsa.pdf")]
+    [InlineData("mutool-rsa.pdf")]
+    [InlineData("mutool-ecdsa.pdf")]
+    [InlineData("mutool-two-seals.pdf")]
+    [InlineData("mixed-tools.pdf")]
+    [InlineData("mutool-expired.pdf")]
+    [InlineData("mutool-untrusted.pdf")]
+    [InlineData("flipped-in-signed-range")]
+    public void Whether_each_signature_is_intact_agrees_with_pdfsig(string name)
+    {
+        var path = files.PathIn(name);
+        if (name == "flipped-in-signed-range")
+        {
+            var bytes = File.ReadAllBytes(files.TwoSeals);
+            bytes[10] ^= 0x20;
+            path = files.Write(name + ".pdf", bytes);
+        }
+
+        var ours = Verify(path, Trusting(withIntermediate: true)).Signatures;
+        var theirs = files.PdfsigVerdictsByField(path);
+
+        Assert.NotEmpty(ours);
+        Assert.Equal(theirs.Keys.Order(), ours.Select(s => s.FieldName).Order());
+        foreach (var s in ours)
+            Assert.True(theirs[s.FieldName] == (s.DigestValid && s.SignatureValid && s.ByteRange.Valid),
+                $"{name} field {s.FieldName}: pdfsig says {(theirs[s.FieldName] ? "valid" : "invalid")}, we say digest {s.DigestValid}, signature {s.SignatureValid}, byte range {s.ByteRange.Valid}");
+    }
+
     [Fact]
     public void A_certificate_outside_the_trust_anchors_is_untrusted()
     {

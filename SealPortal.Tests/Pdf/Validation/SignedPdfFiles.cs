@@ -80,6 +80,14 @@ public sealed class SignedPdfFiles : IDisposable
             .Select(m => m.Groups[1].Value.Trim() == "Signature is Valid.").ToList();
     }
 
+    /// <summary>pdfsig's "Signature Validation" per signed field name: true for "Signature is Valid.".</summary>
+    public IReadOnlyDictionary<string, bool> PdfsigVerdictsByField(string pdf)
+    {
+        var r = ExternalTool.Run("pdfsig", ["-nssdir", "sql:" + NssDb, pdf]);
+        return Regex.Matches(r.StdOut, @"Signature Field Name: (.*)\n(?:(?!Signature #).*\n)*?\s*- Signature Validation: (.*)")
+            .ToDictionary(m => m.Groups[1].Value.Trim(), m => m.Groups[2].Value.Trim() == "Signature is Valid.");
+    }
+
     private string MakeBase(string name, bool withFields)
     {
         // Hand-written objects without offsets; qpdf rebuilds the cross-reference table, so the

@@ -37,15 +37,6 @@ internal static class CmsOids
 
     public const string KpTimeStamping = "1.3.6.1.5.5.7.3.8";
 
-    public static string? DigestOid(HashAlgorithmName hash) => hash.Name switch
-    {
-        "SHA1" => Sha1,
-        "SHA256" => Sha256,
-        "SHA384" => Sha384,
-        "SHA512" => Sha512,
-        _ => null,
-    };
-
     public static HashAlgorithmName? DigestFromOid(string oid) => oid switch
     {
         Sha1 => HashAlgorithmName.SHA1,

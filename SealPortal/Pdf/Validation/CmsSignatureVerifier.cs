@@ -107,30 +107,31 @@ public static class CmsSignatureVerifier
         DateTimeOffset? claimed = cms.SigningTime ?? trust.ClaimedSigningTime;
         bool digestValid = false, signatureValid = false;
         string? sigAlgName = null;
-        if (signer is not null && contentDigest is not null)
+        if (signer is not null && digestAlg is { } hashAlg)
         {
             if (cms.SignedAttributes is { } attrs)
             {
+                // The signature covers the signed attributes, so it can be checked even when the content cannot.
                 if (cms.MessageDigest is null)
                     problems.Add("the signature has signed attributes but no message-digest attribute");
-                else if (CryptographicOperations.FixedTimeEquals(cms.MessageDigest, contentDigest))
+                else if (contentDigest is not null && CryptographicOperations.FixedTimeEquals(cms.MessageDigest, contentDigest))
                     digestValid = true;
-                else
+                else if (contentDigest is not null)
                     problems.Add("the document was changed after it was signed (the message digest does not match the signed bytes)");
-                if (cms.ContentType is { } ct && ct != (cms.EncapsulatedContentType))
+                if (cms.ContentType is { } ct && ct != cms.EncapsulatedContentType)
                     problems.Add("the content-type attribute does not match the signed content type");
-                signatureValid = VerifySignature(cms, signer, digestAlg!.Value, attrs, prehashed: null, problems, out sigAlgName);
+                signatureValid = VerifySignature(cms, signer, hashAlg, attrs, prehashed: null, problems, out sigAlgName);
+                if (!signatureValid)
+                    problems.Add("the signature value does not verify with the signer's certificate (the signature is corrupted or forged)");
             }
-            else
+            else if (contentDigest is not null)
             {
                 // Without signed attributes the signature is over the content digest itself (RFC 5652 5.4).
-                signatureValid = VerifySignature(cms, signer, digestAlg!.Value, null, contentDigest, problems, out sigAlgName);
+                signatureValid = VerifySignature(cms, signer, hashAlg, null, contentDigest, problems, out sigAlgName);
                 digestValid = signatureValid;
                 if (!signatureValid)
                     problems.Add("the document was changed after it was signed, or the signature is corrupted");
             }
-            if (cms.SignedAttributes is not null && !signatureValid)
-                problems.Add("the signature value does not verify with the signer's certificate (the signature is corrupted or forged)");
             CheckSigningCertificateAttribute(cms, signer, problems);
         }
 

@@ -15,6 +15,19 @@ internal static class DocumentTimestampCheck
 
     public static CmsOutcome Verify(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options)
     {
+        try
+        {
+            return VerifyToken(der, digestOf, options);
+        }
+        catch (CryptographicException ex)
+        {
+            // Certificates inside a damaged token decode lazily and can throw on first use.
+            return CmsOutcome.Unreadable("the document timestamp is damaged: " + ex.Message);
+        }
+    }
+
+    private static CmsOutcome VerifyToken(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options)
+    {
         if (!Rfc3161TimestampToken.TryDecode(der, out var token, out _) || token is null)
             return CmsOutcome.Unreadable("the document timestamp is not a readable RFC 3161 time-stamp token");
 

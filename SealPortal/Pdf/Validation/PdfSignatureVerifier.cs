@@ -18,6 +18,8 @@ public static class PdfSignatureVerifier
     public const int MaxSignatures = 1000;
     private const int MaxFieldNodes = 100_000;
     private const int MaxFieldDepth = 32;
+    /// <summary>How many older revisions are searched for signatures removed later.</summary>
+    private const int MaxRevisionsSearched = 256;
 
     public static VerificationReport Verify(Stream pdf, VerifyOptions options, CancellationToken ct = default)
     {
@@ -43,14 +45,25 @@ public static class PdfSignatureVerifier
 
         using (file)
         {
+            var newest = file.Revisions.Count - 1;
             List<FoundField> fields;
             try
             {
-                fields = FindSignatureFields(file, ct);
+                fields = FindSignatureFields(file, newest, ct);
             }
             catch (PdfFormatException ex)
             {
                 return Unreadable(options, length, "the PDF's form (signature fields) cannot be read: " + ex.Message);
+            }
+            // A later revision can strip a signature out of the form; looking back through the
+            // revisions finds it, so the report shows it together with the change that removed it.
+            var keys = fields.Select(f => f.Key).ToHashSet();
+            for (var rev = newest - 1; rev >= Math.Max(0, newest - MaxRevisionsSearched); rev--)
+            {
+                List<FoundField> older;
+                try { older = FindSignatureFields(file, rev, ct); }
+                catch (PdfFormatException) { continue; }
+                fields.AddRange(older.Where(f => keys.Add(f.Key)));
             }
 
             var doc = new PdfRevisionObjects(file);
@@ -116,7 +129,12 @@ public static class PdfSignatureVerifier
 
     // ------------------------------------------------------------------ fields
 
-    private sealed record FoundField(string Name, PdfDictObj Field, int? FieldObject, PdfDictObj Signature, int? SignatureObject);
+    /// <param name="Revision">The newest revision (0-based) in which the field still holds this signature.</param>
+    private sealed record FoundField(string Name, PdfDictObj Field, int? FieldObject, PdfDictObj Signature, int? SignatureObject, int Revision)
+    {
+        /// <summary>Identity across revisions: the signature dictionary's object, else the field's.</summary>
+        public string Key => SignatureObject is int s ? $"sig {s}" : $"field {FieldObject} {Name}";
+    }
 
     /// <summary>
     /// Walks /AcroForm /Fields (with /Kids) of the newest revision for signature fields that carry
@@ -124,57 +142,57 @@ public static class PdfSignatureVerifier
     /// them) put a new signature field on the page but forget to list it in /Fields, and such a
     /// signature must still be reported.
     /// </summary>
-    private static List<FoundField> FindSignatureFields(PdfFile file, CancellationToken ct)
+    private static List<FoundField> FindSignatureFields(PdfFile file, int rev, CancellationToken ct)
     {
         var found = new List<FoundField>();
         var seen = new HashSet<int>();
         var visited = 0;
         var stack = new Stack<(PdfObj Node, string Prefix, string? InheritedType, int Depth)>();
-        if (file.Get(file.Catalog, "AcroForm") is PdfDictObj form && file.Get(form, "Fields") is PdfArrayObj roots)
+        if (file.Get(file.GetCatalog(rev), "AcroForm", rev) is PdfDictObj form && file.Get(form, "Fields", rev) is PdfArrayObj roots)
         {
             for (var i = roots.Count - 1; i >= 0; i--) stack.Push((roots[i], "", null, 0));
-            Collect(file, found, seen, stack, ref visited, ct);
+            Collect(file, rev, found, seen, stack, ref visited, ct);
         }
-        foreach (var page in file.GetPages())
+        foreach (var page in file.GetPages(rev))
         {
-            if (file.Get(page.Dictionary, "Annots") is not PdfArrayObj annots) continue;
+            if (file.Get(page.Dictionary, "Annots", rev) is not PdfArrayObj annots) continue;
             foreach (var a in annots.Items)
             {
                 if (a is not PdfRefObj r || seen.Contains(r.Number)) continue;
-                if (file.Resolve(a) is not PdfDictObj annot || annot.GetName("Subtype") != "Widget") continue;
-                var (prefix, type, top) = FieldOfWidget(file, annot, r);
+                if (file.Resolve(a, rev) is not PdfDictObj annot || annot.GetName("Subtype") != "Widget") continue;
+                var (prefix, type, top) = FieldOfWidget(file, rev, annot, r);
                 if (type != "Sig" || seen.Contains(top.Number)) continue;
                 stack.Push((top, prefix, type, 0));
-                Collect(file, found, seen, stack, ref visited, ct);
+                Collect(file, rev, found, seen, stack, ref visited, ct);
             }
         }
         return found;
     }
 
     /// <summary>The field a widget belongs to: the widget itself when it carries /T, else its /Parent.</summary>
-    private static (string ParentPrefix, string? Type, PdfRefObj Field) FieldOfWidget(PdfFile file, PdfDictObj widget, PdfRefObj widgetRef)
+    private static (string ParentPrefix, string? Type, PdfRefObj Field) FieldOfWidget(PdfFile file, int rev, PdfDictObj widget, PdfRefObj widgetRef)
     {
         var field = widget;
         var fieldRef = widgetRef;
-        if (!widget.ContainsKey("T") && widget.Get("Parent") is PdfRefObj p && file.Resolve(p) is PdfDictObj parent)
+        if (!widget.ContainsKey("T") && widget.Get("Parent") is PdfRefObj p && file.Resolve(p, rev) is PdfDictObj parent)
         {
             field = parent;
             fieldRef = p;
         }
         var names = new List<string>();
         string? type = null;
-        var d = file.Resolve(field.Get("Parent")) as PdfDictObj;
+        var d = file.Resolve(field.Get("Parent"), rev) as PdfDictObj;
         for (var i = 0; i < MaxFieldDepth && d is not null; i++)
         {
-            if ((file.Get(d, "T") as PdfStringObj)?.ToText() is string t) names.Insert(0, t);
+            if ((file.Get(d, "T", rev) as PdfStringObj)?.ToText() is string t) names.Insert(0, t);
             type ??= d.GetName("FT");
-            d = file.Resolve(d.Get("Parent")) as PdfDictObj;
+            d = file.Resolve(d.Get("Parent"), rev) as PdfDictObj;
         }
         type = field.GetName("FT") ?? type;
         return (string.Join(".", names), type, fieldRef);
     }
 
-    private static void Collect(PdfFile file, List<FoundField> found, HashSet<int> seen, Stack<(PdfObj Node, string Prefix, string? InheritedType, int Depth)> stack, ref int visited, CancellationToken ct)
+    private static void Collect(PdfFile file, int rev, List<FoundField> found, HashSet<int> seen, Stack<(PdfObj Node, string Prefix, string? InheritedType, int Depth)> stack, ref int visited, CancellationToken ct)
     {
         while (stack.Count > 0)
         {
@@ -184,23 +202,23 @@ public static class PdfSignatureVerifier
                 throw new PdfFormatException("the form's field tree is too large or too deep");
             var number = (node as PdfRefObj)?.Number;
             if (number is int n && !seen.Add(n)) continue;
-            if (file.Resolve(node) is not PdfDictObj field) continue;
+            if (file.Resolve(node, rev) is not PdfDictObj field) continue;
 
-            var partial = (file.Get(field, "T") as PdfStringObj)?.ToText();
+            var partial = (file.Get(field, "T", rev) as PdfStringObj)?.ToText();
             var name = partial is null ? prefix : prefix.Length == 0 ? partial : prefix + "." + partial;
             var type = field.GetName("FT") ?? inheritedType;
 
-            if (file.Get(field, "Kids") is PdfArrayObj kids && kids.Items.Any(k => file.Resolve(k) is PdfDictObj kd && kd.ContainsKey("T")))
+            if (file.Get(field, "Kids", rev) is PdfArrayObj kids && kids.Items.Any(k => file.Resolve(k, rev) is PdfDictObj kd && kd.ContainsKey("T")))
             {
                 for (var i = kids.Count - 1; i >= 0; i--) stack.Push((kids[i], name, type, depth + 1));
                 continue;
             }
             if (type != "Sig") continue;
             var v = field.Get("V");
-            if (file.Resolve(v) is not PdfDictObj sig) continue;
+            if (file.Resolve(v, rev) is not PdfDictObj sig) continue;
             if (found.Count >= MaxSignatures)
                 throw new PdfFormatException($"more than {MaxSignatures} signature fields");
-            found.Add(new FoundField(name.Length == 0 ? $"(unnamed field {number})" : name, field, number, sig, (v as PdfRefObj)?.Number));
+            found.Add(new FoundField(name.Length == 0 ? $"(unnamed field {number})" : name, field, number, sig, (v as PdfRefObj)?.Number, rev));
         }
     }
 
@@ -212,9 +230,9 @@ public static class PdfSignatureVerifier
         var subFilter = sig.GetName("SubFilter");
         var kind = sig.GetName("Type") == "DocTimeStamp" || subFilter == "ETSI.RFC3161" ? SignatureKind.DocumentTimestamp : SignatureKind.Signature;
         var problems = new List<string>();
-        var claimedM = ParsePdfDate((file.Get(sig, "M") as PdfStringObj)?.ToText());
+        var claimedM = ParsePdfDate((file.Get(sig, "M", f.Revision) as PdfStringObj)?.ToText());
 
-        var contents = file.Get(sig, "Contents") as PdfStringObj;
+        var contents = file.Get(sig, "Contents", f.Revision) as PdfStringObj;
         var (byteRange, values) = CheckByteRange(file, pdf, f, contents, problems);
         int? signedRevision = null;
         if (values is not null)
@@ -228,12 +246,13 @@ public static class PdfSignatureVerifier
             problems.Add($"the signature dictionary was written in revision {(definingRevision ?? -1) + 1}, not in the revision {signedRevision + 1} its byte range covers");
         byteRange = byteRange with { CoversRevision = coversRevision };
 
+        var junk = TrailingJunk(file, pdf);
         ChangesReport changes = ChangesReport.None;
         if (signedRevision is int s)
         {
             try
             {
-                changes = new RevisionDiff(doc).Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig), ct);
+                changes = new RevisionDiff(doc).Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), ct);
             }
             catch (PdfFormatException ex)
             {
@@ -243,6 +262,17 @@ public static class PdfSignatureVerifier
                     Changes = [new DocumentChange { Kind = ChangeKind.OtherObjectChanged, Allowed = false, Revision = s + 2, Description = "a later revision could not be read: " + ex.Message }],
                 };
             }
+            if (junk is long junkBytes)
+                changes = changes with
+                {
+                    Changes = [.. changes.Changes, new DocumentChange
+                    {
+                        Kind = ChangeKind.UnreadableDataAppended,
+                        Allowed = false,
+                        Revision = file.Revisions.Count + 1,
+                        Description = $"{junkBytes} bytes after the last %%EOF are no readable revision (a viewer may still show them)",
+                    }],
+                };
             if (!changes.AllAllowed)
                 problems.Add("document modified after signing: " + string.Join("; ", changes.Changes.Where(c => !c.Allowed).Select(c => $"revision {c.Revision}: {c.Description}")));
         }
@@ -256,11 +286,15 @@ public static class PdfSignatureVerifier
                 : FromCms(der, digestOf, options, claimedM);
         problems.AddRange(cms.Problems);
 
+        var removed = f.Revision < file.Revisions.Count - 1;
+        if (removed)
+            problems.Add($"revision {f.Revision + 2} removed this signature from the document's form (signature stripped)");
+
         var anchors = options.TrustAnchors.Count > 0;
         var intact = byteRange.Valid && cms.DigestValid && cms.SignatureValid;
         var certificateOk = cms.ValidAtSigningTime && cms.KeyUsageOk && (cms.Timestamp is null || !cms.Timestamp.Present || cms.Timestamp.Valid);
         var status = !intact || !certificateOk ? SignatureStatus.Invalid
-            : !changes.AllAllowed ? SignatureStatus.ModifiedAfterSigning
+            : !changes.AllAllowed || removed ? SignatureStatus.ModifiedAfterSigning
             : !anchors ? SignatureStatus.ValidTrustNotChecked
             : !cms.ChainTrusted ? SignatureStatus.Untrusted
             : SignatureStatus.Valid;
@@ -285,7 +319,7 @@ public static class PdfSignatureVerifier
             SignatureValid = cms.SignatureValid,
             ByteRange = byteRange,
             RevisionNumber = signedRevision + 1,
-            CoversWholeDocument = coversRevision && signedRevision == file.Revisions.Count - 1,
+            CoversWholeDocument = coversRevision && signedRevision == file.Revisions.Count - 1 && junk is null,
             ChangesAfterSigning = changes,
             Timestamp = cms.Timestamp ?? TimestampReport.None,
             ChainTrusted = anchors ? cms.ChainTrusted : null,
@@ -301,7 +335,7 @@ public static class PdfSignatureVerifier
     /// </summary>
     private static (ByteRangeReport Report, long[]? Values) CheckByteRange(PdfFile file, Stream pdf, FoundField f, PdfStringObj? contents, List<string> problems)
     {
-        var arr = file.Get(f.Signature, "ByteRange") as PdfArrayObj;
+        var arr = file.Get(f.Signature, "ByteRange", f.Revision) as PdfArrayObj;
         var nums = arr?.Items.Select(i => i as PdfNumObj).ToList();
         var shapeOk = nums is { Count: 4 } && nums.All(n => n is { IsInteger: true, LongValue: >= 0 });
         var reported = nums?.Where(n => n is not null).Select(n => n!.LongValue).Take(16).ToList() ?? [];
@@ -322,7 +356,7 @@ public static class PdfSignatureVerifier
         var gapIsContents = false;
         if (within && ordered && contents is not null && (f.SignatureObject ?? f.FieldObject) is int holder)
         {
-            var span = ContentsSpan(file, pdf, holder, f.SignatureObject is null);
+            var span = ContentsSpan(file, pdf, holder, f.Revision, f.SignatureObject is null);
             gapIsContents = span is var (start, end) && start == v[0] + v[1] && end == v[2] && contents.IsHex;
         }
         if (within && ordered && !gapIsContents)
@@ -342,9 +376,9 @@ public static class PdfSignatureVerifier
     /// Byte offsets of the /Contents value (from '&lt;' to just after '&gt;') inside the stored object
     /// that holds the signature dictionary; null when it is not stored plainly in the file.
     /// </summary>
-    private static (long Start, long End)? ContentsSpan(PdfFile file, Stream pdf, int objectNumber, bool signatureInsideField)
+    private static (long Start, long End)? ContentsSpan(PdfFile file, Stream pdf, int objectNumber, int revision, bool signatureInsideField)
     {
-        var entry = file.GetEntry(objectNumber);
+        var entry = file.GetEntry(objectNumber, revision);
         if (entry is not { Type: PdfXrefEntryType.InUse } e) return null;
         var lexer = new PdfLexer(pdf) { Position = e.Offset };
         if (lexer.TryReadUnsigned() is null || lexer.TryReadUnsigned() is null || !lexer.TryKeyword("obj")) return null;
@@ -406,6 +440,23 @@ public static class PdfSignatureVerifier
         return b.SequenceEqual("%%EOF"u8);
     }
 
+    /// <summary>Number of bytes after the last revision's end, when they are more than white space.</summary>
+    private static long? TrailingJunk(PdfFile file, Stream pdf)
+    {
+        var end = file.Revisions[^1].EndOffset;
+        if (end >= file.Length) return null;
+        pdf.Position = end;
+        var buf = new byte[1 << 14];
+        for (var left = file.Length - end; left > 0;)
+        {
+            var n = pdf.Read(buf, 0, (int)Math.Min(buf.Length, left));
+            if (n <= 0) break;
+            if (buf.AsSpan(0, n).IndexOfAnyExcept(" \t\r\n\f\0"u8) >= 0) return file.Length - end;
+            left -= n;
+        }
+        return null;
+    }
+
     /// <summary>The newest revision whose own cross-reference section lists the object.</summary>
     private static int? DefiningRevision(PdfFile file, int? number)
     {
@@ -416,13 +467,13 @@ public static class PdfSignatureVerifier
     }
 
     /// <summary>/P of a DocMDP transform in the signature's /Reference (ISO 32000-1 12.8.2.2); default 2.</summary>
-    private static int? DocMdpLevel(PdfFile file, PdfDictObj sig)
+    private static int? DocMdpLevel(PdfFile file, PdfDictObj sig, int rev)
     {
-        if (file.Get(sig, "Reference") is not PdfArrayObj refs) return null;
+        if (file.Get(sig, "Reference", rev) is not PdfArrayObj refs) return null;
         foreach (var item in refs.Items.Take(16))
         {
-            if (file.Resolve(item) is not PdfDictObj r || r.GetName("TransformMethod") != "DocMDP") continue;
-            var p = file.Get(r, "TransformParams") is PdfDictObj tp ? (file.Get(tp, "P") as PdfNumObj)?.LongValue : null;
+            if (file.Resolve(item, rev) is not PdfDictObj r || r.GetName("TransformMethod") != "DocMDP") continue;
+            var p = file.Get(r, "TransformParams", rev) is PdfDictObj tp ? (file.Get(tp, "P", rev) as PdfNumObj)?.LongValue : null;
             return p is >= 1 and <= 3 ? (int)p : 2;
         }
         return null;
@@ -443,8 +494,18 @@ public static class PdfSignatureVerifier
         }
     }
 
-    /// <summary>Hashes the two signed ranges straight from the stream, in fixed-size chunks.</summary>
-    private static Func<HashAlgorithmName, byte[]> DigestOfRanges(Stream pdf, long[]? v) => alg =>
+    /// <summary>Hashes the two signed ranges straight from the stream, in fixed-size chunks, once per algorithm.</summary>
+    private static Func<HashAlgorithmName, byte[]> DigestOfRanges(Stream pdf, long[]? v)
+    {
+        var done = new Dictionary<HashAlgorithmName, byte[]>();
+        return alg =>
+        {
+            if (!done.TryGetValue(alg, out var d)) done[alg] = d = HashRanges(pdf, v, alg);
+            return (byte[])d.Clone();
+        };
+    }
+
+    private static byte[] HashRanges(Stream pdf, long[]? v, HashAlgorithmName alg)
     {
         using var h = IncrementalHash.CreateHash(alg);
         if (v is null) return h.GetHashAndReset();
@@ -462,7 +523,7 @@ public static class PdfSignatureVerifier
             }
         }
         return h.GetHashAndReset();
-    };
+    }
 
     private static CmsOutcome FromCms(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options, DateTimeOffset? claimedM)
     {
@@ -476,14 +537,29 @@ public static class PdfSignatureVerifier
             return CmsOutcome.Unreadable("the CMS signature cannot be read: " + ex.Message);
         }
         var cert = c.SignerCertificate;
+        // A damaged certificate decodes lazily: its fields can throw long after it was parsed.
+        string? subject = c.SignerSubject, issuer = null, serial = null;
+        DateTimeOffset? notBefore = null, notAfter = null;
+        try
+        {
+            subject ??= cert?.Subject;
+            issuer = cert?.Issuer;
+            serial = cert?.SerialNumber;
+            notBefore = cert is null ? null : new DateTimeOffset(cert.NotBefore.ToUniversalTime());
+            notAfter = cert is null ? null : new DateTimeOffset(cert.NotAfter.ToUniversalTime());
+        }
+        catch (CryptographicException)
+        {
+            issuer = serial = null;
+        }
         return new CmsOutcome
         {
             Decoded = c.Decoded,
-            SignerSubject = c.SignerSubject ?? cert?.Subject,
-            SignerIssuer = cert?.Issuer,
-            SignerSerial = cert?.SerialNumber,
-            NotBefore = cert is null ? null : new DateTimeOffset(cert.NotBefore.ToUniversalTime()),
-            NotAfter = cert is null ? null : new DateTimeOffset(cert.NotAfter.ToUniversalTime()),
+            SignerSubject = subject,
+            SignerIssuer = issuer,
+            SignerSerial = serial,
+            NotBefore = notBefore,
+            NotAfter = notAfter,
             SigningTime = c.ClaimedSigningTime,
             DigestValid = c.Decoded && c.DigestValid,
             SignatureValid = c.Decoded && c.SignatureValid,

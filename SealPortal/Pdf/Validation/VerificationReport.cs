@@ -169,6 +169,8 @@ public enum ChangeKind
     ObjectDeleted,
     CatalogChanged,
     OtherObjectChanged,
+    /// <summary>Bytes after the last %%EOF that form no readable revision: a viewer's repair mode may still show them.</summary>
+    UnreadableDataAppended,
     /// <summary>The signature's DocMDP permission level forbids a change that would otherwise be fine.</summary>
     ForbiddenByCertification,
 }

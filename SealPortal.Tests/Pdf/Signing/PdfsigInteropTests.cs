@@ -1,15 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using SealPortal.Pdf.Signing;
+using SealPortal.Pdf.Validation;
 
 namespace SealPortal.Tests.Pdf.Signing;
 
 /// <summary>
-/// Puts our CMS into a minimal hand-made signed PDF and asks poppler's pdfsig (NSS) whether the
-/// signature is valid and the certificate trusted: an independent check of the CMS as a PDF
-/// reader sees it, kept apart from the real incremental writer on purpose.
+/// Both directions with poppler's pdfsig (NSS): our CMS inside a minimal hand-made signed PDF must be
+/// valid and trusted for pdfsig, and the CMS pdfsig makes must be valid for our verifier. The
+/// hand-made PDF is kept apart from the real incremental writer on purpose, so this checks
+/// only the CMS.
 /// </summary>
-public sealed class PdfsigAcceptsCmsTests : IDisposable
+public sealed class PdfsigInteropTests : IDisposable
 {
     private const int PlaceholderBytes = 24 * 1024;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("pdfsig-cms-");
@@ -52,6 +55,46 @@ public sealed class PdfsigAcceptsCmsTests : IDisposable
         File.WriteAllBytes(F("changed.pdf"), pdf);
         (_, output) = SamplePki.Run("pdfsig", "-nssdir", nss, F("changed.pdf"));
         Assert.DoesNotContain("Signature is Valid", output);
+    }
+
+    [Fact]
+    public void Our_verifier_accepts_the_CMS_that_pdfsig_makes_with_NSS()
+    {
+        var nss = NssDbTrustingSampleRoot();
+        var r = SamplePki.Run("pk12util", "-i", SamplePki.Path_("sample-seal-rsa.pfx"), "-d", nss, "-W", SamplePki.Password, "-K", "");
+        Assert.True(r.Code == 0, r.Output);
+        // pdfsig adds its own signature field to this plain one-page file.
+        var blank = "%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+            "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R/Size 4>>\n%%EOF\n";
+        File.WriteAllText(F("raw.pdf"), blank);
+        r = SamplePki.Run("qpdf", F("raw.pdf"), F("blank.pdf"));
+        Assert.True(r.Code is 0 or 3, r.Output); // 3: repaired the missing xref, as intended
+        r = SamplePki.Run("pdfsig", "-add-signature", "-nssdir", nss, "-nick", "sample-seal-rsa", F("blank.pdf"), F("nss.pdf"));
+        Assert.True(File.Exists(F("nss.pdf")), r.Output);
+
+        var pdf = File.ReadAllBytes(F("nss.pdf"));
+        var signed = Encoding.Latin1.GetString(pdf);
+        // The signature pdfsig added is the last one in the file.
+        var br = Regex.Matches(signed, @"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")[^1];
+        var range = br.Groups.Values.Skip(1).Select(g => int.Parse(g.Value)).ToArray();
+        var hex = signed.Substring(range[1] + 1, range[2] - range[1] - 2);
+        var cms = Convert.FromHexString(hex);
+        byte[] Digest(HashAlgorithmName alg)
+        {
+            using var h = IncrementalHash.CreateHash(alg);
+            h.AppendData(pdf, range[0], range[1]);
+            h.AppendData(pdf, range[2], range[3]);
+            return h.GetHashAndReset();
+        }
+
+        var v = CmsSignatureVerifier.Verify(cms, Digest, new CmsTrustOptions([SamplePki.Root()], DateTimeOffset.UtcNow));
+        Assert.True(v.IsValid, string.Join("; ", v.Problems));
+        Assert.Equal(HashAlgorithmName.SHA256, v.DigestAlgorithm);
+        Assert.True(v.HasSignedAttributes);
+        Assert.Contains("SAMPLE Company Seal (RSA)", v.SignerSubject);
+
+        var changed = CmsSignatureVerifier.Verify(cms, alg => CryptographicOperations.HashData(alg, "not the document"u8), new CmsTrustOptions([SamplePki.Root()], DateTimeOffset.UtcNow));
+        Assert.False(changed.DigestValid);
     }
 
     private string NssDbTrustingSampleRoot()
