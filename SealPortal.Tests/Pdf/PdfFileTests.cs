@@ -213,3 +213,22 @@ public sealed class PdfFileTests : IDisposable
         Assert.Throws<PdfFormatException>(() => PdfFile.Open(new MemoryStream(Encoding.ASCII.GetBytes("%PDF-1.7\nstartxref\n99999\n%%EOF\n"))));
     }
 }
+
+public sealed class PdfHostileInputTests
+{
+    [Fact]
+    public void A_dictionary_with_200000_keys_is_read_in_linear_time()
+    {
+        var sb = new StringBuilder("<<");
+        for (var i = 0; i < 200_000; i++) sb.Append("/K").Append(i).Append(' ').Append(i);
+        sb.Append(" /K5 7>>");
+        var task = Task.Run(() => (PdfDictObj)new PdfLexer(new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString()))).ReadObject());
+        Assert.True(task.Wait(TimeSpan.FromSeconds(20)), "parsing a large dictionary took too long");
+        Assert.Equal(200_000, task.Result.Count);
+        Assert.Equal(7L, ((PdfNumObj)task.Result.Get("K5")!).LongValue);
+        Assert.Equal(199_999L, ((PdfNumObj)task.Result.Get("K199999")!).LongValue);
+        task.Result.Set("K0", null);
+        Assert.Null(task.Result.Get("K0"));
+        Assert.Equal(7L, ((PdfNumObj)task.Result.Get("K5")!).LongValue);
+    }
+}
