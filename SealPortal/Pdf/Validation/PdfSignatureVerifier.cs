@@ -66,12 +66,12 @@ public static class PdfSignatureVerifier
                 fields.AddRange(older.Where(f => keys.Add(f.Key)));
             }
 
-            var doc = new PdfRevisionObjects(file);
+            var diff = new RevisionDiff(new PdfRevisionObjects(file));
             var reports = new List<SignatureReport>();
             foreach (var f in fields)
             {
                 ct.ThrowIfCancellationRequested();
-                reports.Add(VerifyOne(file, doc, pdf, f, options, ct));
+                reports.Add(VerifyOne(file, diff, pdf, f, options, ct));
             }
             reports = reports
                 .OrderBy(r => r.RevisionNumber ?? int.MaxValue)
@@ -224,7 +224,7 @@ public static class PdfSignatureVerifier
 
     // ------------------------------------------------------------------ one signature
 
-    private static SignatureReport VerifyOne(PdfFile file, PdfRevisionObjects doc, Stream pdf, FoundField f, VerifyOptions options, CancellationToken ct)
+    private static SignatureReport VerifyOne(PdfFile file, RevisionDiff diff, Stream pdf, FoundField f, VerifyOptions options, CancellationToken ct)
     {
         var sig = f.Signature;
         var subFilter = sig.GetName("SubFilter");
@@ -252,7 +252,7 @@ public static class PdfSignatureVerifier
         {
             try
             {
-                changes = new RevisionDiff(doc).Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), ct);
+                changes = diff.Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), ct);
             }
             catch (PdfFormatException ex)
             {
