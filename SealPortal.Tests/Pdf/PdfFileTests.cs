@@ -134,27 +134,7 @@ public sealed class PdfFileTests : IDisposable
     [Fact]
     public void Hybrid_file_finds_compressed_objects_through_XRefStm()
     {
-        var parts = new List<byte[]>();
-        var sb = new MemoryStream();
-        void W(string s) => sb.Write(Encoding.Latin1.GetBytes(s));
-        var off = new long[8];
-        W("%PDF-1.5\n");
-        off[1] = sb.Position; W("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-        off[2] = sb.Position; W("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-        off[3] = sb.Position; W("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n");
-        var objstmBody = "4 0 << /Title (Hybrid) >>";
-        off[5] = sb.Position; W($"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length {objstmBody.Length} >>\nstream\n{objstmBody}\nendstream\nendobj\n");
-        off[6] = sb.Position;
-        var xs = new byte[] { 2, 0, 5, 0, 1, (byte)(off[5] >> 8), (byte)off[5], 0 };
-        W($"6 0 obj\n<< /Type /XRef /Size 7 /W [1 2 1] /Index [4 2] /Length {xs.Length} >>\nstream\n");
-        sb.Write(xs);
-        W("\nendstream\nendobj\n");
-        var xref = sb.Position;
-        W("xref\n0 4\n0000000000 65535 f \n");
-        for (var i = 1; i <= 3; i++) W($"{off[i]:D10} 00000 n \n");
-        W($"5 2\n{off[5]:D10} 00000 n \n{off[6]:D10} 00000 n \n");
-        W($"trailer\n<< /Size 7 /Root 1 0 R /Info 4 0 R /XRefStm {off[6]} >>\nstartxref\n{xref}\n%%EOF\n");
-        File.WriteAllBytes(P("h.pdf"), sb.ToArray());
+        File.WriteAllBytes(P("h.pdf"), PdfTestKit.HybridPdf());
 
         using var f = PdfFile.Open(P("h.pdf"));
         Assert.True(f.LatestRevision.IsHybrid);
@@ -231,5 +211,24 @@ public sealed class PdfFileTests : IDisposable
         Assert.Throws<PdfFormatException>(() => PdfFile.Open(new MemoryStream([])));
         Assert.Throws<PdfFormatException>(() => PdfFile.Open(new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 5000)))));
         Assert.Throws<PdfFormatException>(() => PdfFile.Open(new MemoryStream(Encoding.ASCII.GetBytes("%PDF-1.7\nstartxref\n99999\n%%EOF\n"))));
+    }
+}
+
+public sealed class PdfHostileInputTests
+{
+    [Fact]
+    public void A_dictionary_with_200000_keys_is_read_in_linear_time()
+    {
+        var sb = new StringBuilder("<<");
+        for (var i = 0; i < 200_000; i++) sb.Append("/K").Append(i).Append(' ').Append(i);
+        sb.Append(" /K5 7>>");
+        var task = Task.Run(() => (PdfDictObj)new PdfLexer(new MemoryStream(Encoding.ASCII.GetBytes(sb.ToString()))).ReadObject());
+        Assert.True(task.Wait(TimeSpan.FromSeconds(20)), "parsing a large dictionary took too long");
+        Assert.Equal(200_000, task.Result.Count);
+        Assert.Equal(7L, ((PdfNumObj)task.Result.Get("K5")!).LongValue);
+        Assert.Equal(199_999L, ((PdfNumObj)task.Result.Get("K199999")!).LongValue);
+        task.Result.Set("K0", null);
+        Assert.Null(task.Result.Get("K0"));
+        Assert.Equal(7L, ((PdfNumObj)task.Result.Get("K5")!).LongValue);
     }
 }

@@ -12,6 +12,7 @@ namespace SealPortal.Tests.Pdf;
 /// qpdf --check and poppler's pdfsig against an NSS database that trusts the sample root.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(ConsoleCaptureCollection.Name)]
 public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDisposable
 {
     private static readonly Lazy<SigningIdentity> Rsa = new(() => SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "sample"));
@@ -51,6 +52,9 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
             case "pdf-2.0":
                 File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(2, "2.0"));
                 PdfTestKit.RunOk("qpdf", "--object-streams=generate", P("base.pdf"), path);
+                break;
+            case "hybrid":
+                File.WriteAllBytes(path, PdfTestKit.HybridPdf());
                 break;
             case "acroform":
                 File.WriteAllBytes(path, PdfTestKit.ClassicPdf(1, "1.7", withAcroForm: true));
@@ -115,6 +119,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     [InlineData("classic-1.3", 0)]
     [InlineData("pdf-2.0", 0)]
     [InlineData("acroform", 0)]
+    [InlineData("hybrid", 0)]
     [InlineData("prior-update", 0)]
     [InlineData("pdfsig-signed", 1)]
     public async Task Two_seals_on_any_producer_keep_input_bytes_and_all_signatures_valid(string producer, int priorSignatures)
@@ -150,6 +155,51 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
                 .Select(x => ((PdfStringObj)((PdfDictObj)f.Resolve(x)!).Get("T")!).ToText()).ToList();
             Assert.Equal(["Name", "Seal1", "Seal2"], names);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(90)]
+    [InlineData(180)]
+    [InlineData(270)]
+    public async Task Seal_sits_upright_at_the_bottom_right_of_the_page_as_displayed(int rotate)
+    {
+        // An image whose top half is red and whose bottom-left quarter is blue shows any turn or flip.
+        var png = PdfTestKit.Png(20, 20, 6, (x, y) => y < 10 ? [220, 0, 0, 255] : x < 10 ? [0, 0, 220, 255] : [0, 0, 0, 0]);
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1, rotate: rotate));
+        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImagePng = png });
+        PdfTestKit.RunOk("pdftoppm", "-r", "40", "-png", "-singlefile", P("out.pdf"), P("page"));
+        var img = PngImage.Decode(File.ReadAllBytes(P("page.png")));
+        (int X0, int Y0, int X1, int Y1) Box(Func<byte, byte, byte, bool> match)
+        {
+            int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
+            for (var y = 0; y < img.Height; y++)
+                for (var x = 0; x < img.Width; x++)
+                {
+                    var i = (y * img.Width + x) * 3;
+                    if (!match(img.Pixels[i], img.Pixels[i + 1], img.Pixels[i + 2])) continue;
+                    x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
+                }
+            return (x0, y0, x1, y1);
+        }
+        var red = Box((r, g, b) => r > 180 && g < 60 && b < 60);
+        var blue = Box((r, g, b) => b > 180 && r < 60 && g < 60);
+        Assert.True(red.X1 >= 0 && blue.X1 >= 0, "seal not rendered");
+        var page = $"red {red}, blue {blue} on a {img.Width}x{img.Height} page";
+        Assert.True(red.X0 > img.Width / 2 && blue.Y0 > img.Height / 2, "not at the bottom right: " + page);
+        Assert.True(blue.Y0 >= red.Y1 - 1, "blue half is not below the red half: " + page);
+        Assert.True(blue.X1 <= (red.X0 + red.X1) / 2 + 1, "blue quarter is not on the left: " + page);
+    }
+
+    [Fact]
+    public async Task Input_and_output_may_be_the_same_file()
+    {
+        var original = PdfTestKit.ClassicPdf(1);
+        File.WriteAllBytes(P("doc.pdf"), original);
+        await Seal(P("doc.pdf"), P("doc.pdf"), Rsa.Value);
+        Assert.True(File.ReadAllBytes(P("doc.pdf")).AsSpan(0, original.Length).SequenceEqual(original));
+        _nss.AssertAllSignaturesValid(P("doc.pdf"));
+        Assert.Equal(["doc.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -207,6 +257,26 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         var tooSmall = new PdfSignatureContent(64, (d, ct) => CadesSignatureBuilder.BuildAsync(d, Rsa.Value, null, ct));
         await Assert.ThrowsAsync<PdfSigningException>(() => signer.SignFileAsync(P("in.pdf"), P("out.pdf"), tooSmall, new PdfSignOptions()));
         Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_document_certified_with_no_changes_allowed_is_refused()
+    {
+        File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(1));
+        using (var f = PdfFile.Open(P("base.pdf")))
+        {
+            var w = new PdfIncrementalWriter(f);
+            var transform = new PdfDictObj().Set("Type", new PdfNameObj("SigRef")).Set("TransformMethod", new PdfNameObj("DocMDP"))
+                .Set("TransformParams", new PdfDictObj().Set("P", new PdfNumObj(1)));
+            var certSig = w.Add(new PdfDictObj().Set("Type", new PdfNameObj("Sig")).Set("Reference", new PdfArrayObj([transform])));
+            var catalog = f.Catalog.Clone().Set("Perms", new PdfDictObj().Set("DocMDP", certSig));
+            w.Set((PdfRefObj)f.Trailer.Get("Root")!, catalog);
+            using var o = File.Create(P("in.pdf"));
+            w.WriteTo(o);
+        }
+        var ex = await Assert.ThrowsAsync<PdfSigningException>(() => Seal(P("in.pdf"), P("out.pdf"), Rsa.Value));
+        Assert.Contains("certified", ex.Message);
+        Assert.False(File.Exists(P("out.pdf")));
     }
 
     // ------------------------------------------------------------------ CLI
@@ -317,4 +387,14 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         Assert.False(File.Exists(P("out.pdf")));
         Assert.Equal(before, Directory.GetFiles(_dir).Order().ToArray());
     }
+}
+
+/// <summary>
+/// The CLI tests swap Console.Error to read the verb's message; running them beside other
+/// classes would mix in whatever those print, so this collection runs on its own.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCaptureCollection
+{
+    public const string Name = "PDF signer CLI (captures the console)";
 }

@@ -52,7 +52,7 @@ public static class PdfTestKit
     /// A classic-xref PDF written byte by byte: <paramref name="pages"/> pages with a little
     /// content, a header version of choice, optionally an AcroForm with a text field.
     /// </summary>
-    public static byte[] ClassicPdf(int pages, string version = "1.7", bool withAcroForm = false)
+    public static byte[] ClassicPdf(int pages, string version = "1.7", bool withAcroForm = false, int rotate = 0)
     {
         var objs = new List<string>();
         var kids = string.Join(" ", Enumerable.Range(0, pages).Select(i => $"{4 + 2 * i} 0 R"));
@@ -65,7 +65,7 @@ public static class PdfTestKit
         for (var i = 0; i < pages; i++)
         {
             var annots = withAcroForm && i == 0 ? $" /Annots [{firstFree} 0 R]" : "";
-            objs.Add($"<< /Type /Page /Parent 2 0 R /Contents {5 + 2 * i} 0 R{annots} >>");
+            objs.Add($"<< /Type /Page /Parent 2 0 R /Contents {5 + 2 * i} 0 R{annots}{(rotate != 0 ? $" /Rotate {rotate}" : "")} >>");
             var content = $"0.2 0.4 0.8 rg 72 {700 - i % 10 * 20} 300 40 re f";
             objs.Add($"<< /Length {content.Length} >>\nstream\n{content}\nendstream");
         }
@@ -84,6 +84,34 @@ public static class PdfTestKit
         foreach (var off in offsets) sb.Append($"{off:D10} 00000 n \n");
         sb.Append($"trailer\n<< /Size {objs.Count + 1} /Root 1 0 R /Info 3 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>\nstartxref\n{xref}\n%%EOF\n");
         return Encoding.Latin1.GetBytes(sb.ToString());
+    }
+
+    /// <summary>
+    /// A hybrid-reference file (PDF 1.5): a classic table for readers of old, and an /XRefStm
+    /// stream that alone knows object 4 (the /Info), stored in an object stream.
+    /// </summary>
+    public static byte[] HybridPdf()
+    {
+        var sb = new MemoryStream();
+        void W(string s) => sb.Write(Encoding.Latin1.GetBytes(s));
+        var off = new long[8];
+        W("%PDF-1.5\n");
+        off[1] = sb.Position; W("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+        off[2] = sb.Position; W("2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+        off[3] = sb.Position; W("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n");
+        var objstmBody = "4 0 << /Title (Hybrid) >>";
+        off[5] = sb.Position; W($"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length {objstmBody.Length} >>\nstream\n{objstmBody}\nendstream\nendobj\n");
+        off[6] = sb.Position;
+        var xs = new byte[] { 2, 0, 5, 0, 1, (byte)(off[5] >> 8), (byte)off[5], 0 };
+        W($"6 0 obj\n<< /Type /XRef /Size 7 /W [1 2 1] /Index [4 2] /Length {xs.Length} >>\nstream\n");
+        sb.Write(xs);
+        W("\nendstream\nendobj\n");
+        var xref = sb.Position;
+        W("xref\n0 4\n0000000000 65535 f \n");
+        for (var i = 1; i <= 3; i++) W($"{off[i]:D10} 00000 n \n");
+        W($"5 2\n{off[5]:D10} 00000 n \n{off[6]:D10} 00000 n \n");
+        W($"trailer\n<< /Size 7 /Root 1 0 R /Info 4 0 R /XRefStm {off[6]} >>\nstartxref\n{xref}\n%%EOF\n");
+        return sb.ToArray();
     }
 
     /// <summary>

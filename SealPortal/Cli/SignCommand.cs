@@ -15,7 +15,7 @@ public static class SignCommand
         "usage: sign --in IN.pdf --out OUT.pdf --cert SEAL.pfx --password PW [--image SEAL.png] [--page N]\n" +
         "            [--rect x,y,w,h] [--reason TEXT] [--location TEXT] [--tsa URL] [--cross-page]\n" +
         "  --page      page that receives the seal, 1-based (default 1)\n" +
-        "  --rect      seal rectangle in points from the bottom-left corner\n" +
+        "  --rect      seal rectangle in points, from the bottom-left corner of the page as displayed\n" +
         "              (default 110x110, 36 pt from the bottom-right corner of the page)\n" +
         "  --image     PNG seal image (alpha is kept); without it a red vector seal with the certificate's name\n" +
         "  --cross-page  骑缝章: one vertical slice of the seal on the right edge of every page\n" +
@@ -43,6 +43,9 @@ public static class SignCommand
         if (a.Get("tsa") is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out tsaUrl) || tsaUrl.Scheme is not ("http" or "https")))
             throw new CliUsageException($"--tsa must be an http(s) URL, not '{t}'");
         if (!File.Exists(input)) throw new CliUsageException($"input file '{input}' does not exist");
+        var outDir = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (outDir is null || !Directory.Exists(outDir)) throw new CliUsageException($"the output folder '{outDir}' does not exist");
+        if (Directory.Exists(output)) throw new CliUsageException($"--out '{output}' is a folder; give a file name");
 
         try
         {
@@ -80,7 +83,7 @@ public static class SignCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliUsageException($"cannot write '{output}': {e.Message}");
+            throw new CliUsageException($"cannot read '{input}' or write '{output}': {e.Message}");
         }
     }
 

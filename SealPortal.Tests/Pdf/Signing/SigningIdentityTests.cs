@@ -89,4 +89,34 @@ public class SigningIdentityTests
         Assert.True(loaded.Certificate.HasPrivateKey);
         Assert.NotEmpty(loaded.Certificate.RawData);
     }
+
+    [Theory]
+    [InlineData("ed25519")]
+    [InlineData("dsa")]
+    public void Keys_other_than_RSA_and_ECDSA_are_refused_with_a_clear_message(string algorithm)
+    {
+        var dir = Directory.CreateTempSubdirectory("pfx-");
+        try
+        {
+            string F(string n) => Path.Combine(dir.FullName, n);
+            if (algorithm == "dsa")
+            {
+                Assert.Equal(0, SamplePki.Run("openssl", "genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:1024", "-out", F("p.pem")).Code);
+                Assert.Equal(0, SamplePki.Run("openssl", "genpkey", "-paramfile", F("p.pem"), "-out", F("k.pem")).Code);
+            }
+            else
+            {
+                Assert.Equal(0, SamplePki.Run("openssl", "genpkey", "-algorithm", "ed25519", "-out", F("k.pem")).Code);
+            }
+            Assert.Equal(0, SamplePki.Run("openssl", "req", "-x509", "-key", F("k.pem"), "-subj", "/CN=SAMPLE other key", "-days", "30", "-out", F("c.pem")).Code);
+            Assert.Equal(0, SamplePki.Run("openssl", "pkcs12", "-export", "-inkey", F("k.pem"), "-in", F("c.pem"), "-passout", "pass:pw", "-out", F("k.pfx")).Code);
+
+            var ex = Assert.Throws<SigningIdentityException>(() => SigningIdentity.LoadPkcs12(F("k.pfx"), "pw"));
+            Assert.Contains("not supported; use an RSA or ECDSA key", ex.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

@@ -216,6 +216,25 @@ public sealed class TimestampTests : IDisposable
     }
 
     [Fact]
+    public async Task Builder_refuses_a_time_stamp_client_that_returns_a_token_for_something_else()
+    {
+        using var seal = SamplePki.Load("seal-rsa");
+        var ex = await Assert.ThrowsAsync<TimestampException>(() =>
+            CadesSignatureBuilder.BuildAsync(new byte[32], seal, new WrongImprintClient(_tsa), CancellationToken.None));
+        Assert.Contains("does not cover this signature", ex.Message);
+    }
+
+    private sealed class WrongImprintClient(TimestampAuthority tsa) : ITimestampClient
+    {
+        public Task<byte[]> RequestTokenAsync(byte[] sha256Imprint, CancellationToken ct)
+        {
+            var resp = new AsnReader(tsa.Respond(Rfc3161TimestampRequest.CreateFromHash(new byte[32], HashAlgorithmName.SHA256).Encode()), AsnEncodingRules.DER).ReadSequence();
+            resp.ReadSequence();
+            return Task.FromResult(resp.ReadEncodedValue().ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Tsa_verb_refuses_bad_options_with_exit_code_2()
     {
         Assert.Equal(2, await CliRunner.RunAsync(["tsa", "--password", "sample"]));

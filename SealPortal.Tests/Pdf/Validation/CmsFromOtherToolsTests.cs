@@ -32,6 +32,7 @@ public sealed class CmsFromOtherToolsTests : IDisposable
     [InlineData("seal-rsa", "sha512", "")]
     [InlineData("seal-rsa", "sha256", "-noattr")]
     [InlineData("seal-rsa", "sha256", "pss")]
+    [InlineData("seal-rsa", "sha256", "-keyid")]
     [InlineData("seal-ecdsa", "sha256", "")]
     [InlineData("seal-ecdsa", "sha384", "")]
     [InlineData("seal-ecdsa", "sha256", "-noattr")]
@@ -71,5 +72,17 @@ public sealed class CmsFromOtherToolsTests : IDisposable
         var r = CmsSignatureVerifier.Verify(cms, alg => CryptographicOperations.HashData(alg, _content), new CmsTrustOptions([SamplePki.Root()], DateTimeOffset.UtcNow));
         Assert.True(r.DigestValid && r.SignatureValid && r.ChainTrusted, string.Join("; ", r.Problems));
         Assert.Contains(r.Problems, p => p.Contains("SHA-1"));
+    }
+
+    [Fact]
+    public void Pss_with_a_salt_length_dotnet_cannot_check_is_reported_not_thrown()
+    {
+        var cms = OpensslSign("seal-rsa", "sha256", "-keyopt", "rsa_padding_mode:pss", "-keyopt", "rsa_pss_saltlen:max");
+        var r = CmsSignatureVerifier.Verify(cms, alg => CryptographicOperations.HashData(alg, _content), new CmsTrustOptions([SamplePki.Root()], DateTimeOffset.UtcNow));
+        Assert.True(r.Decoded);
+        Assert.True(r.DigestValid);
+        Assert.False(r.SignatureValid);
+        Assert.Contains(r.Problems, p => p.Contains("RSA-PSS parameters") && p.Contains("not supported"));
+        Assert.DoesNotContain(r.Problems, p => p.Contains("forged"));
     }
 }

@@ -324,7 +324,7 @@ public sealed class PdfFile : IDisposable
 
     private PdfObj? Load(PdfXrefEntry e, int revision)
     {
-        var key = (e.Type, e.Offset, e.Type == PdfXrefEntryType.InUse ? e.Generation : e.Generation);
+        var key = (e.Type, e.Offset, e.Generation);
         if (_cache.TryGetValue(key, out var cached)) return cached;
         if (!_loading.Add(key)) throw new PdfFormatException($"circular reference while reading object {e.Number}");
         try

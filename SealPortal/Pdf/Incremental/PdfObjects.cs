@@ -208,26 +208,51 @@ public class PdfDictObj : PdfObj
     /// <summary>The value for a key (without slash), or null when absent.</summary>
     public PdfObj? Get(string key)
     {
-        foreach (var e in _entries)
-            if (e.Key == key) return e.Value;
-        return null;
+        var i = IndexOf(key);
+        return i < 0 ? null : _entries[i].Value;
     }
 
     /// <summary>Whether the key is present.</summary>
-    public bool ContainsKey(string key) => Get(key) is not null;
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     /// <summary>Sets or replaces a value; a null value removes the key.</summary>
     public PdfDictObj Set(string key, PdfObj? value)
     {
-        for (var i = 0; i < _entries.Count; i++)
+        var i = IndexOf(key);
+        if (i >= 0)
         {
-            if (_entries[i].Key != key) continue;
-            if (value is null) _entries.RemoveAt(i);
+            if (value is null)
+            {
+                _entries.RemoveAt(i);
+                _index = null;
+            }
             else _entries[i] = new(key, value);
             return this;
         }
-        if (value is not null) _entries.Add(new(key, value));
+        if (value is null) return this;
+        _entries.Add(new(key, value));
+        _index?.Add(key, _entries.Count - 1);
         return this;
+    }
+
+    // Small dictionaries are searched linearly; a hostile file's huge dictionary gets an index
+    // so that reading it stays linear instead of quadratic.
+    private Dictionary<string, int>? _index;
+
+    private int IndexOf(string key)
+    {
+        if (_entries.Count <= 16)
+        {
+            for (var i = 0; i < _entries.Count; i++)
+                if (_entries[i].Key == key) return i;
+            return -1;
+        }
+        if (_index is null)
+        {
+            _index = new Dictionary<string, int>(_entries.Count, StringComparer.Ordinal);
+            for (var i = 0; i < _entries.Count; i++) _index.TryAdd(_entries[i].Key, i);
+        }
+        return _index.TryGetValue(key, out var at) ? at : -1;
     }
 
     /// <summary>Shortcut: the value if it is a name, else null.</summary>

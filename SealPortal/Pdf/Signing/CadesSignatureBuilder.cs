@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 
 namespace SealPortal.Pdf.Signing;
 
@@ -26,7 +27,12 @@ public static class CadesSignatureBuilder
         if (tsa is not null)
         {
             // ETSI EN 319 122-1 5.3: the signature time-stamp covers the SignerInfo's signature value.
-            var token = await tsa.RequestTokenAsync(SHA256.HashData(signature), ct);
+            var imprint = SHA256.HashData(signature);
+            var token = await tsa.RequestTokenAsync(imprint, ct);
+            // Any ITimestampClient may be plugged in, so the token is checked here rather than trusted.
+            if (!Rfc3161TimestampToken.TryDecode(token, out var decoded, out _) || decoded is null
+                || !decoded.TokenInfo.GetMessageHash().Span.SequenceEqual(imprint))
+                throw new TimestampException("The time-stamp authority returned a time-stamp that does not cover this signature.");
             unsigned = [CmsWriter.Attribute(CmsOids.SignatureTimeStampTokenAttr, token)];
         }
         return CmsWriter.Assemble(CmsOids.Data, eContent: null, identity, includeCertificates: true, signedAttrs, signature, unsigned);

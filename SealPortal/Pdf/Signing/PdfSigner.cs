@@ -14,7 +14,8 @@ public sealed class PdfSignOptions
     /// <summary>1-based page that receives the seal (ignored with <see cref="CrossPage"/>). Default 1.</summary>
     public int Page { get; init; } = 1;
     /// <summary>
-    /// Where the seal goes. Default: 110 × 110 pt, 36 pt from the bottom-right corner of the page.
+    /// Where the seal goes, in points on the page as displayed (after /Rotate), from its
+    /// bottom-left corner. Default: 110 × 110 pt, 36 pt from the bottom-right corner.
     /// With <see cref="CrossPage"/>, X is ignored (slices sit on each page's right edge), Width is
     /// the whole seal's width and Y/Height place it vertically (default: vertically centred).
     /// </summary>
@@ -171,6 +172,8 @@ public sealed class PdfSigner(TimeProvider time)
             throw new PdfSigningException("the seal rectangle needs a positive width and height");
 
         var rootRef = src.Trailer.Get("Root") as PdfRefObj ?? throw new PdfFormatException("the PDF trailer has no /Root reference");
+        if (CertificationForbidsChanges(src))
+            throw new PdfSigningException("the PDF is certified with \"no changes allowed\"; adding a seal would break its certification");
         var catalog = src.Catalog.Clone();
         var catalogChanged = false;
 
@@ -199,7 +202,7 @@ public sealed class PdfSigner(TimeProvider time)
         var targets = options.CrossPage ? pages : [pages[options.Page - 1]];
         var sealW = options.Rect?.Width ?? 110;
         var sealH = options.Rect?.Height ?? 110;
-        var forms = SealAppearance.AddSlices(writer, image, options.SignerName, sealW, sealH, targets.Count);
+        var forms = SealAppearance.AddSlices(writer, image, options.SignerName, sealW, sealH, targets.Select(t => t.Rotate).ToList());
         var sliceW = sealW / targets.Count;
 
         var fieldRef = writer.Reserve();
@@ -212,24 +215,30 @@ public sealed class PdfSigner(TimeProvider time)
         for (var i = 0; i < targets.Count; i++)
         {
             var page = targets[i];
+            // Placement is worked out on the page as displayed (after /Rotate), then mapped back
+            // to user space; the appearance's /Matrix turns the drawing so it reads upright.
             var crop = page.CropBox;
-            double x, y;
+            var quarter = page.Rotate / 90 % 2 == 1;
+            var viewW = quarter ? crop[3] - crop[1] : crop[2] - crop[0];
+            var viewH = quarter ? crop[2] - crop[0] : crop[3] - crop[1];
+            double vx, vy;
             if (options.CrossPage)
             {
-                x = crop[2] - sliceW;
-                y = options.Rect?.Y ?? (crop[1] + crop[3]) / 2 - sealH / 2;
+                vx = viewW - sliceW;
+                vy = options.Rect?.Y ?? viewH / 2 - sealH / 2;
             }
             else
             {
-                x = options.Rect?.X ?? Math.Max(crop[0], crop[2] - 36 - sealW);
-                y = options.Rect?.Y ?? Math.Min(crop[3] - sealH, crop[1] + 36);
+                vx = options.Rect?.X ?? Math.Max(0, viewW - 36 - sealW);
+                vy = options.Rect?.Y ?? Math.Max(0, Math.Min(viewH - sealH, 36));
             }
+            var (x, y, x2, y2) = ViewToUser(crop, page.Rotate, vx, vy, vx + sliceW, vy + sealH);
             var widget = options.CrossPage ? new PdfDictObj() : field;
             widget.Set("Type", new PdfNameObj("Annot"))
                   .Set("Subtype", new PdfNameObj("Widget"))
                   .Set("F", new PdfNumObj(132))
                   .Set("P", page.Reference)
-                  .Set("Rect", new PdfArrayObj([new PdfNumObj(x), new PdfNumObj(y), new PdfNumObj(x + sliceW), new PdfNumObj(y + sealH)]))
+                  .Set("Rect", new PdfArrayObj([new PdfNumObj(x), new PdfNumObj(y), new PdfNumObj(x2), new PdfNumObj(y2)]))
                   .Set("AP", new PdfDictObj().Set("N", forms[i]));
             PdfRefObj widgetRef;
             if (options.CrossPage)
@@ -300,6 +309,42 @@ public sealed class PdfSigner(TimeProvider time)
         list.Items.Add(item);
         owner.Set(key, list);
         return true;
+    }
+
+    /// <summary>
+    /// Maps a rectangle given on the displayed page (origin bottom-left as the reader sees it)
+    /// to default user space for a page whose /Rotate turns it clockwise by <paramref name="rotate"/>.
+    /// </summary>
+    private static (double X1, double Y1, double X2, double Y2) ViewToUser(double[] crop, int rotate, double vx1, double vy1, double vx2, double vy2)
+    {
+        (double X, double Y) Map(double vx, double vy) => rotate switch
+        {
+            90 => (crop[2] - vy, crop[1] + vx),
+            180 => (crop[2] - vx, crop[3] - vy),
+            270 => (crop[0] + vy, crop[3] - vx),
+            _ => (crop[0] + vx, crop[1] + vy),
+        };
+        var a = Map(vx1, vy1);
+        var b = Map(vx2, vy2);
+        return (Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Max(a.X, b.X), Math.Max(a.Y, b.Y));
+    }
+
+    /// <summary>
+    /// True when a certification signature (/Perms /DocMDP) sets access permission P = 1, under
+    /// which any later change, even a new signature, invalidates the certification (PDF 32000-1, 12.8.2.2).
+    /// </summary>
+    private static bool CertificationForbidsChanges(PdfFile src)
+    {
+        if (src.Resolve(src.Catalog.Get("Perms")) is not PdfDictObj perms) return false;
+        if (src.Resolve(perms.Get("DocMDP")) is not PdfDictObj sig) return false;
+        if (src.Resolve(sig.Get("Reference")) is not PdfArrayObj refs) return false;
+        foreach (var r in refs.Items)
+        {
+            if (src.Resolve(r) is not PdfDictObj sr || src.Resolve(sr.Get("TransformMethod")) is not PdfNameObj { Value: "DocMDP" }) continue;
+            var p = (src.Resolve(sr.Get("TransformParams")) as PdfDictObj)?.Get("P");
+            if ((src.Resolve(p) as PdfNumObj)?.LongValue == 1) return true;
+        }
+        return false;
     }
 
     private static string UniqueFieldName(PdfFile src, PdfDictObj acro)

@@ -14,13 +14,15 @@ public static class SealAppearance
 {
     /// <summary>
     /// Adds to <paramref name="writer"/> what draws the seal and returns one appearance form per
-    /// slice: slice i of <paramref name="slices"/> shows the i-th vertical strip of a seal
-    /// <paramref name="width"/> × <paramref name="height"/> points (one slice = the whole seal).
+    /// slice: slice i of n = <paramref name="pageRotations"/>.Count shows the i-th vertical strip
+    /// of a seal <paramref name="width"/> × <paramref name="height"/> points (one slice = the whole
+    /// seal), turned against its page's /Rotate (degrees clockwise) so that it reads upright.
     /// </summary>
     public static IReadOnlyList<PdfRefObj> AddSlices(PdfIncrementalWriter writer, PngImage? image, string? sealText,
-        double width, double height, int slices)
+        double width, double height, IReadOnlyList<int> pageRotations)
     {
-        if (slices < 1) throw new ArgumentOutOfRangeException(nameof(slices));
+        var slices = pageRotations.Count;
+        if (slices < 1) throw new ArgumentOutOfRangeException(nameof(pageRotations));
         var resources = new PdfDictObj();
         string drawing;
         if (image is not null)
@@ -46,7 +48,14 @@ public static class SealAppearance
         {
             var res = new PdfDictObj().Set("XObject", new PdfDictObj().Set("Seal", full));
             var content = $"q 1 0 0 1 {N(-i * sliceWidth)} 0 cm /Seal Do Q";
-            forms.Add(writer.Add(Form(sliceWidth, height, res, Encoding.ASCII.GetBytes(content))));
+            var form = Form(sliceWidth, height, res, Encoding.ASCII.GetBytes(content));
+            if (pageRotations[i] is 90 or 180 or 270)
+            {
+                // Counter-clockwise by the page's clockwise /Rotate (PDF 32000-1, 12.5.5 maps the turned BBox onto /Rect).
+                var (c, s) = pageRotations[i] switch { 90 => (0, 1), 180 => (-1, 0), _ => (0, -1) };
+                form.Set("Matrix", new PdfArrayObj([new PdfNumObj(c), new PdfNumObj(s), new PdfNumObj(-s), new PdfNumObj(c), new PdfNumObj(0L), new PdfNumObj(0L)]));
+            }
+            forms.Add(writer.Add(form));
         }
         return forms;
     }

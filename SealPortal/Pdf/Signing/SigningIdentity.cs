@@ -96,6 +96,9 @@ public sealed class SigningIdentity : IDisposable
         }
         catch (CryptographicException ex)
         {
+            // .NET cannot load some key types (Ed25519, ...) at all; say which key it is rather than echo the loader.
+            if (FindCertificateKeyAlgorithm(info, password) is { } unsupported)
+                throw new SigningIdentityException($"'{name}': the key type ({unsupported}) is not supported; use an RSA or ECDSA key.", ex);
             throw new SigningIdentityException($"'{name}' cannot be opened: {ex.Message}", ex);
         }
 
@@ -152,6 +155,34 @@ public sealed class SigningIdentity : IDisposable
             return;
         Certificate.Dispose();
         DisposeAll(Chain);
+    }
+
+    /// <summary>The key algorithm of the first certificate in the file when it is neither RSA nor EC, else null.</summary>
+    private static string? FindCertificateKeyAlgorithm(Pkcs12Info info, string password)
+    {
+        try
+        {
+            foreach (var safe in info.AuthenticatedSafe)
+            {
+                if (safe.ConfidentialityMode == Pkcs12ConfidentialityMode.Password)
+                    safe.Decrypt(password);
+                foreach (var bag in safe.GetBags().OfType<Pkcs12CertBag>())
+                {
+                    if (!bag.IsX509Certificate)
+                        continue;
+                    using var cert = bag.GetCertificate();
+                    var oid = cert.GetKeyAlgorithm();
+                    if (oid is CmsOids.RsaEncryption or CmsOids.EcPublicKey)
+                        return null;
+                    return new Oid(oid).FriendlyName ?? oid;
+                }
+            }
+        }
+        catch (CryptographicException)
+        {
+            // An unreadable bag only means we cannot say more than the loader already did.
+        }
+        return null;
     }
 
     private static void CheckKey(X509Certificate2 cert, string name)

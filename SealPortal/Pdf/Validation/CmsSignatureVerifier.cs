@@ -120,8 +120,10 @@ public static class CmsSignatureVerifier
                     problems.Add("the document was changed after it was signed (the message digest does not match the signed bytes)");
                 if (cms.ContentType is { } ct && ct != cms.EncapsulatedContentType)
                     problems.Add("the content-type attribute does not match the signed content type");
+                var explained = problems.Count;
                 signatureValid = VerifySignature(cms, signer, hashAlg, attrs, prehashed: null, problems, out sigAlgName);
-                if (!signatureValid)
+                // An unsupported algorithm is already explained; only a failed check means corruption.
+                if (!signatureValid && problems.Count == explained)
                     problems.Add("the signature value does not verify with the signer's certificate (the signature is corrupted or forged)");
             }
             else if (contentDigest is not null)
