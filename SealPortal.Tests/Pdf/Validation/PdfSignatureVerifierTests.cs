@@ -283,6 +283,7 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.True(s.DigestValid && s.SignatureValid);
         Assert.False(s.ChainTrusted);
         Assert.Equal(1, VerifyCommand.ExitCode(r.Verdict));
+        Assert.Contains("Certificate issuer is unknown", files.PdfsigOutput(files.Untrusted));
     }
 
     [Fact]
@@ -295,6 +296,7 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.Equal(SignatureStatus.Invalid, s.Status);
         Assert.True(s.DigestValid && s.SignatureValid);
         Assert.False(s.CertificateValidAtSigningTime);
+        Assert.Contains("Certificate has Expired", files.PdfsigOutput(files.Expired));
     }
 
     [Fact]
