@@ -331,6 +331,12 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         var (code, _, err) = RunCli(path);
         Assert.Equal(2, code);
         Assert.Contains(r.Error!, err);
+        var (jsonCode, json, _) = RunCli(path, "--json");
+        Assert.Equal(2, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("unreadable", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(r.Error, doc.RootElement.GetProperty("error").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("signatures").GetArrayLength());
     }
 
     [Fact]
