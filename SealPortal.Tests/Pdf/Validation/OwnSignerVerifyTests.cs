@@ -69,6 +69,25 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
     }
 
     [Fact]
+    public async Task A_cross_page_seal_after_a_normal_one_is_one_valid_signature()
+    {
+        var threePages = files.Write("three-pages.pdf", SealPortal.Tests.Pdf.PdfTestKit.ClassicPdf(3));
+        var first = await SealAsync(threePages, "rsa", "three-pages-1.pdf");
+        using var identity = SigningIdentity.LoadPkcs12(files.Pfx("ecdsa"), SignedPdfFiles.Password, TimeProvider.System);
+        var path = files.PathIn("three-pages-cross.pdf");
+        await new PdfSigner(TimeProvider.System).SignFileAsync(first, path, PdfSignatureContent.FromCades(identity, null),
+            new PdfSignOptions { CrossPage = true });
+
+        var r = Verify(path, Trusting());
+
+        Assert.Equal(Verdict.Valid, r.Verdict);
+        Assert.Equal(2, r.Signatures.Count);
+        var changes = r.Signatures[0].ChangesAfterSigning.Changes;
+        Assert.Contains(changes, c => c.Kind == ChangeKind.AnnotationAdded && c.Description.Contains("page 3"));
+        Assert.All(changes, c => Assert.True(c.Allowed));
+    }
+
+    [Fact]
     public async Task A_timestamped_seal_reports_the_time_and_the_authority()
     {
         var path = await SealAsync(files.Unsigned, "rsa", "own-rsa-t.pdf", timestamp: true);

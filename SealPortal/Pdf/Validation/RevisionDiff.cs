@@ -37,6 +37,8 @@ public sealed class RevisionDiff
     private const int MaxPages = 100_000;
 
     private readonly IRevisionObjects _doc;
+    /// <summary>The page walk per revision is the costly part and the same for every signature, so it is done once.</summary>
+    private readonly Dictionary<int, Context> _contexts = [];
 
     public RevisionDiff(IRevisionObjects doc) => _doc = doc;
 
@@ -49,7 +51,8 @@ public sealed class RevisionDiff
         var found = new List<(ChangeKind Kind, bool Allowed, int Revision, string Description, int Obj)>();
         for (var r = signedRevision + 1; r < _doc.RevisionCount; r++)
         {
-            var context = new Context(_doc, r - 1, r);
+            if (!_contexts.TryGetValue(r - 1, out var context))
+                _contexts[r - 1] = context = new Context(_doc, r - 1);
             foreach (var number in _doc.ObjectsWrittenIn(r).Distinct().Order())
             {
                 ct.ThrowIfCancellationRequested();
@@ -330,6 +333,8 @@ public sealed class RevisionDiff
     private sealed class Context
     {
         private readonly IRevisionObjects _doc;
+    /// <summary>The page walk per revision is the costly part and the same for every signature, so it is done once.</summary>
+    private readonly Dictionary<int, Context> _contexts = [];
         private readonly int _before;
         private readonly Dictionary<int, int> _pageIndex = [];
         private readonly Dictionary<int, int> _contentToPage = [];
@@ -342,7 +347,7 @@ public sealed class RevisionDiff
         public int? InfoNumber { get; }
         public int? AcroFormNumber { get; }
 
-        public Context(IRevisionObjects doc, int before, int after)
+        public Context(IRevisionObjects doc, int before)
         {
             _doc = doc;
             _before = before;
