@@ -10,6 +10,7 @@ using SealPortal.Resources;
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
 if (CliRunner.IsCommand(args))
 {
+    CliRunner.ReturnToCallerDirectory();
     return await CliRunner.RunAsync(args);
 }
 

@@ -19,6 +19,23 @@ public static class CliRunner
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
 
+    /// <summary>
+    /// `dotnet run --project SealPortal` starts the process in the project folder, so relative
+    /// paths the user typed (--in, --out, --cert, ...) would resolve against the wrong folder.
+    /// The shell's $PWD still names the folder they typed them in; go back there. Only when we
+    /// are demonstrably in the project folder, so a process started elsewhere on purpose keeps
+    /// its working directory.
+    /// </summary>
+    public static void ReturnToCallerDirectory()
+    {
+        var shellDir = Environment.GetEnvironmentVariable("PWD");
+        var current = Directory.GetCurrentDirectory();
+        if (string.IsNullOrEmpty(shellDir) || !Directory.Exists(shellDir)) return;
+        if (!File.Exists(Path.Combine(current, "SealPortal.csproj"))) return;
+        if (Path.GetFullPath(shellDir) == Path.GetFullPath(current)) return;
+        Directory.SetCurrentDirectory(shellDir);
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = Verbs[args[0]];

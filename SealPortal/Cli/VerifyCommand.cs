@@ -21,8 +21,8 @@ public static class VerifyCommand
         var a = CliArgs.Parse(args, new HashSet<string> { "json" });
         if (a.Positional.Count != 1)
             throw new CliUsageException(Usage);
-        var path = FromCaller(a.Positional[0]);
-        var anchors = a.GetAll("trust").Select(FromCaller).SelectMany(LoadAnchors).ToList();
+        var path = a.Positional[0];
+        var anchors = a.GetAll("trust").SelectMany(LoadAnchors).ToList();
 
         FileStream pdf;
         try
@@ -45,19 +45,6 @@ public static class VerifyCommand
         return ExitCode(report.Verdict);
     }
 
-    /// <summary>
-    /// `dotnet run --project SealPortal` starts a web project in its project folder, so a relative
-    /// path the user typed would miss; the shell's $PWD still names the folder they typed it in.
-    /// Used only when the path does not exist as given.
-    /// </summary>
-    private static string FromCaller(string path)
-    {
-        if (Path.IsPathRooted(path) || File.Exists(path)) return path;
-        var shellDir = Environment.GetEnvironmentVariable("PWD");
-        if (string.IsNullOrEmpty(shellDir)) return path;
-        var candidate = Path.Combine(shellDir, path);
-        return File.Exists(candidate) ? candidate : path;
-    }
 
     public static int ExitCode(Verdict verdict) => verdict switch
     {
