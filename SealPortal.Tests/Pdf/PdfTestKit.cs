@@ -115,9 +115,28 @@ public static class PdfTestKit
     }
 
     /// <summary>
+    /// A few pages written by PDFsharp, the producer many .NET shops use. PDFsharp 6.5 runs only
+    /// under its AGPL or a commercial licence; it is referenced by this test project alone (like
+    /// MuPDF's AGPL `mutool`, a tool that makes inputs), never by the portal.
+    /// </summary>
+    public static void PdfSharpPdf(string path, int pages)
+    {
+        PdfSharp.PdfSharpLicense.SetAgplLicense();
+        using var doc = new PdfSharp.Pdf.PdfDocument();
+        doc.Info.Title = "PDFsharp input";
+        for (var i = 0; i < pages; i++)
+        {
+            var page = doc.AddPage();
+            using var g = PdfSharp.Drawing.XGraphics.FromPdfPage(page);
+            g.DrawRectangle(PdfSharp.Drawing.XBrushes.SteelBlue, 72, 100 + i * 20, 200, 80);
+            g.DrawLine(PdfSharp.Drawing.XPens.DarkRed, 72, 300, 400, 300 + i * 10);
+        }
+        doc.Save(path);
+    }
+
+    /// <summary>
     /// A few pages made by MuPDF's `mutool create` (another producer: its own xref layout, a
-    /// font resource, mixed page sizes). PDFsharp 6.5 would need its AGPL license switched on
-    /// (PdfSharpLicense.SetAgplLicense), a decision left to the project, so it is not used here.
+    /// font resource, mixed page sizes).
     /// </summary>
     public static void MutoolPdf(string path, int pages)
     {
