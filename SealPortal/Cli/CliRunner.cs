@@ -10,6 +10,8 @@ public static class CliRunner
     {
         // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
         ["reset-password"] = SealPortal.Features.Account.ResetPasswordVerb.RunAsync,
+        ["tsa"] = TsaCommand.RunAsync,
+        ["seal-image"] = SealImageCommand.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
