@@ -84,6 +84,7 @@ public sealed class DatabaseInitializer(
                 keeper = user;
         }
 
+        var clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Seal Demo(string name, SealType type, SealKind kind, string department, SealStatus status = SealStatus.Active, bool kept = true)
         {
             var seal = new Seal
@@ -91,7 +92,7 @@ public sealed class DatabaseInitializer(
                 Name = name, Type = type, Kind = kind, DepartmentId = departments[department].Id,
                 CustodianUserId = kept ? keeper?.Id : null, Status = status, OrganizationName = DemoOrganization,
             };
-            seal.History.Add(new SealHistoryEntry { At = DateTimeOffset.UtcNow, Actor = SeedActor, Change = SealChange.Created, Detail = $"Name: {name}" });
+            seal.History.Add(new SealHistoryEntry { At = clock.GetUtcNow(), Actor = SeedActor, Change = SealChange.Created, Detail = $"Name: {name}" });
             return seal;
         }
         var seals = new[]
