@@ -62,7 +62,9 @@ public sealed class SealPageBrowserTests(SeededCertificatesPortal portal) : ICla
         Assert.Contains("SAMPLE Company Seal (RSA)", await page.Locator("[data-testid=certificate]").InnerTextAsync());
         Assert.Matches(@"^\d+ 天后过期$", await page.Locator("[data-testid=expiry]").InnerTextAsync());
         // The image came through the authenticated endpoint and the browser could decode it.
-        Assert.Equal(600, await page.Locator("[data-testid=seal-image]").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0"));
+        // A click waits for the navigation, not for the page's images, so wait for the image to finish.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=seal-image]')?.complete === true");
+        Assert.Equal(600, await page.Locator("[data-testid=seal-image]").EvaluateAsync<int>("img => img.naturalWidth"));
         var history = await page.Locator("[data-testid=history]").InnerTextAsync();
         Assert.Contains("绑定证书", history);
         Assert.Contains("system", history);
