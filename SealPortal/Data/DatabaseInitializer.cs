@@ -92,7 +92,7 @@ public sealed class DatabaseInitializer(
                 Name = name, Type = type, Kind = kind, DepartmentId = departments[department].Id,
                 CustodianUserId = kept ? keeper?.Id : null, Status = status, OrganizationName = DemoOrganization,
             };
-            seal.History.Add(new SealHistoryEntry { At = clock.GetUtcNow(), Actor = SeedActor, Change = SealChange.Created, Detail = $"Name: {name}" });
+            seal.History.Add(new SealHistoryEntry { At = clock.GetUtcNow(), Actor = SeedActor, Change = SealChange.Created, Detail = SealPortal.Features.Seals.SealRegistry.FieldChanges([new("Name", null, name)]) });
             return seal;
         }
         var seals = new[]

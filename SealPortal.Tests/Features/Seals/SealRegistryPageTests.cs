@@ -49,9 +49,11 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
         var rows = page.QuerySelectorAll("[data-testid=history] tbody tr");
         Assert.Equal(["Created", "Edited", "StatusChanged"], rows.Select(r => r.GetAttribute("data-change")!).ToArray());
         Assert.All(rows, r => Assert.Contains("admin", r.TextContent));
-        Assert.Contains("Name: 测试合同章A → 测试合同章B", rows[1].TextContent);
-        Assert.Contains("Type: Official → Contract", rows[1].TextContent);
-        Assert.Contains("Organization: — → 示例集团有限公司", rows[1].TextContent);
+        Assert.Equal("名称: — → 测试合同章A", rows[0].QuerySelector("[data-field=Name]")!.TextContent);
+        Assert.Equal("名称: 测试合同章A → 测试合同章B", rows[1].QuerySelector("[data-field=Name]")!.TextContent);
+        Assert.Equal("类型: 公章 → 合同专用章", rows[1].QuerySelector("[data-field=Type]")!.TextContent);
+        Assert.Equal("单位名称: — → 示例集团有限公司", rows[1].QuerySelector("[data-field='Organisation name']")!.TextContent);
+        Assert.Null(rows[1].QuerySelector("[data-field=Kind]"));
         Assert.Contains("启用 → 停用", rows[2].TextContent);
         Assert.Contains("年度检查", rows[2].TextContent);
 

@@ -27,7 +27,20 @@ public sealed record SealResult(bool Succeeded, string? Error = null, object[]? 
     public static SealResult Fail(int statusCode, string error, params object[] args) => new(false, error, args, statusCode);
 }
 
-public sealed record SealHistoryRow(DateTimeOffset At, string Actor, SealChange Change, SealStatus? FromStatus, SealStatus? ToStatus, string? Reason, string? Detail);
+public sealed record SealHistoryRow(DateTimeOffset At, string Actor, SealChange Change, SealStatus? FromStatus, SealStatus? ToStatus, string? Reason, string? Detail)
+{
+    /// <summary>The field changes of a Created or Edited entry; empty for other entries.</summary>
+    public IReadOnlyList<SealFieldChange> FieldChanges =>
+        Change is SealChange.Created or SealChange.Edited && Detail is ['[', ..]
+            ? System.Text.Json.JsonSerializer.Deserialize<List<SealFieldChange>>(Detail) ?? []
+            : [];
+}
+
+/// <summary>
+/// One field of a seal that changed. <see cref="Field"/> is a resource key ("Name", "Type", ...);
+/// Type and Kind values are enum names so each reader sees them in their own language.
+/// </summary>
+public sealed record SealFieldChange(string Field, string? Before, string? After);
 
 public sealed record SealCertificateInfo(string Subject, string Issuer, string Serial, string Thumbprint, string KeyAlgorithm, DateTimeOffset NotBefore, DateTimeOffset NotAfter);
 
@@ -116,7 +129,7 @@ public sealed class SealRegistry(
             Name = normalized.Name, Type = normalized.Type, Kind = normalized.Kind, DepartmentId = normalized.DepartmentId,
             CustodianUserId = normalized.CustodianUserId, OrganizationName = normalized.OrganizationName, Status = SealStatus.Active,
         };
-        seal.History.Add(Entry(actor, SealChange.Created, detail: $"Name: {seal.Name}"));
+        seal.History.Add(Entry(actor, SealChange.Created, detail: FieldChanges([new("Name", null, seal.Name)])));
         db.Seals.Add(seal);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} registered seal {SealId} {Name}", actor, seal.Id, seal.Name);
@@ -136,11 +149,11 @@ public sealed class SealRegistry(
         if (seal.Kind == SealKind.Electronic && n.Kind == SealKind.Physical && seal.CertificateSubject is not null)
             return SealResult.Fail("An electronic seal with a certificate cannot become a physical seal.");
 
-        var changes = new List<string>();
+        var changes = new List<SealFieldChange>();
         void Track(string field, string? before, string? after)
         {
             if (before != after)
-                changes.Add($"{field}: {before ?? "—"} → {after ?? "—"}");
+                changes.Add(new(field, before, after));
         }
         Track("Name", seal.Name, n.Name);
         Track("Type", seal.Type.ToString(), n.Type.ToString());
@@ -148,9 +161,9 @@ public sealed class SealRegistry(
         if (seal.DepartmentId != n.DepartmentId)
             Track("Department", seal.Department?.Name, await db.Departments.Where(d => d.Id == n.DepartmentId).Select(d => d.Name).SingleAsync(ct));
         if (seal.CustodianUserId != n.CustodianUserId)
-            Track("Custodian", seal.Custodian?.UserName,
-                n.CustodianUserId is null ? null : await db.Users.Where(u => u.Id == n.CustodianUserId).Select(u => u.UserName).SingleAsync(ct));
-        Track("Organization", seal.OrganizationName, n.OrganizationName);
+            Track("Custodian", seal.Custodian?.DisplayName,
+                n.CustodianUserId is null ? null : await db.Users.Where(u => u.Id == n.CustodianUserId).Select(u => u.DisplayName).SingleAsync(ct));
+        Track("Organisation name", seal.OrganizationName, n.OrganizationName);
         if (changes.Count == 0)
             return SealResult.Ok(id);
 
@@ -160,9 +173,10 @@ public sealed class SealRegistry(
         seal.DepartmentId = n.DepartmentId;
         seal.CustodianUserId = n.CustodianUserId;
         seal.OrganizationName = n.OrganizationName;
-        db.SealHistory.Add(Entry(actor, SealChange.Edited, seal.Id, detail: string.Join("; ", changes)));
+        var detail = FieldChanges(changes);
+        db.SealHistory.Add(Entry(actor, SealChange.Edited, seal.Id, detail: detail));
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("{Actor} edited seal {SealId}: {Changes}", actor, id, string.Join("; ", changes));
+        logger.LogInformation("{Actor} edited seal {SealId}: {Changes}", actor, id, detail);
         return SealResult.Ok(id);
     }
 
@@ -396,6 +410,13 @@ public sealed class SealRegistry(
             return (normalized, SealResult.Fail("A seal with this name already exists."));
         return (normalized, null);
     }
+
+    /// <summary>Field changes as JSON, so the page can show field names and enum values in the reader's language.</summary>
+    public static string FieldChanges(IReadOnlyList<SealFieldChange> changes) =>
+        System.Text.Json.JsonSerializer.Serialize(changes, FieldChangeJson);
+
+    private static readonly System.Text.Json.JsonSerializerOptions FieldChangeJson =
+        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private SealHistoryEntry Entry(string actor, SealChange change, int sealId = 0, SealStatus? from = null, SealStatus? to = null,
         string? reason = null, string? detail = null) =>
