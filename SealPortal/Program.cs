@@ -31,6 +31,7 @@ await app.PrepareSealPortalDatabaseAsync();
 
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
+app.MapSealEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

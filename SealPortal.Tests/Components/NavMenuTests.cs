@@ -49,7 +49,7 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/seals", "/admin/users", "/admin/departments", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/seals", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -88,6 +88,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "印章", "用户", "部门", "修改密码"], texts);
+        Assert.Equal(["工作台", "印章", "用户", "部门", "新建印章", "修改密码"], texts);
     }
 }

@@ -61,6 +61,33 @@ public sealed class PortalClient(HttpClient http) : IDisposable
         return await Http.PostAsync(target, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>
+    /// Posts the named form as multipart/form-data, the way a browser sends a form with file
+    /// inputs: the form's own fields plus <paramref name="values"/> and the <paramref name="files"/>
+    /// (field name → file name and bytes).
+    /// </summary>
+    public async Task<HttpResponseMessage> SubmitNamedMultipartFormAsync(string pageUrl, string formName, IDictionary<string, string> values,
+        IDictionary<string, (string FileName, byte[] Content)> files)
+    {
+        var page = await GetDocumentAsync(pageUrl);
+        var form = page.QuerySelectorAll("form").OfType<IHtmlFormElement>()
+            .FirstOrDefault(f => f.QuerySelector($"input[name='_handler'][value='{formName}']") is not null)
+            ?? throw new InvalidOperationException($"the form {formName} is not on {pageUrl}");
+        var fields = ReadFields(form);
+        fields.RemoveAll(f => values.ContainsKey(f.Key) || files.ContainsKey(f.Key));
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in fields.Concat(values))
+            content.Add(new StringContent(value), name);
+        foreach (var (name, (fileName, bytes)) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            content.Add(part, name, fileName);
+        }
+        var action = form.GetAttribute("action");
+        return await Http.PostAsync(string.IsNullOrEmpty(action) ? pageUrl : action, content);
+    }
+
     private static List<KeyValuePair<string, string>> ReadFields(IHtmlFormElement form)
     {
         var fields = new List<KeyValuePair<string, string>>();

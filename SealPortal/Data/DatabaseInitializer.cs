@@ -15,8 +15,15 @@ public sealed class DatabaseInitializer(
     UserManager<ApplicationUser> users,
     RoleManager<IdentityRole> roles,
     IConfiguration configuration,
+    IServiceProvider services,
+    IHostEnvironment environment,
     ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>The organisation on the demo seals' generated images.</summary>
+    public const string DemoOrganization = "示例科技有限公司";
+
+    private const string SeedActor = "system";
+
     /// <summary>The demo users: user name, display name, department, role.</summary>
     public static readonly IReadOnlyList<(string UserName, string DisplayName, string Department, string Role)> DemoUsers =
     [
@@ -77,14 +84,29 @@ public sealed class DatabaseInitializer(
                 keeper = user;
         }
 
-        db.Seals.AddRange(
-            new Seal { Name = "公司公章", Type = SealType.Official, Kind = SealKind.Physical, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
-            new Seal { Name = "公司电子公章", Type = SealType.Official, Kind = SealKind.Electronic, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
-            new Seal { Name = "合同专用章", Type = SealType.Contract, Kind = SealKind.Electronic, DepartmentId = departments["法务部"].Id, CustodianUserId = keeper?.Id },
-            new Seal { Name = "财务专用章", Type = SealType.Finance, Kind = SealKind.Physical, DepartmentId = departments["财务部"].Id, CustodianUserId = keeper?.Id },
-            new Seal { Name = "法定代表人章", Type = SealType.LegalRepresentative, Kind = SealKind.Physical, DepartmentId = departments["总经办"].Id, CustodianUserId = keeper?.Id },
-            new Seal { Name = "销售部业务章", Type = SealType.Business, Kind = SealKind.Physical, DepartmentId = departments["销售部"].Id, Status = SealStatus.Suspended });
+        var clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        Seal Demo(string name, SealType type, SealKind kind, string department, SealStatus status = SealStatus.Active, bool kept = true)
+        {
+            var seal = new Seal
+            {
+                Name = name, Type = type, Kind = kind, DepartmentId = departments[department].Id,
+                CustodianUserId = kept ? keeper?.Id : null, Status = status, OrganizationName = DemoOrganization,
+            };
+            seal.History.Add(new SealHistoryEntry { At = clock.GetUtcNow(), Actor = SeedActor, Change = SealChange.Created, Detail = SealPortal.Features.Seals.SealRegistry.FieldChanges([new("Name", null, name)]) });
+            return seal;
+        }
+        var seals = new[]
+        {
+            Demo("公司公章", SealType.Official, SealKind.Physical, "总经办"),
+            Demo("公司电子公章", SealType.Official, SealKind.Electronic, "总经办"),
+            Demo("合同专用章", SealType.Contract, SealKind.Electronic, "法务部"),
+            Demo("财务专用章", SealType.Finance, SealKind.Physical, "财务部"),
+            Demo("法定代表人章", SealType.LegalRepresentative, SealKind.Physical, "总经办"),
+            Demo("销售部业务章", SealType.Business, SealKind.Physical, "销售部", SealStatus.Suspended, kept: false),
+        };
+        db.Seals.AddRange(seals);
         await db.SaveChangesAsync(ct);
+        await SeedSealAssetsAsync(seals, ct);
 
         logger.LogInformation("Seeded the demo company: {Departments} departments, {Users} users", departments.Count, printed.Count);
 
@@ -99,6 +121,53 @@ public sealed class DatabaseInitializer(
         block.AppendLine(" Reset one later: dotnet run --project SealPortal -- reset-password USER");
         block.AppendLine("================================================================");
         Console.Out.WriteLine(block.ToString());
+    }
+
+    /// <summary>
+    /// Gives the demo seals generated images and the electronic ones the sample certificates, through
+    /// the registry so the history shows it. Neither may stop the portal from starting: a missing
+    /// font or certificate file is a log line.
+    /// </summary>
+    private async Task SeedSealAssetsAsync(IReadOnlyList<Seal> seals, CancellationToken ct)
+    {
+        if (services.GetService<SealPortal.Features.Seals.SealRegistry>() is not { } registry)
+            return;
+
+        if (configuration.GetValue("Seed:SealImages", true))
+        {
+            foreach (var seal in seals)
+            {
+                var generated = await registry.GenerateImageAsync(seal.Id, SeedActor, ct);
+                if (!generated.Succeeded)
+                {
+                    logger.LogWarning("Demo seals get no generated images: {Reason}", string.Format(generated.Error!, generated.Args ?? []));
+                    break;
+                }
+            }
+        }
+
+        var rsaPath = configuration["Signing:CertificatePath"];
+        var password = configuration["Signing:CertificatePassword"] ?? "";
+        if (string.IsNullOrWhiteSpace(rsaPath))
+        {
+            logger.LogInformation("Demo electronic seals get no certificate: Signing:CertificatePath is not set");
+            return;
+        }
+        rsaPath = Path.GetFullPath(Path.Combine(environment.ContentRootPath, rsaPath));
+        // The sample PKI keeps the ECDSA seal certificate next to the RSA one, so the contract seal shows the other key type.
+        var ecdsaPath = Path.Combine(Path.GetDirectoryName(rsaPath)!, "sample-seal-ecdsa.pfx");
+        foreach (var (name, path) in new[] { ("公司电子公章", rsaPath), ("合同专用章", ecdsaPath) })
+        {
+            var seal = seals.Single(s => s.Name == name);
+            if (!File.Exists(path))
+            {
+                logger.LogInformation("Demo seal {Seal} gets no certificate: {Path} does not exist", name, path);
+                continue;
+            }
+            var bound = await registry.BindCertificateFileAsync(seal.Id, path, password, SeedActor, ct);
+            if (!bound.Succeeded)
+                logger.LogWarning("Demo seal {Seal} gets no certificate: {Reason}", name, string.Format(bound.Error!, bound.Args ?? []));
+        }
     }
 
     private async Task ReportExistingDemoUsersAsync(CancellationToken ct)

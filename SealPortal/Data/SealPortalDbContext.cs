@@ -13,6 +13,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<Seal> Seals => Set<Seal>();
 
+    public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -41,6 +43,26 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             s.HasOne(x => x.Department).WithMany().HasForeignKey(x => x.DepartmentId).OnDelete(DeleteBehavior.Restrict);
             s.HasOne(x => x.Custodian).WithMany().HasForeignKey(x => x.CustodianUserId).OnDelete(DeleteBehavior.Restrict);
             s.HasIndex(x => x.Name).IsUnique();
+            s.Property(x => x.OrganizationName).HasMaxLength(100);
+            s.Property(x => x.ImageSha256).HasMaxLength(64);
+            s.Property(x => x.CertificatePasswordProtected).HasMaxLength(2000);
+            s.Property(x => x.CertificateSubject).HasMaxLength(1000);
+            s.Property(x => x.CertificateIssuer).HasMaxLength(1000);
+            s.Property(x => x.CertificateSerial).HasMaxLength(100);
+            s.Property(x => x.CertificateThumbprint).HasMaxLength(64);
+            s.Property(x => x.CertificateKeyAlgorithm).HasMaxLength(16);
+            s.HasMany(x => x.History).WithOne().HasForeignKey(h => h.SealId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SealHistoryEntry>(h =>
+        {
+            h.Property(x => x.Actor).HasMaxLength(256).IsRequired();
+            h.Property(x => x.Change).HasConversion<string>().HasMaxLength(32);
+            h.Property(x => x.FromStatus).HasConversion<string>().HasMaxLength(16);
+            h.Property(x => x.ToStatus).HasConversion<string>().HasMaxLength(16);
+            h.Property(x => x.Reason).HasMaxLength(500);
+            h.Property(x => x.Detail).HasMaxLength(4000);
+            h.HasIndex(x => new { x.SealId, x.Id });
         });
     }
 }

@@ -1,0 +1,97 @@
+using Microsoft.Playwright;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf.Signing;
+
+namespace SealPortal.Tests.Features.Seals;
+
+/// <summary>A portal seeded the way Development seeds it: the sample certificates on the electronic demo seals.</summary>
+public sealed class SeededCertificatesPortal : SealPortalFactory
+{
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Signing:CertificatePath"] = SamplePki.Path_("sample-seal-rsa.pfx"),
+        ["Signing:CertificatePassword"] = SamplePki.Password,
+    };
+}
+
+/// <summary>The seal page in Chromium: the seeded certificate and image, and a PNG uploaded through a real file input.</summary>
+public sealed class SealPageBrowserTests(SeededCertificatesPortal portal) : IClassFixture<SeededCertificatesPortal>, IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private Uri _baseAddress = default!;
+
+    public async Task InitializeAsync()
+    {
+        _baseAddress = portal.StartKestrel();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+            await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task Demo_electronic_seals_show_their_certificate_and_image_and_an_admin_uploads_a_png()
+    {
+        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = _baseAddress.ToString(),
+            Locale = "zh-CN",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", SealPortalFactory.DemoPassword);
+        await page.PressAsync("#password", "Enter");
+        await page.WaitForURLAsync(new Uri(_baseAddress, "/").ToString());
+
+        await page.GotoAsync("/seals");
+        await page.ClickAsync("[data-testid=seal-table] a:has-text('公司电子公章')");
+        await page.WaitForSelectorAsync("[data-testid=certificate]");
+        Assert.Contains("SAMPLE Company Seal (RSA)", await page.Locator("[data-testid=certificate]").InnerTextAsync());
+        Assert.Matches(@"^\d+ 天后过期$", await page.Locator("[data-testid=expiry]").InnerTextAsync());
+        // The image came through the authenticated endpoint and the browser could decode it.
+        // A click waits for the navigation, not for the page's images, so wait for the image to finish.
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=seal-image]')?.complete === true");
+        Assert.Equal(600, await page.Locator("[data-testid=seal-image]").EvaluateAsync<int>("img => img.naturalWidth"));
+        var history = await page.Locator("[data-testid=history]").InnerTextAsync();
+        Assert.Contains("绑定证书", history);
+        Assert.Contains("system", history);
+        await Screenshot(page, "seal-electronic-zh");
+
+        await page.GotoAsync("/seals");
+        await page.ClickAsync("[data-testid=seal-table] a:has-text('合同专用章')");
+        await page.WaitForSelectorAsync("[data-testid=certificate]");
+        Assert.Contains("ECDSA", await page.Locator("[data-testid=certificate]").InnerTextAsync());
+
+        await page.GotoAsync("/seals");
+        await page.ClickAsync("[data-testid=seal-table] a:has-text('公司公章')");
+        await page.WaitForSelectorAsync("[data-testid=seal-image]");
+        var before = await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src");
+        var file = Path.Combine(portal.DataFolder, "upload-test.png");
+        await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.PngEncoder.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
+        await page.SetInputFilesAsync("#image-file", file);
+        await page.ClickAsync("form:has(#image-file) button[type=submit]");
+        await page.WaitForSelectorAsync("[data-testid=message]");
+        Assert.Equal("图像已保存。", (await page.Locator("[data-testid=message]").InnerTextAsync()).Trim());
+        Assert.NotEqual(before, await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src"));
+    }
+
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+}
