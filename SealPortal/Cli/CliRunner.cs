@@ -8,8 +8,11 @@ public static class CliRunner
 {
     private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
     {
-        // Verbs register here, one line each: ["sign"] = SignCommand.RunAsync, ...
+        // Verbs register here, one line each.
         ["reset-password"] = SealPortal.Features.Account.ResetPasswordVerb.RunAsync,
+        ["sign"] = SignCommand.RunAsync,
+        ["bench"] = BenchCommand.RunAsync,
+        ["verify"] = VerifyCommand.RunAsync,
         ["tsa"] = TsaCommand.RunAsync,
         ["seal-image"] = SealImageCommand.RunAsync,
     };

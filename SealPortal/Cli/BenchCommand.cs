@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using SealPortal.Pdf.Signing;
+using SealPortal.Pdf.Validation;
+
+namespace SealPortal.Cli;
+
+/// <summary>
+/// <c>bench</c>: prints PDF engine figures (medians over many runs) on inputs generated on the
+/// fly in a temporary folder that is deleted afterwards. Figures are printed, never asserted.
+/// </summary>
+public static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var a = CliArgs.Parse(args, new HashSet<string> { "quick", "child-sign" });
+        if (a.Flag("child-sign"))
+            return await ChildSignAsync(a.Positional[0], a.Positional[1]);
+
+        var quick = a.Flag("quick");
+        var bigMb = int.Parse(a.Get("big-mb") ?? (quick ? "100" : "500"), CultureInfo.InvariantCulture);
+        var runs1 = quick ? 30 : 200;
+        var runs300 = quick ? 5 : 25;
+        var seconds = quick ? 2.0 : 6.0;
+
+        var dir = Path.Combine(Path.GetTempPath(), $"sealportal-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            Console.WriteLine($"SealPortal PDF engine bench ({(quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeConfiguration()}, load average {LoadAverage()}");
+            using var identity = BenchIdentity();
+            var content = PdfSignatureContent.FromCades(identity, null);
+            var signer = new PdfSigner(TimeProvider.System);
+            var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
+
+            var one = Path.Combine(dir, "one-page.pdf");
+            WriteSyntheticPdf(one, pages: 1, bytesPerPage: 0);
+            var big300 = Path.Combine(dir, "300-pages.pdf");
+            WriteSyntheticPdf(big300, pages: 300, bytesPerPage: 100_000);
+
+            for (var i = 0; i < 5; i++) await signer.SignFileAsync(one, Path.Combine(dir, "warm.pdf"), content, options);
+
+            var t1 = await Median(runs1, () => signer.SignFileAsync(one, Path.Combine(dir, "one-signed.pdf"), content, options));
+            Console.WriteLine($"sign 1-page PDF, RSA-3072, no TSA:        median {t1:F2} ms over {runs1} runs (target < 15 ms)");
+
+            var t300 = await Median(runs300, () => signer.SignFileAsync(big300, Path.Combine(dir, "300-signed.pdf"), content, options));
+            Console.WriteLine($"sign 300-page {new FileInfo(big300).Length / 1e6:F0} MB PDF:                median {t300:F1} ms over {runs300} runs (target < 120 ms)");
+
+            // The same two figures without fsync separate the engine's cost from the disk's.
+            var noSync = new PdfSigner(TimeProvider.System) { FlushToDisk = false };
+            var t1n = await Median(runs1, () => noSync.SignFileAsync(one, Path.Combine(dir, "one-signed-nosync.pdf"), content, options));
+            var t300n = await Median(runs300, () => noSync.SignFileAsync(big300, Path.Combine(dir, "300-signed-nosync.pdf"), content, options));
+            Console.WriteLine($"  same without fsync (engine only):        1-page {t1n:F2} ms, 300-page {t300n:F1} ms");
+            var digest = SHA256.HashData("bench"u8);
+            var tCms = await Median(runs1, () => content.BuildAsync(digest, CancellationToken.None));
+            Console.WriteLine($"  of which the CMS (RSA-3072 signature):   {tCms:F2} ms");
+
+            var big = Path.Combine(dir, "big.pdf");
+            WriteSyntheticPdf(big, pages: 50, bytesPerPage: bigMb * 1_000_000L / 50);
+            var (peak, baseline, ms) = await PeakMemoryInChild(big, Path.Combine(dir, "big-signed.pdf"));
+            Console.WriteLine($"sign {new FileInfo(big).Length / 1e6:F0} MB PDF in a child process:   peak RSS {peak / 1048576.0:F0} MB (VmHWM; {baseline / 1048576.0:F0} MB after start-up and key load), {ms:F0} ms (target < 200 MB)");
+            File.Delete(big);
+            File.Delete(Path.Combine(dir, "big-signed.pdf"));
+
+            // Each signature waits on its fsync, so more tasks than cores keep both cores busy.
+            foreach (var workers in new[] { Environment.ProcessorCount, Environment.ProcessorCount * 4 })
+            {
+                var (count, elapsed) = await Sustained(workers, seconds, async w =>
+                    await signer.SignFileAsync(one, Path.Combine(dir, $"sustained-{w}.pdf"), content, options));
+                Console.WriteLine($"sustained 1-page signatures, {workers,2} concurrent on {Environment.ProcessorCount} cores: {count / elapsed:F0} signatures/s ({count} in {elapsed:F1} s; target > 150/s)");
+            }
+            var verifyOptions = new VerifyOptions { TrustAnchors = [identity.Certificate], Now = DateTimeOffset.UtcNow };
+            var one1 = Path.Combine(dir, "one-signed.pdf");
+            var verdict = Verify(one1, verifyOptions);
+            var v1 = await Median(runs1, () => { Verify(one1, verifyOptions); return Task.CompletedTask; });
+            var v300 = await Median(runs300, () => { Verify(Path.Combine(dir, "300-signed.pdf"), verifyOptions); return Task.CompletedTask; });
+            Console.WriteLine($"verify signed 1-page PDF:                 median {v1:F2} ms over {runs1} runs (verdict {verdict})");
+            Console.WriteLine($"verify signed 300-page PDF:               median {v300:F1} ms over {runs300} runs");
+            Console.WriteLine("all timings include open, parse, copy, SHA-256, CMS, fsync and rename of the output");
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The 1-minute load average: figures on a machine shared with other jobs vary with it.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "n/a"; }
+    }
+
+    private static string RuntimeConfiguration()
+    {
+#if DEBUG
+        return "Debug build (use -c Release for real figures)";
+#else
+        return "Release build";
+#endif
+    }
+
+    /// <summary>A throw-away RSA-3072 identity so the bench needs no files.</summary>
+    private static SigningIdentity BenchIdentity()
+    {
+        using var rsa = RSA.Create(3072);
+        var req = new CertificateRequest("CN=Bench Seal, O=SealPortal bench", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        var now = DateTimeOffset.UtcNow;
+        using var cert = req.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        // Export/import gives a key that stays valid after the RSA instance above is disposed.
+        var pfx = cert.Export(X509ContentType.Pkcs12, "bench");
+        var withKey = X509CertificateLoader.LoadPkcs12(pfx, "bench", X509KeyStorageFlags.EphemeralKeySet);
+        return SigningIdentity.FromCertificate(withKey, []);
+    }
+
+    private static Verdict Verify(string path, VerifyOptions options)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
+        return PdfSignatureVerifier.Verify(fs, options).Verdict;
+    }
+
+    private static async Task<double> Median(int runs, Func<Task> action)
+    {
+        var times = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await action();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[runs / 2];
+    }
+
+    private static async Task<(long Count, double Seconds)> Sustained(int workers, double seconds, Func<int, Task> action)
+    {
+        long count = 0;
+        var sw = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            while (sw.Elapsed.TotalSeconds < seconds)
+            {
+                await action(w);
+                Interlocked.Increment(ref count);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+        return (count, sw.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<(long Peak, long Baseline, double Ms)> PeakMemoryInChild(string input, string output)
+    {
+        var exe = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") psi.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        foreach (var s in new[] { "bench", "--child-sign", input, output }) psi.ArgumentList.Add(s);
+        using var p = Process.Start(psi)!;
+        var text = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var parts = text.Trim().Split(' ');
+        if (p.ExitCode != 0 || parts.Length != 3) throw new InvalidOperationException($"bench child failed ({p.ExitCode}): {text}");
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Child side of the memory figure: sign once and print "peak baseline ms" (bytes, bytes, ms).</summary>
+    private static async Task<int> ChildSignAsync(string input, string output)
+    {
+        using var identity = BenchIdentity();
+        var content = PdfSignatureContent.FromCades(identity, null);
+        var signer = new PdfSigner(TimeProvider.System);
+        var baseline = PeakRss();
+        var sw = Stopwatch.StartNew();
+        await signer.SignFileAsync(input, output, content, new PdfSignOptions { SignerName = "Bench Seal" });
+        var ms = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"{PeakRss()} {baseline} {ms.ToString("F1", CultureInfo.InvariantCulture)}");
+        return 0;
+    }
+
+    /// <summary>Peak resident set size of this process (Linux VmHWM), else the peak working set.</summary>
+    private static long PeakRss()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException) { }
+        using var me = Process.GetCurrentProcess();
+        return me.PeakWorkingSet64;
+    }
+
+    /// <summary>
+    /// Writes a classic-xref PDF whose pages each show a gray image of random (incompressible)
+    /// bytes, streamed to disk so that generating a 500 MB input needs little memory.
+    /// </summary>
+    public static void WriteSyntheticPdf(string path, int pages, long bytesPerPage)
+    {
+        using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        var offsets = new List<long>();
+        void Obj(string body, Action? writeStream = null)
+        {
+            offsets.Add(fs.Position);
+            var head = Encoding.ASCII.GetBytes($"{offsets.Count} 0 obj\n{body}\n");
+            fs.Write(head);
+            if (writeStream is not null)
+            {
+                fs.Write("stream\n"u8);
+                writeStream();
+                fs.Write("\nendstream\n"u8);
+            }
+            fs.Write("endobj\n"u8);
+        }
+        fs.Write("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"u8);
+        var random = new byte[1 << 22];
+        new Random(42).NextBytes(random);
+        // Object numbers: 1 catalog, 2 pages, then per page: page, content, image.
+        var kids = string.Join(' ', Enumerable.Range(0, pages).Select(i => $"{3 + 3 * i} 0 R"));
+        Obj("<< /Type /Catalog /Pages 2 0 R >>");
+        Obj($"<< /Type /Pages /Count {pages} /Kids [{kids}] >>");
+        for (var i = 0; i < pages; i++)
+        {
+            var n = 3 + 3 * i;
+            var imgSide = bytesPerPage > 0 ? (long)Math.Sqrt(bytesPerPage) : 0;
+            var res = imgSide > 0 ? $"/Resources << /XObject << /Im0 {n + 2} 0 R >> >> " : "";
+            Obj($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] {res}/Contents {n + 1} 0 R >>");
+            var content = imgSide > 0 ? "q 400 0 0 400 98 300 cm /Im0 Do Q" : $"0.2 0.3 0.8 rg 72 700 200 60 re f";
+            Obj($"<< /Length {content.Length} >>", writeStream: () => fs.Write(Encoding.ASCII.GetBytes(content)));
+            if (imgSide > 0)
+            {
+                var len = imgSide * imgSide;
+                Obj($"<< /Type /XObject /Subtype /Image /Width {imgSide} /Height {imgSide} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length {len} >>",
+                    writeStream: () =>
+                    {
+                        for (long left = len, k = i; left > 0; k++)
+                        {
+                            var take = (int)Math.Min(left, random.Length - 4096);
+                            fs.Write(random, (int)(k * 4099 % 4096), take);
+                            left -= take;
+                        }
+                    });
+            }
+            else Obj("null");
+        }
+        var xref = fs.Position;
+        var sb = new StringBuilder($"xref\n0 {offsets.Count + 1}\n0000000000 65535 f \n");
+        foreach (var o in offsets) sb.Append(o.ToString("D10", CultureInfo.InvariantCulture)).Append(" 00000 n \n");
+        sb.Append($"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
+        fs.Write(Encoding.ASCII.GetBytes(sb.ToString()));
+    }
+}

@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SealPortal.Pdf.Incremental;
+
+namespace SealPortal.Pdf.Signing;
+
+/// <summary>A rectangle in PDF user space (points, origin bottom-left).</summary>
+public sealed record PdfSealRect(double X, double Y, double Width, double Height);
+
+/// <summary>What to sign and how the seal looks.</summary>
+public sealed class PdfSignOptions
+{
+    /// <summary>1-based page that receives the seal (ignored with <see cref="CrossPage"/>). Default 1.</summary>
+    public int Page { get; init; } = 1;
+    /// <summary>
+    /// Where the seal goes, in points on the page as displayed (after /Rotate), from its
+    /// bottom-left corner. Default: 110 × 110 pt, 36 pt from the bottom-right corner.
+    /// With <see cref="CrossPage"/>, X is ignored (slices sit on each page's right edge), Width is
+    /// the whole seal's width and Y/Height place it vertically (default: vertically centred).
+    /// </summary>
+    public PdfSealRect? Rect { get; init; }
+    /// <summary>Optional /Reason.</summary>
+    public string? Reason { get; init; }
+    /// <summary>Optional /Location.</summary>
+    public string? Location { get; init; }
+    /// <summary>Optional /Name (the signer's name) and the text of the default vector seal.</summary>
+    public string? SignerName { get; init; }
+    /// <summary>PNG bytes of the seal image; null draws the default vector seal.</summary>
+    public byte[]? SealImagePng { get; init; }
+    /// <summary>Cross-page seal (骑缝章): one vertical slice of the seal on the right edge of every page.</summary>
+    public bool CrossPage { get; init; }
+}
+
+/// <summary>
+/// Produces the CMS (DER SignedData) for a /ByteRange digest, and bounds its size so that the
+/// /Contents placeholder can be reserved before the digest is known.
+/// </summary>
+/// <param name="MaxSize">Upper bound of the CMS length in bytes.</param>
+/// <param name="BuildAsync">Builds the CMS over the SHA-256 of the signed byte ranges.</param>
+public sealed record PdfSignatureContent(int MaxSize, Func<ReadOnlyMemory<byte>, CancellationToken, Task<byte[]>> BuildAsync)
+{
+    /// <summary>PAdES (ETSI.CAdES.detached) via <see cref="CadesSignatureBuilder"/>, time-stamped when <paramref name="tsa"/> is given.</summary>
+    public static PdfSignatureContent FromCades(SigningIdentity identity, ITimestampClient? tsa)
+        => new(CadesSignatureBuilder.EstimateMaxSize(identity, tsa is not null),
+               (digest, ct) => CadesSignatureBuilder.BuildAsync(digest, identity, tsa, ct));
+}
+
+/// <summary>The request cannot be fulfilled for this document (page out of range, ...); the message is for the user.</summary>
+public sealed class PdfSigningException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>What a signature run produced.</summary>
+/// <param name="FieldName">The new signature field's name (e.g. "Seal2").</param>
+/// <param name="ByteRange">The four /ByteRange numbers.</param>
+/// <param name="WidgetCount">Widgets placed (pages touched).</param>
+/// <param name="OutputLength">Size of the signed file.</param>
+public sealed record PdfSignResult(string FieldName, long[] ByteRange, int WidgetCount, long OutputLength);
+
+/// <summary>
+/// Adds a visible PAdES signature (a seal) to a PDF in one incremental update, so that earlier
+/// signatures stay valid. The input bytes are copied unchanged and hashed in the same pass.
+/// </summary>
+public sealed class PdfSigner(TimeProvider time)
+{
+    private const string ByteRangePlaceholder = "[0 9999999999 9999999999 9999999999]";
+
+    /// <summary>
+    /// Whether <see cref="SignFileAsync"/> forces the output to disk (fsync) before the rename.
+    /// True by default so that a crash never leaves a renamed but incomplete file; the bench turns
+    /// it off once to show the engine's own cost apart from the disk's.
+    /// </summary>
+    public bool FlushToDisk { get; init; } = true;
+
+    /// <summary>
+    /// Signs <paramref name="inputPath"/> into <paramref name="outputPath"/> through a temporary
+    /// file in the output's folder, flushed to disk and renamed over the output only when
+    /// complete; on any error no output (and no temporary file) is left. Input and output may be
+    /// the same path.
+    /// </summary>
+    /// <exception cref="PdfFormatException">Unreadable, malformed or encrypted input.</exception>
+    /// <exception cref="PdfSigningException">Page out of range or a signature larger than reserved.</exception>
+    /// <exception cref="SealImageException">The seal image is not a usable PNG.</exception>
+    public async Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
+        PdfSignOptions options, CancellationToken ct = default)
+    {
+        var fullOut = Path.GetFullPath(outputPath);
+        var dir = Path.GetDirectoryName(fullOut) ?? ".";
+        var temp = Path.Combine(dir, $".{Path.GetFileName(fullOut)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            PdfSignResult result;
+            using (var src = PdfFile.Open(inputPath))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None))
+            {
+                result = await SignAsync(src, output, signature, options, ct);
+                output.Flush(flushToDisk: FlushToDisk);
+            }
+            File.Move(temp, fullOut, overwrite: true);
+            return result;
+        }
+        finally
+        {
+            try { if (File.Exists(temp)) File.Delete(temp); }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// Writes the signed document (source bytes + update) to <paramref name="output"/>, which
+    /// must be seekable: the CMS is written into the reserved /Contents after hashing.
+    /// </summary>
+    public async Task<PdfSignResult> SignAsync(PdfFile source, Stream output, PdfSignatureContent signature,
+        PdfSignOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.CanSeek) throw new ArgumentException("the output stream must be seekable", nameof(output));
+        if (signature.MaxSize <= 0 || signature.MaxSize > 1 << 20) throw new ArgumentOutOfRangeException(nameof(signature), "signature size out of range");
+        var image = options.SealImagePng is null ? null : PngImage.Decode(options.SealImagePng);
+
+        var writer = new PdfIncrementalWriter(source);
+        var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
+        var update = writer.Build();
+
+        var (objStart, objEnd) = update.ObjectSpans[sigRef.Number];
+        var span = update.Bytes[objStart..objEnd];
+        var brRel = span.IndexOf(Encoding.ASCII.GetBytes(ByteRangePlaceholder));
+        var ctRel = span.IndexOf("/Contents <"u8);
+        if (brRel < 0 || ctRel < 0) throw new InvalidOperationException("signature placeholders not found in the update");
+        var contentsStart = objStart + ctRel + "/Contents ".Length;
+        var contentsEnd = contentsStart + 2 + 2 * signature.MaxSize;
+        var total = update.BaseOffset + update.Bytes.Length;
+        long[] byteRange = [0, update.BaseOffset + contentsStart, update.BaseOffset + contentsEnd, total - (update.BaseOffset + contentsEnd)];
+        var brText = $"[0 {byteRange[1]} {byteRange[2]} {byteRange[3]}";
+        if (brText.Length + 1 > ByteRangePlaceholder.Length) throw new PdfSigningException("the PDF is too large to sign");
+        brText = brText.PadRight(ByteRangePlaceholder.Length - 1) + "]";
+        Encoding.ASCII.GetBytes(brText).CopyTo(update.Bytes[(objStart + brRel)..]);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        output.Position = 0;
+        output.SetLength(0);
+        source.ReadRange(0, source.Length, chunk =>
+        {
+            hash.AppendData(chunk);
+            output.Write(chunk);
+        });
+        ct.ThrowIfCancellationRequested();
+        var bytes = update.Bytes.ToArray();
+        hash.AppendData(bytes, 0, contentsStart);
+        hash.AppendData(bytes, contentsEnd, bytes.Length - contentsEnd);
+        output.Write(bytes);
+        var digest = hash.GetHashAndReset();
+
+        var cms = await signature.BuildAsync(digest, ct);
+        if (cms.Length == 0 || cms.Length > signature.MaxSize)
+            throw new PdfSigningException($"the signature ({cms.Length} bytes) does not fit the space reserved for it ({signature.MaxSize} bytes)");
+        output.Position = update.BaseOffset + contentsStart + 1;
+        output.Write(Encoding.ASCII.GetBytes(Convert.ToHexString(cms)));
+        output.Position = total;
+        await output.FlushAsync(ct);
+        return new PdfSignResult(fieldName, byteRange, widgets, total);
+    }
+
+    private (string FieldName, PdfRefObj SigRef, int Widgets) AddSignatureObjects(PdfFile src, PdfIncrementalWriter writer,
+        int maxCms, PdfSignOptions options, PngImage? image)
+    {
+        var pages = src.GetPages();
+        if (pages.Count == 0) throw new PdfFormatException("the PDF has no pages");
+        if (!options.CrossPage && (options.Page < 1 || options.Page > pages.Count))
+            throw new PdfSigningException($"page {options.Page} is out of range: the PDF has {pages.Count} page{(pages.Count == 1 ? "" : "s")}");
+        if (options.Rect is { } rr && (rr.Width <= 0 || rr.Height <= 0 || !double.IsFinite(rr.X + rr.Y + rr.Width + rr.Height)))
+            throw new PdfSigningException("the seal rectangle needs a positive width and height");
+
+        var rootRef = src.Trailer.Get("Root") as PdfRefObj ?? throw new PdfFormatException("the PDF trailer has no /Root reference");
+        if (CertificationForbidsChanges(src))
+            throw new PdfSigningException("the PDF is certified with \"no changes allowed\"; adding a seal would break its certification");
+        var catalog = src.Catalog.Clone();
+        var catalogChanged = false;
+
+        PdfDictObj acro;
+        PdfRefObj? acroRef = catalog.Get("AcroForm") as PdfRefObj;
+        if (acroRef is not null) acro = (src.Resolve(acroRef) as PdfDictObj)?.Clone() ?? new PdfDictObj();
+        else acro = (catalog.Get("AcroForm") as PdfDictObj)?.Clone() ?? new PdfDictObj();
+
+        var fieldName = UniqueFieldName(src, acro);
+        var sigDict = new PdfDictObj()
+            .Set("Type", new PdfNameObj("Sig"))
+            .Set("Filter", new PdfNameObj("Adobe.PPKLite"))
+            .Set("SubFilter", new PdfNameObj("ETSI.CAdES.detached"))
+            .Set("M", new PdfStringObj(Encoding.ASCII.GetBytes(PdfDate(time.GetUtcNow()))));
+        if (!string.IsNullOrWhiteSpace(options.SignerName)) sigDict.Set("Name", PdfStringObj.FromText(options.SignerName));
+        if (!string.IsNullOrWhiteSpace(options.Reason)) sigDict.Set("Reason", PdfStringObj.FromText(options.Reason));
+        if (!string.IsNullOrWhiteSpace(options.Location)) sigDict.Set("Location", PdfStringObj.FromText(options.Location));
+        sigDict.Set("ByteRange", new PdfRawObj(Encoding.ASCII.GetBytes(ByteRangePlaceholder)));
+        var contents = new byte[2 + 2 * maxCms];
+        contents.AsSpan().Fill((byte)'0');
+        contents[0] = (byte)'<';
+        contents[^1] = (byte)'>';
+        sigDict.Set("Contents", new PdfRawObj(contents));
+        var sigRef = writer.Add(sigDict);
+
+        var targets = options.CrossPage ? pages : [pages[options.Page - 1]];
+        var sealW = options.Rect?.Width ?? 110;
+        var sealH = options.Rect?.Height ?? 110;
+        var forms = SealAppearance.AddSlices(writer, image, options.SignerName, sealW, sealH, targets.Select(t => t.Rotate).ToList());
+        var sliceW = sealW / targets.Count;
+
+        var fieldRef = writer.Reserve();
+        var field = new PdfDictObj()
+            .Set("FT", new PdfNameObj("Sig"))
+            .Set("T", PdfStringObj.FromText(fieldName))
+            .Set("V", sigRef);
+        var kids = new PdfArrayObj();
+        var changedArrays = new Dictionary<int, PdfArrayObj>();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var page = targets[i];
+            // Placement is worked out on the page as displayed (after /Rotate), then mapped back
+            // to user space; the appearance's /Matrix turns the drawing so it reads upright.
+            var crop = page.CropBox;
+            var quarter = page.Rotate / 90 % 2 == 1;
+            var viewW = quarter ? crop[3] - crop[1] : crop[2] - crop[0];
+            var viewH = quarter ? crop[2] - crop[0] : crop[3] - crop[1];
+            double vx, vy;
+            if (options.CrossPage)
+            {
+                vx = viewW - sliceW;
+                vy = options.Rect?.Y ?? viewH / 2 - sealH / 2;
+            }
+            else
+            {
+                vx = options.Rect?.X ?? Math.Max(0, viewW - 36 - sealW);
+                vy = options.Rect?.Y ?? Math.Max(0, Math.Min(viewH - sealH, 36));
+            }
+            var (x, y, x2, y2) = ViewToUser(crop, page.Rotate, vx, vy, vx + sliceW, vy + sealH);
+            var widget = options.CrossPage ? new PdfDictObj() : field;
+            widget.Set("Type", new PdfNameObj("Annot"))
+                  .Set("Subtype", new PdfNameObj("Widget"))
+                  .Set("F", new PdfNumObj(132))
+                  .Set("P", page.Reference)
+                  .Set("Rect", new PdfArrayObj([new PdfNumObj(x), new PdfNumObj(y), new PdfNumObj(x2), new PdfNumObj(y2)]))
+                  .Set("AP", new PdfDictObj().Set("N", forms[i]));
+            PdfRefObj widgetRef;
+            if (options.CrossPage)
+            {
+                widget.Set("Parent", fieldRef).Set("FT", new PdfNameObj("Sig")).Set("V", sigRef);
+                widgetRef = writer.Add(widget);
+                kids.Items.Add(widgetRef);
+            }
+            else widgetRef = fieldRef;
+
+            var pageDict = page.Dictionary.Clone();
+            if (AppendToArray(src, writer, pageDict, "Annots", widgetRef, changedArrays))
+                writer.Set(page.Reference, pageDict);
+        }
+        if (options.CrossPage) field.Set("Kids", kids);
+        writer.Set(fieldRef, field);
+
+        var acroChanged = AppendToArray(src, writer, acro, "Fields", fieldRef, changedArrays);
+        if ((src.Resolve(acro.Get("SigFlags")) as PdfNumObj)?.LongValue is not { } flags || (flags & 3) != 3)
+        {
+            acro.Set("SigFlags", new PdfNumObj(((src.Resolve(acro.Get("SigFlags")) as PdfNumObj)?.LongValue ?? 0) | 3));
+            acroChanged = true;
+        }
+        if (acroRef is not null)
+        {
+            if (acroChanged) writer.Set(acroRef, acro);
+        }
+        else if (catalog.Get("AcroForm") is null)
+        {
+            catalog.Set("AcroForm", writer.Add(acro));
+            catalogChanged = true;
+        }
+        else if (acroChanged)
+        {
+            catalog.Set("AcroForm", acro);
+            catalogChanged = true;
+        }
+        if (catalogChanged) writer.Set(rootRef, catalog);
+        return (fieldName, sigRef, targets.Count);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="item"/> to the array at <paramref name="key"/>. An indirect array is
+    /// rewritten as its own object; returns true when <paramref name="owner"/> itself changed.
+    /// </summary>
+    private static bool AppendToArray(PdfFile src, PdfIncrementalWriter writer, PdfDictObj owner, string key, PdfObj item,
+        Dictionary<int, PdfArrayObj> changedArrays)
+    {
+        var v = owner.Get(key);
+        if (v is PdfRefObj r)
+        {
+            if (!changedArrays.TryGetValue(r.Number, out var arr))
+            {
+                if (src.Resolve(r) is PdfArrayObj existing)
+                {
+                    arr = existing.Clone();
+                    changedArrays[r.Number] = arr;
+                }
+            }
+            if (arr is not null)
+            {
+                arr.Items.Add(item);
+                writer.Set(r, arr);
+                return false;
+            }
+        }
+        var list = v is PdfArrayObj direct ? direct.Clone() : new PdfArrayObj();
+        list.Items.Add(item);
+        owner.Set(key, list);
+        return true;
+    }
+
+    /// <summary>
+    /// Maps a rectangle given on the displayed page (origin bottom-left as the reader sees it)
+    /// to default user space for a page whose /Rotate turns it clockwise by <paramref name="rotate"/>.
+    /// </summary>
+    private static (double X1, double Y1, double X2, double Y2) ViewToUser(double[] crop, int rotate, double vx1, double vy1, double vx2, double vy2)
+    {
+        (double X, double Y) Map(double vx, double vy) => rotate switch
+        {
+            90 => (crop[2] - vy, crop[1] + vx),
+            180 => (crop[2] - vx, crop[3] - vy),
+            270 => (crop[0] + vy, crop[3] - vx),
+            _ => (crop[0] + vx, crop[1] + vy),
+        };
+        var a = Map(vx1, vy1);
+        var b = Map(vx2, vy2);
+        return (Math.Min(a.X, b.X), Math.Min(a.Y, b.Y), Math.Max(a.X, b.X), Math.Max(a.Y, b.Y));
+    }
+
+    /// <summary>
+    /// True when a certification signature (/Perms /DocMDP) sets access permission P = 1, under
+    /// which any later change, even a new signature, invalidates the certification (PDF 32000-1, 12.8.2.2).
+    /// </summary>
+    private static bool CertificationForbidsChanges(PdfFile src)
+    {
+        if (src.Resolve(src.Catalog.Get("Perms")) is not PdfDictObj perms) return false;
+        if (src.Resolve(perms.Get("DocMDP")) is not PdfDictObj sig) return false;
+        if (src.Resolve(sig.Get("Reference")) is not PdfArrayObj refs) return false;
+        foreach (var r in refs.Items)
+        {
+            if (src.Resolve(r) is not PdfDictObj sr || src.Resolve(sr.Get("TransformMethod")) is not PdfNameObj { Value: "DocMDP" }) continue;
+            var p = (src.Resolve(sr.Get("TransformParams")) as PdfDictObj)?.Get("P");
+            if ((src.Resolve(p) as PdfNumObj)?.LongValue == 1) return true;
+        }
+        return false;
+    }
+
+    private static string UniqueFieldName(PdfFile src, PdfDictObj acro)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (src.Resolve(acro.Get("Fields")) is PdfArrayObj fields)
+        {
+            foreach (var f in fields.Items.Take(100_000))
+                if (src.Resolve(f) is PdfDictObj fd && src.Resolve(fd.Get("T")) is PdfStringObj t)
+                    names.Add(t.ToText());
+        }
+        for (var i = 1; ; i++)
+            if (!names.Contains($"Seal{i}")) return $"Seal{i}";
+    }
+
+    /// <summary>A PDF date string (PDF 32000-1, 7.9.4) in UTC.</summary>
+    public static string PdfDate(DateTimeOffset t)
+        => "D:" + t.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "+00'00'";
+}
