@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Verification;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -23,6 +24,7 @@ builder.AddSealPortalWeb();
 builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
+builder.AddSealPortalVerification();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ await app.PrepareSealPortalDatabaseAsync();
 
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
+app.MapVerificationEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();
