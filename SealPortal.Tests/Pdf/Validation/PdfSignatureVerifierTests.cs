@@ -283,6 +283,7 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.True(s.DigestValid && s.SignatureValid);
         Assert.False(s.ChainTrusted);
         Assert.Equal(1, VerifyCommand.ExitCode(r.Verdict));
+        Assert.Contains("Certificate issuer is unknown", files.PdfsigOutput(files.Untrusted));
     }
 
     [Fact]
@@ -295,6 +296,7 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         Assert.Equal(SignatureStatus.Invalid, s.Status);
         Assert.True(s.DigestValid && s.SignatureValid);
         Assert.False(s.CertificateValidAtSigningTime);
+        Assert.Contains("Certificate has Expired", files.PdfsigOutput(files.Expired));
     }
 
     [Fact]
@@ -329,6 +331,12 @@ public class PdfSignatureVerifierTests(SignedPdfFiles files)
         var (code, _, err) = RunCli(path);
         Assert.Equal(2, code);
         Assert.Contains(r.Error!, err);
+        var (jsonCode, json, _) = RunCli(path, "--json");
+        Assert.Equal(2, jsonCode);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("unreadable", doc.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(r.Error, doc.RootElement.GetProperty("error").GetString());
+        Assert.Equal(0, doc.RootElement.GetProperty("signatures").GetArrayLength());
     }
 
     [Fact]

@@ -80,6 +80,9 @@ public sealed class SignedPdfFiles : IDisposable
             .Select(m => m.Groups[1].Value.Trim() == "Signature is Valid.").ToList();
     }
 
+    /// <summary>Everything pdfsig prints about the file's signatures (NSS db trusting the sample root).</summary>
+    public string PdfsigOutput(string pdf) => ExternalTool.Run("pdfsig", ["-nssdir", "sql:" + NssDb, pdf]).StdOut;
+
     /// <summary>pdfsig's "Signature Validation" per signed field name: true for "Signature is Valid.".</summary>
     public IReadOnlyDictionary<string, bool> PdfsigVerdictsByField(string pdf)
     {

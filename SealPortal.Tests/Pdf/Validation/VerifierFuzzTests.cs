@@ -137,7 +137,7 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
     private static readonly string[] Mutations =
     [
         "bitflips", "bytes", "truncate", "startxref", "xref-offset", "huge-length", "deep-nesting",
-        "prev-loop", "byterange", "splice", "size", "kids-loop", "contents-hex", "delete-span",
+        "prev-loop", "byterange", "splice", "size", "kids-loop", "contents-hex", "sigdict", "delete-span",
     ];
 
     /// <summary>One deterministic mutation of <paramref name="pdf"/> chosen and shaped by <paramref name="seed"/>.</summary>
@@ -219,6 +219,30 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
                 if (i < 0) goto case "bitflips";
                 var pos = i + 12 + rnd.Next(200);
                 b[pos] = (byte)"0123456789ABCDEFxz>"[rnd.Next(19)];
+                return (b, m);
+            }
+            case "sigdict":
+            {
+                // Same-length edits inside signature dictionaries keep every offset right, so the
+                // damage reaches the signature checks instead of the parser.
+                (string From, string To)[] edits =
+                [
+                    ("/adbe.pkcs7.detached", "/ETSI.RFC3161       "),
+                    ("/Type/Sig", "/Type/Xyz"),
+                    ("/Type /Sig", "/Type 7 0 R"),
+                    ("/M(D:", "/M[D:"),
+                    ("/ByteRange[", "/ByteRange("),
+                    ("/ByteRange [", "/ByteRange 9"),
+                    ("/Contents<", "/Contents("),
+                    ("/Contents <", "/Contents 1"),
+                    ("/V ", "/X "),
+                    ("/FT/Sig", "/FT/Tx "),
+                    ("/TransformMethod/FieldMDP", "/TransformMethod/DocMDP  "),
+                ];
+                var (from, to) = edits[rnd.Next(edits.Length)];
+                var hits = Regex.Matches(text, Regex.Escape(from));
+                if (hits.Count == 0) goto case "bitflips";
+                Encoding.Latin1.GetBytes(to).CopyTo(b, hits[rnd.Next(hits.Count)].Index);
                 return (b, m);
             }
             default:

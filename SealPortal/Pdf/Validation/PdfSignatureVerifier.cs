@@ -71,7 +71,14 @@ public static class PdfSignatureVerifier
             foreach (var f in fields)
             {
                 ct.ThrowIfCancellationRequested();
-                reports.Add(VerifyOne(file, diff, pdf, f, options, ct));
+                try
+                {
+                    reports.Add(VerifyOne(file, diff, pdf, f, options, ct));
+                }
+                catch (PdfFormatException ex)
+                {
+                    reports.Add(Unreadable(f, ex.Message));
+                }
             }
             reports = reports
                 .OrderBy(r => r.RevisionNumber ?? int.MaxValue)
@@ -101,6 +108,21 @@ public static class PdfSignatureVerifier
         TrustAnchorsGiven = options.TrustAnchors.Count > 0,
         FileLength = length,
         VerifiedAt = options.Now,
+    };
+
+    /// <summary>A signature whose dictionary or signed bytes cannot be read is reported, as invalid.</summary>
+    private static SignatureReport Unreadable(FoundField f, string message) => new()
+    {
+        Index = 0,
+        FieldName = f.Name,
+        Kind = SignatureKind.Signature,
+        SubFilter = f.Signature.GetName("SubFilter"),
+        Status = SignatureStatus.Invalid,
+        DigestValid = false,
+        SignatureValid = false,
+        ByteRange = new ByteRangeReport(),
+        ChangesAfterSigning = ChangesReport.None,
+        Problems = ["the signature cannot be read: " + message],
     };
 
     private static Verdict Decide(IReadOnlyList<SignatureReport> reports)
@@ -380,9 +402,16 @@ public static class PdfSignatureVerifier
     {
         var entry = file.GetEntry(objectNumber, revision);
         if (entry is not { Type: PdfXrefEntryType.InUse } e) return null;
-        var lexer = new PdfLexer(pdf) { Position = e.Offset };
-        if (lexer.TryReadUnsigned() is null || lexer.TryReadUnsigned() is null || !lexer.TryKeyword("obj")) return null;
-        return FindValueSpan(lexer, signatureInsideField ? ["V", "Contents"] : ["Contents"], 0);
+        try
+        {
+            var lexer = new PdfLexer(pdf) { Position = e.Offset };
+            if (lexer.TryReadUnsigned() is null || lexer.TryReadUnsigned() is null || !lexer.TryKeyword("obj")) return null;
+            return FindValueSpan(lexer, signatureInsideField ? ["V", "Contents"] : ["Contents"], 0);
+        }
+        catch (Exception ex) when (ex is PdfFormatException or IndexOutOfRangeException or ArgumentException or OverflowException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static (long, long)? FindValueSpan(PdfLexer lexer, string[] path, int level)

@@ -9,7 +9,7 @@ public sealed record VerifyOptions
     public IReadOnlyList<X509Certificate2> TrustAnchors { get; init; } = [];
 
     /// <summary>The moment of verification, used when a signature carries no usable time.</summary>
-    public DateTimeOffset Now { get; init; }
+    public required DateTimeOffset Now { get; init; }
 }
 
 /// <summary>
