@@ -82,6 +82,16 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         await popup.WaitForSelectorAsync("[data-testid=verdict]");
         Assert.Equal("Invalid", await popup.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         await Screenshot(popup, "verify-print");
+
+        // In Chinese the same report reads 无效 with the reason in Chinese.
+        await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
+        await page.WaitForSelectorAsync("h1:has-text('文档验证')");
+        await page.SetInputFilesAsync("#pdf", new FilePayload { Name = "篡改的合同.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
+        await page.ClickAsync("[data-testid=verify-form] button[type=submit]");
+        await page.WaitForSelectorAsync("[data-testid=verdict]");
+        Assert.Equal("无效", await page.Locator("[data-testid=verdict-title]").InnerTextAsync());
+        Assert.Contains("指纹", await page.Locator("[data-testid=integrity]").InnerTextAsync());
+        await Screenshot(page, "verify-invalid-zh");
     }
 
     [Fact]
@@ -111,7 +121,8 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
 
             var html = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"chunked={chunked}: {(int)response.StatusCode} {html}");
-            Assert.Contains("Files up to 1 MB can be uploaded.", html);
+            // The auditor's language may have been switched by the other test (it is kept on the user).
+            Assert.True(html.Contains("Files up to 1 MB can be uploaded.") || html.Contains("最多可上传 1 MB 的文件。"), html);
         }
     }
 
