@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Verification;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -24,6 +25,7 @@ builder.AddSealPortalWeb();
 builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
+builder.AddSealPortalVerification();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapVerificationEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using SealPortal.Data;
+using SealPortal.Features.Verification;
 
 namespace SealPortal.Components;
 
@@ -86,6 +87,7 @@ public static class WebHostExtensions
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseUploadLimit();
         app.UseAntiforgery();
         return app;
     }

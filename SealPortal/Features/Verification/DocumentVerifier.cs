@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using SealPortal.Pdf.Incremental;
+using SealPortal.Pdf.Validation;
+
+namespace SealPortal.Features.Verification;
+
+/// <summary>Why an upload was not checked at all; the page answers 400 with a message for each.</summary>
+public enum UploadProblem
+{
+    None,
+    NoFile,
+    Empty,
+    NotPdf,
+    Encrypted,
+    Damaged,
+}
+
+/// <summary>One checked upload: what the auditor sees and can download.</summary>
+public sealed record VerifiedDocument(string FileName, long Length, string Sha256, string VerifiedBy, VerificationReport Report)
+{
+    /// <summary>
+    /// The report as <c>verify --json</c> writes it, plus a <c>document</c> object (file name,
+    /// SHA-256, who verified), so <see cref="VerificationReportFormat.FromJson"/> still reads it.
+    /// </summary>
+    public string ToJson()
+    {
+        var node = JsonNode.Parse(VerificationReportFormat.ToJson(Report))!.AsObject();
+        node["document"] = new JsonObject
+        {
+            ["fileName"] = FileName,
+            ["length"] = Length,
+            ["sha256"] = Sha256,
+            ["verifiedBy"] = VerifiedBy,
+        };
+        return node.ToJsonString(VerificationReportFormat.JsonOptions);
+    }
+}
+
+public sealed record VerificationOutcome(UploadProblem Problem, VerifiedDocument? Document, string? Detail = null);
+
+/// <summary>
+/// Checks an uploaded PDF with <see cref="PdfSignatureVerifier"/> against the configured trust
+/// anchors. Nothing is stored: the upload lives only for the request, and the downloads carry the
+/// report itself in a data-protected, time-limited token.
+/// </summary>
+public sealed class DocumentVerifier(
+    TrustAnchors anchors,
+    TimeProvider time,
+    IDataProtectionProvider protection,
+    IOptions<VerificationOptions> options,
+    ILogger<DocumentVerifier> logger)
+{
+    /// <summary>The purpose string binds tokens to this use; a token made for anything else does not open.</summary>
+    private const string ProtectorPurpose = "SealPortal.Verification.Report.v1";
+
+    /// <summary>A PDF's header may follow up to 1024 bytes of junk (PDF 32000-1, annex H).</summary>
+    private const int HeaderSearch = 1024;
+
+    public async Task<VerificationOutcome> VerifyAsync(IFormFile? file, string actor, CancellationToken ct)
+    {
+        if (file is null)
+            return new(UploadProblem.NoFile, null);
+        var name = Path.GetFileName(file.FileName ?? "");
+        if (name.Length == 0) name = "document.pdf";
+        if (file.Length == 0)
+            return Refused(UploadProblem.Empty, actor, name, 0, null);
+
+        await using var upload = file.OpenReadStream();
+        Stream pdf = upload;
+        FileStream? copy = null;
+        try
+        {
+            if (!upload.CanSeek)
+            {
+                // The verifier seeks; a copy that deletes itself keeps the promise that nothing stays.
+                copy = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+                await upload.CopyToAsync(copy, ct);
+                pdf = copy;
+            }
+            pdf.Position = 0;
+            var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(pdf, ct));
+            pdf.Position = 0;
+            if (!HasPdfHeader(pdf))
+                return Refused(UploadProblem.NotPdf, actor, name, file.Length, sha);
+
+            pdf.Position = 0;
+            var report = PdfSignatureVerifier.Verify(pdf, new VerifyOptions { TrustAnchors = anchors.Certificates, Now = time.GetUtcNow() }, ct);
+            if (report.Verdict == Verdict.Unreadable)
+            {
+                pdf.Position = 0;
+                return Refused(IsEncrypted(pdf) ? UploadProblem.Encrypted : UploadProblem.Damaged, actor, name, file.Length, sha, report.Error);
+            }
+            logger.LogInformation(
+                "Verification by {Actor} of {FileName} (SHA-256 {Sha256}, {Length} bytes): {Verdict}, {SignatureCount} signature(s)",
+                actor, name, sha, file.Length, report.Verdict, report.Signatures.Count);
+            return new(UploadProblem.None, new VerifiedDocument(name, file.Length, sha, actor, report));
+        }
+        finally
+        {
+            if (copy is not null) await copy.DisposeAsync();
+        }
+    }
+
+    private VerificationOutcome Refused(UploadProblem problem, string actor, string name, long length, string? sha, string? detail = null)
+    {
+        logger.LogInformation(
+            "Verification by {Actor} of {FileName} (SHA-256 {Sha256}, {Length} bytes) refused: {Problem} {Detail}",
+            actor, name, sha, length, problem, detail);
+        return new(problem, null, detail);
+    }
+
+    private static bool HasPdfHeader(Stream pdf)
+    {
+        var head = new byte[HeaderSearch];
+        var n = pdf.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head.AsSpan(0, n).IndexOf("%PDF-"u8) >= 0;
+    }
+
+    private static bool IsEncrypted(Stream pdf)
+    {
+        try
+        {
+            using var _ = PdfFile.Open(pdf, leaveOpen: true);
+            return false;
+        }
+        catch (PdfEncryptedException)
+        {
+            return true;
+        }
+        catch (PdfFormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The report for a hidden form field: tamper-proof, expires after <see cref="VerificationOptions.DownloadLifetime"/>.</summary>
+    public string Protect(VerifiedDocument document)
+    {
+        var json = JsonSerializer.Serialize(new Token(document.FileName, document.Length, document.Sha256, document.VerifiedBy, VerificationReportFormat.ToJson(document.Report)));
+        return Protector.Protect(json, time.GetUtcNow() + options.Value.DownloadLifetime);
+    }
+
+    /// <summary>Null when the token is forged, damaged, expired or made with other keys.</summary>
+    public VerifiedDocument? Unprotect(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return null;
+        try
+        {
+            var json = Protector.Unprotect(token, out _);
+            var t = JsonSerializer.Deserialize<Token>(json);
+            var report = t is null ? null : VerificationReportFormat.FromJson(t.Report);
+            return t is null || report is null ? null : new VerifiedDocument(t.FileName, t.Length, t.Sha256, t.VerifiedBy, report);
+        }
+        catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private ITimeLimitedDataProtector Protector => protection.CreateProtector(ProtectorPurpose).ToTimeLimitedDataProtector();
+
+    private sealed record Token(string FileName, long Length, string Sha256, string VerifiedBy, string Report);
+
+    /// <summary>A download's file name: the document's name without its extension, ASCII-safe.</summary>
+    public static string DownloadName(VerifiedDocument d, string extension)
+    {
+        var stem = Path.GetFileNameWithoutExtension(d.FileName);
+        var safe = new StringBuilder();
+        foreach (var c in stem)
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_');
+        var s = safe.Length == 0 ? "document" : safe.ToString();
+        return $"{s}-verification{extension}";
+    }
+}
