@@ -321,6 +321,33 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         => ["--in", input, "--out", output, "--cert", Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "--password", password!, .. extra];
 
     [Fact]
+    public async Task Cli_pss_signs_with_RSASSA_PSS_that_pdfsig_and_our_verifier_accept()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("out.pdf"), "sample", "--pss"));
+        Assert.True(exit == 0, err);
+        _nss.AssertAllSignaturesValid(P("out.pdf"));
+        AssertOurVerifierSaysValid(P("out.pdf"));
+        // The /Contents hex holds the CMS; id-RSASSA-PSS (1.2.840.113549.1.1.10) appears only when
+        // the signer used PSS (the embedded CA certificates themselves are PKCS#1-signed).
+        const string PssOid = "06092a864886f70d01010a";
+        var (plainExit, plainErr) = await Cli(SignArgs(P("in.pdf"), P("plain.pdf")));
+        Assert.True(plainExit == 0, plainErr);
+        Assert.Contains(PssOid, System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(P("out.pdf"))), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(PssOid, System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(P("plain.pdf"))), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Cli_pss_with_an_ECDSA_key_is_a_usage_error_and_writes_nothing()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var (exit, err) = await Cli("--in", P("in.pdf"), "--out", P("out.pdf"), "--cert", Path.Combine(PdfTestKit.CertsDir, "sample-seal-ecdsa.pfx"), "--password", "sample", "--pss");
+        Assert.Equal(2, exit);
+        Assert.Contains("RSA", err);
+        Assert.False(File.Exists(P("out.pdf")));
+    }
+
+    [Fact]
     public async Task Cli_signs_with_defaults_and_exits_0()
     {
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(2));

@@ -13,14 +13,15 @@ public static class SignCommand
 {
     public const string Usage =
         "usage: sign --in IN.pdf --out OUT.pdf --cert SEAL.pfx --password PW [--image SEAL.png] [--page N]\n" +
-        "            [--rect x,y,w,h] [--reason TEXT] [--location TEXT] [--tsa URL] [--cross-page]\n" +
+        "            [--rect x,y,w,h] [--reason TEXT] [--location TEXT] [--tsa URL] [--cross-page] [--pss]\n" +
         "  --page      page that receives the seal, 1-based (default 1)\n" +
         "  --rect      seal rectangle in points, from the bottom-left corner of the page as displayed\n" +
         "              (default 110x110, 36 pt from the bottom-right corner of the page)\n" +
         "  --image     PNG seal image (alpha is kept); without it a red vector seal with the certificate's name\n" +
         "  --cross-page  骑缝章: one vertical slice of the seal on the right edge of every page\n" +
         "              (--rect then gives the whole seal's width/height and its y; default centred vertically)\n" +
-        "  --tsa       RFC 3161 time-stamp authority URL (PAdES B-T)";
+        "  --tsa       RFC 3161 time-stamp authority URL (PAdES B-T)\n" +
+        "  --pss       RSA keys sign with RSASSA-PSS instead of PKCS#1 v1.5";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -29,7 +30,7 @@ public static class SignCommand
             Console.WriteLine(Usage);
             return 0;
         }
-        var a = CliArgs.Parse(args, new HashSet<string> { "cross-page" });
+        var a = CliArgs.Parse(args, new HashSet<string> { "cross-page", "pss" });
         var input = a.Require("in");
         var output = a.Require("out");
         var certPath = a.Require("cert");
@@ -59,6 +60,12 @@ public static class SignCommand
                 }
             }
             using var identity = SigningIdentity.LoadPkcs12(certPath, password, TimeProvider.System);
+            if (a.Flag("pss"))
+            {
+                if (identity.KeyAlgorithm != "RSA")
+                    throw new CliUsageException($"--pss needs an RSA key; this certificate has an {identity.KeyAlgorithm} key");
+                identity.RsaPadding = System.Security.Cryptography.RSASignaturePadding.Pss;
+            }
             using var http = tsaUrl is null ? null : new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var tsa = tsaUrl is null ? null : new HttpTimestampClient(http!, tsaUrl);
             var signer = new PdfSigner(TimeProvider.System);
