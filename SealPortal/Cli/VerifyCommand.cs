@@ -53,26 +53,15 @@ public static class VerifyCommand
         _ => 1,
     };
 
-    /// <summary>A trust anchor file: PEM (every certificate in it becomes an anchor, as with a CA bundle) or one DER certificate.</summary>
-    private static IEnumerable<X509Certificate2> LoadAnchors(string file)
+    private static IReadOnlyList<X509Certificate2> LoadAnchors(string file)
     {
         try
         {
-            var bytes = File.ReadAllBytes(file);
-            var text = System.Text.Encoding.ASCII.GetString(bytes);
-            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-            {
-                var all = new X509Certificate2Collection();
-                all.ImportFromPem(text);
-                if (all.Count == 0)
-                    throw new CliUsageException($"--trust {file}: no certificate in the file");
-                return [.. all];
-            }
-            return [X509CertificateLoader.LoadCertificate(bytes)];
+            return CertificateFile.Load(file);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (CertificateFileException ex)
         {
-            throw new CliUsageException($"--trust {file}: not a readable certificate ({ex.Message})");
+            throw new CliUsageException($"--trust {file}: {ex.Message}");
         }
     }
 }

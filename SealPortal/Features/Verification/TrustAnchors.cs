@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SealPortal.Pdf.Validation;
 
 namespace SealPortal.Features.Verification;
 
@@ -56,22 +56,9 @@ public sealed class TrustAnchors
     {
         try
         {
-            var bytes = File.ReadAllBytes(file);
-            var text = System.Text.Encoding.ASCII.GetString(bytes);
-            if (text.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-            {
-                var all = new X509Certificate2Collection();
-                all.ImportFromPem(text);
-                if (all.Count == 0)
-                    problems.Add($"{file}: no certificate in the file");
-                into.AddRange(all);
-            }
-            else
-            {
-                into.Add(X509CertificateLoader.LoadCertificate(bytes));
-            }
+            into.AddRange(CertificateFile.Load(file));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        catch (CertificateFileException ex)
         {
             problems.Add($"{file}: {ex.Message}");
         }
