@@ -7,7 +7,7 @@ namespace SealPortal.Tests.Browser;
 public sealed class BrowserTests : IClassFixture<SealPortalFactory>, IAsyncLifetime
 {
     private readonly SealPortalFactory _portal;
-    private IPlaywright? _playwright;
+    private Chromium? _chromium;
     private IBrowser? _browser;
     private Uri _baseAddress = default!;
 
@@ -16,20 +16,14 @@ public sealed class BrowserTests : IClassFixture<SealPortalFactory>, IAsyncLifet
     public async Task InitializeAsync()
     {
         _baseAddress = _portal.StartKestrel();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await Chromium.LaunchAsync();
+        _browser = _chromium.Browser;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
-            await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
     }
 
     [Fact]

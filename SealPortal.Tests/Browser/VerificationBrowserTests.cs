@@ -11,25 +11,19 @@ public sealed class VerificationBrowserFixture : IAsyncLifetime
     public VerificationPortal Portal { get; } = new();
     public Uri BaseAddress { get; private set; } = default!;
     public IBrowser Browser { get; private set; } = default!;
-    private IPlaywright? _playwright;
+    private Chromium? _chromium;
 
     public async Task InitializeAsync()
     {
         BaseAddress = Portal.StartKestrel();
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await Chromium.LaunchAsync();
+        Browser = _chromium.Browser;
     }
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
-            await Browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
         await Portal.DisposeAsync();
     }
 }

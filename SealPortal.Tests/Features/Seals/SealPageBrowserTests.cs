@@ -17,27 +17,21 @@ public sealed class SeededCertificatesPortal : SealPortalFactory
 /// <summary>The seal page in Chromium: the seeded certificate and image, and a PNG uploaded through a real file input.</summary>
 public sealed class SealPageBrowserTests(SeededCertificatesPortal portal) : IClassFixture<SeededCertificatesPortal>, IAsyncLifetime
 {
-    private IPlaywright? _playwright;
+    private Chromium? _chromium;
     private IBrowser? _browser;
     private Uri _baseAddress = default!;
 
     public async Task InitializeAsync()
     {
         _baseAddress = portal.StartKestrel();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await Chromium.LaunchAsync();
+        _browser = _chromium.Browser;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
-            await _browser.DisposeAsync();
-        _playwright?.Dispose();
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
     }
 
     [Fact]

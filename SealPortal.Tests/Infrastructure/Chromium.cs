@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+
+namespace SealPortal.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium (installed by .ci/run) driven by Playwright; no browser download is
+/// possible here. The flags keep it off the network, which this machine does not have.
+/// </summary>
+public sealed class Chromium : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+
+    public IBrowser Browser { get; }
+
+    private Chromium(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Browser = browser;
+    }
+
+    public static async Task<Chromium> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            });
+            return new Chromium(playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
