@@ -9,9 +9,9 @@ public static class SamplePki
 {
     public const string Password = "sample";
 
-    public static readonly string RepoRoot = FindRepoRoot();
+    public static string RepoRoot => PdfTestKit.RepoRoot;
 
-    public static string CertsDir => Path.Combine(RepoRoot, "certs-sample");
+    public static string CertsDir => PdfTestKit.CertsDir;
 
     public static string Path_(string file) => Path.Combine(CertsDir, file);
 
@@ -20,16 +20,6 @@ public static class SamplePki
     public static SigningIdentity Load(string name, DateTimeOffset now) => SigningIdentity.LoadPkcs12(Path_($"sample-{name}.pfx"), Password, now);
 
     public static X509Certificate2 Root() => X509CertificateLoader.LoadCertificateFromFile(Path_("sample-root-ca.crt"));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SealPortal.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("SealPortal.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>Runs a tool (openssl, pdfsig, ...) and returns its exit code and combined output.</summary>
     public static (int Code, string Output) Run(string file, params string[] args)
