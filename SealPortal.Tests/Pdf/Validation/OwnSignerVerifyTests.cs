@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using SealPortal.Pdf.Incremental;
@@ -119,6 +120,24 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         Assert.Equal(SignatureStatus.Valid, dts.Status);
         Assert.Contains(r.Signatures[0].ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.SignatureAdded);
         Assert.Equal(Verdict.Valid, r.Verdict);
+    }
+
+    [Fact]
+    public async Task A_document_timestamp_from_a_TSA_outside_the_trust_anchors_is_untrusted()
+    {
+        var sealedPath = await SealAsync(files.Unsigned, "rsa", "own-before-doc-ts-untrusted.pdf");
+        var path = files.Write("own-doc-ts-untrusted.pdf", await DocumentTimestamp.AppendAsync(File.ReadAllBytes(sealedPath), new InProcessTsa(files)));
+        using var stranger = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(files.CertsDir, "sample-seal-untrusted.crt"));
+
+        var r = Verify(path, new VerifyOptions { TrustAnchors = [stranger], Now = Now });
+
+        var dts = r.Signatures[1];
+        Assert.Equal(SignatureKind.DocumentTimestamp, dts.Kind);
+        Assert.True(dts.DigestValid && dts.SignatureValid, string.Join("; ", dts.Problems));
+        Assert.False(dts.ChainTrusted);
+        Assert.Contains(dts.Problems, p => p.Contains("does not chain to any of the given trust anchors", StringComparison.Ordinal));
+        Assert.False(dts.Timestamp.Valid);
+        Assert.NotEqual(Verdict.Valid, r.Verdict);
     }
 
     /// <summary>Answers time-stamp requests with the sample TSA certificate, without a network.</summary>

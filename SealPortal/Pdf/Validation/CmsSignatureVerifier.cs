@@ -394,7 +394,7 @@ public static class CmsSignatureVerifier
     /// Builds the chain to the caller's anchors only (never the machine's store), without revocation
     /// (no network here; revocation data would come from the PDF's DSS, which is out of scope).
     /// </summary>
-    private static (bool Trusted, bool TimeValid, IReadOnlyList<X509Certificate2> Chain) CheckChain(
+    internal static (bool Trusted, bool TimeValid, IReadOnlyList<X509Certificate2> Chain) CheckChain(
         X509Certificate2 leaf, IEnumerable<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> anchors,
         DateTimeOffset at, string? applicationPolicy, string who, List<string> problems)
     {

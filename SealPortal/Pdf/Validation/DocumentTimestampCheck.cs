@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using SealPortal.Pdf.Signing;
 
 namespace SealPortal.Pdf.Validation;
 
@@ -11,8 +12,6 @@ namespace SealPortal.Pdf.Validation;
 /// </summary>
 internal static class DocumentTimestampCheck
 {
-    private const string TimeStampingEku = "1.3.6.1.5.5.7.3.8";
-
     public static CmsOutcome Verify(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options)
     {
         try
@@ -33,7 +32,7 @@ internal static class DocumentTimestampCheck
 
         var problems = new List<string>();
         var info = token.TokenInfo;
-        var alg = HashName(info.HashAlgorithmId.Value);
+        var alg = CmsOids.DigestFromOid(info.HashAlgorithmId.Value ?? "");
         if (alg is null)
             return CmsOutcome.Unreadable($"the document timestamp uses an unknown digest algorithm {info.HashAlgorithmId.Value}");
 
@@ -58,7 +57,7 @@ internal static class DocumentTimestampCheck
         var time = info.Timestamp;
         var (trusted, validThen) = (false, false);
         var ekuOk = tsa is not null && tsa.Extensions.OfType<X509EnhancedKeyUsageExtension>()
-            .Any(e => e.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == TimeStampingEku));
+            .Any(e => e.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == CmsOids.KpTimeStamping));
         if (tsa is not null)
         {
             validThen = time >= tsa.NotBefore.ToUniversalTime() && time <= tsa.NotAfter.ToUniversalTime();
@@ -66,7 +65,10 @@ internal static class DocumentTimestampCheck
             if (!ekuOk) problems.Add("the time-stamp authority's certificate is not allowed to time-stamp (no timeStamping EKU)");
             if (options.TrustAnchors.Count > 0)
             {
-                trusted = ChainsTo(tsa, token, options.TrustAnchors, time);
+                // The chain's own wording is not shown: the one line below says it for a document timestamp.
+                var (chainOk, chainTimeValid, _) = CmsSignatureVerifier.CheckChain(
+                    tsa, token.AsSignedCms().Certificates, options.TrustAnchors, time, null, "time-stamp authority's", []);
+                trusted = chainOk && chainTimeValid;
                 if (!trusted) problems.Add("the time-stamp authority's certificate does not chain to any of the given trust anchors");
             }
         }
@@ -89,27 +91,4 @@ internal static class DocumentTimestampCheck
             Problems = problems,
         };
     }
-
-    private static bool ChainsTo(X509Certificate2 leaf, Rfc3161TimestampToken token, IReadOnlyList<X509Certificate2> anchors, DateTimeOffset at)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(anchors.ToArray());
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = at.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        var signed = token.AsSignedCms();
-        chain.ChainPolicy.ExtraStore.AddRange(signed.Certificates);
-        return chain.Build(leaf);
-    }
-
-    private static HashAlgorithmName? HashName(string? oid) => oid switch
-    {
-        "2.16.840.1.101.3.4.2.1" => HashAlgorithmName.SHA256,
-        "2.16.840.1.101.3.4.2.2" => HashAlgorithmName.SHA384,
-        "2.16.840.1.101.3.4.2.3" => HashAlgorithmName.SHA512,
-        "1.3.14.3.2.26" => HashAlgorithmName.SHA1,
-        _ => null,
-    };
 }
