@@ -38,7 +38,7 @@ public sealed class SignedPdfFiles : IDisposable
     public SignedPdfFiles()
     {
         Dir = Directory.CreateTempSubdirectory("sealportal-verify-").FullName;
-        CertsDir = FindCertsSample();
+        CertsDir = PdfTestKit.CertsDir;
         Root = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(CertsDir, "sample-root-ca.crt"));
         Intermediate = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(CertsDir, "sample-intermediate-ca.crt"));
 
@@ -154,17 +154,6 @@ public sealed class SignedPdfFiles : IDisposable
         if (matches.Count == 0)
             throw new InvalidOperationException($"no field {field} in {pdf}");
         return int.Parse(matches[^1].Groups[1].Value);
-    }
-
-    private static string FindCertsSample()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var c = Path.Combine(d.FullName, "certs-sample");
-            if (File.Exists(Path.Combine(c, "sample-root-ca.crt")))
-                return c;
-        }
-        throw new InvalidOperationException("certs-sample/ not found above " + AppContext.BaseDirectory);
     }
 
     public void Dispose()
