@@ -6,6 +6,7 @@ using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -26,6 +27,7 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalWorkflows();
 
 var app = builder.Build();
 

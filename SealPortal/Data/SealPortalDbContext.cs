@@ -15,6 +15,14 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
+
+    public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
+
+    public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
+
+    public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -64,6 +72,11 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.Property(x => x.Detail).HasMaxLength(4000);
             h.HasIndex(x => new { x.SealId, x.Id });
         });
+
+        builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new SealAuthorizationConfiguration());
+        builder.ApplyConfiguration(new ApproverDelegationConfiguration());
     }
 }
 
