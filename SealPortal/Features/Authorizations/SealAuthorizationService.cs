@@ -32,7 +32,7 @@ public sealed record AuthorizationInput(
 /// types and in which period. A user is allowed when one unrevoked scope of the seal matches their department,
 /// one of their roles, the document type and the moment; otherwise the refusal names the closest miss.
 /// </summary>
-public sealed class SealAuthorizationService(SealPortalDbContext db, TimeProvider clock, ILogger<SealAuthorizationService> logger)
+public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<SealAuthorizationService> logger)
 {
     public async Task<AuthorizationDecision> CheckAsync(string userId, int sealId, string documentType, DateTimeOffset at, CancellationToken ct)
     {
@@ -103,6 +103,9 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, TimeProvide
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actor,
         });
+        audit.Add(AuditAction.AuthorizationChanged,
+            $"added: department {input.DepartmentId?.ToString() ?? "any"}, role {input.Role ?? "any"}, types [{string.Join(",", input.DocumentTypes)}], {input.ValidFrom:u} .. {input.ValidUntil?.ToString("u") ?? "open"}",
+            $"seal:{input.SealId}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} added an authorization scope for seal {Seal}", actor, input.SealId);
         return (true, null);
@@ -117,6 +120,7 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, TimeProvide
             return (false, "This authorization scope is already revoked.");
         scope.RevokedAt = clock.GetUtcNow();
         scope.RevokedBy = actor;
+        audit.Add(AuditAction.AuthorizationChanged, $"revoked scope {id}", $"seal:{scope.SealId}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} revoked authorization scope {Id} of seal {Seal}", actor, id, scope.SealId);
         return (true, null);

@@ -24,7 +24,7 @@ public sealed record DelegationResult(bool Succeeded, string? Error = null, obje
 /// (<see cref="AllAsync"/>); this service guards the rules: nobody is their own deputy, one deputy per person
 /// at a time, and a deputy who is away in that period cannot stand in.
 /// </summary>
-public sealed class DelegationService(SealPortalDbContext db, TimeProvider clock, ILogger<DelegationService> logger)
+public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<DelegationService> logger)
 {
     /// <summary>Roles whose holders decide on requests and so may name a deputy.</summary>
     public static readonly IReadOnlyList<string> ApproverRoles =
@@ -97,6 +97,7 @@ public sealed class DelegationService(SealPortalDbContext db, TimeProvider clock
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actorUserId,
         });
+        audit.Add(AuditAction.DelegationChanged, $"{delegator.UserName} -> {deputy.UserName} {input.From:u} .. {input.Until:u}", $"user:{delegator.UserName}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Delegation from {Delegator} to {Deputy} {From:u} to {Until:u} created by {Actor}",
             delegator.UserName, deputy.UserName, input.From, input.Until, actorUserId);
@@ -114,6 +115,7 @@ public sealed class DelegationService(SealPortalDbContext db, TimeProvider clock
             return DelegationResult.Fail("This delegation is already cancelled.");
         delegation.CancelledAt = clock.GetUtcNow();
         delegation.CancelledBy = actorUserId;
+        audit.Add(AuditAction.DelegationChanged, $"cancelled delegation {id}", $"delegation:{id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Delegation {Id} cancelled by {Actor}", id, actorUserId);
         return DelegationResult.Ok;

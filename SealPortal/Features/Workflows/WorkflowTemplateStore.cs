@@ -26,7 +26,7 @@ public sealed record WorkflowChangeResult(bool Succeeded, IReadOnlyList<string> 
 /// Persists approval templates (one row per version, never updated) and the rules that choose among them.
 /// Requests take their template from <see cref="LoadCatalogAsync"/> at submission and keep that snapshot.
 /// </summary>
-public sealed class WorkflowTemplateStore(SealPortalDbContext db, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
+public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
 {
     /// <summary>Keys are short, lower-case and URL-safe because they appear in addresses and rules.</summary>
     public static bool IsValidKey(string? key) =>
@@ -89,6 +89,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, TimeProvider c
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actor,
         });
+        audit.Add(AuditAction.TemplateChanged, $"{saved.Name} v{saved.Version}: {saved.Nodes.Count} nodes", $"workflow:{saved.Key}");
         try
         {
             await db.SaveChangesAsync(ct);
@@ -132,6 +133,8 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, TimeProvider c
             });
         }
         db.WorkflowTemplateRules.Add(new WorkflowTemplateRule { Position = ++position, IsDefault = true, TemplateKey = set.DefaultTemplateKey });
+        audit.Add(AuditAction.TemplateChanged,
+            string.Join("; ", set.Rules.Select(r => $"{r.When} -> {r.TemplateKey}").Append($"default -> {set.DefaultTemplateKey}")), "workflow-rules");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} saved {Count} workflow rules, default {Default}", actor, set.Rules.Count, set.DefaultTemplateKey);
         return WorkflowChangeResult.Ok();
