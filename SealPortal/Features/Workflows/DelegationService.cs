@@ -30,6 +30,13 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
     public static readonly IReadOnlyList<string> ApproverRoles =
         [Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper];
 
+    /// <summary>Users that can be picked as deputies or named approvers: id, display name, user name.</summary>
+    public async Task<IReadOnlyList<(string Id, string DisplayName, string UserName)>> UserChoicesAsync(CancellationToken ct)
+    {
+        var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct);
+        return users.OrderBy(u => u.UserName, StringComparer.Ordinal).Select(u => (u.Id, u.DisplayName, u.UserName!)).ToList();
+    }
+
     /// <summary>Every delegation that is not cancelled, past ones included (the engine asks for the moment it needs).</summary>
     public async Task<IReadOnlyList<Delegation>> AllAsync(CancellationToken ct)
     {
