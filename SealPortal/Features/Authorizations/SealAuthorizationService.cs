@@ -142,9 +142,9 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
             return AuthorizationDecision.Allow;
         var upcoming = forType.Where(a => a.ValidFrom > at).OrderBy(a => a.ValidFrom).FirstOrDefault();
         if (upcoming is not null)
-            return AuthorizationDecision.Refuse("Your authorization for the seal {0} is valid only from {1:yyyy-MM-dd}.", sealName, upcoming.ValidFrom);
+            return AuthorizationDecision.Refuse("Your authorization for the seal {0} is valid only from {1:yyyy-MM-dd HH:mm} UTC.", sealName, upcoming.ValidFrom.UtcDateTime);
         var expired = forType.Max(a => a.ValidUntil!.Value);
-        return AuthorizationDecision.Refuse("Your authorization for the seal {0} expired on {1:yyyy-MM-dd}.", sealName, expired);
+        return AuthorizationDecision.Refuse("Your authorization for the seal {0} ended at {1:yyyy-MM-dd HH:mm} UTC.", sealName, expired.UtcDateTime);
     }
 
     internal sealed record ScopeUser(int? DepartmentId, IReadOnlyList<string> Roles);
