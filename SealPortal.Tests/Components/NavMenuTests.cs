@@ -49,7 +49,7 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/seals", "/verify", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/seals", "/delegations", "/verify", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/authorizations", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -63,7 +63,10 @@ public class NavMenuTests
     public async Task Other_roles_see_no_administration_links(string role, bool verifies)
     {
         var doc = await RenderAsync(UserWith(role));
-        Assert.Equal(verifies ? ["/", "/seals", "/verify", "/account/password"] : ["/", "/seals", "/account/password"], Links(doc));
+        // Approvers (everyone here but the applicant and the auditor) may name a deputy.
+        var deputies = role is not (Roles.Applicant or Roles.Auditor);
+        string[] work = deputies ? ["/", "/seals", "/delegations"] : ["/", "/seals"];
+        Assert.Equal([.. work, .. verifies ? new[] { "/verify" } : [], "/account/password"], Links(doc));
         Assert.DoesNotContain("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -88,6 +91,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "印章", "文档验证", "用户", "部门", "新建印章", "修改密码"], texts);
+        Assert.Equal(["工作台", "印章", "代理人", "文档验证", "用户", "部门", "新建印章", "审批模板", "授权范围", "修改密码"], texts);
     }
 }
