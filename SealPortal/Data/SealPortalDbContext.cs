@@ -15,6 +15,12 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<SealRequest> SealRequests => Set<SealRequest>();
+
+    public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
+
+    public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -64,6 +70,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.Property(x => x.Detail).HasMaxLength(4000);
             h.HasIndex(x => new { x.SealId, x.Id });
         });
+
+        builder.ApplyConfiguration(new SealRequestConfiguration());
+        builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
+        builder.ApplyConfiguration(new SealRequestSealConfiguration());
     }
 }
 
