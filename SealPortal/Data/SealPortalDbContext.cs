@@ -21,6 +21,14 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
 
+    public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
+
+    public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
+
+    public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
+
+    public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -74,6 +82,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestConfiguration());
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new SealAuthorizationConfiguration());
+        builder.ApplyConfiguration(new ApproverDelegationConfiguration());
     }
 }
 

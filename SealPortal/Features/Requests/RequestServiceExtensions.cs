@@ -14,7 +14,6 @@ public static class RequestServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<ArchiveStore>();
         builder.Services.TryAddSingleton(new WorkingCalendar());
-        builder.Services.AddScoped<WorkflowCatalogSource>();
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<SealRequestService>();
         return builder;

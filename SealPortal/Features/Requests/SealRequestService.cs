@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SealPortal.Data;
+using Microsoft.Extensions.Localization;
 using SealPortal.Features.Archive;
+using SealPortal.Features.Authorizations;
+using SealPortal.Features.Workflows;
+using SealPortal.Resources;
 using SealPortal.Features.Seals;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Workflow;
@@ -22,7 +26,9 @@ public sealed class SealRequestService(
     SealPortalDbContext db,
     ArchiveStore archive,
     SealRegistry seals,
-    WorkflowCatalogSource catalogs,
+    WorkflowTemplateStore templates,
+    SealAuthorizationService authorizations,
+    IStringLocalizer<SharedResource> localizer,
     ApproverDirectoryLoader directories,
     WorkingCalendar calendar,
     IEnumerable<IRequestApprovedHandler> approvedHandlers,
@@ -136,7 +142,7 @@ public sealed class SealRequestService(
         var now = clock.GetUtcNow();
         var facts = await FactsAsync(request, ct);
         var engine = new WorkflowEngine(await directories.LoadAsync(ct), calendar);
-        var result = engine.Start(facts, await catalogs.LoadCatalogAsync(ct), now);
+        var result = engine.Start(facts, await templates.LoadCatalogAsync(ct), now);
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
         request.SubmittedAt = now;
@@ -605,12 +611,16 @@ public sealed class SealRequestService(
         return null;
     }
 
-    /// <summary>
-    /// The one place that asks whether the user may request this seal for this document type; null when allowed.
-    /// Authorization scopes arrive with branch `flows` (SealAuthorizationService); until then every usable seal may be asked for.
-    /// </summary>
-    private Task<string?> AuthorizationRefusalAsync(string userId, int sealId, string? documentType, DateTimeOffset at, CancellationToken ct) =>
-        Task.FromResult<string?>(null);
+    /// <summary>The one place that asks the authorization scopes whether the user may request this seal; null when allowed, else the localized reason.</summary>
+    private async Task<string?> AuthorizationRefusalAsync(string userId, int sealId, string? documentType, DateTimeOffset at, CancellationToken ct)
+    {
+        if (documentType is null)
+            return (await authorizations.AllowedSealIdsAsync(userId, null, at, ct)).Contains(sealId)
+                ? null
+                : localizer["You are not authorized to request this seal."];
+        var decision = await authorizations.CheckAsync(userId, sealId, documentType, at, ct);
+        return decision.Allowed ? null : decision.Localize(localizer);
+    }
 
     private sealed record AcceptedPdfs(List<SealRequestDocument> Accepted, RequestResult? Error);
 
