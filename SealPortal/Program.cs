@@ -37,6 +37,7 @@ app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();
