@@ -4,6 +4,7 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Requests;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
@@ -28,6 +29,7 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalRequests();
 builder.AddSealPortalWorkflows();
 builder.AddSealPortalLedger();
 
@@ -38,7 +40,9 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

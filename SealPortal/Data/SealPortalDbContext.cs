@@ -15,6 +15,12 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<SealRequest> SealRequests => Set<SealRequest>();
+
+    public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
+
+    public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
+
     public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
 
     public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
@@ -82,6 +88,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.HasIndex(x => new { x.SealId, x.Id });
         });
 
+        builder.ApplyConfiguration(new SealRequestConfiguration());
+        builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
+        builder.ApplyConfiguration(new SealRequestSealConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
         builder.ApplyConfiguration(new SealAuthorizationConfiguration());
