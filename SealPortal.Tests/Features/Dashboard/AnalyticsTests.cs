@@ -1,4 +1,9 @@
 using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SealPortal.Data;
 using SealPortal.Features.Dashboard;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Workflow;
@@ -54,6 +59,58 @@ public class AnalyticsPageTests(SealPortalFactory portal) : IClassFixture<SealPo
         var page = await auditor.GetDocumentAsync("/dashboard/analytics");
         Assert.NotEmpty(page.QuerySelectorAll("svg[data-testid=chart]"));
         Assert.Equal(AnalyticsService.Weeks, page.QuerySelectorAll("[data-testid=by-week] tbody tr").Length);
-        Assert.Equal("0", page.TextOf("[data-testid=total]"));
+        using var scope = portal.Services.CreateScope();
+        var count = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.CountAsync();
+        Assert.Equal(count.ToString(), page.TextOf("[data-testid=total]"));
+    }
+
+    [Fact]
+    public async Task Figures_come_from_the_requests_and_their_workflow_visits()
+    {
+        using var scope = portal.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var applicant = await db.Users.SingleAsync(u => u.UserName == "applicant");
+        var now = new DateTimeOffset(2026, 11, 25, 3, 0, 0, TimeSpan.Zero);
+        var template = SealPortal.Features.Workflows.DemoWorkflows.Templates[0];
+        string State(int id, double[] hours, DateTimeOffset? dueAt)
+        {
+            var entered = now.AddDays(-3);
+            var visits = hours.Select(h => new NodeVisit(1, "department-head", "Department head", entered, entered.AddHours(h), NodeVisitOutcome.Approved)).ToList();
+            var state = new WorkflowState
+            {
+                RequestId = id.ToString(), Version = 1, DecisionBaseVersion = 1, Round = 1, SubmittedAt = entered, Template = template,
+                Facts = new SealRequestFacts(id.ToString(), applicant.Id, "1", [], "Letter", null, false),
+                Status = dueAt is null ? RequestStatus.Approved : RequestStatus.InApproval, Visits = visits,
+                Current = dueAt is null ? null : new ActiveNode { NodeIndex = 1, NodeId = "executive", EnteredAt = entered, Slots = [], DueAt = dueAt },
+            };
+            return JsonSerializer.Serialize(state);
+        }
+        SealRequest Request(string number, SealRequestStatus status, DateTimeOffset submitted, string? stateJson) => new()
+        {
+            Number = number, ApplicantUserId = applicant.Id, DepartmentId = applicant.DepartmentId!.Value, Purpose = "test",
+            Status = status, CreatedAt = submitted, SubmittedAt = submitted, WorkflowStateJson = stateJson,
+        };
+        db.SealRequests.AddRange(
+            Request("26-90001", SealRequestStatus.Completed, now.AddHours(-1), State(1, [1, 2], null)),
+            Request("26-90002", SealRequestStatus.Rejected, now.AddHours(-2), State(2, [3], null)),
+            Request("26-90003", SealRequestStatus.InApproval, now.AddHours(-3), State(3, [4, 10], now.AddHours(-5))));
+        await db.SaveChangesAsync();
+
+        var service = new AnalyticsService(db, new WorkingCalendar(), new FakeTimeProvider(now));
+        var report = await service.BuildAsync(default);
+
+        Assert.Equal(3, report.Total);
+        Assert.Equal((1, 2), (report.Passed, report.Decided));
+        var node = Assert.Single(report.NodeTimes);
+        Assert.Equal(5, node.Visits);
+        Assert.Equal(3, node.MedianHours, 6);
+        Assert.Equal(7.6, node.P90Hours, 6);
+        var overdue = Assert.Single(report.Overdue);
+        Assert.Equal("26-90003", overdue.Number);
+        Assert.Equal("Executive", overdue.NodeName);
+        Assert.Equal(5, overdue.HoursOverdue, 6);
+        Assert.Equal(3, report.ByWeek[^1].Count);
+        // Submitted at 00:00-02:00 UTC on a Wednesday: before the (UTC) working day starts at 09:00.
+        Assert.Equal(3, report.Unusual.Count(u => u.Kind == "OffHours"));
     }
 }
