@@ -4,8 +4,11 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -26,6 +29,9 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalRequests();
+builder.AddSealPortalWorkflows();
+builder.AddSealPortalLedger();
 
 var app = builder.Build();
 
@@ -34,7 +40,9 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

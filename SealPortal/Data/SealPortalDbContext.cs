@@ -15,9 +15,32 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<SealRequest> SealRequests => Set<SealRequest>();
+
+    public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
+
+    public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
+
+    public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
+
+    public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
+
+    public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
+
+    public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new LedgerEntryConfiguration());
+        builder.ApplyConfiguration(new AuditEventConfiguration());
 
         builder.Entity<ApplicationUser>(u =>
         {
@@ -64,6 +87,14 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.Property(x => x.Detail).HasMaxLength(4000);
             h.HasIndex(x => new { x.SealId, x.Id });
         });
+
+        builder.ApplyConfiguration(new SealRequestConfiguration());
+        builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
+        builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new SealAuthorizationConfiguration());
+        builder.ApplyConfiguration(new ApproverDelegationConfiguration());
     }
 }
 

@@ -39,6 +39,7 @@ public static class DashboardServiceExtensions
     public static WebApplicationBuilder AddSealPortalDashboard(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<DashboardService>();
+        builder.Services.AddScoped<AnalyticsService>();
         return builder;
     }
 }
