@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
 using SealPortal.Resources;
 
@@ -26,6 +27,7 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalSealing();
 
 var app = builder.Build();
 
