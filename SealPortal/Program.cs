@@ -4,6 +4,7 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
@@ -28,6 +29,7 @@ builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalSealing();
+builder.AddSealPortalLedger();
 
 var app = builder.Build();
 
