@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Ledger;
+using SealPortal.Features.Requests;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
@@ -30,6 +31,7 @@ builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalSealing();
 builder.AddSealPortalLedger();
+builder.AddSealPortalRequests();
 
 var app = builder.Build();
 

@@ -21,6 +21,11 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
+    public DbSet<SealRequest> SealRequests => Set<SealRequest>();
+
+    public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
+
+    public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -73,6 +78,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.Property(x => x.Detail).HasMaxLength(4000);
             h.HasIndex(x => new { x.SealId, x.Id });
         });
+
+        builder.ApplyConfiguration(new SealRequestConfiguration());
+        builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
+        builder.ApplyConfiguration(new SealRequestSealConfiguration());
     }
 }
 
