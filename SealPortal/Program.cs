@@ -40,6 +40,7 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapSealPortalPages();
 

@@ -21,11 +21,14 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
+
     public DbSet<SealRequest> SealRequests => Set<SealRequest>();
 
     public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
 
     public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
+
+    public DbSet<PhysicalStamping> PhysicalStampings => Set<PhysicalStamping>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -82,6 +85,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestConfiguration());
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new PhysicalStampingConfiguration());
     }
 }
 
