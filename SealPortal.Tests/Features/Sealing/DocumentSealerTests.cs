@@ -37,6 +37,8 @@ public class DocumentSealerTests(SealingPortal portal) : IClassFixture<SealingPo
         Assert.Equal(sealedDoc.Length, bytes.Length);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), sealedDoc.Sha256);
         Assert.Equal(original, bytes[..original.Length]);
+        // The stored seal image (a 96-pixel ring), not the engine's default vector seal, is what was drawn.
+        Assert.Contains("/Width 96", System.Text.Encoding.Latin1.GetString(bytes));
         using (var pdf = PdfFile.Open(new MemoryStream(bytes), leaveOpen: false))
             Assert.Equal(3, pdf.Revisions.Count);
 

@@ -76,7 +76,8 @@ public sealed class RequestSealing(
             return new(StatusCodes.Status404NotFound, localizer["No such request."]);
         if (!await MayRetryAsync(sealRequestId, user, ct))
             return new(StatusCodes.Status403Forbidden, localizer["Only the keeper of a seal of this request or an administrator may retry sealing."]);
-        return await SealAsync(sealRequestId, (userId, user.Identity?.Name ?? userId), ct);
+        var name = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
+        return await SealAsync(sealRequestId, (userId, string.IsNullOrWhiteSpace(name) ? user.Identity?.Name ?? userId : name), ct);
     }
 
     public async Task<bool> MayRetryAsync(int sealRequestId, ClaimsPrincipal user, CancellationToken ct = default)
