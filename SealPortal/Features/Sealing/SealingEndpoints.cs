@@ -4,7 +4,6 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using SealPortal.Components;
 using SealPortal.Features.Archive;
-using SealPortal.Features.Requests;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Resources;
 
@@ -85,22 +84,6 @@ public static class SealingEndpoints
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.File(archive.OpenRead(file.Sha256), "application/pdf", file.FileName,
                 entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
-        });
-
-        // The viewer (pdf.js) and the approvers read the original; whoever may see the request may read it.
-        group.MapGet("/documents/{documentId:int}/original", async (int id, int documentId, HttpContext http, SealRequestService requests,
-            IStringLocalizer<SharedResource> L, CancellationToken ct) =>
-        {
-            var (content, fileName, allowed) = await requests.OpenOriginalAsync(id, documentId, http.User, ct);
-            if (!allowed)
-                return Refuse(http, id, StatusCodes.Status403Forbidden, L["You may not see this request."]);
-            if (content is null)
-                return Results.NotFound();
-            http.Response.Headers.CacheControl = "private, no-store";
-            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("inline");
-            disposition.SetHttpFileName(fileName ?? "document.pdf");
-            http.Response.Headers.ContentDisposition = disposition.ToString();
-            return Results.File(content, "application/pdf");
         });
 
         group.MapGet("/stampings/{stampingId:int}/scan", async (int id, int stampingId, HttpContext http, SealingQueries queries,
