@@ -4,11 +4,12 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
-using SealPortal.Features.Ledger;
 using SealPortal.Features.Requests;
+using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -29,9 +30,10 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
-builder.AddSealPortalSealing();
-builder.AddSealPortalLedger();
 builder.AddSealPortalRequests();
+builder.AddSealPortalWorkflows();
+builder.AddSealPortalLedger();
+builder.AddSealPortalSealing();
 
 var app = builder.Build();
 
@@ -40,8 +42,10 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

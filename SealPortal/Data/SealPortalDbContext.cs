@@ -15,13 +15,6 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
-    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
-
-    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
-
     public DbSet<SealRequest> SealRequests => Set<SealRequest>();
 
     public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
@@ -29,6 +22,21 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
 
     public DbSet<PhysicalStamping> PhysicalStampings => Set<PhysicalStamping>();
+
+    public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
+
+    public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
+
+    public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
+
+    public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -86,6 +94,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new SealAuthorizationConfiguration());
+        builder.ApplyConfiguration(new ApproverDelegationConfiguration());
     }
 }
 

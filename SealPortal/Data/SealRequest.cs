@@ -129,19 +129,6 @@ public class SealRequestSeal
     public bool CrossPage { get; set; }
 }
 
-/// <summary>Stable keys of document types; the UI strings are "DocumentType.{key}".</summary>
-public static class DocumentTypes
-{
-    public const string Contract = "Contract";
-    public const string Agreement = "Agreement";
-    public const string Certificate = "Certificate";
-    public const string Letter = "Letter";
-    public const string Financial = "Financial";
-    public const string Other = "Other";
-
-    public static readonly IReadOnlyList<string> All = [Contract, Agreement, Certificate, Letter, Financial, Other];
-}
-
 internal sealed class SealRequestConfiguration : IEntityTypeConfiguration<SealRequest>
 {
     public void Configure(EntityTypeBuilder<SealRequest> r)

@@ -156,7 +156,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
 
         // The applicant sees why, but has no retry button, and a forged retry is refused.
         using var applicant = await portal.SignInAsync("applicant");
-        var applicantPage = await applicant.GetDocumentAsync($"/requests/{id}/sealing");
+        var applicantPage = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal(failed.SealingError, applicantPage.TextOf("[data-testid=sealing-error]"));
         Assert.Null(applicantPage.QuerySelector("form[data-form=retry-sealing]"));
         var forged = await PostWithPageTokenAsync(applicant, $"/requests/{id}/sealing/retry", new() { ["confirm"] = "retry" });
@@ -166,7 +166,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
 
         // The keeper loads the page once and clicks twice: the first click seals, the second does nothing and says so.
         using var keeper = await portal.SignInAsync("keeper");
-        var keeperPage = await keeper.GetDocumentAsync($"/requests/{id}/sealing");
+        var keeperPage = await keeper.GetDocumentAsync($"/requests/{id}");
         Assert.Equal(failed.SealingError, keeperPage.TextOf("[data-testid=sealing-error]"));
         var form = (IHtmlFormElement)keeperPage.QuerySelector("form[data-form=retry-sealing]")!;
         var first = await PostFormAsync(keeper, form);
@@ -184,7 +184,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         Assert.Single(await SealRequestKit.LedgerAsync(portal, id));
         Assert.Equal(sealedRequest.Documents.Single().SealedSha256, (await SealRequestKit.LoadAsync(portal, id)).Documents.Single().SealedSha256);
 
-        var done = await keeper.GetDocumentAsync($"/requests/{id}/sealing");
+        var done = await keeper.GetDocumentAsync($"/requests/{id}");
         Assert.Null(done.QuerySelector("[data-testid=sealing-error]"));
         Assert.NotNull(done.QuerySelector("[data-testid=download-sealed]"));
         Assert.NotNull(done.QuerySelector("[data-testid=decision-record]"));
@@ -208,7 +208,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         foreach (var outsider in new[] { "admin", "keeper2", "applicant" })
         {
             using var client = await portal.SignInAsync(outsider);
-            var page = await client.GetAsync($"/requests/{id}/sealing");
+            var page = await client.GetAsync($"/requests/{id}");
             Assert.Null((await PortalClient.ParseAsync(page)).QuerySelector("form[data-form=record-stamping]"));
             var forged = await PostWithPageTokenAsync(client, $"/requests/{id}/sealing/stamping", new()
             {
@@ -218,7 +218,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         }
 
         using var keeper = await portal.SignInAsync("keeper");
-        var keeperPage = await keeper.GetDocumentAsync($"/requests/{id}/sealing");
+        var keeperPage = await keeper.GetDocumentAsync($"/requests/{id}");
         Assert.NotNull(keeperPage.QuerySelector("[data-testid=stamping-pending]"));
         var form = (IHtmlFormElement)keeperPage.QuerySelector("form[data-form=record-stamping]")!;
         Assert.Equal(await SealRequestKit.UserIdAsync(portal, "keeper"), ((IHtmlSelectElement)form.QuerySelector("select[name=executor]")!).Value);
@@ -254,7 +254,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
             Assert.Single(ledger, e => e.Kind == SealKind.Electronic);
             Assert.Contains(await SealRequestKit.AuditAsync(portal, completed.Number), e => e.Action == AuditAction.PhysicalStampRecorded);
 
-            var page = await keeper.GetDocumentAsync($"/requests/{id}/sealing");
+            var page = await keeper.GetDocumentAsync($"/requests/{id}");
             Assert.Contains("3 份", page.TextOf("[data-testid=stamping]"));
             var scan = await keeper.GetAsync(page.QuerySelector("[data-testid=scan-link]")!.GetAttribute("href")!);
             Assert.Equal(HttpStatusCode.OK, scan.StatusCode);

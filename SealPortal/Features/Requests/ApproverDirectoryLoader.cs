@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
+using SealPortal.Features.Workflows;
 using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
@@ -8,7 +9,7 @@ namespace SealPortal.Features.Requests;
 /// Answers the workflow engine's questions about people from the database: a snapshot of who holds which
 /// approver role in which department and who keeps which seal, loaded once per operation so the engine stays pure.
 /// </summary>
-public sealed class ApproverDirectoryLoader(SealPortalDbContext db)
+public sealed class ApproverDirectoryLoader(SealPortalDbContext db, DelegationService delegations)
 {
     private static readonly string[] ApproverRoleNames =
         [Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper];
@@ -32,11 +33,7 @@ public sealed class ApproverDirectoryLoader(SealPortalDbContext db)
             Custodians = custodians.ToDictionary(
                 s => s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 s => (IReadOnlyList<string>)[s.CustodianUserId!]),
-            Delegations = await DelegationsAsync(ct),
+            Delegations = await delegations.AllAsync(ct),
         };
     }
-
-    /// <summary>Delegations come from branch `flows` (DelegationService); until it is merged there are none.</summary>
-    private static Task<IReadOnlyList<Delegation>> DelegationsAsync(CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<Delegation>>([]);
 }

@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SealPortal.Data;
+using Microsoft.Extensions.Localization;
 using SealPortal.Features.Archive;
+using SealPortal.Features.Authorizations;
+using SealPortal.Features.Workflows;
+using SealPortal.Resources;
 using SealPortal.Features.Seals;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Workflow;
@@ -22,7 +26,10 @@ public sealed class SealRequestService(
     SealPortalDbContext db,
     ArchiveStore archive,
     SealRegistry seals,
-    WorkflowCatalogSource catalogs,
+    WorkflowTemplateStore templates,
+    SealAuthorizationService authorizations,
+    AuditTrail.AuditTrail audit,
+    IStringLocalizer<SharedResource> localizer,
     ApproverDirectoryLoader directories,
     WorkingCalendar calendar,
     IEnumerable<IRequestApprovedHandler> approvedHandlers,
@@ -31,8 +38,10 @@ public sealed class SealRequestService(
     ILogger<SealRequestService> logger)
 {
     /// <summary>Roles that may ask to use a seal. Auditors only read.</summary>
-    public static readonly IReadOnlyList<string> ApplyingRoles =
-        [Roles.Applicant, Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper, Roles.Admin];
+    public const string ApplyingRolesText =
+        Roles.Applicant + "," + Roles.DepartmentHead + "," + Roles.Reviewer + "," + Roles.Executive + "," + Roles.SealKeeper + "," + Roles.Admin;
+
+    public static readonly IReadOnlyList<string> ApplyingRoles = ApplyingRolesText.Split(',');
 
     /// <summary>Roles that see every request (read only).</summary>
     public static readonly IReadOnlyList<string> ReadAllRoles = [Roles.Auditor, Roles.Admin];
@@ -74,7 +83,8 @@ public sealed class SealRequestService(
         Apply(request, input);
         request.Documents.AddRange(documents.Accepted);
         db.SealRequests.Add(request);
-        await SaveWithNumberAsync(request, now, ct);
+        var created = audit.Add(AuditAction.RequestCreated, $"{request.Documents.Count} PDF(s): {string.Join(", ", request.Documents.Select(d => d.FileName))}");
+        await SaveWithNumberAsync(request, now, number => created.Subject = number, ct);
         logger.LogInformation("Seal request {Number} created by {User} with {Count} PDF(s)", request.Number, userId, request.Documents.Count);
         return RequestResult.Ok(request.Id);
     }
@@ -110,8 +120,7 @@ public sealed class SealRequestService(
         }
         Apply(request, input);
         request.ConcurrencyStamp = Guid.NewGuid();
-        await db.SaveChangesAsync(ct);
-        return RequestResult.Ok(request.Id);
+        return await SaveCommandAsync(request, ct);
     }
 
     // ---------------------------------------------------------------- workflow commands
@@ -136,10 +145,12 @@ public sealed class SealRequestService(
         var now = clock.GetUtcNow();
         var facts = await FactsAsync(request, ct);
         var engine = new WorkflowEngine(await directories.LoadAsync(ct), calendar);
-        var result = engine.Start(facts, await catalogs.LoadCatalogAsync(ct), now);
+        var result = engine.Start(facts, await templates.LoadCatalogAsync(ct), now);
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
         request.SubmittedAt = now;
+        var template = result.State!.Template;
+        audit.Add(AuditAction.RequestSubmitted, $"template {template.Key} v{template.Version}", request.Number);
         return await StoreAsync(request, result, ct);
     }
 
@@ -155,12 +166,16 @@ public sealed class SealRequestService(
         {
             request.Status = SealRequestStatus.Withdrawn;
             request.ConcurrencyStamp = Guid.NewGuid();
+            audit.Add(AuditAction.RequestWithdrawn, "draft", request.Number);
             return await SaveCommandAsync(request, ct);
         }
         if (State(request) is not { } state)
             return RequestResult.Fail(StatusCodes.Status409Conflict, "This request can no longer be withdrawn.");
         var result = Engine(await directories.LoadAsync(ct)).Withdraw(state, userId, basedOnVersion, clock.GetUtcNow());
-        return result.Outcome == WorkflowOutcome.Applied ? await StoreAsync(request, result, ct) : Refused(result);
+        if (result.Outcome != WorkflowOutcome.Applied)
+            return Refused(result);
+        audit.Add(AuditAction.RequestWithdrawn, null, request.Number);
+        return await StoreAsync(request, result, ct);
     }
 
     /// <summary>Sends a request that was returned for revision into approval again, with its current fields and PDFs.</summary>
@@ -180,7 +195,10 @@ public sealed class SealRequestService(
             return refused;
         var facts = await FactsAsync(request, ct);
         var result = Engine(await directories.LoadAsync(ct)).Resubmit(state, userId, basedOnVersion, facts, clock.GetUtcNow());
-        return result.Outcome == WorkflowOutcome.Applied ? await StoreAsync(request, result, ct) : Refused(result);
+        if (result.Outcome != WorkflowOutcome.Applied)
+            return Refused(result);
+        audit.Add(AuditAction.RequestResubmitted, $"round {result.State!.Round}", request.Number);
+        return await StoreAsync(request, result, ct);
     }
 
     /// <summary>
@@ -200,6 +218,11 @@ public sealed class SealRequestService(
         var result = Engine(await directories.LoadAsync(ct)).Decide(state, command, clock.GetUtcNow());
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
+        var decision = result.State!.Decisions[^1];
+        audit.Add(AuditAction.DecisionMade,
+            $"{decision.Kind} at {decision.NodeId}" + (decision.OnBehalfOfUserId is null ? "" : $" on behalf of {decision.OnBehalfOfUserId}")
+            + (decision.Comment is null ? "" : $": {(decision.Comment.Length > 2000 ? decision.Comment[..2000] : decision.Comment)}"),
+            request.Number);
         var stored = await StoreAsync(request, result, ct);
         if (stored.Succeeded && result.State!.Status == RequestStatus.Approved)
             await RunApprovedHandlersAsync(request.Id, ct);
@@ -301,6 +324,10 @@ public sealed class SealRequestService(
         }
         return choices;
     }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> SealNamesAsync(CancellationToken ct = default) =>
+        (await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
+            .Select(s => (s.Id, s.Name)).ToList();
 
     public async Task<IReadOnlyList<SealRequestRow>> MineAsync(string userId, CancellationToken ct = default)
     {
@@ -605,12 +632,16 @@ public sealed class SealRequestService(
         return null;
     }
 
-    /// <summary>
-    /// The one place that asks whether the user may request this seal for this document type; null when allowed.
-    /// Authorization scopes arrive with branch `flows` (SealAuthorizationService); until then every usable seal may be asked for.
-    /// </summary>
-    private Task<string?> AuthorizationRefusalAsync(string userId, int sealId, string? documentType, DateTimeOffset at, CancellationToken ct) =>
-        Task.FromResult<string?>(null);
+    /// <summary>The one place that asks the authorization scopes whether the user may request this seal; null when allowed, else the localized reason.</summary>
+    private async Task<string?> AuthorizationRefusalAsync(string userId, int sealId, string? documentType, DateTimeOffset at, CancellationToken ct)
+    {
+        if (documentType is null)
+            return (await authorizations.AllowedSealIdsAsync(userId, null, at, ct)).Contains(sealId)
+                ? null
+                : localizer["You are not authorized to request this seal."];
+        var decision = await authorizations.CheckAsync(userId, sealId, documentType, at, ct);
+        return decision.Allowed ? null : decision.Localize(localizer);
+    }
 
     private sealed record AcceptedPdfs(List<SealRequestDocument> Accepted, RequestResult? Error);
 
@@ -696,11 +727,12 @@ public sealed class SealRequestService(
     /// Gives a new request the next number of the year ("YY-NNNNN") and saves it. Two applicants saving
     /// at once may compute the same number; the unique index refuses the second, which takes the next one.
     /// </summary>
-    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset now, CancellationToken ct)
+    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset now, Action<string> numbered, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             request.Number = await NextNumberAsync(now, ct);
+            numbered(request.Number);
             try
             {
                 await db.SaveChangesAsync(ct);
