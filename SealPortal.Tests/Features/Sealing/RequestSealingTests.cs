@@ -87,6 +87,8 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
 
         var audit = await SealRequestKit.AuditAsync(portal, request.Number);
         Assert.Equal(2, audit.Count(e => e.Action == AuditAction.SealApplied));
+        await using (var scope = portal.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Ledger.IntegrityCheck>().VerifyAsync()).Intact);
 
         Assert.NotNull(request.DecisionRecordSha256);
         using var record = JsonDocument.Parse(await File.ReadAllBytesAsync(archive.PathOf(request.DecisionRecordSha256!)));
