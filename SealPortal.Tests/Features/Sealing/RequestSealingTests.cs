@@ -267,6 +267,19 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         }
     }
 
+    [Theory]
+    [InlineData("retry")]
+    [InlineData("stamping")]
+    public async Task Sealing_posts_without_an_antiforgery_token_are_refused(string action)
+    {
+        using var keeper = await portal.SignInAsync("keeper");
+        var form = new MultipartFormDataContent();
+        foreach (var (k, v) in new Dictionary<string, string> { ["confirm"] = "retry", ["sealId"] = "1", ["stampedAt"] = LocalNow(), ["copies"] = "1" })
+            form.Add(new StringContent(v), k);
+        var response = await keeper.Http.PostAsync($"/requests/1/sealing/{action}", form);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /// <summary>One sealed request shared by the download cases: sealing is what costs time, not downloading.</summary>
