@@ -11,7 +11,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSealPortalDbContext))]
-    [Migration("20261123150410_Requests")]
+    [Migration("20261123153725_Requests")]
     partial class Requests
     {
         /// <inheritdoc />
@@ -685,6 +685,11 @@ namespace SealPortal.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApproverUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("CompletedAt")

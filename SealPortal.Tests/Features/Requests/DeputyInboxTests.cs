@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using SealPortal.Data;
+using SealPortal.Features.Workflows;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+
+namespace SealPortal.Tests.Features.Requests;
+
+/// <summary>A portal of its own, since the delegation made here would change whom other tests' requests wait for.</summary>
+public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixture<RequestPortalFactory>
+{
+    [Fact]
+    public async Task A_deputy_sees_the_request_in_the_inbox_and_decides_on_behalf_of_the_department_head()
+    {
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var head = await users.FindByNameAsync("depthead");
+            var reviewer = await users.FindByNameAsync("reviewer");
+            var now = DateTimeOffset.UtcNow;
+            var made = await scope.ServiceProvider.GetRequiredService<DelegationService>().CreateAsync(
+                new DelegationInput(head!.Id, reviewer!.Id, now.AddHours(-1), now.AddDays(3), "leave"), head.Id, actorIsAdmin: false, CancellationToken.None);
+            Assert.True(made.Succeeded, made.Error);
+        }
+
+        using var applicant = await SignInAsync("applicant");
+        var page = await applicant.GetDocumentAsync("/requests/new");
+        var seal = page.QuerySelector("[data-seal='公司公章'] input")!.GetAttribute("value")!;
+        var form = new MultipartFormDataContent();
+        foreach (var (name, value) in new Dictionary<string, string>
+                 {
+                     ["_handler"] = "new-request",
+                     ["__RequestVerificationToken"] = page.QuerySelector("form input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
+                     ["purpose"] = "deputy test", ["documentType"] = "Letter", ["copies"] = "1", ["seals"] = seal, ["action"] = "submit",
+                 })
+            form.Add(new StringContent(value), name);
+        form.Add(new ByteArrayContent(PdfTestKit.ClassicPdf(1)), "files", "a.pdf");
+        var created = await applicant.Http.PostAsync("/requests/new", form);
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var url = created.LocalTarget();
+
+        using var deputy = await SignInAsync("reviewer");
+        var inbox = await deputy.GetDocumentAsync("/inbox");
+        var row = inbox.QuerySelector($"a[href='{url}']")?.Closest("tr");
+        Assert.NotNull(row);
+        Assert.Contains("王芳", row.QuerySelector("[data-testid=deputy]")!.TextContent);
+
+        var decided = await deputy.SubmitNamedFormAsync(url, "decide", new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "代批" });
+        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        var after = await PortalClient.ParseAsync(decided);
+        var decision = after.QuerySelector("[data-testid=decisions] tbody tr")!;
+        Assert.Contains("李娜", decision.TextContent);
+        Assert.Contains("王芳", decision.TextContent);
+        Assert.Contains("刘强", after.TextOf("[data-testid=pending]"));
+    }
+
+    private async Task<PortalClient> SignInAsync(string userName)
+    {
+        var client = await portal.SignInAsync(userName);
+        client.Http.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue("en"));
+        return client;
+    }
+}
