@@ -4,8 +4,10 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Requests;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -26,6 +28,8 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalRequests();
+builder.AddSealPortalWorkflows();
 
 var app = builder.Build();
 
