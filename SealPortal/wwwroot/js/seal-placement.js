@@ -19,6 +19,12 @@ class PlacementRow {
         for (const input of element.querySelectorAll("[data-field]")) this.inputs[input.dataset.field] = input;
         this.chip = editor.element.querySelector(`[data-seal-palette] [data-seal-key="${CSS.escape(this.key)}"]`);
         this.image = this.chip?.querySelector("img");
+        // A seal without an image (404) is shown as a plain red frame so it can still be placed.
+        const fallback = new URL("../img/seal-frame.svg", import.meta.url).href;
+        if (this.image) {
+            if (this.image.complete && this.image.naturalWidth === 0) this.image.src = fallback;
+            else this.image.addEventListener("error", () => { this.image.src = fallback; }, { once: true });
+        }
         for (const input of Object.values(this.inputs)) input.addEventListener("input", () => this.layout());
         this.inputs.crossPage?.addEventListener("change", () => {
             const rect = this.read();
