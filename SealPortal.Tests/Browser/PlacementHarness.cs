@@ -26,6 +26,8 @@ public sealed class PlacementHarnessPortal : Infrastructure.SealPortalFactory
     public static readonly byte[] SealPng = PdfTestKit.Png(120, 120, 6, (x, y) =>
         (x - 60) * (x - 60) + (y - 60) * (y - 60) < 55 * 55 ? [200, 16, 46, 255] : [0, 0, 0, 0]);
 
+    protected override IDictionary<string, string?> ExtraSettings => Features.Requests.RequestSeeding.SampleCertificates;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

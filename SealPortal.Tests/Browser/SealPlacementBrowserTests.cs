@@ -220,4 +220,78 @@ public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture) :
         Assert.Contains("Items[0].X=100.5", posted);
         Assert.Contains("Items[0].Width=90", posted);
     }
+
+    [Fact]
+    public async Task The_applicant_drags_a_seal_on_the_placement_page_and_saves_it()
+    {
+        var id = await Features.Requests.RequestSeeding.DraftAsync(fixture.Portal.Services, ["公司电子公章"], ("contract.pdf", PlacementHarnessPortal.FivePages));
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, "applicant");
+
+        await page.GotoAsync($"/requests/{id}/placement");
+        await page.WaitForSelectorAsync("[data-seal-placement][data-placement-state=ready]");
+        await page.FillAsync("[data-pdf-page-input]", "3");
+        await page.DispatchEventAsync("[data-pdf-page-input]", "change");
+        await page.WaitForSelectorAsync(".pdf-page[data-page-number='3'][data-rendered=true]");
+        var scale = await ScaleAsync(page);
+        var target = (await page.Locator(".pdf-page[data-page-number='3']").BoundingBoxAsync())!;
+        var chip = (await page.Locator("[data-testid=seal-chip]").First.BoundingBoxAsync())!;
+        await DragAsync(page, chip.X + chip.Width / 2, chip.Y + chip.Height / 2, target.X + 400, target.Y + 100);
+        await page.ClickAsync("[data-testid=save-placements]");
+        await page.WaitForSelectorAsync("[data-testid=message]");
+
+        var row = Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
+        Assert.Equal(3, row.Page);
+        Assert.Equal(400 / scale - row.Width!.Value / 2, row.X!.Value, 0.5);
+        Assert.Equal(842 - 100 / scale - row.Height!.Value / 2, row.Y!.Value, 0.5);
+        // The saved seal is shown again where it was dropped.
+        await page.WaitForSelectorAsync(".pdf-page[data-page-number='3'] .seal-overlay");
+    }
+
+    [Fact]
+    public async Task Without_javascript_the_placement_page_saves_typed_coordinates()
+    {
+        var id = await Features.Requests.RequestSeeding.DraftAsync(fixture.Portal.Services, ["公司电子公章"], ("contract.pdf", PlacementHarnessPortal.FivePages));
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(),
+            Locale = "en-US",
+            JavaScriptEnabled = false,
+        });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, "applicant");
+        await page.GotoAsync($"/requests/{id}/placement");
+        await page.FillAsync("[name='Placements[0].Page']", "5");
+        await page.FillAsync("[name='Placements[0].X']", "36");
+        await page.FillAsync("[name='Placements[0].Y']", "36");
+        await page.FillAsync("[name='Placements[0].Width']", "120");
+        await page.FillAsync("[name='Placements[0].Height']", "120");
+        await page.ClickAsync("[data-testid=save-placements]");
+        await page.WaitForSelectorAsync("[data-testid=message]");
+        var row = Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
+        Assert.Equal((5, 36.0, 120.0), (row.Page!.Value, row.X!.Value, row.Width!.Value));
+
+        // A seal hanging off the page is refused with the reason, and nothing changes.
+        await page.FillAsync("[name='Placements[0].X']", "540");
+        var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("[data-testid=save-placements]"), r => r.Request.Method == "POST");
+        Assert.Equal(400, response.Status);
+        Assert.Contains("the seal must lie inside the page", await page.InnerTextAsync("[data-testid=error]"));
+        Assert.Equal("540", await page.InputValueAsync("[name='Placements[0].X']"));
+        Assert.Equal(36.0, Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null).X);
+    }
+
+    internal static async Task SignInAsync(IPage page, string userName)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", SealPortalFactory.DemoPassword);
+        await page.ClickAsync("button[type=submit]:has-text('Sign in')");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+    }
 }
