@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Requests;
+using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
 using SealPortal.Features.Workflows;
@@ -30,6 +31,7 @@ builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalRequests();
 builder.AddSealPortalWorkflows();
+builder.AddSealPortalLedger();
 
 var app = builder.Build();
 
@@ -38,7 +40,9 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();
