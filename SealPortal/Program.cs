@@ -7,6 +7,7 @@ using SealPortal.Features.Dashboard;
 using SealPortal.Features.Requests;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
 using SealPortal.Features.Workflows;
 using SealPortal.Resources;
@@ -32,6 +33,7 @@ builder.AddSealPortalVerification();
 builder.AddSealPortalRequests();
 builder.AddSealPortalWorkflows();
 builder.AddSealPortalLedger();
+builder.AddSealPortalSealing();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
 app.MapRequestEndpoints();
+app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
 app.MapSealPortalPages();

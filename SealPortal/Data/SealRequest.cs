@@ -57,6 +57,9 @@ public class SealRequest
     /// <summary>Why the last sealing attempt failed, for the applicant and the keeper; null otherwise.</summary>
     public string? SealingError { get; set; }
 
+    /// <summary>Lower-case hex SHA-256 of the decision record (JSON) in the archive, written when the request is completed.</summary>
+    public string? DecisionRecordSha256 { get; set; }
+
     public List<SealRequestDocument> Documents { get; set; } = [];
 
     public List<SealRequestSeal> Seals { get; set; } = [];
@@ -142,6 +145,7 @@ internal sealed class SealRequestConfiguration : IEntityTypeConfiguration<SealRe
         r.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
         r.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
         r.Property(x => x.SealingError).HasMaxLength(2000);
+        r.Property(x => x.DecisionRecordSha256).HasMaxLength(64);
         r.HasIndex(x => new { x.ApplicantUserId, x.Status });
         r.HasIndex(x => x.Status);
         r.HasMany(x => x.Documents).WithOne().HasForeignKey(d => d.SealRequestId).OnDelete(DeleteBehavior.Cascade);

@@ -496,6 +496,63 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("LedgerEntries", (string)null);
                 });
 
+            modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("Copies")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ExecutorUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ScanContentType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ScanFileName")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<string>("ScanSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("SealId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SealRequestId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("StampedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExecutorUserId");
+
+                    b.HasIndex("RecordedByUserId");
+
+                    b.HasIndex("SealId");
+
+                    b.HasIndex("SealRequestId", "SealId")
+                        .IsUnique();
+
+                    b.ToTable("PhysicalStampings");
+                });
+
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Property<int>("Id")
@@ -725,6 +782,10 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecisionRecordSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("DepartmentId")
                         .HasColumnType("integer");
@@ -1007,6 +1068,37 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Navigation("Delegator");
 
                     b.Navigation("Deputy");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
+                {
+                    b.HasOne("SealPortal.Data.ApplicationUser", "Executor")
+                        .WithMany()
+                        .HasForeignKey("ExecutorUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("RecordedByUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.Seal", "Seal")
+                        .WithMany()
+                        .HasForeignKey("SealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.SealRequest", null)
+                        .WithMany()
+                        .HasForeignKey("SealRequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Executor");
+
+                    b.Navigation("Seal");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>

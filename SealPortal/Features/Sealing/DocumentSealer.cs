@@ -1,0 +1,213 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+using SealPortal.Data;
+using SealPortal.Features.Seals;
+using SealPortal.Pdf.Incremental;
+using SealPortal.Pdf.Signing;
+using SealPortal.Resources;
+
+namespace SealPortal.Features.Sealing;
+
+/// <summary>
+/// One electronic seal to apply to a document.
+/// </summary>
+/// <param name="SealId">The seal in the registry; it must be electronic, 启用 and have a valid certificate.</param>
+/// <param name="Page">1-based page (ignored for a cross-page seal).</param>
+/// <param name="Rect">Where the seal goes in points on the page as displayed; null is the engine's default (bottom right).</param>
+/// <param name="CrossPage">骑缝章: a slice of the seal on the right edge of every page.</param>
+/// <param name="Reason">The signature's /Reason (e.g. the request number and purpose).</param>
+/// <param name="Location">The signature's /Location; null takes Signing:Location.</param>
+public sealed record SealApplication(int SealId, int Page, PdfSealRect? Rect, bool CrossPage, string? Reason = null, string? Location = null);
+
+/// <summary>What one seal application produced inside a sealed document.</summary>
+/// <param name="FieldName">The signature field the engine created (e.g. "Seal2").</param>
+/// <param name="CertificateThumbprint">SHA-1 thumbprint of the certificate that signed.</param>
+/// <param name="Timestamped">True when the signature carries an RFC 3161 time-stamp (PAdES B-T).</param>
+public sealed record AppliedSeal(int SealId, string SealName, string FieldName, string CertificateThumbprint, bool Timestamped);
+
+/// <summary>
+/// The finished sealed file, still in a private temporary folder: read it (e.g. into the archive)
+/// and dispose it, which deletes the folder.
+/// </summary>
+public sealed class SealedDocument : IDisposable
+{
+    private readonly string _folder;
+
+    internal SealedDocument(string folder, string path, string sha256, long length, IReadOnlyList<AppliedSeal> seals)
+    {
+        _folder = folder;
+        Path = path;
+        Sha256 = sha256;
+        Length = length;
+        Seals = seals;
+    }
+
+    /// <summary>The sealed PDF on disk; gone after <see cref="Dispose"/>.</summary>
+    public string Path { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the sealed file.</summary>
+    public string Sha256 { get; }
+
+    public long Length { get; }
+
+    /// <summary>The seals in the order they were applied (one revision each).</summary>
+    public IReadOnlyList<AppliedSeal> Seals { get; }
+
+    public Stream OpenRead() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
+
+    public void Dispose() => DocumentSealer.DeleteFolder(_folder);
+}
+
+/// <summary>Sealing could not be completed; the message is for the applicant and the keeper, in the UI language of the moment.</summary>
+public sealed class SealingException(string message, int? sealId = null, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The seal that could not be applied, when the failure belongs to one.</summary>
+    public int? SealId { get; } = sealId;
+}
+
+/// <summary>
+/// Applies electronic seals to a PDF: each seal is one PAdES signature with the seal's image, in
+/// its own incremental update, so every earlier signature (also a counterparty's) stays valid.
+/// All seals are checked before the first is applied; the work happens in a private folder under
+/// the data folder, and on any failure that folder is deleted, so no partial result remains.
+/// </summary>
+public sealed class DocumentSealer(
+    SealRegistry registry,
+    IHttpClientFactory httpClients,
+    IOptions<SigningOptions> options,
+    IOptions<SealPortalOptions> portal,
+    TimeProvider clock,
+    IStringLocalizer<SharedResource> localizer,
+    ILogger<DocumentSealer> logger)
+{
+    /// <summary>The named HttpClient the time-stamp requests go through.</summary>
+    public const string TsaHttpClient = "tsa";
+
+    /// <summary>
+    /// Seals <paramref name="original"/> with <paramref name="seals"/> in the given order. The
+    /// original stream is read once and not disposed.
+    /// </summary>
+    /// <exception cref="SealingException">A seal cannot be used, the document cannot be sealed, or the time-stamp authority failed.</exception>
+    public async Task<SealedDocument> SealAsync(Stream original, IReadOnlyList<SealApplication> seals, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(seals);
+        if (seals.Count == 0)
+            throw new ArgumentException("at least one seal is needed", nameof(seals));
+
+        var prepared = await PrepareAsync(seals, ct);
+        var tsa = TimestampClient();
+
+        var folder = System.IO.Path.Combine(portal.Value.DataFolder, "tmp", $"sealing-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var path = System.IO.Path.Combine(folder, "sealed.pdf");
+            await using (var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.None))
+                await original.CopyToAsync(copy, ct);
+
+            var signer = new PdfSigner(clock);
+            var applied = new List<AppliedSeal>();
+            foreach (var (application, seal) in seals.Zip(prepared))
+            {
+                applied.Add(await ApplyAsync(signer, path, application, seal, tsa, ct));
+            }
+
+            string sha;
+            long length;
+            await using (var read = File.OpenRead(path))
+            {
+                sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, ct));
+                length = read.Length;
+            }
+            logger.LogInformation("Sealed a document with {Count} seal(s) ({Seals}); SHA-256 {Sha}", applied.Count,
+                string.Join(", ", applied.Select(a => a.SealId)), sha);
+            return new SealedDocument(folder, path, sha, length, applied);
+        }
+        catch
+        {
+            DeleteFolder(folder);
+            throw;
+        }
+    }
+
+    private sealed record PreparedSeal(string Name, byte[]? Png);
+
+    /// <summary>Refuses the whole run before any signing when one seal cannot be used, so no time-stamp is wasted.</summary>
+    private async Task<List<PreparedSeal>> PrepareAsync(IReadOnlyList<SealApplication> seals, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var prepared = new List<PreparedSeal>();
+        foreach (var application in seals)
+        {
+            var detail = await registry.GetAsync(application.SealId, ct)
+                ?? throw new SealingException(localizer["No such seal."], application.SealId);
+            if (detail.Kind != SealKind.Electronic)
+                throw new SealingException(localizer["The seal {0} is a physical seal and cannot be applied electronically.", detail.Name], application.SealId);
+            if (await registry.CheckUsableAsync(application.SealId, now, ct) is { } reason)
+                throw new SealingException(reason, application.SealId);
+            var image = await registry.GetImageAsync(application.SealId, ct);
+            prepared.Add(new PreparedSeal(detail.Name, image?.Png));
+        }
+        return prepared;
+    }
+
+    private async Task<AppliedSeal> ApplyAsync(PdfSigner signer, string path, SealApplication application, PreparedSeal seal,
+        ITimestampClient? tsa, CancellationToken ct)
+    {
+        try
+        {
+            using var identity = await registry.LoadSigningIdentityAsync(application.SealId, ct);
+            var location = application.Location ?? options.Value.Location;
+            var result = await signer.SignFileAsync(path, path, PdfSignatureContent.FromCades(identity, tsa), new PdfSignOptions
+            {
+                Page = application.Page,
+                Rect = application.Rect,
+                CrossPage = application.CrossPage,
+                Reason = string.IsNullOrWhiteSpace(application.Reason) ? null : application.Reason,
+                Location = string.IsNullOrWhiteSpace(location) ? null : location,
+                SignerName = seal.Name,
+                SealImagePng = seal.Png,
+            }, ct);
+            return new AppliedSeal(application.SealId, seal.Name, result.FieldName, identity.Certificate.Thumbprint, tsa is not null);
+        }
+        catch (SealNotUsableException ex)
+        {
+            throw new SealingException(ex.Message, application.SealId, ex);
+        }
+        catch (Exception ex) when (ex is SigningIdentityException or TimestampException or PdfFormatException or PdfSigningException or SealImageException)
+        {
+            logger.LogWarning("Seal {SealId} could not be applied: {Reason}", application.SealId, ex.Message);
+            throw new SealingException(localizer["The seal {0} could not be applied: {1}", seal.Name, ex.Message], application.SealId, ex);
+        }
+    }
+
+    private HttpTimestampClient? TimestampClient()
+    {
+        var url = options.Value.TsaUrl;
+        if (string.IsNullOrWhiteSpace(url))
+            return null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new SealingException(localizer["The time-stamp authority address {0} is not an http(s) URL.", url]);
+        var http = httpClients.CreateClient(TsaHttpClient);
+        http.Timeout = TimeSpan.FromSeconds(Math.Max(1, options.Value.TsaTimeoutSeconds));
+        return new HttpTimestampClient(http, uri);
+    }
+
+    internal static void DeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A reader still holding the file (Windows) must not turn a finished sealing into a failure.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

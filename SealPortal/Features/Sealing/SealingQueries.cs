@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using SealPortal.Data;
+
+namespace SealPortal.Features.Sealing;
+
+public sealed record SealingDocumentRow(int Id, string FileName, long Length, string OriginalSha256, string? SealedSha256);
+
+public sealed record StampingRow(int Id, DateTimeOffset StampedAt, int Copies, string Executor, string RecordedBy, DateTimeOffset RecordedAt,
+    string? ScanSha256, string? ScanFileName);
+
+/// <summary>A physical seal of the request: its stamping once recorded, and whether the reader may record it.</summary>
+public sealed record PhysicalSealRow(int SealId, string Name, string? Custodian, StampingRow? Stamping, bool MayRecord);
+
+/// <summary>Everything the request page shows about sealing, already filtered by what the reader may do.</summary>
+public sealed record SealingPanelView(
+    int RequestId,
+    SealRequestStatus Status,
+    string? SealingError,
+    int Copies,
+    IReadOnlyList<string> ElectronicSeals,
+    IReadOnlyList<SealingDocumentRow> Documents,
+    IReadOnlyList<PhysicalSealRow> PhysicalSeals,
+    string? DecisionRecordSha256,
+    bool MayRetry,
+    bool MayDownload,
+    IReadOnlyList<(string Id, string Name)> Executors);
+
+/// <summary>Read side of sealing: the request page's panel and the download permissions.</summary>
+public sealed class SealingQueries(SealPortalDbContext db)
+{
+    /// <summary>
+    /// The applicant, the custodians of the request's seals, auditors and administrators may download
+    /// what sealing produced.
+    /// </summary>
+    public async Task<bool> MayDownloadAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor))
+            return true;
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+            return false;
+        return await db.SealRequests.AnyAsync(r => r.Id == requestId &&
+            (r.ApplicantUserId == userId || r.Seals.Any(s => s.Seal!.CustodianUserId == userId)), ct);
+    }
+
+    /// <summary>The sealed file of a document: its archive name and a download name; null when not sealed (or no such document).</summary>
+    public async Task<(string Sha256, string FileName)?> SealedFileAsync(int requestId, int documentId, CancellationToken ct = default)
+    {
+        var d = await db.SealRequestDocuments.AsNoTracking().Where(x => x.Id == documentId && x.SealRequestId == requestId)
+            .Select(x => new { x.FileName, x.SealedSha256 }).SingleOrDefaultAsync(ct);
+        if (d?.SealedSha256 is null)
+            return null;
+        var stem = Path.GetFileNameWithoutExtension(d.FileName);
+        return (d.SealedSha256, $"{(stem.Length == 0 ? "document" : stem)}-sealed.pdf");
+    }
+
+    public async Task<(string Sha256, string FileName, string ContentType)?> ScanAsync(int requestId, int stampingId, CancellationToken ct = default)
+    {
+        var s = await db.PhysicalStampings.AsNoTracking().Where(x => x.Id == stampingId && x.SealRequestId == requestId && x.ScanSha256 != null)
+            .Select(x => new { x.ScanSha256, x.ScanFileName, x.ScanContentType }).SingleOrDefaultAsync(ct);
+        return s is null ? null : (s.ScanSha256!, s.ScanFileName ?? "scan", s.ScanContentType ?? "application/octet-stream");
+    }
+
+    /// <summary>Null when there is no such request or it has not been approved yet.</summary>
+    public async Task<SealingPanelView?> PanelAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var r = await db.SealRequests.AsNoTracking().Where(x => x.Id == requestId)
+            .Select(x => new { x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256 })
+            .SingleOrDefaultAsync(ct);
+        if (r is null || r.Status is not (SealRequestStatus.Approved or SealRequestStatus.SealingFailed or SealRequestStatus.Completed))
+            return null;
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var isKeeper = user.IsInRole(Roles.SealKeeper);
+        var seals = await db.SealRequestSeals.AsNoTracking().Where(s => s.SealRequestId == requestId)
+            .Select(s => new { s.SealId, s.Seal!.Name, s.Seal.Kind, s.Seal.CustodianUserId, Custodian = s.Seal.Custodian!.DisplayName })
+            .ToListAsync(ct);
+        seals = seals.DistinctBy(s => s.SealId).ToList();
+        var documents = await db.SealRequestDocuments.AsNoTracking().Where(d => d.SealRequestId == requestId).OrderBy(d => d.Id)
+            .Select(d => new SealingDocumentRow(d.Id, d.FileName, d.Length, d.OriginalSha256, d.SealedSha256)).ToListAsync(ct);
+        var stampings = await db.PhysicalStampings.AsNoTracking().Where(p => p.SealRequestId == requestId)
+            .Select(p => new
+            {
+                p.SealId,
+                Row = new StampingRow(p.Id, p.StampedAt, p.Copies, p.Executor!.DisplayName,
+                    db.Users.Where(u => u.Id == p.RecordedByUserId).Select(u => u.DisplayName).FirstOrDefault() ?? "",
+                    p.RecordedAt, p.ScanSha256, p.ScanFileName),
+            }).ToListAsync(ct);
+
+        var open = r.Status is SealRequestStatus.Approved or SealRequestStatus.SealingFailed;
+        var electronic = seals.Where(s => s.Kind == SealKind.Electronic).ToList();
+        var physical = seals.Where(s => s.Kind == SealKind.Physical).Select(s =>
+        {
+            var stamping = stampings.FirstOrDefault(p => p.SealId == s.SealId)?.Row;
+            return new PhysicalSealRow(s.SealId, s.Name, s.Custodian, stamping,
+                MayRecord: open && stamping is null && isKeeper && userId is not null && s.CustodianUserId == userId);
+        }).ToList();
+        var mayRetry = open && electronic.Count > 0 && documents.Any(d => d.SealedSha256 is null) &&
+            (user.IsInRole(Roles.Admin) || isKeeper && electronic.Any(s => s.CustodianUserId == userId));
+        var mayDownload = await MayDownloadAsync(requestId, user, ct);
+
+        IReadOnlyList<(string, string)> executors = [];
+        if (physical.Any(p => p.MayRecord))
+        {
+            var roleId = await db.Roles.Where(x => x.Name == Roles.SealKeeper).Select(x => x.Id).SingleOrDefaultAsync(ct);
+            var keepers = await db.Users.AsNoTracking().Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == roleId))
+                .OrderBy(u => u.UserName).Select(u => new { u.Id, Name = u.DisplayName }).ToListAsync(ct);
+            // The reader comes first: recording one's own stamping is the usual case.
+            executors = keepers.OrderBy(k => k.Id == userId ? 0 : 1).Select(k => (k.Id, k.Name)).ToList();
+        }
+
+        return new SealingPanelView(r.Id, r.Status, r.SealingError, r.Copies, electronic.Select(s => s.Name).ToList(), documents, physical,
+            r.DecisionRecordSha256, mayRetry, mayDownload, executors);
+    }
+}

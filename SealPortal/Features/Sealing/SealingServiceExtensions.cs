@@ -1,0 +1,20 @@
+using SealPortal.Features.Requests;
+
+namespace SealPortal.Features.Sealing;
+
+public static class SealingServiceExtensions
+{
+    public static WebApplicationBuilder AddSealPortalSealing(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section);
+        builder.Services.AddOptions<SealingOptions>().BindConfiguration(SealingOptions.Section)
+            .Validate(o => o.MaxScanBytes > 0, "Sealing:MaxScanBytes must be positive")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(DocumentSealer.TsaHttpClient);
+        builder.Services.AddScoped<DocumentSealer>();
+        builder.Services.AddScoped<RequestSealing>();
+        builder.Services.AddScoped<IRequestApprovedHandler>(sp => sp.GetRequiredService<RequestSealing>());
+        builder.Services.AddScoped<SealingQueries>();
+        return builder;
+    }
+}
