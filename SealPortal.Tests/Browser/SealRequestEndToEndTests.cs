@@ -70,7 +70,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Applicant_places_a_seal_and_two_approvers_approve()
+    public async Task Applicant_places_a_seal_two_approvers_approve_and_the_sealed_download_is_valid_for_pdfsig()
     {
         var contract = PdfTestKit.ClassicPdf(3);
 
@@ -115,8 +115,32 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await using var _e = executiveContext;
         await ApproveAsync(executive, id);
 
-        // Branch sealing is not merged yet: the request stops at approved (issue 4 item 7 seals it).
+        // The last approval seals the document; the applicant downloads it from the request page.
         await applicant.GotoAsync($"/requests/{id}");
-        await applicant.WaitForSelectorAsync("[data-testid=status][data-status=Approved]");
+        await applicant.WaitForSelectorAsync("[data-testid=status][data-status=Completed]");
+        var download = await applicant.RunAndWaitForDownloadAsync(() => applicant.ClickAsync("[data-testid=download-sealed]"));
+        var dir = PdfTestKit.NewTempDir("e2e-sealed");
+        try
+        {
+            var path = Path.Combine(dir, "sealed.pdf");
+            await download.SaveAsAsync(path);
+            Assert.Equal(1, fixture.Nss.AssertAllSignaturesValid(path));
+
+            // The seal's widget sits on page 2 where it was dropped (the page is not rotated, so
+            // the placement's points are the page's own coordinates).
+            using var sealedPdf = PdfFile.Open(path);
+            var page2 = sealedPdf.GetPages()[1];
+            var widget = (sealedPdf.Resolve(page2.Dictionary.Get("Annots")) as PdfArrayObj)!.Items
+                .Select(a => sealedPdf.Resolve(a) as PdfDictObj)
+                .Single(a => (sealedPdf.Resolve(a!.Get("Subtype")) as PdfNameObj)?.Value == "Widget")!;
+            var rect = (sealedPdf.Resolve(widget.Get("Rect")) as PdfArrayObj)!.Items.Select(n => ((PdfNumObj)sealedPdf.Resolve(n)!).DoubleValue).ToArray();
+            Assert.Equal(placed.X!.Value, rect[0], 0.5);
+            Assert.Equal(placed.Y!.Value, rect[1], 0.5);
+            Assert.Equal(placed.X!.Value + placed.Width!.Value, rect[2], 0.5);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }
