@@ -26,11 +26,19 @@ public sealed class PlacementHarnessFixture : IAsyncLifetime
     }
 }
 
+/// <summary>One portal and one Chromium for the placement tests, in the browser and as plain form posts.</summary>
+[CollectionDefinition(Name)]
+public sealed class PlacementCollection : ICollectionFixture<PlacementHarnessFixture>
+{
+    public const string Name = "placement";
+}
+
 /// <summary>
 /// The PDF viewer and the seal placement editor in Chromium, on the test harness page (the
 /// components rendered alone, with the portal's real static files and pdf.js).
 /// </summary>
-public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture) : IClassFixture<PlacementHarnessFixture>
+[Collection(PlacementCollection.Name)]
+public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture)
 {
     private async Task<(IBrowserContext Context, IPage Page)> OpenAsync(string pdf, bool javaScript = true)
     {

@@ -8,18 +8,30 @@ namespace SealPortal.Tests.Features.Requests;
 /// The placement page as a browser without JavaScript uses it: typed page and coordinates in a
 /// plain form post, checked against the document's real page boxes.
 /// </summary>
-public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixture<PlacementPortal>
+[Collection(Browser.PlacementCollection.Name)]
+public sealed class SealPlacementPageTests(Browser.PlacementHarnessFixture fixture)
 {
+    private SealPortalFactory Portal => fixture.Portal;
+
     private const string Seal = "公司电子公章";
     private static readonly byte[] ThreePages = PdfTestKit.ClassicPdf(3);
     private static readonly byte[] Landscape = PdfTestKit.ClassicPdf(2, rotate: 90);
 
-    private async Task<PortalClient> ApplicantAsync()
+    /// <summary>A cookie-keeping client on the fixture's Kestrel, signed in, reading English pages.</summary>
+    private async Task<PortalClient> SignInAsync(string userName)
     {
-        var client = await portal.SignInAsync("applicant");
-        client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = fixture.BaseAddress,
+        };
+        http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var client = new PortalClient(http);
+        var response = await client.SignInAsync(userName, SealPortalFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;
     }
+
+    private Task<PortalClient> ApplicantAsync() => SignInAsync("applicant");
 
     private static Dictionary<string, object> Place(int index, string page, string x, string y, string w, string h, bool cross = false)
     {
@@ -39,7 +51,7 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
     [Fact]
     public async Task The_applicant_types_a_placement_and_it_is_saved_and_shown_again()
     {
-        var id = await RequestSeeding.DraftAsync(portal.Services, [Seal, "公司公章"], ("contract.pdf", ThreePages));
+        var id = await RequestSeeding.DraftAsync(Portal.Services, [Seal, "公司公章"], ("contract.pdf", ThreePages));
         using var client = await ApplicantAsync();
         var url = $"/requests/{id}/placement";
 
@@ -55,7 +67,7 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
         Assert.True(response.StatusCode == HttpStatusCode.OK, html);
         Assert.Contains("Placements saved.", html);
 
-        var rows = (await RequestSeeding.PlacementsAsync(portal.Services, id)).Where(r => r.Page is not null).ToList();
+        var rows = (await RequestSeeding.PlacementsAsync(Portal.Services, id)).Where(r => r.Page is not null).ToList();
         var row = Assert.Single(rows);
         Assert.Equal((2, 400.5, 60.0, 110.0, 110.0, false), (row.Page!.Value, row.X!.Value, row.Y!.Value, row.Width!.Value, row.Height!.Value, row.CrossPage));
 
@@ -77,7 +89,7 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
     [InlineData("1", "NaN", "100", "110", "110", "enter the page, X, Y, width and height as numbers")]
     public async Task Invalid_coordinates_are_refused_with_a_message_and_the_typed_values_kept(string p, string x, string y, string w, string h, string expected)
     {
-        var id = await RequestSeeding.DraftAsync(portal.Services, [Seal], ("contract.pdf", ThreePages));
+        var id = await RequestSeeding.DraftAsync(Portal.Services, [Seal], ("contract.pdf", ThreePages));
         using var client = await ApplicantAsync();
         var url = $"/requests/{id}/placement";
 
@@ -90,13 +102,13 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
         Assert.Contains("contract.pdf", page.QuerySelector("[data-testid=error]")!.TextContent);
         Assert.Equal(x, page.QuerySelector("[name='Placements[0].X']")!.GetAttribute("value") ?? "");
         Assert.Equal(p, page.QuerySelector("[name='Placements[0].Page']")!.GetAttribute("value") ?? "");
-        Assert.DoesNotContain(await RequestSeeding.PlacementsAsync(portal.Services, id), r => r.Page is not null);
+        Assert.DoesNotContain(await RequestSeeding.PlacementsAsync(Portal.Services, id), r => r.Page is not null);
     }
 
     [Fact]
     public async Task On_a_page_turned_a_quarter_the_box_is_the_page_as_shown()
     {
-        var id = await RequestSeeding.DraftAsync(portal.Services, [Seal], ("landscape.pdf", Landscape));
+        var id = await RequestSeeding.DraftAsync(Portal.Services, [Seal], ("landscape.pdf", Landscape));
         using var client = await ApplicantAsync();
         var url = $"/requests/{id}/placement";
 
@@ -107,20 +119,20 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
 
         var saved = await client.SubmitNamedFormAsync(url, "placements", Place(0, "1", "700", "400", "110", "110"));
         Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        var row = Assert.Single(await RequestSeeding.PlacementsAsync(portal.Services, id), r => r.Page is not null);
+        var row = Assert.Single(await RequestSeeding.PlacementsAsync(Portal.Services, id), r => r.Page is not null);
         Assert.Equal(700, row.X);
     }
 
     [Fact]
     public async Task A_cross_page_seal_is_stored_on_the_right_edge_and_an_empty_row_is_no_placement()
     {
-        var id = await RequestSeeding.DraftAsync(portal.Services, [Seal], ("a.pdf", ThreePages), ("b.pdf", ThreePages));
+        var id = await RequestSeeding.DraftAsync(Portal.Services, [Seal], ("a.pdf", ThreePages), ("b.pdf", ThreePages));
         using var client = await ApplicantAsync();
 
         var response = await client.SubmitNamedFormAsync($"/requests/{id}/placement", "placements", Place(0, "1", "12", "300", "120", "120", cross: true));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var rows = await RequestSeeding.PlacementsAsync(portal.Services, id);
+        var rows = await RequestSeeding.PlacementsAsync(Portal.Services, id);
         var row = Assert.Single(rows, r => r.Page is not null);
         Assert.True(row.CrossPage);
         Assert.Equal(595 - 120, row.X);
@@ -130,9 +142,8 @@ public sealed class SealPlacementPageTests(PlacementPortal portal) : IClassFixtu
     [Fact]
     public async Task Someone_else_may_not_place_the_applicants_seals()
     {
-        var id = await RequestSeeding.DraftAsync(portal.Services, [Seal], ("contract.pdf", ThreePages));
-        using var head = await portal.SignInAsync("depthead");
-        head.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var id = await RequestSeeding.DraftAsync(Portal.Services, [Seal], ("contract.pdf", ThreePages));
+        using var head = await SignInAsync("depthead");
 
         var response = await head.GetAsync($"/requests/{id}/placement");
 

@@ -55,8 +55,3 @@ public static class RequestSeeding
         return await db.SealRequestSeals.AsNoTracking().Where(s => s.SealRequestId == requestId).OrderBy(s => s.Id).ToListAsync();
     }
 }
-
-public sealed class PlacementPortal : SealPortalFactory
-{
-    protected override IDictionary<string, string?> ExtraSettings => RequestSeeding.SampleCertificates;
-}
