@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SealPortal.Pdf.Incremental;
+using SealPortal.Tests.Features.Requests;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+
+namespace SealPortal.Tests.Browser;
+
+public sealed class EndToEndPortal : SealPortalFactory
+{
+    protected override IDictionary<string, string?> ExtraSettings => RequestSeeding.SampleCertificates;
+}
+
+public sealed class EndToEndFixture : IAsyncLifetime
+{
+    public EndToEndPortal Portal { get; } = new();
+    public NssDbFixture Nss { get; } = new();
+    public Uri BaseAddress { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private Chromium? _chromium;
+
+    public async Task InitializeAsync()
+    {
+        BaseAddress = Portal.StartKestrel();
+        _chromium = await Chromium.LaunchAsync();
+        Browser = _chromium.Browser;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
+        await Portal.DisposeAsync();
+        Nss.Dispose();
+    }
+}
+
+/// <summary>
+/// The whole path of issue 4 in Chromium against a real Kestrel: the applicant uploads a PDF and
+/// drags the company e-seal onto it, the department head and an executive approve (公章 always
+/// reaches an executive), the portal seals, and the applicant's download is valid for pdfsig.
+/// </summary>
+public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFixture<EndToEndFixture>
+{
+    private const string Seal = "公司电子公章";
+
+    private async Task<(IBrowserContext Context, IPage Page)> SignedInAsync(string userName)
+    {
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            AcceptDownloads = true,
+        });
+        var page = await context.NewPageAsync();
+        await SealPlacementBrowserTests.SignInAsync(page, userName);
+        return (context, page);
+    }
+
+    private static async Task ApproveAsync(IPage page, int id)
+    {
+        await page.GotoAsync($"/requests/{id}");
+        // Approvers read the document in the page before deciding.
+        await page.WaitForSelectorAsync("[data-pdf-viewer] .pdf-page[data-page-number='1'][data-rendered=true]");
+        await page.FillAsync("[data-testid=decide-card] textarea[name=comment]", "OK");
+        await page.ClickAsync("[data-testid=decide-card] [data-testid=approve]");
+        await page.WaitForSelectorAsync("[data-testid=message]");
+    }
+
+    [Fact]
+    public async Task Applicant_places_a_seal_two_approvers_approve_and_the_sealed_download_is_valid_for_pdfsig()
+    {
+        var contract = PdfTestKit.ClassicPdf(3);
+
+        // The applicant uploads the PDF, asks for the company e-seal and saves a draft.
+        var (applicantContext, applicant) = await SignedInAsync("applicant");
+        await using var _a = applicantContext;
+        await applicant.GotoAsync("/requests/new");
+        await applicant.SetInputFilesAsync("#request-files", new FilePayload { Name = "供货合同.pdf", MimeType = "application/pdf", Buffer = contract });
+        await applicant.CheckAsync($"[data-seal='{Seal}'] input[type=checkbox]");
+        await applicant.FillAsync("#request-purpose", "Letter of intent to the supplier");
+        await applicant.SelectOptionAsync("#request-type", "Letter");
+        await applicant.ClickAsync("[data-testid=save-draft]");
+        await applicant.WaitForURLAsync(new Regex(@"/requests/\d+$"));
+        var id = int.Parse(Regex.Match(applicant.Url, @"/requests/(\d+)$").Groups[1].Value);
+
+        // ... drags the seal onto page 2 ...
+        await applicant.ClickAsync("[data-testid=place]");
+        await applicant.WaitForSelectorAsync("[data-seal-placement][data-placement-state=ready]");
+        await applicant.FillAsync("[data-pdf-page-input]", "2");
+        await applicant.DispatchEventAsync("[data-pdf-page-input]", "change");
+        await applicant.WaitForSelectorAsync(".pdf-page[data-page-number='2'][data-rendered=true]");
+        var target = (await applicant.Locator(".pdf-page[data-page-number='2']").BoundingBoxAsync())!;
+        var chip = (await applicant.Locator("[data-testid=seal-chip]").First.BoundingBoxAsync())!;
+        await applicant.Mouse.MoveAsync(chip.X + chip.Width / 2, chip.Y + chip.Height / 2);
+        await applicant.Mouse.DownAsync();
+        await applicant.Mouse.MoveAsync(target.X + target.Width * 0.7f, target.Y + 150, new MouseMoveOptions { Steps = 8 });
+        await applicant.Mouse.UpAsync();
+        await applicant.ClickAsync("[data-testid=save-placements]");
+        await applicant.WaitForSelectorAsync("[data-testid=message]");
+        var placed = Assert.Single(await RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
+        Assert.Equal(2, placed.Page);
+
+        // ... and submits it.
+        await applicant.GotoAsync($"/requests/{id}");
+        await applicant.ClickAsync("[data-testid=submit]");
+        await applicant.WaitForSelectorAsync("[data-testid=status][data-status=InApproval]");
+
+        var (headContext, head) = await SignedInAsync("depthead");
+        await using var _h = headContext;
+        await ApproveAsync(head, id);
+        var (executiveContext, executive) = await SignedInAsync("executive");
+        await using var _e = executiveContext;
+        await ApproveAsync(executive, id);
+
+        // The last approval seals the document; the applicant downloads it from the request page.
+        await applicant.GotoAsync($"/requests/{id}");
+        await applicant.WaitForSelectorAsync("[data-testid=status][data-status=Completed]");
+        var download = await applicant.RunAndWaitForDownloadAsync(() => applicant.ClickAsync("[data-testid=download-sealed]"));
+        var dir = PdfTestKit.NewTempDir("e2e-sealed");
+        try
+        {
+            var path = Path.Combine(dir, "sealed.pdf");
+            await download.SaveAsAsync(path);
+            Assert.Equal(1, fixture.Nss.AssertAllSignaturesValid(path));
+
+            // The seal's widget sits on page 2 where it was dropped (the page is not rotated, so
+            // the placement's points are the page's own coordinates).
+            using var sealedPdf = PdfFile.Open(path);
+            var page2 = sealedPdf.GetPages()[1];
+            var widget = (sealedPdf.Resolve(page2.Dictionary.Get("Annots")) as PdfArrayObj)!.Items
+                .Select(a => sealedPdf.Resolve(a) as PdfDictObj)
+                .Single(a => (sealedPdf.Resolve(a!.Get("Subtype")) as PdfNameObj)?.Value == "Widget")!;
+            var rect = (sealedPdf.Resolve(widget.Get("Rect")) as PdfArrayObj)!.Items.Select(n => ((PdfNumObj)sealedPdf.Resolve(n)!).DoubleValue).ToArray();
+            Assert.Equal(placed.X!.Value, rect[0], 0.5);
+            Assert.Equal(placed.Y!.Value, rect[1], 0.5);
+            Assert.Equal(placed.X!.Value + placed.Width!.Value, rect[2], 0.5);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
