@@ -3,6 +3,7 @@ using SealPortal.Components;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
+using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
@@ -26,6 +27,7 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalAudits();
 
 var app = builder.Build();
 

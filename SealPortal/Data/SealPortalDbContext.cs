@@ -15,6 +15,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<SealAudit> SealAudits => Set<SealAudit>();
+
+    public DbSet<SealAuditItem> SealAuditItems => Set<SealAuditItem>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -64,6 +68,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.Property(x => x.Detail).HasMaxLength(4000);
             h.HasIndex(x => new { x.SealId, x.Id });
         });
+
+        builder.ApplyConfiguration(new SealAuditConfiguration());
+        builder.ApplyConfiguration(new SealAuditItemConfiguration());
     }
 }
 
