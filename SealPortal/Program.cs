@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
 using SealPortal.Resources;
@@ -28,6 +29,7 @@ builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalAudits();
+builder.AddSealPortalLedger();
 
 var app = builder.Build();
 

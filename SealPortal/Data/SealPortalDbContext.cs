@@ -19,9 +19,18 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealAuditItem> SealAuditItems => Set<SealAuditItem>();
 
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new LedgerEntryConfiguration());
+        builder.ApplyConfiguration(new AuditEventConfiguration());
 
         builder.Entity<ApplicationUser>(u =>
         {

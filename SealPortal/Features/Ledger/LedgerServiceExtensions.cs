@@ -1,0 +1,24 @@
+using SealPortal.Features.AuditTrail;
+
+namespace SealPortal.Features.Ledger;
+
+public static class LedgerServiceExtensions
+{
+    public const string ReaderRoles = $"{Data.Roles.Auditor},{Data.Roles.Admin},{Data.Roles.SealKeeper}";
+    public const string AuditTrailRoles = $"{Data.Roles.Auditor},{Data.Roles.Admin}";
+
+    /// <summary>The ledger, its integrity check and the audit trail (the trail is used by every area).</summary>
+    public static WebApplicationBuilder AddSealPortalLedger(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLedgerServices();
+        return builder;
+    }
+
+    public static IServiceCollection AddLedgerServices(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<SealLedger>();
+        services.AddScoped<AuditTrail.AuditTrail>();
+        return services;
+    }
+}
