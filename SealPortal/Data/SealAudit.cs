@@ -94,7 +94,6 @@ public sealed class SealAuditConfiguration : IEntityTypeConfiguration<SealAudit>
         a.Property(x => x.ClosedBy).HasMaxLength(256);
         a.Property(x => x.Version).IsConcurrencyToken();
         a.HasMany(x => x.Items).WithOne().HasForeignKey(i => i.SealAuditId).OnDelete(DeleteBehavior.Restrict);
-        a.HasIndex(x => x.OpenedAt);
     }
 }
 
@@ -106,6 +105,7 @@ public sealed class SealAuditItemConfiguration : IEntityTypeConfiguration<SealAu
         i.Property(x => x.Note).HasMaxLength(2000);
         i.Property(x => x.RecordedBy).HasMaxLength(256);
         i.HasIndex(x => new { x.SealAuditId, x.LedgerEntryId }).IsUnique();
-        i.HasIndex(x => x.LedgerEntryId);
+        // A sampled entry must exist; the ledger never deletes entries, and this keeps anyone else from doing so unnoticed.
+        i.HasOne<LedgerEntry>().WithMany().HasForeignKey(x => x.LedgerEntryId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SealPortal.Data;
 using SealPortal.Features.Ledger;
 
@@ -40,7 +41,8 @@ public sealed record AuditDetail(
 /// </summary>
 public sealed class SealAuditService(
     SealPortalDbContext db,
-    ILedgerLookup ledger,
+    LedgerLookup ledger,
+    AuditTrail.AuditTrail trail,
     TimeProvider clock,
     ILogger<SealAuditService> logger)
 {
@@ -109,6 +111,8 @@ public sealed class SealAuditService(
         var ordinal = 0;
         foreach (var entryId in AuditSampler.Draw(population, audit.SamplingSeed, audit.SampleSize))
             audit.Items.Add(new SealAuditItem { Ordinal = ++ordinal, LedgerEntryId = entryId });
+        trail.Add(AuditAction.AuditOpened, $"{audit.PeriodFrom:yyyy-MM-dd}..{audit.PeriodTo:yyyy-MM-dd}: {audit.SampleSize} of {audit.PopulationCount} entries ({audit.SampleRule}, seed {audit.SamplingSeed})",
+            Subject(audit.Id));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         logger.LogInformation("Audit {AuditId} opened by {Actor} for {From}..{To}: {SampleSize} of {Population} entries ({Rule}, seed {Seed})",
@@ -164,8 +168,13 @@ public sealed class SealAuditService(
         audit.ClosedBy = actor;
         audit.ClosedAt = clock.GetUtcNow();
         audit.Version = Guid.NewGuid();
+        var issues = await db.SealAuditItems.CountAsync(i => i.SealAuditId == auditId && i.Finding == SealAuditFinding.Issue, ct);
+        trail.Add(AuditAction.AuditClosed, $"{issues} issue(s): {conclusion}", Subject(audit.Id));
         return await SaveAsync(audit, () => logger.LogInformation("Audit {AuditId} closed by {Actor}", auditId, actor), ct);
     }
+
+    /// <summary>How the audit trail names an audit.</summary>
+    public static string Subject(int auditId) => $"SealAudit #{auditId}";
 
     private static AuditResult Closed(SealAudit audit) =>
         AuditResult.Fail(StatusCodes.Status409Conflict, "This audit was closed on {0} by {1} and can no longer be changed.", audit.ClosedAt!.Value, audit.ClosedBy!);
@@ -193,6 +202,7 @@ public static class AuditServiceExtensions
     public static WebApplicationBuilder AddSealPortalAudits(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SealAuditService>();
+        builder.Services.TryAddScoped<LedgerLookup>();
         return builder;
     }
 }
