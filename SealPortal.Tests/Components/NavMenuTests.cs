@@ -49,7 +49,7 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/seals", "/verify", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/seals", "/verify", "/audits", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -63,7 +63,10 @@ public class NavMenuTests
     public async Task Other_roles_see_no_administration_links(string role, bool verifies)
     {
         var doc = await RenderAsync(UserWith(role));
-        Assert.Equal(verifies ? ["/", "/seals", "/verify", "/account/password"] : ["/", "/seals", "/account/password"], Links(doc));
+        string[] expected = role == Roles.Auditor ? ["/", "/seals", "/verify", "/audits", "/account/password"]
+            : verifies ? ["/", "/seals", "/verify", "/account/password"]
+            : ["/", "/seals", "/account/password"];
+        Assert.Equal(expected, Links(doc));
         Assert.DoesNotContain("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -88,6 +91,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "印章", "文档验证", "用户", "部门", "新建印章", "修改密码"], texts);
+        Assert.Equal(["工作台", "印章", "文档验证", "定期检查", "用户", "部门", "新建印章", "修改密码"], texts);
     }
 }
