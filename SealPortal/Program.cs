@@ -5,9 +5,11 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Requests;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -29,6 +31,8 @@ builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalAudits();
+builder.AddSealPortalRequests();
+builder.AddSealPortalWorkflows();
 builder.AddSealPortalLedger();
 
 var app = builder.Build();
@@ -39,6 +43,7 @@ app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

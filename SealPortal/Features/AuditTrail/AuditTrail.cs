@@ -22,24 +22,25 @@ public sealed class AuditTrail(
     /// transaction as the change it describes. <paramref name="actor"/> names the actor when the
     /// request has no signed-in user yet (a sign-in, a failed sign-in).
     /// </summary>
-    public AuditEvent Add(AuditAction action, string? detail = null, string? subject = null, string? actor = null)
+    public AuditEvent Add(AuditAction action, string? detail = null, string? subject = null, string? actor = null, string? actorUserId = null)
     {
-        var e = Create(action, detail, subject, actor);
+        var e = Create(action, detail, subject, actor, actorUserId);
         db.AuditEvents.Add(e);
         return e;
     }
 
     /// <summary>Records the event on its own, in a fresh context, so the caller's unsaved changes are not saved with it.</summary>
-    public async Task RecordAsync(AuditAction action, string? detail = null, string? subject = null, string? actor = null, CancellationToken ct = default)
+    public async Task RecordAsync(AuditAction action, string? detail = null, string? subject = null, string? actor = null,
+        string? actorUserId = null, CancellationToken ct = default)
     {
-        var e = Create(action, detail, subject, actor);
+        var e = Create(action, detail, subject, actor, actorUserId);
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         own.AuditEvents.Add(e);
         await own.SaveChangesAsync(ct);
     }
 
-    private AuditEvent Create(AuditAction action, string? detail, string? subject, string? actor)
+    private AuditEvent Create(AuditAction action, string? detail, string? subject, string? actor, string? actorUserId)
     {
         var context = http.HttpContext;
         var user = context?.User;
@@ -49,7 +50,7 @@ public sealed class AuditTrail(
             AppendOrder = ChainInterceptor.NextAppendOrder(),
             At = ChainCanonicalForm.Normalize(clock.GetUtcNow()),
             Action = action,
-            ActorUserId = actor is null && signedIn ? user!.FindFirstValue(ClaimTypes.NameIdentifier) : null,
+            ActorUserId = actorUserId ?? (actor is null && signedIn ? user!.FindFirstValue(ClaimTypes.NameIdentifier) : null),
             Actor = Truncate(actor ?? (signedIn ? user!.Identity!.Name : null) ?? SystemActor, 256)!,
             SourceAddress = context?.Connection.RemoteIpAddress?.ToString(),
             Subject = Truncate(subject, 256),

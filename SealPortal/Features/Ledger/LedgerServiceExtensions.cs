@@ -18,6 +18,10 @@ public static class LedgerServiceExtensions
     {
         services.AddHttpContextAccessor();
         services.AddScoped<SealLedger>();
+        services.AddScoped<IntegrityCheck>();
+        services.AddScoped<LedgerQuery>();
+        services.AddScoped<LedgerExport>();
+        services.AddScoped<AuditTrailQuery>();
         services.AddScoped<AuditTrail.AuditTrail>();
         return services;
     }

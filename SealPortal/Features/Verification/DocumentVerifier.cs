@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using SealPortal.Data;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Validation;
 
@@ -53,6 +54,7 @@ public sealed class DocumentVerifier(
     TimeProvider time,
     IDataProtectionProvider protection,
     IOptions<VerificationOptions> options,
+    AuditTrail.AuditTrail audit,
     ILogger<DocumentVerifier> logger)
 {
     /// <summary>The purpose string binds tokens to this use; a token made for anything else does not open.</summary>
@@ -98,6 +100,8 @@ public sealed class DocumentVerifier(
             logger.LogInformation(
                 "Verification by {Actor} of {FileName} (SHA-256 {Sha256}, {Length} bytes): {Verdict}, {SignatureCount} signature(s)",
                 actor, name, sha, file.Length, report.Verdict, report.Signatures.Count);
+            await audit.RecordAsync(AuditAction.DocumentVerified,
+                detail: $"SHA-256 {sha}, {file.Length} bytes: {report.Verdict}, {report.Signatures.Count} signature(s)", subject: name, ct: ct);
             return new(UploadProblem.None, new VerifiedDocument(name, file.Length, sha, actor, report));
         }
         finally
