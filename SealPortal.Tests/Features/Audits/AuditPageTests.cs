@@ -252,4 +252,21 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         Assert.Equal(SealAuditStatus.Open, stored.Status);
         Assert.All(stored.Items, i => Assert.Equal(SealAuditFinding.NotChecked, i.Finding));
     }
+
+    [Fact]
+    public async Task An_unknown_audit_is_404_and_an_entry_of_another_audit_is_refused()
+    {
+        await portal.AddEntriesAsync(new DateOnly(2037, 8, 8), 2, "37A");
+        using var auditor = await portal.SignInAsync("auditor");
+        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var first = await OpenAuditAsync(auditor, "2037-08-01", "2037-08-31", "1");
+        var second = await OpenAuditAsync(auditor, "2037-08-01", "2037-08-31", "1");
+        var foreign = Items(await auditor.GetDocumentAsync(second))[0].Item;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync("/audits/987654")).StatusCode);
+        var page = await ExpectPageAsync(await auditor.SubmitNamedFormAsync(first, "findings",
+            new Dictionary<string, object> { ["item"] = foreign.ToString(), [$"finding-{foreign}"] = "Ok" }), HttpStatusCode.BadRequest);
+        Assert.Equal("This entry is not in the audit's sample.", page.TextOf("[data-testid=error]"));
+        Assert.Equal(SealAuditFinding.NotChecked, await portal.QueryAsync(db => db.SealAuditItems.Where(i => i.Id == foreign).Select(i => i.Finding).SingleAsync()));
+    }
 }

@@ -129,7 +129,7 @@ public sealed class SealAuditService(
             return Closed(audit);
         var item = await db.SealAuditItems.SingleOrDefaultAsync(i => i.Id == itemId && i.SealAuditId == auditId, ct);
         if (item is null)
-            return AuditResult.Fail(StatusCodes.Status404NotFound, "This entry is not in the audit's sample.");
+            return AuditResult.Fail("This entry is not in the audit's sample.");
         if (finding is not (SealAuditFinding.Ok or SealAuditFinding.Issue))
             return AuditResult.Fail("Choose a finding: in order, or an issue.");
         note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
