@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.IO.Packaging;
+using System.IO.Compression;
 using System.Security.Claims;
 using System.Text;
 using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.Localization;
 using SealPortal.Data;
@@ -50,20 +49,37 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
     }
 
     /// <summary>
-    /// Writes the workbook into <paramref name="file"/> (a seekable temporary file the caller then
-    /// sends): the package is opened write-only, which makes System.IO.Packaging stream each part
-    /// into the zip instead of buffering it, and OpenXmlWriter writes the sheet element by element
-    /// with inline strings, so there is no shared-string table growing in memory either.
+    /// Writes the workbook into <paramref name="file"/> (a temporary file the caller then sends).
+    /// OpenXml's SpreadsheetDocument insists on a readable package, and System.IO.Packaging keeps
+    /// every part of a read-write package in memory until it is saved, so the package is laid out
+    /// here instead: a zip in create mode (each entry is compressed straight into the file) with the
+    /// five parts a workbook needs, the sheet written element by element by OpenXmlWriter with
+    /// inline strings, so no shared-string table grows in memory either.
     /// </summary>
     public async Task<long> WriteXlsxAsync(ClaimsPrincipal user, LedgerFilter filter, Stream file, CancellationToken ct)
     {
-        using var package = Package.Open(file, FileMode.Create, FileAccess.Write);
-        using var document = SpreadsheetDocument.Create(package, SpreadsheetDocumentType.Workbook);
-        var workbookPart = document.AddWorkbookPart();
-        var sheetPart = workbookPart.AddNewPart<WorksheetPart>();
-        long count = 0;
-        using (var writer = OpenXmlWriter.Create(sheetPart))
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+        Part(zip, "[Content_Types].xml",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>""");
+        Part(zip, "_rels/.rels",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+        Part(zip, "xl/_rels/workbook.xml.rels",
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>""");
+        using (var stream = zip.CreateEntry("xl/workbook.xml", CompressionLevel.Fastest).Open())
+        using (var writer = OpenXmlWriter.Create(stream))
         {
+            writer.WriteStartDocument(true);
+            writer.WriteStartElement(new Workbook(), [], [new KeyValuePair<string, string>("r", "http://schemas.openxmlformats.org/officeDocument/2006/relationships")]);
+            writer.WriteStartElement(new Sheets());
+            writer.WriteElement(new Sheet { Name = SheetName(localizer["Seal ledger"].Value), SheetId = 1, Id = "rId1" });
+            writer.WriteEndElement();
+            writer.WriteEndElement();
+        }
+        long count = 0;
+        using (var stream = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open())
+        using (var writer = OpenXmlWriter.Create(stream))
+        {
+            writer.WriteStartDocument(true);
             writer.WriteStartElement(new Worksheet());
             writer.WriteStartElement(new SheetData());
             WriteRow(writer, Headers.Select(h => (object?)localizer[h].Value).ToArray());
@@ -76,15 +92,20 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
             writer.WriteEndElement();
             writer.WriteEndElement();
         }
-        using (var writer = OpenXmlWriter.Create(workbookPart))
-        {
-            writer.WriteStartElement(new Workbook());
-            writer.WriteStartElement(new Sheets());
-            writer.WriteElement(new Sheet { Name = localizer["Seal ledger"].Value, SheetId = 1, Id = workbookPart.GetIdOfPart(sheetPart) });
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-        }
         return count;
+    }
+
+    private static void Part(ZipArchive zip, string name, string xml)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        stream.Write(Encoding.UTF8.GetBytes(xml));
+    }
+
+    /// <summary>Excel refuses sheet names over 31 characters or with []:*?/\.</summary>
+    private static string SheetName(string name)
+    {
+        var clean = new string(name.Where(c => "[]:*?/\\".IndexOf(c) < 0).ToArray());
+        return clean.Length > 31 ? clean[..31] : clean;
     }
 
     private static void WriteRow(OpenXmlWriter writer, object?[] values)
