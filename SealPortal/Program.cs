@@ -42,6 +42,7 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
 app.MapSealPortalPages();

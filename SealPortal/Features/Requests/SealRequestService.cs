@@ -28,6 +28,7 @@ public sealed class SealRequestService(
     SealRegistry seals,
     WorkflowTemplateStore templates,
     SealAuthorizationService authorizations,
+    AuditTrail.AuditTrail audit,
     IStringLocalizer<SharedResource> localizer,
     ApproverDirectoryLoader directories,
     WorkingCalendar calendar,
@@ -37,8 +38,10 @@ public sealed class SealRequestService(
     ILogger<SealRequestService> logger)
 {
     /// <summary>Roles that may ask to use a seal. Auditors only read.</summary>
-    public static readonly IReadOnlyList<string> ApplyingRoles =
-        [Roles.Applicant, Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper, Roles.Admin];
+    public const string ApplyingRolesText =
+        Roles.Applicant + "," + Roles.DepartmentHead + "," + Roles.Reviewer + "," + Roles.Executive + "," + Roles.SealKeeper + "," + Roles.Admin;
+
+    public static readonly IReadOnlyList<string> ApplyingRoles = ApplyingRolesText.Split(',');
 
     /// <summary>Roles that see every request (read only).</summary>
     public static readonly IReadOnlyList<string> ReadAllRoles = [Roles.Auditor, Roles.Admin];
@@ -80,7 +83,8 @@ public sealed class SealRequestService(
         Apply(request, input);
         request.Documents.AddRange(documents.Accepted);
         db.SealRequests.Add(request);
-        await SaveWithNumberAsync(request, now, ct);
+        var created = audit.Add(AuditAction.RequestCreated, $"{request.Documents.Count} PDF(s): {string.Join(", ", request.Documents.Select(d => d.FileName))}");
+        await SaveWithNumberAsync(request, now, number => created.Subject = number, ct);
         logger.LogInformation("Seal request {Number} created by {User} with {Count} PDF(s)", request.Number, userId, request.Documents.Count);
         return RequestResult.Ok(request.Id);
     }
@@ -116,8 +120,7 @@ public sealed class SealRequestService(
         }
         Apply(request, input);
         request.ConcurrencyStamp = Guid.NewGuid();
-        await db.SaveChangesAsync(ct);
-        return RequestResult.Ok(request.Id);
+        return await SaveCommandAsync(request, ct);
     }
 
     // ---------------------------------------------------------------- workflow commands
@@ -146,6 +149,8 @@ public sealed class SealRequestService(
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
         request.SubmittedAt = now;
+        var template = result.State!.Template;
+        audit.Add(AuditAction.RequestSubmitted, $"template {template.Key} v{template.Version}", request.Number);
         return await StoreAsync(request, result, ct);
     }
 
@@ -161,12 +166,16 @@ public sealed class SealRequestService(
         {
             request.Status = SealRequestStatus.Withdrawn;
             request.ConcurrencyStamp = Guid.NewGuid();
+            audit.Add(AuditAction.RequestWithdrawn, "draft", request.Number);
             return await SaveCommandAsync(request, ct);
         }
         if (State(request) is not { } state)
             return RequestResult.Fail(StatusCodes.Status409Conflict, "This request can no longer be withdrawn.");
         var result = Engine(await directories.LoadAsync(ct)).Withdraw(state, userId, basedOnVersion, clock.GetUtcNow());
-        return result.Outcome == WorkflowOutcome.Applied ? await StoreAsync(request, result, ct) : Refused(result);
+        if (result.Outcome != WorkflowOutcome.Applied)
+            return Refused(result);
+        audit.Add(AuditAction.RequestWithdrawn, null, request.Number);
+        return await StoreAsync(request, result, ct);
     }
 
     /// <summary>Sends a request that was returned for revision into approval again, with its current fields and PDFs.</summary>
@@ -186,7 +195,10 @@ public sealed class SealRequestService(
             return refused;
         var facts = await FactsAsync(request, ct);
         var result = Engine(await directories.LoadAsync(ct)).Resubmit(state, userId, basedOnVersion, facts, clock.GetUtcNow());
-        return result.Outcome == WorkflowOutcome.Applied ? await StoreAsync(request, result, ct) : Refused(result);
+        if (result.Outcome != WorkflowOutcome.Applied)
+            return Refused(result);
+        audit.Add(AuditAction.RequestResubmitted, $"round {result.State!.Round}", request.Number);
+        return await StoreAsync(request, result, ct);
     }
 
     /// <summary>
@@ -206,6 +218,11 @@ public sealed class SealRequestService(
         var result = Engine(await directories.LoadAsync(ct)).Decide(state, command, clock.GetUtcNow());
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
+        var decision = result.State!.Decisions[^1];
+        audit.Add(AuditAction.DecisionMade,
+            $"{decision.Kind} at {decision.NodeId}" + (decision.OnBehalfOfUserId is null ? "" : $" on behalf of {decision.OnBehalfOfUserId}")
+            + (decision.Comment is null ? "" : $": {(decision.Comment.Length > 2000 ? decision.Comment[..2000] : decision.Comment)}"),
+            request.Number);
         var stored = await StoreAsync(request, result, ct);
         if (stored.Succeeded && result.State!.Status == RequestStatus.Approved)
             await RunApprovedHandlersAsync(request.Id, ct);
@@ -307,6 +324,10 @@ public sealed class SealRequestService(
         }
         return choices;
     }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> SealNamesAsync(CancellationToken ct = default) =>
+        (await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
+            .Select(s => (s.Id, s.Name)).ToList();
 
     public async Task<IReadOnlyList<SealRequestRow>> MineAsync(string userId, CancellationToken ct = default)
     {
@@ -706,11 +727,12 @@ public sealed class SealRequestService(
     /// Gives a new request the next number of the year ("YY-NNNNN") and saves it. Two applicants saving
     /// at once may compute the same number; the unique index refuses the second, which takes the next one.
     /// </summary>
-    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset now, CancellationToken ct)
+    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset now, Action<string> numbered, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             request.Number = await NextNumberAsync(now, ct);
+            numbered(request.Number);
             try
             {
                 await db.SaveChangesAsync(ct);
