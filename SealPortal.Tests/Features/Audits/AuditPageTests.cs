@@ -269,4 +269,19 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         Assert.Equal("This entry is not in the audit's sample.", page.TextOf("[data-testid=error]"));
         Assert.Equal(SealAuditFinding.NotChecked, await portal.QueryAsync(db => db.SealAuditItems.Where(i => i.Id == foreign).Select(i => i.Finding).SingleAsync()));
     }
+
+    [Fact]
+    public async Task The_audit_pages_speak_chinese_by_default()
+    {
+        await portal.AddEntriesAsync(new DateOnly(2038, 9, 9), 1, "38A");
+        using var auditor = await portal.SignInAsync("auditor");
+        var url = await OpenAuditAsync(auditor, "2038-09-01", "2038-09-30", "1");
+
+        var list = await auditor.GetDocumentAsync("/audits");
+        Assert.Equal("定期检查", list.TextOf("h1"));
+        var page = await auditor.GetDocumentAsync(url);
+        Assert.Equal("进行中", page.TextOf("[data-testid=status]"));
+        Assert.Contains("共 1 条中抽取 1 条", page.TextOf("[data-testid=sample]"));
+        Assert.Equal(["未检查", "无误", "有问题"], page.QuerySelectorAll("[data-testid=items] select option").Select(o => o.TextContent));
+    }
 }
