@@ -41,6 +41,12 @@ public class SealRequest
     public string? WorkflowStateJson { get; set; }
 
     /// <summary>
+    /// Everyone the workflow ever asked to decide on this request (also those whose turn was cancelled by a
+    /// withdrawal or taken by a colleague), as "|id1|id2|", so they keep seeing the request they were shown.
+    /// </summary>
+    public string ApproverUserIds { get; set; } = "|";
+
+    /// <summary>
     /// Optimistic-concurrency token: every save that changes the request gives it a new value, so two
     /// approvers saving decisions based on the same row cannot both succeed.
     /// </summary>
@@ -142,6 +148,7 @@ internal sealed class SealRequestConfiguration : IEntityTypeConfiguration<SealRe
         r.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
         r.Property(x => x.ConcurrencyStamp).IsConcurrencyToken();
         r.Property(x => x.SealingError).HasMaxLength(2000);
+        r.Property(x => x.ApproverUserIds).HasMaxLength(4000).IsRequired();
         r.HasIndex(x => new { x.ApplicantUserId, x.Status });
         r.HasIndex(x => x.Status);
         r.HasMany(x => x.Documents).WithOne().HasForeignKey(d => d.SealRequestId).OnDelete(DeleteBehavior.Cascade);

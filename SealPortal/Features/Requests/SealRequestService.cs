@@ -171,6 +171,9 @@ public sealed class SealRequestService(
         }
         if (State(request) is not { } state)
             return RequestResult.Fail(StatusCodes.Status409Conflict, "This request can no longer be withdrawn.");
+        // Said before any version check: a page from before the decision should learn why, not only that it is old.
+        if (state.Status == RequestStatus.InApproval && state.Decisions.Any(d => d.Round == state.Round))
+            return RequestResult.Fail(StatusCodes.Status409Conflict, "An approver has already decided on this request; it can no longer be withdrawn.");
         var result = Engine(await directories.LoadAsync(ct)).Withdraw(state, userId, basedOnVersion, clock.GetUtcNow());
         if (result.Outcome != WorkflowOutcome.Applied)
             return Refused(result);
@@ -489,6 +492,7 @@ public sealed class SealRequestService(
     {
         var state = result.State!;
         request.WorkflowStateJson = JsonSerializer.Serialize(state, Json);
+        RememberApprovers(request, state, result.Events);
         request.Status = state.Status switch
         {
             RequestStatus.InApproval => SealRequestStatus.InApproval,
@@ -502,6 +506,18 @@ public sealed class SealRequestService(
             request.ApprovedAt = state.ClosedAt ?? clock.GetUtcNow();
         request.ConcurrencyStamp = Guid.NewGuid();
         return await SaveCommandAsync(request, ct);
+    }
+
+    private static void RememberApprovers(SealRequest request, WorkflowState state, IReadOnlyList<WorkflowEvent> events)
+    {
+        var known = request.ApproverUserIds.Split('|', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var seen = state.Current?.Slots.Select(s => s.AssigneeUserId) ?? [];
+        seen = seen.Concat(events.OfType<NodeEntered>().SelectMany(e => e.Approvers))
+            .Concat(events.OfType<ApprovalTransferred>().Select(e => e.ToUserId))
+            .Concat(state.Decisions.Select(d => d.ActorUserId));
+        foreach (var id in seen.Where(id => !known.Contains(id)))
+            known.Add(id);
+        request.ApproverUserIds = "|" + string.Concat(known.Select(id => id + "|"));
     }
 
     private async Task<RequestResult> SaveCommandAsync(SealRequest request, CancellationToken ct)
@@ -779,7 +795,8 @@ public sealed class SealRequestService(
             return true;
         if (state is null)
             return false;
-        return state.Decisions.Any(d => d.ActorUserId == userId || d.OnBehalfOfUserId == userId)
+        return request.ApproverUserIds.Contains($"|{userId}|", StringComparison.Ordinal)
+               || state.Decisions.Any(d => d.ActorUserId == userId || d.OnBehalfOfUserId == userId)
                || state.Current?.Slots.Any(s => s.AssigneeUserId == userId || s.TransferredFromUserId == userId) == true;
     }
 

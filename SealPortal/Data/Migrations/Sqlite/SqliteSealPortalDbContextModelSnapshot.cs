@@ -786,6 +786,11 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ApproverUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("TEXT");
 

@@ -28,6 +28,7 @@ namespace SealPortal.Data.Migrations.Sqlite
                     Urgent = table.Column<bool>(type: "INTEGER", nullable: false),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     WorkflowStateJson = table.Column<string>(type: "TEXT", nullable: true),
+                    ApproverUserIds = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),

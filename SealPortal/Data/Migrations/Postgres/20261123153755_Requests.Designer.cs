@@ -12,7 +12,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSealPortalDbContext))]
-    [Migration("20261123150425_Requests")]
+    [Migration("20261123153755_Requests")]
     partial class Requests
     {
         /// <inheritdoc />
@@ -711,6 +711,11 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ApproverUserIds")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone");

@@ -29,6 +29,7 @@ namespace SealPortal.Data.Migrations.Postgres
                     Urgent = table.Column<bool>(type: "boolean", nullable: false),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     WorkflowStateJson = table.Column<string>(type: "text", nullable: true),
+                    ApproverUserIds = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

@@ -1,0 +1,602 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SealPortal.Data;
+using SealPortal.Features.Requests;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+
+namespace SealPortal.Tests.Features.Requests;
+
+/// <summary>
+/// The portal with a small upload limit (so an oversized upload is cheap to make) and a handler that
+/// records what it sees when a request's final approval has been committed.
+/// </summary>
+public sealed class RequestPortalFactory : SealPortalFactory
+{
+    public const long MaxUploadBytes = 64 * 1024;
+
+    public ApprovalRecorder Approvals { get; } = new();
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Requests:MaxUploadBytes"] = MaxUploadBytes.ToString(),
+        ["Requests:MaxTotalUploadBytes"] = (4 * MaxUploadBytes).ToString(),
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(Approvals);
+            services.AddScoped<IRequestApprovedHandler, RecordingApprovedHandler>();
+        });
+    }
+}
+
+public sealed class ApprovalRecorder
+{
+    private readonly List<(int RequestId, SealRequestStatus StatusInDatabase)> _calls = [];
+
+    public void Add(int id, SealRequestStatus status)
+    {
+        lock (_calls)
+            _calls.Add((id, status));
+    }
+
+    public IReadOnlyList<(int RequestId, SealRequestStatus StatusInDatabase)> Calls
+    {
+        get
+        {
+            lock (_calls)
+                return _calls.ToList();
+        }
+    }
+}
+
+/// <summary>Reads the request through a fresh context, so it sees only what was committed.</summary>
+public sealed class RecordingApprovedHandler(ApprovalRecorder recorder, IServiceScopeFactory scopes) : IRequestApprovedHandler
+{
+    public async Task HandleAsync(int sealRequestId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var status = await db.SealRequests.Where(r => r.Id == sealRequestId).Select(r => r.Status).SingleAsync(ct);
+        recorder.Add(sealRequestId, status);
+    }
+}
+
+public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixture<RequestPortalFactory>
+{
+    private const string CompanySeal = "公司公章";
+
+    private static readonly byte[] OnePagePdf = PdfTestKit.ClassicPdf(1);
+    private static readonly byte[] ThreePagePdf = PdfTestKit.ClassicPdf(3);
+
+    // ------------------------------------------------------------------ the applicant's path
+
+    [Fact]
+    public async Task Applicant_creates_and_submits_a_request_that_gets_a_number_and_waits_for_the_department_head()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true, purpose: "介绍信 for the bank");
+
+        var page = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Matches(new Regex(@"^\d{2}-\d{5}$"), page.TextOf("[data-testid=number]"));
+        Assert.Equal("InApproval", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Equal("介绍信 for the bank", page.TextOf("[data-testid=purpose]"));
+        Assert.Contains("王芳", page.TextOf("[data-testid=pending]"));
+        Assert.NotNull(page.QuerySelector("form input[name=_handler][value=withdraw-request]"));
+        Assert.Null(page.QuerySelector("form input[name=_handler][value=decide]"));
+
+        var mine = await applicant.GetDocumentAsync("/requests");
+        Assert.NotNull(mine.QuerySelector($"tr[data-number='{page.TextOf("[data-testid=number]")}']"));
+
+        using var head = await SignInAsync("depthead");
+        var inbox = await head.GetDocumentAsync("/inbox");
+        Assert.NotNull(inbox.QuerySelector($"a[href='/requests/{id}']"));
+        using var executive = await SignInAsync("executive");
+        Assert.Null((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+    }
+
+    [Fact]
+    public async Task Numbers_are_consecutive_within_the_year()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var first = await NumberOfAsync(applicant, await CreateAsync(applicant, CompanySeal, "Letter", submit: false));
+        var second = await NumberOfAsync(applicant, await CreateAsync(applicant, CompanySeal, "Letter", submit: false));
+
+        Assert.Equal(first[..3], second[..3]);
+        Assert.Equal(int.Parse(first[3..]) + 1, int.Parse(second[3..]));
+    }
+
+    [Fact]
+    public async Task A_draft_is_saved_edited_with_a_replaced_pdf_and_then_submitted()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: false);
+        var draft = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Equal("Draft", draft.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+
+        var edited = await PostMultipartAsync(applicant, $"/requests/{id}", "edit-request",
+            [new("purpose", "revised purpose"), new("copies", "3")], [("three-pages.pdf", ThreePagePdf)]);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var after = await PortalClient.ParseAsync(edited);
+        Assert.Equal("revised purpose", after.TextOf("[data-testid=purpose]"));
+        var documents = after.QuerySelectorAll("[data-testid=documents] li");
+        Assert.Single(documents);
+        Assert.Contains("three-pages.pdf", documents[0].TextContent);
+
+        var submitted = await applicant.SubmitNamedFormAsync($"/requests/{id}", "submit-request", new Dictionary<string, object>());
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        Assert.Equal("InApproval", (await PortalClient.ParseAsync(submitted)).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task The_original_pdf_is_served_inline_to_the_applicant_and_an_auditor_but_not_to_an_outsider()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        var href = (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=documents] a")!.GetAttribute("href")!;
+        Assert.Matches($"^/requests/{id}/documents/\\d+/original$", href);
+
+        var original = await applicant.GetAsync(href);
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        Assert.Equal("application/pdf", original.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("inline", original.Content.Headers.ContentDisposition?.ToString() ?? original.Headers.GetValues("Content-Disposition").Single());
+        Assert.Equal(OnePagePdf, await original.Content.ReadAsByteArrayAsync());
+
+        using var auditor = await SignInAsync("auditor");
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync(href)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync($"/requests/{id}")).StatusCode);
+
+        // The reviewer is not involved: the company-seal flow for a letter skips legal review.
+        using var reviewer = await SignInAsync("reviewer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(href)).StatusCode);
+        var page = await reviewer.GetAsync($"/requests/{id}");
+        Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
+        Assert.Null((await PortalClient.ParseAsync(page)).QuerySelector("[data-testid=purpose]"));
+    }
+
+    // ------------------------------------------------------------------ approvers
+
+    [Fact]
+    public async Task Department_head_then_executive_approve_and_the_handler_runs_after_the_approval_is_committed()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+
+        using var head = await SignInAsync("depthead");
+        var approved = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
+            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "同意" });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var afterHead = await PortalClient.ParseAsync(approved);
+        Assert.Contains("刘强", afterHead.TextOf("[data-testid=pending]"));
+        Assert.DoesNotContain(portal.Approvals.Calls, c => c.RequestId == id);
+
+        using var executive = await SignInAsync("executive");
+        Assert.NotNull((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+        var final = await executive.SubmitNamedFormAsync($"/requests/{id}", "decide",
+            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "" });
+        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+
+        var page = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Equal("Approved", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        var decisions = page.QuerySelectorAll("[data-testid=decisions] tbody tr");
+        Assert.Equal(2, decisions.Length);
+        Assert.Contains("同意", decisions[0].TextContent);
+        Assert.Equal([(id, SealRequestStatus.Approved)], portal.Approvals.Calls.Where(c => c.RequestId == id).ToList());
+        Assert.Null((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+    }
+
+    [Fact]
+    public async Task A_second_click_on_approve_changes_nothing_and_says_so()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        using var head = await SignInAsync("depthead");
+        var page = await head.GetDocumentAsync($"/requests/{id}");
+
+        var first = await PostLoadedFormAsync(head, page, $"/requests/{id}", "decide", [new("kind", "Approve")]);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var second = await PostLoadedFormAsync(head, page, $"/requests/{id}", "decide", [new("kind", "Approve")]);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var shown = await PortalClient.ParseAsync(second);
+        Assert.Contains("first decision stands", shown.TextOf("[data-testid=error]"));
+        Assert.Single(shown.QuerySelectorAll("[data-testid=decisions] tbody tr"));
+    }
+
+    [Fact]
+    public async Task A_stale_form_is_refused_after_the_request_changed()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        using var head = await SignInAsync("depthead");
+        var stale = await head.GetDocumentAsync($"/requests/{id}");
+
+        var withdrawn = await applicant.SubmitNamedFormAsync($"/requests/{id}", "withdraw-request", new Dictionary<string, object>());
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Equal("Withdrawn", (await PortalClient.ParseAsync(withdrawn)).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+
+        var late = await PostLoadedFormAsync(head, stale, $"/requests/{id}", "decide", [new("kind", "Approve")]);
+        var lateText = (await PortalClient.ParseAsync(late)).QuerySelector("[data-testid=error]")?.TextContent;
+        Assert.True(late.StatusCode == HttpStatusCode.Conflict, $"{(int)late.StatusCode}: {lateText}");
+        Assert.Contains("not waiting for a decision", (await PortalClient.ParseAsync(late)).TextOf("[data-testid=error]"));
+    }
+
+    [Fact]
+    public async Task Withdrawal_is_refused_after_the_first_decision()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        var before = await applicant.GetDocumentAsync($"/requests/{id}");
+
+        using var head = await SignInAsync("depthead");
+        await head.SubmitNamedFormAsync($"/requests/{id}", "decide", new Dictionary<string, object> { ["kind"] = "Approve" });
+
+        Assert.Null((await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("input[name=_handler][value=withdraw-request]"));
+        var response = await PostLoadedFormAsync(applicant, before, $"/requests/{id}", "withdraw-request", []);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var shown = await PortalClient.ParseAsync(response);
+        Assert.Contains("can no longer be withdrawn", shown.TextOf("[data-testid=error]"));
+        Assert.Equal("InApproval", shown.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task Nobody_decides_on_their_own_request()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        var page = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Null(page.QuerySelector("input[name=_handler][value=decide]"));
+
+        var response = await PostLoadedFormAsync(applicant, page, $"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")]);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("own request", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task Someone_who_is_not_an_approver_of_the_step_cannot_decide()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        // The executive comes only after the department head, so may neither see nor decide yet.
+        using var executive = await SignInAsync("executive");
+        Assert.Equal(HttpStatusCode.Forbidden, (await executive.GetAsync($"/requests/{id}")).StatusCode);
+        var elsewhere = await executive.GetDocumentAsync("/inbox");
+
+        var response = await PostLoadedFormAsync(executive, elsewhere, $"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")]);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        using var head = await SignInAsync("depthead");
+        Assert.Equal("InApproval", (await head.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Empty((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=decisions] tbody tr"));
+    }
+
+    [Fact]
+    public async Task A_returned_request_is_revised_with_a_new_pdf_and_resubmitted()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        using var head = await SignInAsync("depthead");
+
+        var noComment = await head.SubmitNamedFormAsync($"/requests/{id}", "decide", new Dictionary<string, object> { ["kind"] = "Return" });
+        Assert.Equal(HttpStatusCode.BadRequest, noComment.StatusCode);
+        var returned = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
+            new Dictionary<string, object> { ["kind"] = "Return", ["comment"] = "请附上盖章页" });
+        Assert.Equal(HttpStatusCode.OK, returned.StatusCode);
+
+        var page = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Equal("Returned", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Contains("请附上盖章页", page.TextOf("[data-testid=decisions]"));
+
+        var revised = await PostMultipartAsync(applicant, $"/requests/{id}", "edit-request", [], [("with-page.pdf", ThreePagePdf)]);
+        Assert.Equal(HttpStatusCode.OK, revised.StatusCode);
+        var resubmitted = await applicant.SubmitNamedFormAsync($"/requests/{id}", "resubmit-request", new Dictionary<string, object>());
+        Assert.Equal(HttpStatusCode.OK, resubmitted.StatusCode);
+        var after = await PortalClient.ParseAsync(resubmitted);
+        Assert.Equal("InApproval", after.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Contains("with-page.pdf", after.TextOf("[data-testid=documents]"));
+        Assert.NotNull((await head.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+    }
+
+    [Fact]
+    public async Task A_rejected_request_is_final()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        using var head = await SignInAsync("depthead");
+        var rejected = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
+            new Dictionary<string, object> { ["kind"] = "Reject", ["comment"] = "不符合规定" });
+        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+
+        var page = await applicant.GetDocumentAsync($"/requests/{id}");
+        Assert.Equal("Rejected", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Null(page.QuerySelector("input[name=_handler][value=resubmit-request]"));
+        Assert.Null(page.QuerySelector("input[name=_handler][value=withdraw-request]"));
+        Assert.Null(page.QuerySelector("input[name=_handler][value=edit-request]"));
+    }
+
+    [Fact]
+    public async Task Inbox_filters_by_document_type_and_urgency()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var urgentContract = await CreateAsync(applicant, CompanySeal, "Contract", submit: true, urgent: true);
+        var letter = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        using var head = await SignInAsync("depthead");
+
+        var contracts = await head.GetDocumentAsync("/inbox?type=Contract");
+        Assert.NotNull(contracts.QuerySelector($"a[href='/requests/{urgentContract}']"));
+        Assert.Null(contracts.QuerySelector($"a[href='/requests/{letter}']"));
+        var urgent = await head.GetDocumentAsync("/inbox?urgent=true");
+        Assert.NotNull(urgent.QuerySelector($"a[href='/requests/{urgentContract}']"));
+        Assert.Null(urgent.QuerySelector($"a[href='/requests/{letter}']"));
+        Assert.Null((await head.GetDocumentAsync("/inbox?overdue=true")).QuerySelector($"a[href='/requests/{letter}']"));
+    }
+
+    [Fact]
+    public async Task The_inbox_link_is_shown_to_approvers_only()
+    {
+        using var head = await SignInAsync("depthead");
+        using var applicant = await SignInAsync("applicant");
+        Assert.NotNull((await head.GetDocumentAsync("/")).QuerySelector("nav a[href='/inbox']"));
+        Assert.Null((await applicant.GetDocumentAsync("/")).QuerySelector("nav a[href='/inbox']"));
+        Assert.NotNull((await applicant.GetDocumentAsync("/")).QuerySelector("nav a[href='/requests']"));
+    }
+
+    // ------------------------------------------------------------------ refusals of the upload
+
+    [Fact]
+    public async Task An_auditor_may_not_open_the_new_request_page()
+    {
+        using var auditor = await SignInAsync("auditor");
+        var response = await auditor.GetAsync("/requests/new");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/access-denied", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_pdf_is_refused_and_nothing_is_stored()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter", [("notes.pdf", "this is not a PDF at all"u8.ToArray())], submit: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("notes.pdf is not a readable PDF", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_good_pdf_next_to_a_truncated_one_is_not_stored_either()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter",
+            [("good.pdf", ThreePagePdf), ("cut.pdf", OnePagePdf[..(OnePagePdf.Length / 2)])], submit: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cut.pdf", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task An_encrypted_pdf_is_refused_with_the_reason()
+    {
+        var folder = PdfTestKit.NewTempDir("sealportal-encrypt-");
+        var plain = Path.Combine(folder, "plain.pdf");
+        var encrypted = Path.Combine(folder, "locked.pdf");
+        await File.WriteAllBytesAsync(plain, OnePagePdf);
+        PdfTestKit.RunOk("qpdf", "--encrypt", "user-pw", "owner-pw", "256", "--", plain, encrypted);
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter", [("locked.pdf", await File.ReadAllBytesAsync(encrypted))], submit: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("encrypted PDFs cannot be sealed", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        Assert.Equal(before, await CountsAsync());
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_oversized_upload_gets_413_with_the_limit_and_nothing_is_stored()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+        var big = new byte[RequestPortalFactory.MaxUploadBytes + 1];
+        OnePagePdf.CopyTo(big, 0);
+
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter", [("big.pdf", big)], submit: true);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("64 KB", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_request_without_seal_or_purpose_is_refused()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var page = await applicant.GetDocumentAsync("/requests/new");
+        var noSeal = await PostLoadedMultipartAsync(applicant, page, "/requests/new", "new-request",
+            [new("purpose", "x"), new("documentType", "Letter"), new("copies", "1"), new("action", "draft")], [("a.pdf", OnePagePdf)]);
+        Assert.Equal(HttpStatusCode.BadRequest, noSeal.StatusCode);
+        Assert.Contains("at least one seal", (await PortalClient.ParseAsync(noSeal)).TextOf("[data-testid=error]"));
+    }
+
+    [Fact]
+    public async Task A_seal_outside_the_applicants_scope_is_refused_with_the_reason()
+    {
+        // 财务专用章 is authorized for the finance department only.
+        using var applicant = await SignInAsync("applicant");
+        var page = await applicant.GetDocumentAsync("/requests/new");
+        var seal = page.QuerySelector("[data-seal='财务专用章'] input")!;
+        Assert.True(seal.HasAttribute("disabled"));
+
+        var response = await PostLoadedMultipartAsync(applicant, page, "/requests/new", "new-request",
+            [new("purpose", "x"), new("documentType", "Financial"), new("copies", "1"), new("seals", seal.GetAttribute("value")!), new("action", "draft")],
+            [("a.pdf", OnePagePdf)]);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace((await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]")));
+    }
+
+    // ------------------------------------------------------------------ concurrency
+
+    [Fact]
+    public async Task Two_saves_based_on_the_same_row_cannot_both_win()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+
+        await using var scope1 = portal.Services.CreateAsyncScope();
+        await using var scope2 = portal.Services.CreateAsyncScope();
+        var db1 = scope1.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var db2 = scope2.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var first = await db1.SealRequests.SingleAsync(r => r.Id == id);
+        var second = await db2.SealRequests.SingleAsync(r => r.Id == id);
+        first.WorkflowStateJson += " ";
+        first.ConcurrencyStamp = Guid.NewGuid();
+        second.WorkflowStateJson += "  ";
+        second.ConcurrencyStamp = Guid.NewGuid();
+
+        await db1.SaveChangesAsync();
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db2.SaveChangesAsync());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>Signed in and reading English, so assertions can name the messages.</summary>
+    private async Task<PortalClient> SignInAsync(string userName)
+    {
+        var client = await portal.SignInAsync(userName);
+        client.Http.DefaultRequestHeaders.AcceptLanguage.Clear();
+        client.Http.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue("en"));
+        return client;
+    }
+
+    private async Task<(int Requests, int Documents, int ArchiveFiles)> CountsAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var archive = Path.Combine(portal.DataFolder, "archive");
+        var files = Directory.Exists(archive) ? Directory.EnumerateFiles(archive, "*", SearchOption.AllDirectories).Count() : 0;
+        return (await db.SealRequests.CountAsync(), await db.SealRequestDocuments.CountAsync(), files);
+    }
+
+    private static async Task<string> NumberOfAsync(PortalClient client, int id) =>
+        (await client.GetDocumentAsync($"/requests/{id}")).TextOf("[data-testid=number]");
+
+    private static async Task<int> CreateAsync(PortalClient client, string sealName, string documentType, bool submit,
+        string purpose = "用印 test", bool urgent = false)
+    {
+        var response = await PostNewAsync(client, sealName, documentType, [("letter.pdf", OnePagePdf)], submit, purpose, urgent);
+        var body = response.StatusCode == HttpStatusCode.Redirect ? "" : await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"creating a request answered {(int)response.StatusCode}: {body}");
+        var target = response.LocalTarget();
+        var match = Regex.Match(target, @"^/requests/(\d+)$");
+        Assert.True(match.Success, target);
+        return int.Parse(match.Groups[1].Value);
+    }
+
+    private static async Task<HttpResponseMessage> PostNewAsync(PortalClient client, string sealName, string documentType,
+        IReadOnlyList<(string Name, byte[] Content)> files, bool submit, string purpose = "用印 test", bool urgent = false)
+    {
+        var page = await client.GetDocumentAsync("/requests/new");
+        var seal = page.QuerySelector($"[data-seal='{sealName}'] input")?.GetAttribute("value")
+                   ?? throw new InvalidOperationException($"seal {sealName} is not offered");
+        var values = new List<KeyValuePair<string, string>>
+        {
+            new("purpose", purpose), new("documentType", documentType), new("copies", "2"), new("amount", "5000"),
+            new("counterparty", "某银行"), new("seals", seal), new("action", submit ? "submit" : "draft"),
+        };
+        if (urgent)
+            values.Add(new("urgent", "true"));
+        return await PostLoadedMultipartAsync(client, page, "/requests/new", "new-request", values, files);
+    }
+
+    private static async Task<HttpResponseMessage> PostMultipartAsync(PortalClient client, string url, string formName,
+        IReadOnlyList<KeyValuePair<string, string>> values, IReadOnlyList<(string Name, byte[] Content)> files) =>
+        await PostLoadedMultipartAsync(client, await client.GetDocumentAsync(url), url, formName, values, files);
+
+    /// <summary>Posts a form of an already loaded page as multipart, with several files under "files" like a browser's multiple file input.</summary>
+    private static async Task<HttpResponseMessage> PostLoadedMultipartAsync(PortalClient client, IHtmlDocument page, string url, string formName,
+        IReadOnlyList<KeyValuePair<string, string>> values, IReadOnlyList<(string Name, byte[] Content)> files)
+    {
+        var fields = FieldsOf(page, formName, values);
+        var content = new MultipartFormDataContent();
+        foreach (var (name, value) in fields)
+            content.Add(new StringContent(value), name);
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+            content.Add(part, "files", name);
+        }
+        return await client.Http.PostAsync(url, content);
+    }
+
+    /// <summary>Posts a form of a page loaded earlier, as a browser tab left open would.</summary>
+    private static Task<HttpResponseMessage> PostLoadedFormAsync(PortalClient client, IHtmlDocument page, string url, string formName,
+        IReadOnlyList<KeyValuePair<string, string>> values) =>
+        client.Http.PostAsync(url, new FormUrlEncodedContent(FieldsOf(page, formName, values)));
+
+    /// <summary>
+    /// The fields the named form would post, with <paramref name="values"/> replacing fields of the same name.
+    /// When the page has no such form (the user was never offered it), the antiforgery token of any form and the
+    /// handler name are used, like a hand-made POST.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> FieldsOf(IHtmlDocument page, string formName, IReadOnlyList<KeyValuePair<string, string>> values)
+    {
+        var form = page.QuerySelectorAll("form").OfType<IHtmlFormElement>()
+            .FirstOrDefault(f => f.QuerySelector($"input[name='_handler'][value='{formName}']") is not null);
+        var fields = new List<KeyValuePair<string, string>>();
+        if (form is null)
+        {
+            var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
+                        ?? throw new InvalidOperationException("no antiforgery token on the page");
+            fields.Add(new("__RequestVerificationToken", token));
+            fields.Add(new("_handler", formName));
+        }
+        else
+        {
+            foreach (var element in form.Elements)
+            {
+                var name = element.GetAttribute("name");
+                if (string.IsNullOrEmpty(name))
+                    continue;
+                switch (element)
+                {
+                    case IHtmlInputElement input when input.Type is "checkbox" or "radio":
+                        if (input.IsChecked)
+                            fields.Add(new(name, input.Value));
+                        break;
+                    case IHtmlInputElement input when input.Type is "submit" or "button" or "file":
+                        break;
+                    case IHtmlInputElement input:
+                        fields.Add(new(name, input.Value));
+                        break;
+                    case IHtmlSelectElement select:
+                        fields.Add(new(name, select.Value ?? ""));
+                        break;
+                    case IHtmlTextAreaElement area:
+                        fields.Add(new(name, area.Value));
+                        break;
+                }
+            }
+        }
+        foreach (var name in values.Select(v => v.Key).Distinct())
+            fields.RemoveAll(f => f.Key == name);
+        fields.AddRange(values);
+        return fields;
+    }
+}
