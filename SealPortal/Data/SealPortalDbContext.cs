@@ -15,6 +15,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<SealAudit> SealAudits => Set<SealAudit>();
+
+    public DbSet<SealAuditItem> SealAuditItems => Set<SealAuditItem>();
+
     public DbSet<SealRequest> SealRequests => Set<SealRequest>();
 
     public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
@@ -90,6 +94,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.HasIndex(x => new { x.SealId, x.Id });
         });
 
+        builder.ApplyConfiguration(new SealAuditConfiguration());
+        builder.ApplyConfiguration(new SealAuditItemConfiguration());
         builder.ApplyConfiguration(new SealRequestConfiguration());
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());

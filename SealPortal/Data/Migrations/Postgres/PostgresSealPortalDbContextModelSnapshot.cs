@@ -643,6 +643,112 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("Seals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealAudit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateOnly>("PeriodFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly>("PeriodTo")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PopulationCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SampleRule")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("SampleSize")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SamplingSeed")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SealAudits");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.SealAuditItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Finding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("LedgerEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("SealAuditId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LedgerEntryId");
+
+                    b.HasIndex("SealAuditId", "LedgerEntryId")
+                        .IsUnique();
+
+                    b.ToTable("SealAuditItems");
+                });
+
             modelBuilder.Entity("SealPortal.Data.SealAuthorization", b =>
                 {
                     b.Property<int>("Id")
@@ -1124,6 +1230,21 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Navigation("Department");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealAuditItem", b =>
+                {
+                    b.HasOne("SealPortal.Data.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("LedgerEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.SealAudit", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SealAuditId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SealPortal.Data.SealAuthorization", b =>
                 {
                     b.HasOne("SealPortal.Data.Department", "Department")
@@ -1204,6 +1325,11 @@ namespace SealPortal.Data.Migrations.Postgres
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.SealAudit", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("SealPortal.Data.SealRequest", b =>

@@ -622,6 +622,108 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("Seals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealAudit", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conclusion")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("PeriodTo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PopulationCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SampleRule")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SampleSize")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SamplingSeed")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SealAudits");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.SealAuditItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Finding")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LedgerEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset?>("RecordedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SealAuditId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LedgerEntryId");
+
+                    b.HasIndex("SealAuditId", "LedgerEntryId")
+                        .IsUnique();
+
+                    b.ToTable("SealAuditItems");
+                });
+
             modelBuilder.Entity("SealPortal.Data.SealAuthorization", b =>
                 {
                     b.Property<int>("Id")
@@ -1089,6 +1191,21 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Navigation("Department");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealAuditItem", b =>
+                {
+                    b.HasOne("SealPortal.Data.LedgerEntry", null)
+                        .WithMany()
+                        .HasForeignKey("LedgerEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.SealAudit", null)
+                        .WithMany("Items")
+                        .HasForeignKey("SealAuditId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SealPortal.Data.SealAuthorization", b =>
                 {
                     b.HasOne("SealPortal.Data.Department", "Department")
@@ -1169,6 +1286,11 @@ namespace SealPortal.Data.Migrations.Sqlite
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Navigation("History");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.SealAudit", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("SealPortal.Data.SealRequest", b =>
