@@ -98,14 +98,15 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         // The unique sequence is the last line of defence against a forked chain; the append lock
         // (ChainInterceptor) is what normally keeps two writers from picking the same number.
         e.HasIndex(x => x.Sequence).IsUnique();
-        // Every ledger filter is "WHERE <column> = @v ORDER BY Sequence DESC LIMIT n": a composite
-        // index per filter column lets the database walk that column's entries newest first.
-        e.HasIndex(x => new { x.SealId, x.Sequence });
-        e.HasIndex(x => new { x.DepartmentId, x.Sequence });
-        e.HasIndex(x => new { x.ApplicantUserId, x.Sequence });
-        e.HasIndex(x => new { x.ExecutorUserId, x.Sequence });
-        e.HasIndex(x => new { x.Kind, x.Sequence });
-        e.HasIndex(x => x.ExecutedAt);
+        // The ledger is listed newest execution first: "WHERE <column> = @v [AND ExecutedAt in period]
+        // ORDER BY ExecutedAt DESC, Sequence DESC LIMIT n". One index per filter column, ending in
+        // (ExecutedAt, Sequence), lets the database read exactly that range in that order.
+        e.HasIndex(x => new { x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.SealId, x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.DepartmentId, x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.ApplicantUserId, x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.ExecutorUserId, x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.Kind, x.ExecutedAt, x.Sequence });
         e.HasIndex(x => x.DocumentSha256);
         e.HasIndex(x => x.SealRequestId);
     }

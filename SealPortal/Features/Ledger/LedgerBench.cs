@@ -249,15 +249,15 @@ public static class LedgerBench
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
         int sealId, departmentId;
-        long middle;
+        LedgerCursor middle;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
             sealId = await db.Seals.OrderBy(s => s.Id).Select(s => s.Id).Skip(3).FirstAsync();
             departmentId = await db.Departments.OrderBy(d => d.Id).Select(d => d.Id).Skip(3).FirstAsync();
-            middle = entries / 2;
+            middle = await db.LedgerEntries.Where(e => e.Sequence == entries / 2).Select(e => new LedgerCursor(e.ExecutedAt, e.Sequence)).SingleAsync();
         }
-        var cases = new (string Name, LedgerFilter Filter, long? Before)[]
+        var cases = new (string Name, LedgerFilter Filter, LedgerCursor? Before)[]
         {
             ("no filter, newest page", new LedgerFilter(), null),
             ("seal + period (2024)", new LedgerFilter(SealId: sealId, From: new DateOnly(2024, 1, 1), To: new DateOnly(2024, 12, 31)), null),

@@ -31,14 +31,40 @@ public sealed record LedgerRow(
     public IReadOnlyList<LedgerApproval> Approvers => LedgerApprovals.FromJson(ApproversJson);
 }
 
-public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, long? NextBefore);
+public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, LedgerCursor? NextBefore);
+
+/// <summary>
+/// Where a page ends: the execution time and sequence of its last row. Written "ticks.sequence"
+/// in the address (e.g. before=638712345678900000.1234).
+/// </summary>
+public sealed record LedgerCursor(DateTime ExecutedAt, long Sequence)
+{
+    public override string ToString() => FormattableString.Invariant($"{ExecutedAt.Ticks}.{Sequence}");
+
+    public static bool TryParse(string? text, out LedgerCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(text))
+            return true;
+        var parts = text.Split('.');
+        if (parts.Length != 2 ||
+            !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) ||
+            !long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ||
+            ticks > DateTime.MaxValue.Ticks)
+            return false;
+        cursor = new LedgerCursor(new DateTime(ticks, DateTimeKind.Utc), sequence);
+        return true;
+    }
+}
 
 /// <summary>
 /// Reads the ledger for a user. Auditors and administrators see every entry; a seal keeper sees
 /// only the entries of seals they are custodian of, and that restriction is part of the query, so
 /// the page, the exports and any future reader get it alike. Everyone else sees nothing.
-/// Paging is by keyset (entries with a sequence below the last one shown), newest first, so
-/// page 10,000 costs what page 1 costs.
+/// Entries are listed by execution time, newest first (ties by sequence), and paged by keyset
+/// (rows after the last one shown), so page 10,000 costs what page 1 costs. Every filter column has
+/// an index (column, ExecutedAt, Sequence), so a filtered page or export, with or without a period,
+/// is one index range read in order.
 /// </summary>
 public sealed class LedgerQuery(SealPortalDbContext db)
 {
@@ -47,19 +73,26 @@ public sealed class LedgerQuery(SealPortalDbContext db)
     public static bool CanRead(ClaimsPrincipal user) =>
         user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.SealKeeper);
 
-    public async Task<LedgerPage> PageAsync(ClaimsPrincipal user, LedgerFilter filter, long? before, int size = PageSize, CancellationToken ct = default)
+    public async Task<LedgerPage> PageAsync(ClaimsPrincipal user, LedgerFilter filter, LedgerCursor? before, int size = PageSize, CancellationToken ct = default)
     {
         var q = Filtered(user, filter);
         if (before is { } b)
-            q = q.Where(e => e.Sequence < b);
-        var rows = await Project(q.OrderByDescending(e => e.Sequence).Take(size + 1)).ToListAsync(ct);
-        long? next = rows.Count > size ? rows[size - 1].Sequence : null;
+        {
+            var (at, sequence) = (b.ExecutedAt, b.Sequence);
+            // The first condition alone bounds the index range; the second drops the rows already shown.
+            q = q.Where(e => e.ExecutedAt <= at && (e.ExecutedAt < at || e.Sequence < sequence));
+        }
+        var rows = await Project(Newest(q).Take(size + 1)).ToListAsync(ct);
+        var next = rows.Count > size ? new LedgerCursor(rows[size - 1].ExecutedAt, rows[size - 1].Sequence) : null;
         return new LedgerPage(rows.Take(size).ToList(), next);
     }
 
+    private static IQueryable<LedgerEntry> Newest(IQueryable<LedgerEntry> q) =>
+        q.OrderByDescending(e => e.ExecutedAt).ThenByDescending(e => e.Sequence);
+
     /// <summary>Every matching entry, newest first, read as a stream for the exports.</summary>
     public IAsyncEnumerable<LedgerRow> StreamAsync(ClaimsPrincipal user, LedgerFilter filter) =>
-        Project(Filtered(user, filter).OrderByDescending(e => e.Sequence)).AsAsyncEnumerable();
+        Project(Newest(Filtered(user, filter))).AsAsyncEnumerable();
 
     /// <summary>The seals the user may filter by: all for readers of the whole ledger, their own for a keeper.</summary>
     public async Task<IReadOnlyList<(int Id, string Name)>> SealsAsync(ClaimsPrincipal user, CancellationToken ct = default)

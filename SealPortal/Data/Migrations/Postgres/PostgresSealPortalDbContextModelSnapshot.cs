@@ -476,22 +476,22 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("DocumentSha256");
 
-                    b.HasIndex("ExecutedAt");
-
                     b.HasIndex("SealRequestId");
 
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("ApplicantUserId", "Sequence");
+                    b.HasIndex("ExecutedAt", "Sequence");
 
-                    b.HasIndex("DepartmentId", "Sequence");
+                    b.HasIndex("ApplicantUserId", "ExecutedAt", "Sequence");
 
-                    b.HasIndex("ExecutorUserId", "Sequence");
+                    b.HasIndex("DepartmentId", "ExecutedAt", "Sequence");
 
-                    b.HasIndex("Kind", "Sequence");
+                    b.HasIndex("ExecutorUserId", "ExecutedAt", "Sequence");
 
-                    b.HasIndex("SealId", "Sequence");
+                    b.HasIndex("Kind", "ExecutedAt", "Sequence");
+
+                    b.HasIndex("SealId", "ExecutedAt", "Sequence");
 
                     b.ToTable("LedgerEntries", (string)null);
                 });

@@ -93,14 +93,14 @@ namespace SealPortal.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_ApplicantUserId_Sequence",
+                name: "IX_LedgerEntries_ApplicantUserId_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                columns: new[] { "ApplicantUserId", "Sequence" });
+                columns: new[] { "ApplicantUserId", "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_DepartmentId_Sequence",
+                name: "IX_LedgerEntries_DepartmentId_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                columns: new[] { "DepartmentId", "Sequence" });
+                columns: new[] { "DepartmentId", "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_DocumentSha256",
@@ -108,24 +108,24 @@ namespace SealPortal.Data.Migrations.Postgres
                 column: "DocumentSha256");
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_ExecutedAt",
+                name: "IX_LedgerEntries_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                column: "ExecutedAt");
+                columns: new[] { "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_ExecutorUserId_Sequence",
+                name: "IX_LedgerEntries_ExecutorUserId_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                columns: new[] { "ExecutorUserId", "Sequence" });
+                columns: new[] { "ExecutorUserId", "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_Kind_Sequence",
+                name: "IX_LedgerEntries_Kind_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                columns: new[] { "Kind", "Sequence" });
+                columns: new[] { "Kind", "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_LedgerEntries_SealId_Sequence",
+                name: "IX_LedgerEntries_SealId_ExecutedAt_Sequence",
                 table: "LedgerEntries",
-                columns: new[] { "SealId", "Sequence" });
+                columns: new[] { "SealId", "ExecutedAt", "Sequence" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_SealRequestId",
