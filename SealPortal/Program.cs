@@ -4,6 +4,7 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
+using SealPortal.Features.Notifications;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
 using SealPortal.Resources;
@@ -26,6 +27,7 @@ builder.AddSealPortalDashboard();
 builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
+builder.AddSealPortalNotifications();
 
 var app = builder.Build();
 
