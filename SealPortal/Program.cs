@@ -7,6 +7,7 @@ using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
+using SealPortal.Jobs;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -28,6 +29,7 @@ builder.AddSealPortalSeals();
 builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalNotifications();
+builder.AddSealPortalJobs();
 
 var app = builder.Build();
 

@@ -65,7 +65,8 @@ public class OutboxMessage
 
     public int Attempts { get; set; }
 
-    public DateTimeOffset NextAttemptAt { get; set; }
+    /// <summary>UTC. A DateTime rather than a DateTimeOffset because SQLite can compare only the former in queries.</summary>
+    public DateTime NextAttemptAt { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }
 
@@ -130,6 +131,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         o.Property(x => x.Subject).HasMaxLength(300).IsRequired();
         o.Property(x => x.Body).HasMaxLength(8000).IsRequired();
         o.Property(x => x.LastError).HasMaxLength(1000);
+        o.Property(x => x.NextAttemptAt).HasConversion(v => DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         o.HasIndex(x => new { x.SentAt, x.GaveUp, x.NextAttemptAt });
     }
 }

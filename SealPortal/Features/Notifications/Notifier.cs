@@ -10,8 +10,36 @@ namespace SealPortal.Features.Notifications;
 /// later by the outbox job) are stored exactly when the caller's own change is: nothing is announced that
 /// was rolled back, and nothing stored goes unannounced.
 /// </summary>
-public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOptions<SmtpOptions> smtp)
+public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOptions<SmtpOptions> smtp,
+    Microsoft.Extensions.Localization.IStringLocalizer<SealPortal.Resources.SharedResource> text)
 {
+    /// <summary>
+    /// As <see cref="AddAsync"/>, with subject and body given as resource keys (English text) and format
+    /// arguments, written in the recipient's own language (their preferred culture, else Chinese).
+    /// </summary>
+    public async Task AddLocalizedAsync(string userId, NotificationKind kind, string subjectKey, string bodyKey, object?[] args,
+        string? link = null, string? dedupKey = null, CancellationToken ct = default)
+    {
+        var culture = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.PreferredCulture).FirstOrDefaultAsync(ct);
+        var previous = System.Globalization.CultureInfo.CurrentUICulture;
+        var previousFormat = System.Globalization.CultureInfo.CurrentCulture;
+        string subject, body;
+        try
+        {
+            var c = System.Globalization.CultureInfo.GetCultureInfo(string.IsNullOrEmpty(culture) ? "zh-CN" : culture);
+            System.Globalization.CultureInfo.CurrentUICulture = c;
+            System.Globalization.CultureInfo.CurrentCulture = c;
+            subject = string.Format(c, text[subjectKey], args);
+            body = string.Format(c, text[bodyKey], args);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = previous;
+            System.Globalization.CultureInfo.CurrentCulture = previousFormat;
+        }
+        await AddAsync(userId, kind, subject, body, link, dedupKey, ct);
+    }
+
     /// <summary>Adds the notification to the pending changes; the caller's SaveChanges writes it.</summary>
     public void Add(string userId, string subject, string body, string? link = null) =>
         Add(userId, NotificationKind.General, subject, body, link);
@@ -80,7 +108,7 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
             return;
         db.OutboxMessages.Add(new OutboxMessage
         {
-            To = email, Subject = Clip(subject, 300), Body = Clip(EmailBody(body, link), 8000), CreatedAt = now, NextAttemptAt = now,
+            To = email, Subject = Clip(subject, 300), Body = Clip(EmailBody(body, link), 8000), CreatedAt = now, NextAttemptAt = now.UtcDateTime,
         });
     }
 

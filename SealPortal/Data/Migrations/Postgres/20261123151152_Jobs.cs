@@ -12,6 +12,8 @@ namespace SealPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            QuartzSchema.Create(migrationBuilder, DatabaseProvider.Postgres);
+
             migrationBuilder.CreateTable(
                 name: "IntegrityCheckRuns",
                 columns: table => new
@@ -84,7 +86,7 @@ namespace SealPortal.Data.Migrations.Postgres
                     Body = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     GaveUp = table.Column<bool>(type: "boolean", nullable: false)
@@ -119,6 +121,8 @@ namespace SealPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            QuartzSchema.Drop(migrationBuilder);
+
             migrationBuilder.DropTable(
                 name: "IntegrityCheckRuns");
 

@@ -11,7 +11,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSealPortalDbContext))]
-    [Migration("20261123145025_Jobs")]
+    [Migration("20261123150952_Jobs")]
     partial class Jobs
     {
         /// <inheritdoc />
@@ -367,7 +367,7 @@ namespace SealPortal.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("NextAttemptAt")
+                    b.Property<DateTime>("NextAttemptAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset?>("SentAt")

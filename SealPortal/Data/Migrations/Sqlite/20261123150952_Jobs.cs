@@ -11,6 +11,8 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            QuartzSchema.Create(migrationBuilder, DatabaseProvider.Sqlite);
+
             migrationBuilder.CreateTable(
                 name: "IntegrityCheckRuns",
                 columns: table => new
@@ -83,7 +85,7 @@ namespace SealPortal.Data.Migrations.Sqlite
                     Body = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
+                    NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     GaveUp = table.Column<bool>(type: "INTEGER", nullable: false)
@@ -118,6 +120,8 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            QuartzSchema.Drop(migrationBuilder);
+
             migrationBuilder.DropTable(
                 name: "IntegrityCheckRuns");
 
