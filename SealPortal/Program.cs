@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
+using SealPortal.Features.Retention;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
 using SealPortal.Jobs;
@@ -30,6 +31,7 @@ builder.AddSealPortalAdmin();
 builder.AddSealPortalVerification();
 builder.AddSealPortalNotifications();
 builder.AddSealPortalJobs();
+builder.AddSealPortalRetention();
 
 var app = builder.Build();
 
