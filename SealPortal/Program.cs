@@ -3,12 +3,16 @@ using SealPortal.Components;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
+using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Retention;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
 using SealPortal.Jobs;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Ledger;
+using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -32,6 +36,10 @@ builder.AddSealPortalVerification();
 builder.AddSealPortalNotifications();
 builder.AddSealPortalJobs();
 builder.AddSealPortalRetention();
+builder.AddSealPortalAudits();
+builder.AddSealPortalRequests();
+builder.AddSealPortalWorkflows();
+builder.AddSealPortalLedger();
 
 var app = builder.Build();
 
@@ -40,7 +48,9 @@ await app.PrepareSealPortalDatabaseAsync();
 app.UseSealPortalWeb();
 app.MapAccountEndpoints();
 app.MapSealEndpoints();
+app.MapRequestEndpoints();
 app.MapVerificationEndpoints();
+app.MapLedgerEndpoints();
 app.MapSealPortalPages();
 
 await app.RunAsync();

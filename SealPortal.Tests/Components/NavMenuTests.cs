@@ -49,21 +49,21 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/seals", "/verify", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/seals", "/ledger", "/audit-trail", "/verify", "/audits", "/admin/users", "/admin/departments", "/seals/new", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
     [Theory]
-    [InlineData(Roles.Applicant, false)]
-    [InlineData(Roles.DepartmentHead, false)]
-    [InlineData(Roles.Reviewer, false)]
-    [InlineData(Roles.Executive, false)]
-    [InlineData(Roles.SealKeeper, true)]
-    [InlineData(Roles.Auditor, true)]
-    public async Task Other_roles_see_no_administration_links(string role, bool verifies)
+    [InlineData(Roles.Applicant, "")]
+    [InlineData(Roles.DepartmentHead, "")]
+    [InlineData(Roles.Reviewer, "")]
+    [InlineData(Roles.Executive, "")]
+    [InlineData(Roles.SealKeeper, "/ledger /verify")]
+    [InlineData(Roles.Auditor, "/ledger /audit-trail /verify /audits")]
+    public async Task Other_roles_see_no_administration_links(string role, string auditLinks)
     {
         var doc = await RenderAsync(UserWith(role));
-        Assert.Equal(verifies ? ["/", "/seals", "/verify", "/account/password"] : ["/", "/seals", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/seals", .. auditLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/account/password"], Links(doc));
         Assert.DoesNotContain("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -88,6 +88,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "印章", "文档验证", "用户", "部门", "新建印章", "修改密码"], texts);
+        Assert.Equal(["工作台", "印章", "用印台账", "审计日志", "文档验证", "定期检查", "用户", "部门", "新建印章", "修改密码"], texts);
     }
 }

@@ -15,6 +15,7 @@ public static class CliRunner
         ["verify"] = VerifyCommand.RunAsync,
         ["tsa"] = TsaCommand.RunAsync,
         ["seal-image"] = SealImageCommand.RunAsync,
+        ["ledger"] = SealPortal.Features.Ledger.LedgerVerb.RunAsync,
     };
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);

@@ -1,3 +1,4 @@
+using SealPortal.Features.Requests;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
@@ -88,6 +89,7 @@ public static class WebHostExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseUploadLimit();
+        app.UseSealRequestUploadLimit();
         app.UseAntiforgery();
         return app;
     }

@@ -48,6 +48,10 @@ public sealed class DatabaseInitializer(
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
         }
 
+        // Templates are configuration, not demo data: a portal without them could not route any request.
+        if (!await db.WorkflowTemplateVersions.AnyAsync(ct))
+            await SeedWorkflowsAsync(ct);
+
         if (await db.Users.AnyAsync(ct) || await db.Departments.AnyAsync(ct))
         {
             await ReportExistingDemoUsersAsync(ct);
@@ -55,6 +59,39 @@ public sealed class DatabaseInitializer(
         }
 
         await SeedDemoCompanyAsync(ct);
+    }
+
+    private async Task SeedWorkflowsAsync(CancellationToken ct)
+    {
+        var store = services.GetRequiredService<SealPortal.Features.Workflows.WorkflowTemplateStore>();
+        foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.Templates)
+        {
+            var saved = await store.SaveNewVersionAsync(template, SeedActor, ct);
+            if (!saved.Succeeded)
+                throw new InvalidOperationException($"Demo template {template.Key} is invalid: {string.Join("; ", saved.Problems)}");
+        }
+        var rules = await store.SaveRulesAsync(SealPortal.Features.Workflows.DemoWorkflows.Rules, SeedActor, ct);
+        if (!rules.Succeeded)
+            throw new InvalidOperationException($"Demo workflow rules are invalid: {string.Join("; ", rules.Problems)}");
+    }
+
+    private async Task SeedAuthorizationsAsync(IReadOnlyList<Seal> seals, IReadOnlyDictionary<string, Department> departments, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (sealName, department, role, types) in SealPortal.Features.Authorizations.DemoAuthorizations.Scopes)
+        {
+            db.SealAuthorizations.Add(new SealAuthorization
+            {
+                SealId = seals.Single(s => s.Name == sealName).Id,
+                DepartmentId = department is null ? null : departments[department].Id,
+                Role = role,
+                DocumentTypes = string.Join(',', types),
+                ValidFrom = SealPortal.Features.Authorizations.DemoAuthorizations.ValidFrom,
+                DocumentReference = "DEMO-AUTH-2020",
+                CreatedAt = now,
+                CreatedBy = SeedActor,
+            });
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task SeedDemoCompanyAsync(CancellationToken ct)
@@ -106,6 +143,7 @@ public sealed class DatabaseInitializer(
         };
         db.Seals.AddRange(seals);
         await db.SaveChangesAsync(ct);
+        await SeedAuthorizationsAsync(seals, departments, clock.GetUtcNow(), ct);
         await SeedSealAssetsAsync(seals, ct);
 
         logger.LogInformation("Seeded the demo company: {Departments} departments, {Users} users", departments.Count, printed.Count);

@@ -102,6 +102,14 @@ public class IntegrityCheckRun
     /// <summary>The first broken entry, in plain words, when the chain is broken; otherwise a short summary.</summary>
     public string Summary { get; set; } = "";
 
+    /// <summary>
+    /// How many entries each chain had. A chain that is intact but shorter than at the last check lost
+    /// its newest entries, which a walk over the chain alone cannot see.
+    /// </summary>
+    public long LedgerEntries { get; set; }
+
+    public long AuditEvents { get; set; }
+
     /// <summary>"schedule" or the user name of whoever pressed "Run check now".</summary>
     public string TriggeredBy { get; set; } = "";
 }

@@ -22,10 +22,36 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
 
     public DbSet<IntegrityCheckRun> IntegrityCheckRuns => Set<IntegrityCheckRun>();
+    public DbSet<SealAudit> SealAudits => Set<SealAudit>();
+
+    public DbSet<SealAuditItem> SealAuditItems => Set<SealAuditItem>();
+
+    public DbSet<SealRequest> SealRequests => Set<SealRequest>();
+
+    public DbSet<SealRequestDocument> SealRequestDocuments => Set<SealRequestDocument>();
+
+    public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
+
+    public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
+
+    public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
+
+    public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
+
+    public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
+
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new LedgerEntryConfiguration());
+        builder.ApplyConfiguration(new AuditEventConfiguration());
 
         builder.Entity<ApplicationUser>(u =>
         {
@@ -77,6 +103,15 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new OutboxMessageConfiguration());
         builder.ApplyConfiguration(new NotificationPreferenceConfiguration());
         builder.ApplyConfiguration(new IntegrityCheckRunConfiguration());
+        builder.ApplyConfiguration(new SealAuditConfiguration());
+        builder.ApplyConfiguration(new SealAuditItemConfiguration());
+        builder.ApplyConfiguration(new SealRequestConfiguration());
+        builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
+        builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
+        builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new SealAuthorizationConfiguration());
+        builder.ApplyConfiguration(new ApproverDelegationConfiguration());
     }
 }
 

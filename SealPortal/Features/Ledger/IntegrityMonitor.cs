@@ -5,7 +5,7 @@ using SealPortal.Features.Notifications;
 namespace SealPortal.Features.Ledger;
 
 /// <summary>The verdict of one walk over the ledger and audit-trail chains.</summary>
-public sealed record IntegrityVerdict(bool Intact, string Summary);
+public sealed record IntegrityVerdict(bool Intact, string Summary, long LedgerEntries = 0, long AuditEvents = 0);
 
 /// <summary>Walks the hash chains; implemented over the ledger's IntegrityCheck.</summary>
 public interface IIntegrityVerifier
@@ -36,9 +36,20 @@ public sealed class IntegrityMonitor(SealPortalDbContext db, IEnumerable<IIntegr
         }
         var previous = await LatestAsync(ct);
         var verdict = await verifier.VerifyAsync(ct);
+        var lastIntact = await db.IntegrityCheckRuns.AsNoTracking().Where(r => r.Intact).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+        if (verdict.Intact && lastIntact is not null && (verdict.LedgerEntries < lastIntact.LedgerEntries || verdict.AuditEvents < lastIntact.AuditEvents))
+        {
+            verdict = verdict with
+            {
+                Intact = false,
+                Summary = $"entries were removed from the end of a chain: ledger {lastIntact.LedgerEntries} → {verdict.LedgerEntries}, " +
+                          $"audit trail {lastIntact.AuditEvents} → {verdict.AuditEvents} since the check of {lastIntact.CheckedAt:u}",
+            };
+        }
         var run = new IntegrityCheckRun
         {
             CheckedAt = clock.GetUtcNow(), Intact = verdict.Intact, Summary = Clip(verdict.Summary), TriggeredBy = triggeredBy,
+            LedgerEntries = verdict.LedgerEntries, AuditEvents = verdict.AuditEvents,
         };
         db.IntegrityCheckRuns.Add(run);
         if (!verdict.Intact)
@@ -63,4 +74,17 @@ public sealed class IntegrityMonitor(SealPortalDbContext db, IEnumerable<IIntegr
         db.IntegrityCheckRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
 
     private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
+}
+
+/// <summary>The ledger's IntegrityCheck (both chains) as the monitor's verifier.</summary>
+public sealed class LedgerIntegrityVerifier(IntegrityCheck check) : IIntegrityVerifier
+{
+    public async Task<IntegrityVerdict> VerifyAsync(CancellationToken ct)
+    {
+        var report = await check.VerifyAsync(ct);
+        var summary = report.Intact
+            ? string.Join("; ", report.Chains.Select(c => $"{c.Chain}: {c.EntriesChecked} entries intact"))
+            : string.Join("; ", report.Chains.Where(c => !c.Intact).Select(c => $"{c.Chain}: entry {c.BrokenSequence} (id {c.BrokenId}): {c.Problem}"));
+        return new IntegrityVerdict(report.Intact, summary, report.Ledger.EntriesChecked, report.AuditTrail.EntriesChecked);
+    }
 }

@@ -40,19 +40,23 @@ public sealed class DeadlineNotifications(SealPortalDbContext db, IEnumerable<ID
     public async Task<int> AddNotificationsAsync(IEnumerable<WorkflowEvent> events, CancellationToken ct)
     {
         var added = 0;
+        var list = events.ToList();
+        var ids = list.Select(e => int.TryParse(e.RequestId, out var id) ? id : 0).Where(id => id > 0).Distinct().ToList();
+        var numbers = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToDictionaryAsync(
+            db.SealRequests.Where(r => ids.Contains(r.Id)), r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r => r.Number, ct);
         async Task Tell(IEnumerable<string> users, WorkflowEvent e, string key, string subject, string body, params object?[] args)
         {
             foreach (var userId in users.Distinct())
             {
                 if (await notifier.AlreadySentAsync(userId, key, ct))
                     continue;
-                await notifier.AddLocalizedAsync(userId, NotificationKind.Approval, subject, body, [e.RequestId, .. args],
+                await notifier.AddLocalizedAsync(userId, NotificationKind.Approval, subject, body, [numbers.GetValueOrDefault(e.RequestId, e.RequestId), .. args],
                     $"/requests/{Uri.EscapeDataString(e.RequestId)}", key, ct);
                 added++;
             }
         }
 
-        foreach (var e in events)
+        foreach (var e in list)
         {
             switch (e)
             {
@@ -94,4 +98,10 @@ public sealed class DeadlineNotifications(SealPortalDbContext db, IEnumerable<ID
             db.Users.Where(u => userIds.Contains(u.Id)).Select(u => u.DisplayName), ct);
         return string.Join(", ", names);
     }
+}
+
+/// <summary>SealRequestService's deadline pass as the ticker the deadline job calls.</summary>
+public sealed class RequestDeadlineTicker(SealRequestService requests) : IDeadlineTicker
+{
+    public Task<IReadOnlyList<WorkflowEvent>> TickDeadlinesAsync(CancellationToken ct) => requests.TickDeadlinesAsync(ct);
 }

@@ -68,6 +68,7 @@ public sealed class SealRegistry(
     SealFontCache fonts,
     TimeProvider clock,
     IStringLocalizer<SharedResource> localizer,
+    AuditTrail.AuditTrail audit,
     ILogger<SealRegistry> logger)
 {
     public const string ProtectorPurpose = "SealPortal.SealCertificates";
@@ -131,6 +132,7 @@ public sealed class SealRegistry(
         };
         seal.History.Add(Entry(actor, SealChange.Created, detail: FieldChanges([new("Name", null, seal.Name)])));
         db.Seals.Add(seal);
+        audit.Add(AuditAction.SealChanged, detail: $"{SealChange.Created}: {seal.Name}", subject: $"seal {seal.Name}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} registered seal {SealId} {Name}", actor, seal.Id, seal.Name);
         return SealResult.Ok(seal.Id);
@@ -175,6 +177,7 @@ public sealed class SealRegistry(
         seal.OrganizationName = n.OrganizationName;
         var detail = FieldChanges(changes);
         db.SealHistory.Add(Entry(actor, SealChange.Edited, seal.Id, detail: detail));
+        audit.Add(AuditAction.SealChanged, detail: $"{SealChange.Edited}: {detail}", subject: $"seal {seal.Id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} edited seal {SealId}: {Changes}", actor, id, detail);
         return SealResult.Ok(id);
@@ -198,6 +201,7 @@ public sealed class SealRegistry(
         var from = seal.Status;
         seal.Status = to;
         db.SealHistory.Add(Entry(actor, SealChange.StatusChanged, seal.Id, from: from, to: to, reason: reason));
+        audit.Add(AuditAction.SealChanged, detail: $"{SealChange.StatusChanged}: {from} → {to}, {reason}", subject: $"seal {seal.Id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} changed seal {SealId} from {From} to {To}: {Reason}", actor, id, from, to, reason);
         return SealResult.Ok(id);
@@ -264,6 +268,7 @@ public sealed class SealRegistry(
         seal.ImageSha256 = sha;
         db.SealHistory.Add(Entry(actor, SealChange.ImageChanged, seal.Id,
             detail: $"{how}, SHA-256 {(before is null ? "—" : before[..12])} → {sha[..12]}, {png.Length} bytes"));
+        audit.Add(AuditAction.SealChanged, detail: $"{SealChange.ImageChanged}: {how}, SHA-256 {sha}", subject: $"seal {seal.Id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} set the image of seal {SealId} ({How}, SHA-256 {Sha})", actor, id, how, sha);
         return SealResult.Ok(id);
@@ -316,6 +321,7 @@ public sealed class SealRegistry(
         seal.CertificateNotAfter = info.NotAfter;
         db.SealHistory.Add(Entry(actor, SealChange.CertificateBound, seal.Id,
             detail: $"{info.Subject}, serial {info.Serial}, {info.KeyAlgorithm}, valid until {info.NotAfter:yyyy-MM-dd}"));
+        audit.Add(AuditAction.CertificateChanged, detail: $"{info.Subject}, serial {info.Serial}, thumbprint {info.Thumbprint}", subject: $"seal {seal.Id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} bound certificate {Thumbprint} ({Subject}) to seal {SealId}", actor, info.Thumbprint, info.Subject, id);
         return SealResult.Ok(id);

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Features.Ledger;
 
 namespace SealPortal.Features.Verification;
 
@@ -31,6 +34,8 @@ public static class VerificationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<TrustAnchors>();
         builder.Services.AddScoped<DocumentVerifier>();
+        builder.Services.TryAddScoped<LedgerLookup>();
+        builder.Services.TryAddScoped<ArchivedDocuments>();
         return builder;
     }
 

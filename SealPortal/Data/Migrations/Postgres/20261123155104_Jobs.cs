@@ -23,6 +23,8 @@ namespace SealPortal.Data.Migrations.Postgres
                     CheckedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Intact = table.Column<bool>(type: "boolean", nullable: false),
                     Summary = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    LedgerEntries = table.Column<long>(type: "bigint", nullable: false),
+                    AuditEvents = table.Column<long>(type: "bigint", nullable: false),
                     TriggeredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
                 },
                 constraints: table =>

@@ -22,6 +22,8 @@ namespace SealPortal.Data.Migrations.Sqlite
                     CheckedAt = table.Column<DateTimeOffset>(type: "TEXT", nullable: false),
                     Intact = table.Column<bool>(type: "INTEGER", nullable: false),
                     Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    LedgerEntries = table.Column<long>(type: "INTEGER", nullable: false),
+                    AuditEvents = table.Column<long>(type: "INTEGER", nullable: false),
                     TriggeredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
                 },
                 constraints: table =>

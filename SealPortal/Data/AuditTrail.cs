@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SealPortal.Data;
+
+/// <summary>
+/// One action in the audit trail: who did what, when, from where. Append-only and hash-chained
+/// like <see cref="LedgerEntry"/>, in a chain of its own.
+/// </summary>
+public class AuditEvent
+{
+    public long Id { get; set; }
+
+    public long Sequence { get; set; }
+
+    public int FormatVersion { get; set; }
+
+    public DateTime At { get; set; }
+
+    public AuditAction Action { get; set; }
+
+    /// <summary>The user's id when the actor is a signed-in user; null for the system or an unknown name.</summary>
+    public string? ActorUserId { get; set; }
+
+    /// <summary>The user name (or the name typed at a failed sign-in, or "system").</summary>
+    public string Actor { get; set; } = "";
+
+    public string? SourceAddress { get; set; }
+
+    /// <summary>What the action was about, e.g. "seal 3" or "request 26-00012".</summary>
+    public string? Subject { get; set; }
+
+    public string? Detail { get; set; }
+
+    public string PreviousHash { get; set; } = "";
+
+    public string Hash { get; set; } = "";
+
+    internal long AppendOrder { get; set; }
+}
+
+/// <summary>The actions the audit trail records; stored by name, UI strings are "AuditAction.{name}".</summary>
+public enum AuditAction
+{
+    SignIn,
+    SignInFailed,
+    RequestCreated,
+    RequestSubmitted,
+    RequestWithdrawn,
+    RequestResubmitted,
+    DecisionMade,
+    SealApplied,
+    SealingFailed,
+    PhysicalStampRecorded,
+    SealChanged,
+    CertificateChanged,
+    LedgerExported,
+    DocumentVerified,
+    AuditOpened,
+    AuditClosed,
+    TemplateChanged,
+    AuthorizationChanged,
+    DelegationChanged,
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> e)
+    {
+        e.ToTable("AuditEvents");
+        e.Ignore(x => x.AppendOrder);
+        e.Property(x => x.At).HasConversion(UtcTimes.Required);
+        e.Property(x => x.Action).HasConversion<string>().HasMaxLength(32);
+        e.Property(x => x.ActorUserId).HasMaxLength(450);
+        e.Property(x => x.Actor).HasMaxLength(256).IsRequired();
+        e.Property(x => x.SourceAddress).HasMaxLength(64);
+        e.Property(x => x.Subject).HasMaxLength(256);
+        e.Property(x => x.Detail).HasMaxLength(4000);
+        e.Property(x => x.PreviousHash).HasMaxLength(64).IsRequired();
+        e.Property(x => x.Hash).HasMaxLength(64).IsRequired();
+        e.HasIndex(x => x.Sequence).IsUnique();
+        e.HasIndex(x => new { x.Action, x.Sequence });
+        e.HasIndex(x => new { x.Actor, x.Sequence });
+        e.HasIndex(x => x.At);
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace SealPortal.Data;
+
+/// <summary>
+/// One use of a seal in the seal ledger (用印台账), electronic or physical. Append-only and
+/// hash-chained: <see cref="Hash"/> covers every content field and <see cref="PreviousHash"/>
+/// (see SealPortal.Features.Ledger.ChainCanonicalForm). Names are copied in, not joined, so the
+/// entry keeps saying what was true when the seal was used even after a user or seal is renamed.
+/// Times are UTC, truncated to microseconds (PostgreSQL's precision), so they come back from
+/// either database exactly as they were hashed.
+/// </summary>
+public class LedgerEntry
+{
+    public long Id { get; set; }
+
+    /// <summary>Position in the chain, 1, 2, 3, ... without gaps.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Which canonical serialization <see cref="Hash"/> was computed with.</summary>
+    public int FormatVersion { get; set; }
+
+    public DateTime RecordedAt { get; set; }
+
+    public int? SealRequestId { get; set; }
+
+    public string? RequestNumber { get; set; }
+
+    public int SealId { get; set; }
+
+    public string SealName { get; set; } = "";
+
+    public SealKind Kind { get; set; }
+
+    public string? ApplicantUserId { get; set; }
+
+    public string ApplicantName { get; set; } = "";
+
+    public int DepartmentId { get; set; }
+
+    public string DepartmentName { get; set; } = "";
+
+    public DateTime? AppliedAt { get; set; }
+
+    /// <summary>The approvers and their decision times as canonical JSON (see LedgerApprovals).</summary>
+    public string ApproversJson { get; set; } = "[]";
+
+    public DateTime? ApprovedAt { get; set; }
+
+    public string? ExecutorUserId { get; set; }
+
+    public string ExecutorName { get; set; } = "";
+
+    public DateTime ExecutedAt { get; set; }
+
+    public int? DocumentId { get; set; }
+
+    public string DocumentName { get; set; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the document as sealed (or as scanned for a physical seal).</summary>
+    public string DocumentSha256 { get; set; } = "";
+
+    public int Copies { get; set; }
+
+    public string PreviousHash { get; set; } = "";
+
+    public string Hash { get; set; } = "";
+
+    /// <summary>Not stored: the order Append was called in, so one SaveChanges chains several entries in that order.</summary>
+    internal long AppendOrder { get; set; }
+}
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> e)
+    {
+        e.ToTable("LedgerEntries");
+        e.Ignore(x => x.AppendOrder);
+        e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+        e.Property(x => x.RequestNumber).HasMaxLength(32);
+        e.Property(x => x.SealName).HasMaxLength(200).IsRequired();
+        e.Property(x => x.ApplicantUserId).HasMaxLength(450);
+        e.Property(x => x.ApplicantName).HasMaxLength(256).IsRequired();
+        e.Property(x => x.DepartmentName).HasMaxLength(100).IsRequired();
+        e.Property(x => x.ExecutorUserId).HasMaxLength(450);
+        e.Property(x => x.ExecutorName).HasMaxLength(256).IsRequired();
+        e.Property(x => x.DocumentName).HasMaxLength(260).IsRequired();
+        e.Property(x => x.DocumentSha256).HasMaxLength(64).IsRequired();
+        e.Property(x => x.PreviousHash).HasMaxLength(64).IsRequired();
+        e.Property(x => x.Hash).HasMaxLength(64).IsRequired();
+        foreach (var p in new[] { nameof(LedgerEntry.RecordedAt), nameof(LedgerEntry.ExecutedAt) })
+            e.Property<DateTime>(p).HasConversion(UtcTimes.Required);
+        foreach (var p in new[] { nameof(LedgerEntry.AppliedAt), nameof(LedgerEntry.ApprovedAt) })
+            e.Property<DateTime?>(p).HasConversion(UtcTimes.Optional);
+
+        // The unique sequence is the last line of defence against a forked chain; the append lock
+        // (ChainInterceptor) is what normally keeps two writers from picking the same number.
+        e.HasIndex(x => x.Sequence).IsUnique();
+        // Every ledger filter is "WHERE <column> = @v ORDER BY Sequence DESC LIMIT n": a composite
+        // index per filter column lets the database walk that column's entries newest first.
+        e.HasIndex(x => new { x.SealId, x.Sequence });
+        e.HasIndex(x => new { x.DepartmentId, x.Sequence });
+        e.HasIndex(x => new { x.ApplicantUserId, x.Sequence });
+        e.HasIndex(x => new { x.ExecutorUserId, x.Sequence });
+        e.HasIndex(x => new { x.Kind, x.Sequence });
+        e.HasIndex(x => x.ExecutedAt);
+        e.HasIndex(x => x.DocumentSha256);
+        e.HasIndex(x => x.SealRequestId);
+    }
+}
+
+/// <summary>
+/// SQLite hands DateTime back as Unspecified; the ledger's times are always UTC, so say so on the
+/// way out. PostgreSQL (timestamptz) already returns UTC and requires it on the way in.
+/// </summary>
+internal static class UtcTimes
+{
+    public static readonly ValueConverter<DateTime, DateTime> Required =
+        new(v => DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    public static readonly ValueConverter<DateTime?, DateTime?> Optional =
+        new(v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v,
+            v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}

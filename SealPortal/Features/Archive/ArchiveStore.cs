@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using SealPortal.Data;
+
+namespace SealPortal.Features.Archive;
+
+/// <summary>A file in the archive: its name there (lower-case hex SHA-256) and its length in bytes.</summary>
+public sealed record ArchivedFile(string Sha256, long Length);
+
+/// <summary>
+/// The archive (归档): content-addressed, write-once files under &lt;DataFolder&gt;/archive/ab/abcdef...
+/// A file's name is the SHA-256 of its bytes, so storing it again is a no-op and a changed file
+/// would no longer match its name. The store never overwrites or deletes a file.
+/// </summary>
+public sealed class ArchiveStore
+{
+    private readonly string root;
+
+    public ArchiveStore(IOptions<SealPortalOptions> options)
+        : this(Path.Combine(options.Value.DataFolder, "archive"))
+    {
+    }
+
+    /// <summary>An archive rooted at <paramref name="root"/> (tests and command-line tools).</summary>
+    public ArchiveStore(string root)
+    {
+        this.root = Path.GetFullPath(root);
+    }
+
+    public string Root => root;
+
+    /// <summary>
+    /// Copies the stream into the archive. The bytes go to a temporary file in the archive folder first,
+    /// are flushed to disk, and only then get their final name by a rename that refuses to replace an
+    /// existing file, so a crash leaves either nothing or the whole file, never a half-written one.
+    /// </summary>
+    public async Task<ArchivedFile> StoreAsync(Stream content, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(root);
+        var temp = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
+        string sha256;
+        long length;
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+                length = file.Length;
+                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            var target = PathOf(sha256);
+            if (File.Exists(target))
+                return new ArchivedFile(sha256, length);
+            var folder = Path.GetDirectoryName(target)!;
+            Directory.CreateDirectory(folder);
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Someone stored the same bytes at the same moment; theirs is identical, so keep theirs.
+                return new ArchivedFile(sha256, length);
+            }
+            File.SetAttributes(target, FileAttributes.ReadOnly);
+            SyncDirectory(folder);
+            return new ArchivedFile(sha256, length);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    /// <summary>Stores a byte array; see <see cref="StoreAsync(Stream, CancellationToken)"/>.</summary>
+    public async Task<ArchivedFile> StoreAsync(byte[] content, CancellationToken ct = default)
+    {
+        using var stream = new MemoryStream(content, writable: false);
+        return await StoreAsync(stream, ct);
+    }
+
+    /// <summary>Opens an archived file for reading; throws <see cref="FileNotFoundException"/> when it is not there.</summary>
+    public Stream OpenRead(string sha256)
+    {
+        var path = PathOf(sha256);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The archive holds no file {sha256}.", path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);
+    }
+
+    public bool Exists(string sha256) => File.Exists(PathOf(sha256));
+
+    /// <summary>Where the file with this SHA-256 is (or would be) kept. Refuses anything that is not 64 hex digits.</summary>
+    public string PathOf(string sha256)
+    {
+        if (sha256 is not { Length: 64 } || !sha256.All(char.IsAsciiHexDigit))
+            throw new ArgumentException("An archive name is a SHA-256 in 64 hex digits.", nameof(sha256));
+        var name = sha256.ToLowerInvariant();
+        return Path.Combine(root, name[..2], name);
+    }
+
+    /// <summary>
+    /// Makes the new directory entry durable: on Linux a rename reaches the disk only once its directory is
+    /// flushed, and .NET cannot open a directory as a file, so this asks libc directly. Windows needs no such step.
+    /// </summary>
+    private static void SyncDirectory(string folder)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
+        var fd = NativeMethods.open(folder, 0);
+        if (fd < 0)
+            return;
+        try
+        {
+            NativeMethods.fsync(fd);
+        }
+        finally
+        {
+            NativeMethods.close(fd);
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern int open(string path, int flags);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int close(int fd);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Security.Claims;
+using SealPortal.Data;
+using SealPortal.Features.Ledger;
+
+namespace SealPortal.Features.AuditTrail;
+
+/// <summary>
+/// The audit trail: every action with actor, time and source address, append-only and
+/// hash-chained (see <see cref="ChainInterceptor"/>). Actor and source address come from the
+/// current request when there is one; outside a request the actor is "system" unless named.
+/// </summary>
+public sealed class AuditTrail(
+    SealPortalDbContext db,
+    IHttpContextAccessor http,
+    IServiceScopeFactory scopes,
+    TimeProvider clock)
+{
+    public const string SystemActor = "system";
+
+    /// <summary>
+    /// Adds the event to the caller's context, so the caller's SaveChanges writes it in the same
+    /// transaction as the change it describes. <paramref name="actor"/> names the actor when the
+    /// request has no signed-in user yet (a sign-in, a failed sign-in).
+    /// </summary>
+    public AuditEvent Add(AuditAction action, string? detail = null, string? subject = null, string? actor = null, string? actorUserId = null)
+    {
+        var e = Create(action, detail, subject, actor, actorUserId);
+        db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>Records the event on its own, in a fresh context, so the caller's unsaved changes are not saved with it.</summary>
+    public async Task RecordAsync(AuditAction action, string? detail = null, string? subject = null, string? actor = null,
+        string? actorUserId = null, CancellationToken ct = default)
+    {
+        var e = Create(action, detail, subject, actor, actorUserId);
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        own.AuditEvents.Add(e);
+        await own.SaveChangesAsync(ct);
+    }
+
+    private AuditEvent Create(AuditAction action, string? detail, string? subject, string? actor, string? actorUserId)
+    {
+        var context = http.HttpContext;
+        var user = context?.User;
+        var signedIn = user?.Identity?.IsAuthenticated == true;
+        return new AuditEvent
+        {
+            AppendOrder = ChainInterceptor.NextAppendOrder(),
+            At = ChainCanonicalForm.Normalize(clock.GetUtcNow()),
+            Action = action,
+            ActorUserId = actorUserId ?? (actor is null && signedIn ? user!.FindFirstValue(ClaimTypes.NameIdentifier) : null),
+            Actor = Truncate(actor ?? (signedIn ? user!.Identity!.Name : null) ?? SystemActor, 256)!,
+            SourceAddress = context?.Connection.RemoteIpAddress?.ToString(),
+            Subject = Truncate(subject, 256),
+            Detail = Truncate(detail, 4000),
+        };
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}

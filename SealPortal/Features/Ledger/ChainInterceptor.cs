@@ -1,0 +1,186 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using SealPortal.Data;
+
+namespace SealPortal.Features.Ledger;
+
+/// <summary>
+/// Links new ledger entries and audit events into their chains at the moment they are saved,
+/// inside the transaction that saves them.
+/// </summary>
+/// <remarks>
+/// Why a lock and not "unique sequence + retry": an entry is written in the caller's transaction
+/// together with the event it records (a decision, a sealing, ...). On a sequence clash a retry
+/// would have to replay the caller's whole unit of work, which the ledger cannot do. So the
+/// append takes the chain's lock first, then reads the head, so a second writer waits and then
+/// sees the first one's entry: on PostgreSQL a transaction-scoped advisory lock (works across
+/// several portal processes and is released by commit or rollback); on SQLite the transaction
+/// itself, because Microsoft.Data.Sqlite begins transactions IMMEDIATE, i.e. holding the
+/// database's single write lock. The unique index on Sequence stays as the last line of defence:
+/// if anything bypasses the lock, the second writer fails instead of forking the chain.
+/// When the caller has no transaction, the interceptor opens one around SaveChanges and commits
+/// it right after, so reading the head and inserting are still one atomic step.
+/// </remarks>
+public sealed class ChainInterceptor : SaveChangesInterceptor
+{
+    public static readonly ChainInterceptor Instance = new();
+
+    // Arbitrary but fixed keys for pg_advisory_xact_lock; taken in this order to avoid deadlocks.
+    private const long LedgerLockKey = 0x5EA1_1ED6_0001;
+    private const long AuditLockKey = 0x5EA1_1ED6_0002;
+
+    private static long s_appendOrder;
+
+    private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = new();
+
+    private ChainInterceptor()
+    {
+    }
+
+    internal static long NextAppendOrder() => Interlocked.Increment(ref s_appendOrder);
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db && Pending(db) is { } pending)
+        {
+            if (db.Database.CurrentTransaction is null)
+                _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
+            if (db.Database.IsNpgsql())
+            {
+                if (pending.Ledger.Count > 0)
+                    await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LedgerLockKey})", cancellationToken);
+                if (pending.Audit.Count > 0)
+                    await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditLockKey})", cancellationToken);
+            }
+            if (pending.Ledger.Count > 0)
+            {
+                var head = await db.Set<LedgerEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
+                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
+                Link(pending.Ledger, head);
+            }
+            if (pending.Audit.Count > 0)
+            {
+                var head = await db.Set<AuditEvent>().AsNoTracking().OrderByDescending(e => e.Sequence)
+                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
+                Link(pending.Audit, head);
+            }
+        }
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is { } db && Pending(db) is { } pending)
+        {
+            if (db.Database.CurrentTransaction is null)
+                _owned.AddOrUpdate(db, db.Database.BeginTransaction());
+            if (db.Database.IsNpgsql())
+            {
+                if (pending.Ledger.Count > 0)
+                    db.Database.ExecuteSqlRaw($"SELECT pg_advisory_xact_lock({LedgerLockKey})");
+                if (pending.Audit.Count > 0)
+                    db.Database.ExecuteSqlRaw($"SELECT pg_advisory_xact_lock({AuditLockKey})");
+            }
+            if (pending.Ledger.Count > 0)
+                Link(pending.Ledger, db.Set<LedgerEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
+                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefault());
+            if (pending.Audit.Count > 0)
+                Link(pending.Audit, db.Set<AuditEvent>().AsNoTracking().OrderByDescending(e => e.Sequence)
+                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefault());
+        }
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db && _owned.TryGetValue(db, out var tx))
+        {
+            _owned.Remove(db);
+            await using (tx)
+                await tx.CommitAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context is { } db && _owned.TryGetValue(db, out var tx))
+        {
+            _owned.Remove(db);
+            using (tx)
+                tx.Commit();
+        }
+        return result;
+    }
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        await AbandonAsync(eventData.Context);
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+
+    public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) =>
+        await AbandonAsync(eventData.Context);
+
+    public override void SaveChangesCanceled(DbContextEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// A failed save leaves the entries unsaved in the change tracker: forget their chain position so
+    /// that a later SaveChanges links them to whatever the head is then.
+    /// </summary>
+    private async Task AbandonAsync(DbContext? db)
+    {
+        if (db is null)
+            return;
+        if (_owned.TryGetValue(db, out var tx))
+        {
+            _owned.Remove(db);
+            await tx.DisposeAsync();
+        }
+        foreach (var e in db.ChangeTracker.Entries<LedgerEntry>().Where(x => x.State == EntityState.Added))
+            (e.Entity.Sequence, e.Entity.PreviousHash, e.Entity.Hash) = (0, "", "");
+        foreach (var e in db.ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added))
+            (e.Entity.Sequence, e.Entity.PreviousHash, e.Entity.Hash) = (0, "", "");
+    }
+
+    private sealed record Head(long Sequence, string Hash);
+
+    private sealed record PendingEntries(List<LedgerEntry> Ledger, List<AuditEvent> Audit);
+
+    private static PendingEntries? Pending(DbContext db)
+    {
+        var ledger = db.ChangeTracker.Entries<LedgerEntry>()
+            .Where(x => x.State == EntityState.Added && x.Entity.Hash.Length == 0)
+            .Select(x => x.Entity).OrderBy(e => e.AppendOrder).ToList();
+        var audit = db.ChangeTracker.Entries<AuditEvent>()
+            .Where(x => x.State == EntityState.Added && x.Entity.Hash.Length == 0)
+            .Select(x => x.Entity).OrderBy(e => e.AppendOrder).ToList();
+        return ledger.Count == 0 && audit.Count == 0 ? null : new PendingEntries(ledger, audit);
+    }
+
+    private static void Link(List<LedgerEntry> entries, Head? head)
+    {
+        var (sequence, previous) = head is null ? (0L, ChainCanonicalForm.Genesis) : (head.Sequence, head.Hash);
+        foreach (var e in entries)
+        {
+            e.Sequence = ++sequence;
+            e.PreviousHash = previous;
+            e.FormatVersion = ChainCanonicalForm.CurrentVersion;
+            e.Hash = previous = ChainCanonicalForm.Hash(e);
+        }
+    }
+
+    private static void Link(List<AuditEvent> entries, Head? head)
+    {
+        var (sequence, previous) = head is null ? (0L, ChainCanonicalForm.Genesis) : (head.Sequence, head.Hash);
+        foreach (var e in entries)
+        {
+            e.Sequence = ++sequence;
+            e.PreviousHash = previous;
+            e.FormatVersion = ChainCanonicalForm.CurrentVersion;
+            e.Hash = previous = ChainCanonicalForm.Hash(e);
+        }
+    }
+}

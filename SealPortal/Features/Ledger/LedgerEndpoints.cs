@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.Extensions.Localization;
+using SealPortal.Data;
+using SealPortal.Resources;
+
+namespace SealPortal.Features.Ledger;
+
+/// <summary>
+/// Reads the ledger filters from a query string, for the page and the exports alike:
+/// seal, department (ids), person (user id), from, to (yyyy-MM-dd), kind (Physical/Electronic).
+/// </summary>
+public static class LedgerFilterParser
+{
+    /// <summary>Null error when every given value is valid; otherwise the resource key of the problem.</summary>
+    public static (LedgerFilter Filter, string? Error) Parse(string? seal, string? department, string? person, string? from, string? to, string? kind)
+    {
+        int? sealId = null, departmentId = null;
+        DateOnly? fromDate = null, toDate = null;
+        SealKind? k = null;
+        if (!string.IsNullOrWhiteSpace(seal))
+        {
+            if (!int.TryParse(seal, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+                return (new(), "The seal filter is not valid.");
+            sealId = v;
+        }
+        if (!string.IsNullOrWhiteSpace(department))
+        {
+            if (!int.TryParse(department, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+                return (new(), "The department filter is not valid.");
+            departmentId = v;
+        }
+        if (!string.IsNullOrWhiteSpace(from))
+        {
+            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
+                return (new(), "The period is not valid: use dates like 2026-01-31.");
+            fromDate = v;
+        }
+        if (!string.IsNullOrWhiteSpace(to))
+        {
+            if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
+                return (new(), "The period is not valid: use dates like 2026-01-31.");
+            toDate = v;
+        }
+        if (fromDate > toDate)
+            return (new(), "The period ends before it starts.");
+        if (!string.IsNullOrWhiteSpace(kind))
+        {
+            if (!Enum.TryParse<SealKind>(kind, ignoreCase: true, out var v) || !Enum.IsDefined(v) || int.TryParse(kind, out _))
+                return (new(), "The kind filter is not valid.");
+            k = v;
+        }
+        if (person is { Length: > 450 })
+            return (new(), "The person filter is not valid.");
+        return (new LedgerFilter(sealId, departmentId, string.IsNullOrWhiteSpace(person) ? null : person.Trim(), fromDate, toDate, k), null);
+    }
+
+    public static (LedgerFilter Filter, string? Error) Parse(IQueryCollection q) =>
+        Parse(q["seal"], q["department"], q["person"], q["from"], q["to"], q["kind"]);
+
+    public static string ToQuery(LedgerFilter f) => string.Join("&", new[]
+    {
+        f.SealId is { } s ? $"seal={s}" : null,
+        f.DepartmentId is { } d ? $"department={d}" : null,
+        f.Person is { } p ? $"person={Uri.EscapeDataString(p)}" : null,
+        f.From is { } a ? $"from={a:yyyy-MM-dd}" : null,
+        f.To is { } b ? $"to={b:yyyy-MM-dd}" : null,
+        f.Kind is { } k ? $"kind={k}" : null,
+    }.Where(x => x is not null));
+}
+
+public static class LedgerEndpoints
+{
+    /// <summary>GET /ledger/export.csv and /ledger/export.xlsx with the page's filters; every export is in the audit trail.</summary>
+    public static WebApplication MapLedgerEndpoints(this WebApplication app)
+    {
+        var readers = LedgerServiceExtensions.ReaderRoles.Split(',');
+
+        app.MapGet("/ledger/export.csv", async (HttpContext http, LedgerExport export, LedgerQuery query,
+            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await RefuseAsync(http, query, L, ct) is { } refused)
+                return refused;
+            var (filter, _) = LedgerFilterParser.Parse(http.Request.Query);
+            await audit.RecordAsync(AuditAction.LedgerExported, detail: $"CSV {filter.Describe()}".Trim(), subject: "ledger", ct: ct);
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
+            await export.WriteCsvAsync(http.User, filter, http.Response.Body, ct);
+            return Results.Empty;
+        }).RequireAuthorization(p => p.RequireRole(readers));
+
+        app.MapGet("/ledger/export.xlsx", async (HttpContext http, LedgerExport export, LedgerQuery query,
+            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (await RefuseAsync(http, query, L, ct) is { } refused)
+                return refused;
+            var (filter, _) = LedgerFilterParser.Parse(http.Request.Query);
+            await audit.RecordAsync(AuditAction.LedgerExported, detail: $"XLSX {filter.Describe()}".Trim(), subject: "ledger", ct: ct);
+            // The workbook is built in a temporary file (deleted on close) and sent only when
+            // complete: a failure half way answers 500 instead of a truncated download.
+            var path = Path.GetTempFileName();
+            await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await export.WriteXlsxAsync(http.User, filter, new NonDisposingStream(file), ct);
+            file.Position = 0;
+            http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.xlsx\"";
+            http.Response.ContentLength = file.Length;
+            await file.CopyToAsync(http.Response.Body, ct);
+            return Results.Empty;
+        }).RequireAuthorization(p => p.RequireRole(readers));
+
+        return app;
+    }
+
+    /// <summary>A bad filter is a 400; a keeper naming a seal they do not keep is a 403.</summary>
+    private static async Task<IResult?> RefuseAsync(HttpContext http, LedgerQuery query, IStringLocalizer<SharedResource> L, CancellationToken ct)
+    {
+        var (filter, error) = LedgerFilterParser.Parse(http.Request.Query);
+        if (error is not null)
+            return Results.Text(L[error], "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+        if (filter.SealId is { } seal && !(await query.SealsAsync(http.User, ct)).Any(s => s.Id == seal) && !SeesAll(http.User))
+            return Results.Text(L["You are not the custodian of this seal."], "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+        return null;
+    }
+
+    private static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
+}
+
+/// <summary>Keeps the package from closing the temporary file (which would delete it) before it is sent.</summary>
+internal sealed class NonDisposingStream(Stream inner) : Stream
+{
+    public override bool CanRead => inner.CanRead;
+    public override bool CanSeek => inner.CanSeek;
+    public override bool CanWrite => inner.CanWrite;
+    public override long Length => inner.Length;
+    public override long Position { get => inner.Position; set => inner.Position = value; }
+    public override void Flush() => inner.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+    public override void SetLength(long value) => inner.SetLength(value);
+    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+    protected override void Dispose(bool disposing) => inner.Flush();
+}

@@ -1,0 +1,28 @@
+using SealPortal.Features.AuditTrail;
+
+namespace SealPortal.Features.Ledger;
+
+public static class LedgerServiceExtensions
+{
+    public const string ReaderRoles = $"{Data.Roles.Auditor},{Data.Roles.Admin},{Data.Roles.SealKeeper}";
+    public const string AuditTrailRoles = $"{Data.Roles.Auditor},{Data.Roles.Admin}";
+
+    /// <summary>The ledger, its integrity check and the audit trail (the trail is used by every area).</summary>
+    public static WebApplicationBuilder AddSealPortalLedger(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddLedgerServices();
+        return builder;
+    }
+
+    public static IServiceCollection AddLedgerServices(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<SealLedger>();
+        services.AddScoped<IntegrityCheck>();
+        services.AddScoped<LedgerQuery>();
+        services.AddScoped<LedgerExport>();
+        services.AddScoped<AuditTrailQuery>();
+        services.AddScoped<AuditTrail.AuditTrail>();
+        return services;
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.EntityFrameworkCore;
+using SealPortal.Cli;
+using SealPortal.Data;
+using SealPortal.Features.Account;
+using SealPortal.Resources;
+
+namespace SealPortal.Features.Ledger;
+
+/// <summary>
+/// <c>ledger verify [--Key value ...]</c>: checks the ledger and audit-trail chains of the portal's
+/// database (same configuration as the portal; extra options are configuration overrides such as
+/// <c>--Database:Provider Postgres --ConnectionStrings:SealPortal "..."</c>). Exit 0 intact, 1 broken
+/// (the first broken entry of each chain is named), 2 for usage errors or an unusable database.
+/// <c>ledger bench ...</c>: see <see cref="LedgerBench"/>.
+/// </summary>
+public static class LedgerVerb
+{
+    private const string Usage = "usage: ledger verify [--Key value ...] | ledger bench [--entries N] [--provider sqlite|postgres --connection CS] [--runs N] [--export-rows N]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0)
+            throw new CliUsageException(Usage);
+        return args[0] switch
+        {
+            "verify" => await VerifyAsync(args[1..]),
+            "bench" => await LedgerBench.RunAsync(args[1..]),
+            _ => throw new CliUsageException(Usage),
+        };
+    }
+
+    private static async Task<int> VerifyAsync(string[] args)
+    {
+        // Only "--Key value" configuration overrides are accepted, so a typo cannot pass silently.
+        if (args.Length % 2 != 0 || args.Where((_, i) => i % 2 == 0).Any(a => !a.StartsWith("--", StringComparison.Ordinal)))
+            throw new CliUsageException(Usage);
+        await using var app = BuildHost(args);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        try
+        {
+            if (!await db.Database.CanConnectAsync())
+                throw new CliUsageException("cannot open the portal's database; check Database:Provider and ConnectionStrings:SealPortal");
+            if ((await db.Database.GetPendingMigrationsAsync()).Any())
+                throw new CliUsageException("the database schema is older than this version of the portal; start the portal once to update it");
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
+        {
+            throw new CliUsageException($"cannot open the portal's database: {ex.Message}");
+        }
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var report = await scope.ServiceProvider.GetRequiredService<IntegrityCheck>().VerifyAsync();
+        foreach (var chain in report.Chains)
+        {
+            if (chain.Intact)
+                Console.Out.WriteLine($"{chain.Chain}: intact, {chain.EntriesChecked} entries");
+            else
+                Console.Out.WriteLine($"{chain.Chain}: BROKEN at entry {chain.BrokenSequence} (id {chain.BrokenId}): {chain.Problem}");
+        }
+        Console.Out.WriteLine($"checked in {started.Elapsed.TotalSeconds:0.00} s");
+        return report.Intact ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The portal's data services over the portal's configuration. The content root is the project
+    /// folder (or the published app's folder), as for the portal, so a relative data folder points at
+    /// the same SQLite file whichever directory the command was typed in.
+    /// </summary>
+    internal static WebApplication BuildHost(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? more = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot() });
+        if (overrides is not null)
+            builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+        builder.AddSealPortalData();
+        builder.AddSealPortalIdentity();
+        builder.AddSealPortalLocalization();
+        builder.Services.AddLedgerServices();
+        builder.Services.AddSingleton(TimeProvider.System);
+        more?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    private static string ContentRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SealPortal.csproj")))
+                return dir.FullName;
+        }
+        return AppContext.BaseDirectory;
+    }
+}

@@ -1,0 +1,14 @@
+using SealPortal.Features.Authorizations;
+
+namespace SealPortal.Features.Workflows;
+
+public static class WorkflowServiceExtensions
+{
+    public static WebApplicationBuilder AddSealPortalWorkflows(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<WorkflowTemplateStore>();
+        builder.Services.AddScoped<DelegationService>();
+        builder.Services.AddScoped<SealAuthorizationService>();
+        return builder;
+    }
+}

@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using SealPortal.Data;
+using SealPortal.Workflow;
+
+namespace SealPortal.Features.Workflows;
+
+public sealed record TemplateVersionInfo(int Version, string Name, DateTimeOffset CreatedAt, string CreatedBy);
+
+public sealed record TemplateSummary(string Key, string Name, int LatestVersion, IReadOnlyList<TemplateVersionInfo> Versions);
+
+/// <summary>The ordered rules and the default template key, as the rules page edits them.</summary>
+public sealed record TemplateRuleSet(IReadOnlyList<TemplateRule> Rules, string DefaultTemplateKey);
+
+/// <summary>
+/// Outcome of a change to templates or rules. <see cref="Problems"/> holds English texts: resource keys of
+/// the portal, or the engine's validation messages (which are shown as they are).
+/// </summary>
+public sealed record WorkflowChangeResult(bool Succeeded, IReadOnlyList<string> Problems, int? Version = null)
+{
+    public static WorkflowChangeResult Ok(int? version = null) => new(true, [], version);
+
+    public static WorkflowChangeResult Fail(params string[] problems) => new(false, problems);
+}
+
+/// <summary>
+/// Persists approval templates (one row per version, never updated) and the rules that choose among them.
+/// Requests take their template from <see cref="LoadCatalogAsync"/> at submission and keep that snapshot.
+/// </summary>
+public sealed class WorkflowTemplateStore(SealPortalDbContext db, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
+{
+    /// <summary>Keys are short, lower-case and URL-safe because they appear in addresses and rules.</summary>
+    public static bool IsValidKey(string? key) =>
+        !string.IsNullOrEmpty(key) && key.Length <= 64 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    /// <summary>The latest version of every template and the rules, for choosing a template at submission.</summary>
+    public async Task<WorkflowCatalog> LoadCatalogAsync(CancellationToken ct)
+    {
+        var rows = await db.WorkflowTemplateVersions.AsNoTracking().ToListAsync(ct);
+        var latest = rows.GroupBy(r => r.Key).Select(g => g.MaxBy(r => r.Version)!)
+            .Select(r => WorkflowJson.Deserialize<WorkflowTemplate>(r.TemplateJson)).ToList();
+        var rules = await GetRulesAsync(ct);
+        return new WorkflowCatalog(rules.Rules, rules.DefaultTemplateKey, latest);
+    }
+
+    public async Task<IReadOnlyList<TemplateSummary>> ListAsync(CancellationToken ct)
+    {
+        var rows = await db.WorkflowTemplateVersions.AsNoTracking()
+            .Select(r => new { r.Key, r.Version, r.Name, r.CreatedAt, r.CreatedBy }).ToListAsync(ct);
+        return rows.GroupBy(r => r.Key)
+            .Select(g =>
+            {
+                var versions = g.OrderByDescending(r => r.Version).Select(r => new TemplateVersionInfo(r.Version, r.Name, r.CreatedAt, r.CreatedBy)).ToList();
+                return new TemplateSummary(g.Key, versions[0].Name, versions[0].Version, versions);
+            })
+            .OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>One version of a template (the latest when <paramref name="version"/> is null); null when there is none.</summary>
+    public async Task<WorkflowTemplate?> GetAsync(string key, int? version, CancellationToken ct)
+    {
+        var query = db.WorkflowTemplateVersions.AsNoTracking().Where(r => r.Key == key);
+        query = version is { } v ? query.Where(r => r.Version == v) : query.OrderByDescending(r => r.Version);
+        var row = await query.FirstOrDefaultAsync(ct);
+        return row is null ? null : WorkflowJson.Deserialize<WorkflowTemplate>(row.TemplateJson);
+    }
+
+    /// <summary>
+    /// Validates <paramref name="template"/> and stores it as the next version of its key (version 1 for a new key).
+    /// The version number on the argument is ignored: the store assigns it. Older versions stay as they were.
+    /// </summary>
+    public async Task<WorkflowChangeResult> SaveNewVersionAsync(WorkflowTemplate template, string actor, CancellationToken ct)
+    {
+        if (!IsValidKey(template.Key))
+            return WorkflowChangeResult.Fail("A template key has 1 to 64 characters: lower-case letters, digits and hyphens.");
+        if (string.IsNullOrWhiteSpace(template.Name) || template.Name.Length > 200)
+            return WorkflowChangeResult.Fail("A template name has 1 to 200 characters.");
+        var problems = template.Validate();
+        if (problems.Count > 0)
+            return new WorkflowChangeResult(false, problems);
+
+        var current = await db.WorkflowTemplateVersions.Where(r => r.Key == template.Key).MaxAsync(r => (int?)r.Version, ct) ?? 0;
+        var saved = template with { Version = current + 1 };
+        db.WorkflowTemplateVersions.Add(new WorkflowTemplateVersion
+        {
+            Key = saved.Key,
+            Version = saved.Version,
+            Name = saved.Name.Trim(),
+            TemplateJson = WorkflowJson.Serialize(saved),
+            CreatedAt = clock.GetUtcNow(),
+            CreatedBy = actor,
+        });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique (Key, Version) index: someone saved the same template a moment earlier.
+            db.ChangeTracker.Clear();
+            return WorkflowChangeResult.Fail("Someone else saved this template at the same time. Reload it and save again.");
+        }
+        logger.LogInformation("{Actor} saved workflow template {Key} version {Version}", actor, saved.Key, saved.Version);
+        return WorkflowChangeResult.Ok(saved.Version);
+    }
+
+    public async Task<TemplateRuleSet> GetRulesAsync(CancellationToken ct)
+    {
+        var rows = await db.WorkflowTemplateRules.AsNoTracking().OrderBy(r => r.Position).ToListAsync(ct);
+        var rules = rows.Where(r => !r.IsDefault)
+            .Select(r => new TemplateRule(r.ConditionJson is null ? new RequestCondition() : WorkflowJson.Deserialize<RequestCondition>(r.ConditionJson), r.TemplateKey))
+            .ToList();
+        return new TemplateRuleSet(rules, rows.FirstOrDefault(r => r.IsDefault)?.TemplateKey ?? "");
+    }
+
+    /// <summary>Replaces the rules: every key must name a stored template, and a default is required.</summary>
+    public async Task<WorkflowChangeResult> SaveRulesAsync(TemplateRuleSet set, string actor, CancellationToken ct)
+    {
+        var keys = await db.WorkflowTemplateVersions.Select(r => r.Key).Distinct().ToListAsync(ct);
+        if (string.IsNullOrEmpty(set.DefaultTemplateKey))
+            return WorkflowChangeResult.Fail("Choose the default template.");
+        var unknown = set.Rules.Select(r => r.TemplateKey).Append(set.DefaultTemplateKey).FirstOrDefault(k => !keys.Contains(k));
+        if (unknown is not null)
+            return WorkflowChangeResult.Fail("There is no template with this key.");
+
+        db.WorkflowTemplateRules.RemoveRange(await db.WorkflowTemplateRules.ToListAsync(ct));
+        var position = 0;
+        foreach (var rule in set.Rules)
+        {
+            db.WorkflowTemplateRules.Add(new WorkflowTemplateRule
+            {
+                Position = ++position, TemplateKey = rule.TemplateKey, ConditionJson = WorkflowJson.Serialize(rule.When),
+            });
+        }
+        db.WorkflowTemplateRules.Add(new WorkflowTemplateRule { Position = ++position, IsDefault = true, TemplateKey = set.DefaultTemplateKey });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} saved {Count} workflow rules, default {Default}", actor, set.Rules.Count, set.DefaultTemplateKey);
+        return WorkflowChangeResult.Ok();
+    }
+}
