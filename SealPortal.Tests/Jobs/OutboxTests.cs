@@ -54,7 +54,9 @@ public class OutboxTests
 
         var (to, data) = Assert.Single(smtp.Messages);
         Assert.Equal(["auditor@example.com"], to);
-        Assert.Contains("Body of the test", data);
+        // UTF-8 bodies go out base64-encoded after the headers.
+        var encoded = string.Concat(data[(data.IndexOf("\n\n", StringComparison.Ordinal) + 2)..].Split('\n').Select(l => l.Trim()));
+        Assert.Contains("Body of the test", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
         var sent = await portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>().OutboxMessages.SingleAsync());
         Assert.Equal(Start + OutboxSender.Backoff(1), sent.SentAt);
         Assert.Equal(2, sent.Attempts);
