@@ -48,6 +48,5 @@ public class CertificateExpiryTests
         Assert.EndsWith(":30", (await Subjects(keeper))[0]);
         Assert.EndsWith(":7", (await Subjects(keeper))[1]);
         Assert.EndsWith(":1", (await Subjects(keeper))[2]);
-
     }
 }
