@@ -15,6 +15,13 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealHistoryEntry> SealHistory => Set<SealHistoryEntry>();
 
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<NotificationPreference> NotificationPreferences => Set<NotificationPreference>();
+
+    public DbSet<IntegrityCheckRun> IntegrityCheckRuns => Set<IntegrityCheckRun>();
     public DbSet<SealAudit> SealAudits => Set<SealAudit>();
 
     public DbSet<SealAuditItem> SealAuditItems => Set<SealAuditItem>();
@@ -94,6 +101,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
             h.HasIndex(x => new { x.SealId, x.Id });
         });
 
+        builder.ApplyConfiguration(new NotificationConfiguration());
+        builder.ApplyConfiguration(new OutboxMessageConfiguration());
+        builder.ApplyConfiguration(new NotificationPreferenceConfiguration());
+        builder.ApplyConfiguration(new IntegrityCheckRunConfiguration());
         builder.ApplyConfiguration(new SealAuditConfiguration());
         builder.ApplyConfiguration(new SealAuditItemConfiguration());
         builder.ApplyConfiguration(new SealRequestConfiguration());
