@@ -88,8 +88,7 @@ public static class WebHostExtensions
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseUploadLimit();
-        app.UseSealRequestUploadLimit();
+        app.UseUploadLimits();
         app.UseAntiforgery();
         return app;
     }
