@@ -88,7 +88,8 @@ public sealed class PortalClient(HttpClient http) : IDisposable
         return await Http.PostAsync(string.IsNullOrEmpty(action) ? pageUrl : action, content);
     }
 
-    private static List<KeyValuePair<string, string>> ReadFields(IHtmlFormElement form)
+    /// <summary>The fields a browser would post for <paramref name="form"/> as it stands (file inputs travel as files, not here).</summary>
+    public static List<KeyValuePair<string, string>> ReadFields(IHtmlFormElement form)
     {
         var fields = new List<KeyValuePair<string, string>>();
         foreach (var element in form.Elements)
@@ -102,7 +103,7 @@ public sealed class PortalClient(HttpClient http) : IDisposable
                     if (input.IsChecked)
                         fields.Add(new(name, input.Value));
                     break;
-                case IHtmlInputElement input when input.Type is "submit" or "button":
+                case IHtmlInputElement input when input.Type is "submit" or "button" or "file":
                     break;
                 case IHtmlInputElement input:
                     fields.Add(new(name, input.Value));

@@ -559,40 +559,16 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
     {
         var form = page.QuerySelectorAll("form").OfType<IHtmlFormElement>()
             .FirstOrDefault(f => f.QuerySelector($"input[name='_handler'][value='{formName}']") is not null);
-        var fields = new List<KeyValuePair<string, string>>();
+        List<KeyValuePair<string, string>> fields;
         if (form is null)
         {
             var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
                         ?? throw new InvalidOperationException("no antiforgery token on the page");
-            fields.Add(new("__RequestVerificationToken", token));
-            fields.Add(new("_handler", formName));
+            fields = [new("__RequestVerificationToken", token), new("_handler", formName)];
         }
         else
         {
-            foreach (var element in form.Elements)
-            {
-                var name = element.GetAttribute("name");
-                if (string.IsNullOrEmpty(name))
-                    continue;
-                switch (element)
-                {
-                    case IHtmlInputElement input when input.Type is "checkbox" or "radio":
-                        if (input.IsChecked)
-                            fields.Add(new(name, input.Value));
-                        break;
-                    case IHtmlInputElement input when input.Type is "submit" or "button" or "file":
-                        break;
-                    case IHtmlInputElement input:
-                        fields.Add(new(name, input.Value));
-                        break;
-                    case IHtmlSelectElement select:
-                        fields.Add(new(name, select.Value ?? ""));
-                        break;
-                    case IHtmlTextAreaElement area:
-                        fields.Add(new(name, area.Value));
-                        break;
-                }
-            }
+            fields = PortalClient.ReadFields(form);
         }
         foreach (var name in values.Select(v => v.Key).Distinct())
             fields.RemoveAll(f => f.Key == name);
