@@ -4,32 +4,15 @@ using SealPortal.Tests.Infrastructure;
 namespace SealPortal.Tests.Browser;
 
 /// <summary>The portal on a real Kestrel socket, driven by Debian's Chromium through Playwright.</summary>
-public sealed class BrowserTests : IClassFixture<SealPortalFactory>, IAsyncLifetime
+public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IClassFixture<BrowserFixture<SealPortalFactory>>
 {
-    private readonly SealPortalFactory _portal;
-    private Chromium? _chromium;
-    private IBrowser? _browser;
-    private Uri _baseAddress = default!;
-
-    public BrowserTests(SealPortalFactory portal) => _portal = portal;
-
-    public async Task InitializeAsync()
-    {
-        _baseAddress = _portal.StartKestrel();
-        _chromium = await Chromium.LaunchAsync();
-        _browser = _chromium.Browser;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-    }
+    private readonly IBrowser _browser = fixture.Browser;
+    private readonly Uri _baseAddress = fixture.BaseAddress;
 
     [Fact]
     public async Task Sign_in_see_the_dashboard_and_switch_to_chinese()
     {
-        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseAddress.ToString(),
             Locale = "en-US",

@@ -4,27 +4,7 @@ using SealPortal.Tests.Infrastructure;
 
 namespace SealPortal.Tests.Browser;
 
-public sealed class PlacementHarnessFixture : IAsyncLifetime
-{
-    public PlacementHarnessPortal Portal { get; } = new();
-    public Uri BaseAddress { get; private set; } = default!;
-    public IBrowser Browser { get; private set; } = default!;
-    private Chromium? _chromium;
-
-    public async Task InitializeAsync()
-    {
-        BaseAddress = Portal.StartKestrel();
-        _chromium = await Chromium.LaunchAsync();
-        Browser = _chromium.Browser;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-        await Portal.DisposeAsync();
-    }
-}
+public sealed class PlacementHarnessFixture : BrowserFixture<PlacementHarnessPortal>;
 
 /// <summary>One portal and one Chromium for the placement tests, in the browser and as plain form posts.</summary>
 [CollectionDefinition(Name)]

@@ -12,26 +12,13 @@ public sealed class EndToEndPortal : SealPortalFactory
     protected override IDictionary<string, string?> ExtraSettings => RequestSeeding.SampleCertificates;
 }
 
-public sealed class EndToEndFixture : IAsyncLifetime
+public sealed class EndToEndFixture : BrowserFixture<EndToEndPortal>
 {
-    public EndToEndPortal Portal { get; } = new();
     public NssDbFixture Nss { get; } = new();
-    public Uri BaseAddress { get; private set; } = default!;
-    public IBrowser Browser { get; private set; } = default!;
-    private Chromium? _chromium;
 
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        BaseAddress = Portal.StartKestrel();
-        _chromium = await Chromium.LaunchAsync();
-        Browser = _chromium.Browser;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-        await Portal.DisposeAsync();
+        await base.DisposeAsync();
         Nss.Dispose();
     }
 }

@@ -6,27 +6,7 @@ using SealPortal.Tests.Infrastructure;
 namespace SealPortal.Tests.Browser;
 
 /// <summary>One Kestrel and one Chromium for the class (Kestrel can be started once per host).</summary>
-public sealed class VerificationBrowserFixture : IAsyncLifetime
-{
-    public VerificationPortal Portal { get; } = new();
-    public Uri BaseAddress { get; private set; } = default!;
-    public IBrowser Browser { get; private set; } = default!;
-    private Chromium? _chromium;
-
-    public async Task InitializeAsync()
-    {
-        BaseAddress = Portal.StartKestrel();
-        _chromium = await Chromium.LaunchAsync();
-        Browser = _chromium.Browser;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-        await Portal.DisposeAsync();
-    }
-}
+public sealed class VerificationBrowserFixture : BrowserFixture<VerificationPortal>;
 
 /// <summary>An auditor checks a sealed PDF and a tampered copy in Debian's Chromium against a real Kestrel.</summary>
 public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture) : IClassFixture<VerificationBrowserFixture>

@@ -44,3 +44,29 @@ public sealed class Chromium : IAsyncDisposable
         _playwright.Dispose();
     }
 }
+
+/// <summary>
+/// One portal of type <typeparamref name="TPortal"/> on a real Kestrel socket and one Chromium, shared by a test
+/// class or collection (Kestrel can be started once per host).
+/// </summary>
+public class BrowserFixture<TPortal> : IAsyncLifetime where TPortal : SealPortalFactory, new()
+{
+    public TPortal Portal { get; } = new();
+    public Uri BaseAddress { get; private set; } = default!;
+    public IBrowser Browser { get; private set; } = default!;
+    private Chromium? _chromium;
+
+    public async Task InitializeAsync()
+    {
+        BaseAddress = Portal.StartKestrel();
+        _chromium = await Chromium.LaunchAsync();
+        Browser = _chromium.Browser;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+            await _chromium.DisposeAsync();
+        await Portal.DisposeAsync();
+    }
+}

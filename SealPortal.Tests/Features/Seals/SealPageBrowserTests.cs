@@ -15,29 +15,16 @@ public sealed class SeededCertificatesPortal : SealPortalFactory
 }
 
 /// <summary>The seal page in Chromium: the seeded certificate and image, and a PNG uploaded through a real file input.</summary>
-public sealed class SealPageBrowserTests(SeededCertificatesPortal portal) : IClassFixture<SeededCertificatesPortal>, IAsyncLifetime
+public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal> fixture) : IClassFixture<BrowserFixture<SeededCertificatesPortal>>
 {
-    private Chromium? _chromium;
-    private IBrowser? _browser;
-    private Uri _baseAddress = default!;
-
-    public async Task InitializeAsync()
-    {
-        _baseAddress = portal.StartKestrel();
-        _chromium = await Chromium.LaunchAsync();
-        _browser = _chromium.Browser;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-    }
+    private readonly SeededCertificatesPortal _portal = fixture.Portal;
+    private readonly IBrowser _browser = fixture.Browser;
+    private readonly Uri _baseAddress = fixture.BaseAddress;
 
     [Fact]
     public async Task Demo_electronic_seals_show_their_certificate_and_image_and_an_admin_uploads_a_png()
     {
-        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = _baseAddress.ToString(),
             Locale = "zh-CN",
@@ -73,7 +60,7 @@ public sealed class SealPageBrowserTests(SeededCertificatesPortal portal) : ICla
         await page.ClickAsync("[data-testid=seal-table] a:has-text('公司公章')");
         await page.WaitForSelectorAsync("[data-testid=seal-image]");
         var before = await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src");
-        var file = Path.Combine(portal.DataFolder, "upload-test.png");
+        var file = Path.Combine(_portal.DataFolder, "upload-test.png");
         await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.PngEncoder.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
         await page.SetInputFilesAsync("#image-file", file);
         await page.ClickAsync("form:has(#image-file) button[type=submit]");
