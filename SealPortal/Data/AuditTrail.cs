@@ -7,7 +7,7 @@ namespace SealPortal.Data;
 /// One action in the audit trail: who did what, when, from where. Append-only and hash-chained
 /// like <see cref="LedgerEntry"/>, in a chain of its own.
 /// </summary>
-public class AuditEvent
+public class AuditEvent : IChainLink
 {
     public long Id { get; set; }
 

@@ -12,7 +12,7 @@ namespace SealPortal.Data;
 /// Times are UTC, truncated to microseconds (PostgreSQL's precision), so they come back from
 /// either database exactly as they were hashed.
 /// </summary>
-public class LedgerEntry
+public class LedgerEntry : IChainLink
 {
     public long Id { get; set; }
 
@@ -124,4 +124,13 @@ internal static class UtcTimes
     public static readonly ValueConverter<DateTime?, DateTime?> Optional =
         new(v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v,
             v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+}
+
+/// <summary>What the ledger and the audit trail share as links of a hash chain; the chain code links both through it.</summary>
+public interface IChainLink
+{
+    long Sequence { get; set; }
+    int FormatVersion { get; set; }
+    string PreviousHash { get; set; }
+    string Hash { get; set; }
 }

@@ -160,19 +160,11 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
         return ledger.Count == 0 && audit.Count == 0 ? null : new PendingEntries(ledger, audit);
     }
 
-    private static void Link(List<LedgerEntry> entries, Head? head)
-    {
-        var (sequence, previous) = head is null ? (0L, ChainCanonicalForm.Genesis) : (head.Sequence, head.Hash);
-        foreach (var e in entries)
-        {
-            e.Sequence = ++sequence;
-            e.PreviousHash = previous;
-            e.FormatVersion = ChainCanonicalForm.CurrentVersion;
-            e.Hash = previous = ChainCanonicalForm.Hash(e);
-        }
-    }
+    private static void Link(List<LedgerEntry> entries, Head? head) => Link(entries, head, ChainCanonicalForm.Hash);
 
-    private static void Link(List<AuditEvent> entries, Head? head)
+    private static void Link(List<AuditEvent> entries, Head? head) => Link(entries, head, ChainCanonicalForm.Hash);
+
+    private static void Link<T>(List<T> entries, Head? head, Func<T, string> hash) where T : IChainLink
     {
         var (sequence, previous) = head is null ? (0L, ChainCanonicalForm.Genesis) : (head.Sequence, head.Hash);
         foreach (var e in entries)
@@ -180,7 +172,7 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
             e.Sequence = ++sequence;
             e.PreviousHash = previous;
             e.FormatVersion = ChainCanonicalForm.CurrentVersion;
-            e.Hash = previous = ChainCanonicalForm.Hash(e);
+            e.Hash = previous = hash(e);
         }
     }
 }
