@@ -75,7 +75,6 @@ public sealed record SealRequestView(
     DateTimeOffset? SubmittedAt,
     DateTimeOffset? ApprovedAt,
     DateTimeOffset? CompletedAt,
-    string? SealingError,
     IReadOnlyList<SealRequestDocumentView> Documents,
     IReadOnlyList<SealRequestSealView> Seals,
     IReadOnlyList<DecisionView> Decisions,

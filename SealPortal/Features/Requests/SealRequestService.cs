@@ -445,7 +445,7 @@ public sealed class SealRequestService(
         return (new SealRequestView(
             request.Id, request.Number, request.ApplicantUserId, request.Applicant?.DisplayName ?? "", request.DepartmentId, request.Department?.Name ?? "",
             request.Purpose, request.DocumentType, request.Copies, request.Amount, request.Counterparty, request.Urgent, request.Status,
-            request.CreatedAt, request.SubmittedAt, request.ApprovedAt, request.CompletedAt, request.SealingError,
+            request.CreatedAt, request.SubmittedAt, request.ApprovedAt, request.CompletedAt,
             request.Documents.OrderBy(d => d.Id).Select(d => new SealRequestDocumentView(d.Id, d.FileName, d.OriginalSha256, d.Length, d.PageCount, d.SealedSha256)).ToList(),
             request.Seals.OrderBy(s => s.Id).Select(s => new SealRequestSealView(s.Id, s.SealId, s.Seal?.Name ?? "", s.Seal?.Type ?? default, s.Seal?.Kind ?? default,
                 s.DocumentId, s.Page, s.X, s.Y, s.Width, s.Height, s.CrossPage)).ToList(),
