@@ -30,6 +30,7 @@ public static class DataServiceExtensions
         });
 
         services.AddScoped<DatabaseInitializer>();
+        services.AddSingleton<PortalReads>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -6,7 +6,7 @@ namespace SealPortal.Features.Notifications;
 public sealed record NotificationRow(long Id, NotificationKind Kind, string Subject, string Body, string? Link, DateTimeOffset CreatedAt, bool Read);
 
 /// <summary>What one user sees of their notifications: the bell, the list, marking read, preferences.</summary>
-public sealed class NotificationInbox(SealPortalDbContext db, TimeProvider clock, IServiceScopeFactory scopes)
+public sealed class NotificationInbox(SealPortalDbContext db, TimeProvider clock)
 {
     public const int PageSize = 50;
 
@@ -14,17 +14,9 @@ public sealed class NotificationInbox(SealPortalDbContext db, TimeProvider clock
     public static readonly IReadOnlyList<NotificationKind> MutableKinds =
         [NotificationKind.Approval, NotificationKind.Certificate, NotificationKind.Integrity, NotificationKind.AuditSchedule, NotificationKind.General];
 
-    /// <summary>
-    /// The bell's count. The layout renders while the page's own component is still loading, so this
-    /// query runs alongside the page's queries; it uses its own context because a DbContext allows only one
-    /// operation at a time (PostgreSQL is truly asynchronous and would throw; SQLite merely hides it).
-    /// </summary>
-    public async Task<int> UnreadCountAsync(string userId, CancellationToken ct = default)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var own = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        return await own.Notifications.CountAsync(n => n.UserId == userId && n.ReadAt == null, ct);
-    }
+    /// <summary>The bell's count. The layout reads it through <see cref="PortalReads"/>, since it renders alongside the page.</summary>
+    public Task<int> UnreadCountAsync(string userId, CancellationToken ct = default) =>
+        db.Notifications.CountAsync(n => n.UserId == userId && n.ReadAt == null, ct);
 
     public async Task<IReadOnlyList<NotificationRow>> ListAsync(string userId, bool unreadOnly, CancellationToken ct = default)
     {
