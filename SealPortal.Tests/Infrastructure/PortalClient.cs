@@ -88,6 +88,25 @@ public sealed class PortalClient(HttpClient http) : IDisposable
         return await Http.PostAsync(string.IsNullOrEmpty(action) ? pageUrl : action, content);
     }
 
+    /// <summary>
+    /// A POST of a form the user was never shown, the way someone crafts one by hand: a valid antiforgery
+    /// token taken from <paramref name="tokenPage"/> (signed-in pages carry one in the layout's sign-out
+    /// form; anonymous visitors find one on the sign-in page), the Razor form name when
+    /// <paramref name="formName"/> is given, and <paramref name="values"/>.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostHandMadeAsync(string url, string? formName, IEnumerable<KeyValuePair<string, string>> values,
+        string tokenPage = "/")
+    {
+        var page = await GetDocumentAsync(tokenPage);
+        var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
+                    ?? throw new InvalidOperationException($"no antiforgery token on {tokenPage}");
+        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
+        if (formName is not null)
+            fields.Add(new("_handler", formName));
+        fields.AddRange(values);
+        return await Http.PostAsync(url, new FormUrlEncodedContent(fields));
+    }
+
     /// <summary>The fields a browser would post for <paramref name="form"/> as it stands (file inputs travel as files, not here).</summary>
     public static List<KeyValuePair<string, string>> ReadFields(IHtmlFormElement form)
     {

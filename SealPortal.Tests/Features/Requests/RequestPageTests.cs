@@ -164,6 +164,50 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Null((await PortalClient.ParseAsync(page)).QuerySelector("[data-testid=purpose]"));
     }
 
+    [Fact]
+    public async Task A_missing_request_is_a_404_on_every_page_and_download_while_someone_elses_stays_a_403()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
+        var documentId = int.Parse(Regex.Match((await applicant.GetDocumentAsync($"/requests/{id}"))
+            .QuerySelector("[data-testid=documents] a")!.GetAttribute("href")!, @"/documents/(\d+)/").Groups[1].Value);
+        const int Missing = 999999;
+        string[] Addresses(int request) =>
+        [
+            $"/requests/{request}",
+            $"/requests/{request}/placement",
+            $"/requests/{request}/documents/{documentId}/original",
+            $"/requests/{request}/documents/{documentId}/sealed",
+            $"/requests/{request}/stampings/1/scan",
+        ];
+
+        // The reviewer is no approver of a letter under the company seal, so may not see this request.
+        using var reviewer = await SignInAsync("reviewer");
+        foreach (var url in Addresses(Missing))
+        {
+            var response = await reviewer.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{url} answered {(int)response.StatusCode}");
+            // The request's pages say so in place; the downloads show the status page.
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(body.Contains("No such request.") || body.Contains("Page not found"), $"{url}: {body}");
+        }
+        foreach (var url in Addresses(id))
+        {
+            var response = await reviewer.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{url} answered {(int)response.StatusCode}");
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("No such request.", body);
+            Assert.DoesNotContain("用印 test", body);
+        }
+
+        // Posts to a missing request get the same 404; to someone else's, still 403.
+        KeyValuePair<string, string>[] approve = [new("kind", "Approve"), new("version", "1")];
+        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostHandMadeAsync($"/requests/{Missing}", "decide", approve)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostHandMadeAsync($"/requests/{id}", "decide", approve)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostHandMadeAsync($"/requests/{Missing}/sealing/retry", null, [])).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostHandMadeAsync($"/requests/{id}/sealing/retry", null, [])).StatusCode);
+    }
+
     // ------------------------------------------------------------------ approvers
 
     [Fact]

@@ -149,8 +149,8 @@ public sealed class SealPlacementPageTests(Browser.PlacementHarnessFixture fixtu
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("name=\"Placements[0].Page\"", await response.Content.ReadAsStringAsync());
-        // A request that does not exist looks the same, so the number does not tell whether it exists.
+        // A request that does not exist is a plain 404; only an existing one someone may not see is a 403.
         var missing = await head.GetAsync("/requests/999999/placement");
-        Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 }

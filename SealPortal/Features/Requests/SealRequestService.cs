@@ -397,9 +397,10 @@ public sealed class SealRequestService(
         (await InboxAsync(userId, new InboxFilter(), ct)).Count;
 
     /// <summary>
-    /// The request page's content, or null when there is no such request. <paramref name="allowed"/> is false when
-    /// the user may not see it (only its applicant, its approvers past and present and their deputies, the
-    /// custodians of its seals, auditors and administrators may).
+    /// The request page's content, or null. <c>Allowed</c> is false when the request exists and the user may not
+    /// see it (only its applicant, its approvers past and present and their deputies, the custodians of its
+    /// seals, auditors and administrators may): a 403. Null with <c>Allowed</c> true means there is no such
+    /// request: a 404, which tells the reader nothing beyond that.
     /// </summary>
     public async Task<(SealRequestView? View, bool Allowed)> GetAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -409,7 +410,7 @@ public sealed class SealRequestService(
             .Include(r => r.Applicant).Include(r => r.Department)
             .SingleOrDefaultAsync(r => r.Id == requestId, ct);
         if (request is null)
-            return (null, false);
+            return (null, true);
         var state = State(request);
         var engine = Engine(await directories.LoadAsync(ct));
         var now = clock.GetUtcNow();

@@ -77,8 +77,8 @@ public static class SealingEndpoints
         group.MapGet("/documents/{documentId:int}/sealed", async (int id, int documentId, HttpContext http, SealingQueries queries,
             ArchiveStore archive, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
-            if (!await queries.MayDownloadAsync(id, http.User, ct))
-                return Refuse(http, id, StatusCodes.Status403Forbidden, L["Only the applicant, the keepers of its seals, auditors and administrators may download the sealed documents of a request."]);
+            if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
+                return refused;
             if (await queries.SealedFileAsync(id, documentId, ct) is not { } file || !archive.Exists(file.Sha256))
                 return Refuse(http, id, StatusCodes.Status404NotFound, L["This document has not been sealed."]);
             http.Response.Headers.CacheControl = "private, no-store";
@@ -89,8 +89,8 @@ public static class SealingEndpoints
         group.MapGet("/stampings/{stampingId:int}/scan", async (int id, int stampingId, HttpContext http, SealingQueries queries,
             ArchiveStore archive, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
-            if (!await queries.MayDownloadAsync(id, http.User, ct))
-                return Refuse(http, id, StatusCodes.Status403Forbidden, L["Only the applicant, the keepers of its seals, auditors and administrators may download the sealed documents of a request."]);
+            if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
+                return refused;
             if (await queries.ScanAsync(id, stampingId, ct) is not { } scan || !archive.Exists(scan.Sha256))
                 return Results.NotFound();
             http.Response.Headers.CacheControl = "private, no-store";
@@ -98,6 +98,23 @@ public static class SealingEndpoints
         });
 
         return app;
+    }
+
+    /// <summary>
+    /// 404 when the request does not exist (with no link back to it), 403 when it does and the reader may
+    /// not download its files, null when they may.
+    /// </summary>
+    private static async Task<IResult?> RefuseDownloadAsync(HttpContext http, int id, SealingQueries queries,
+        IStringLocalizer<SharedResource> L, CancellationToken ct)
+    {
+        if (!await queries.ExistsAsync(id, ct))
+        {
+            http.Items[StatusPage.MessageItem] = L["No such request."].Value;
+            return Results.NotFound();
+        }
+        if (!await queries.MayDownloadAsync(id, http.User, ct))
+            return Refuse(http, id, StatusCodes.Status403Forbidden, L["Only the applicant, the keepers of its seals, auditors and administrators may download the sealed documents of a request."]);
+        return null;
     }
 
     private static IResult Back(int id, string notice) => Results.Redirect($"/requests/{id}?sealing={notice}#sealing");

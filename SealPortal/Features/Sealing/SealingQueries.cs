@@ -29,6 +29,10 @@ public sealed record SealingPanelView(
 /// <summary>Read side of sealing: the request page's panel and the download permissions.</summary>
 public sealed class SealingQueries(SealPortalDbContext db)
 {
+    /// <summary>Whether the request exists at all: a missing one is a 404 for everybody, before any permission check.</summary>
+    public Task<bool> ExistsAsync(int requestId, CancellationToken ct = default) =>
+        db.SealRequests.AnyAsync(r => r.Id == requestId, ct);
+
     /// <summary>
     /// The applicant, the custodians of the request's seals, auditors and administrators may download
     /// what sealing produced.
