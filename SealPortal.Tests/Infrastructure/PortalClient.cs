@@ -97,15 +97,17 @@ public sealed class PortalClient(HttpClient http) : IDisposable
     public async Task<HttpResponseMessage> PostHandMadeAsync(string url, string? formName, IEnumerable<KeyValuePair<string, string>> values,
         string tokenPage = "/")
     {
-        var page = await GetDocumentAsync(tokenPage);
-        var token = page.QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
-                    ?? throw new InvalidOperationException($"no antiforgery token on {tokenPage}");
-        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", token) };
+        var fields = new List<KeyValuePair<string, string>> { new("__RequestVerificationToken", await AntiforgeryTokenAsync(tokenPage)) };
         if (formName is not null)
             fields.Add(new("_handler", formName));
         fields.AddRange(values);
         return await Http.PostAsync(url, new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>This client's antiforgery token, as found in the first form of <paramref name="page"/> that carries one.</summary>
+    public async Task<string> AntiforgeryTokenAsync(string page = "/") =>
+        (await GetDocumentAsync(page)).QuerySelector("input[name='__RequestVerificationToken']")?.GetAttribute("value")
+        ?? throw new InvalidOperationException($"no antiforgery token on {page}");
 
     /// <summary>The fields a browser would post for <paramref name="form"/> as it stands (file inputs travel as files, not here).</summary>
     public static List<KeyValuePair<string, string>> ReadFields(IHtmlFormElement form)

@@ -9,7 +9,7 @@ namespace SealPortal.Tests.Features.Ledger;
 /// A portal with 60 entries appended directly: even ones on a seal the demo keeper keeps (A),
 /// odd ones on a seal nobody keeps (B); every third one applied for by the demo applicant.
 /// </summary>
-public sealed class LedgerPortal : SealPortalFactory
+public class LedgerPortal : SealPortalFactory
 {
     private readonly SemaphoreSlim _seeded = new(1, 1);
     private bool _done;
@@ -47,34 +47,7 @@ public sealed class LedgerPortal : SealPortalFactory
 
 public class LedgerPageTests(LedgerPortal fixture) : IClassFixture<LedgerPortal>
 {
-    private static readonly string[] Protected = ["/ledger", "/ledger/export.csv", "/ledger/export.xlsx", "/audit-trail"];
-
-    [Theory]
-    [InlineData("applicant")]
-    [InlineData("depthead")]
-    public async Task Applicants_and_department_heads_are_refused_every_ledger_audit_and_export_address(string user)
-    {
-        await fixture.SeededAsync();
-        using var client = await fixture.SignInAsync(user);
-        foreach (var url in Protected)
-        {
-            var response = await client.GetAsync(url);
-            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{url} answered {(int)response.StatusCode} to {user}");
-            Assert.StartsWith("/account/access-denied", response.LocalTarget());
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.DoesNotContain("台账测试章", body);
-        }
-        var denied = await client.GetAsync("/account/access-denied");
-        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
-    }
-
-    [Fact]
-    public async Task Anonymous_visitors_are_sent_to_sign_in()
-    {
-        using var client = fixture.CreatePortalClient();
-        foreach (var url in Protected)
-            Assert.StartsWith("/account/login", (await client.GetAsync(url)).LocalTarget());
-    }
+    // Who may open which ledger, audit-trail and export address is checked for every role in Web/RoleMatrixTests.
 
     [Fact]
     public async Task An_auditor_pages_through_the_whole_ledger_newest_first_by_keyset()
