@@ -13,16 +13,12 @@ public class PreferencesPageTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static async Task<JobsPortal> PortalAsync(PortalStorage storage, TinySmtpServer smtp)
-    {
-        var portal = new JobsPortal(storage.Database, storage.DataFolder, new FakeTimeProvider(Start), new Dictionary<string, string?>
+    private static JobsPortal Portal(PortalStorage storage, TinySmtpServer smtp) =>
+        new(storage.Database, storage.DataFolder, new FakeTimeProvider(Start), new Dictionary<string, string?>
         {
             ["Smtp:Host"] = "127.0.0.1",
             ["Smtp:Port"] = smtp.Port.ToString(),
         });
-        await portal.UserIdAsync("admin");
-        return portal;
-    }
 
     private static readonly string[] AllButAuditSchedule = NotificationInbox.MutableKinds
         .Where(k => k != NotificationKind.AuditSchedule).Select(k => k.ToString()).ToArray();
@@ -32,7 +28,7 @@ public class PreferencesPageTests
     {
         await using var storage = new PortalStorage();
         await using var smtp = new TinySmtpServer();
-        await using var portal = await PortalAsync(storage, smtp);
+        await using var portal = Portal(storage, smtp);
         var auditor = await portal.UserIdAsync("auditor");
         using var client = await portal.SignInAsync("auditor");
 
@@ -66,7 +62,7 @@ public class PreferencesPageTests
     {
         await using var storage = new PortalStorage();
         await using var smtp = new TinySmtpServer();
-        await using var portal = await PortalAsync(storage, smtp);
+        await using var portal = Portal(storage, smtp);
         var auditor = await portal.UserIdAsync("auditor");
         var keeper = await portal.UserIdAsync("keeper");
         Task<NotificationPreference?> Preference(string user) => portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>()
