@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SealPortal.Components;
 using SealPortal.Features.Archive;
@@ -28,7 +27,7 @@ public static class RequestServiceExtensions
                 "Requests:MaxUploadBytes must be positive, Requests:MaxTotalUploadBytes at least as large, Requests:MaxDocuments positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<ArchiveStore>();
-        builder.Services.TryAddSingleton(new WorkingCalendar());
+        builder.Services.AddSingleton(new WorkingCalendar());
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<SealRequestService>();
         return builder;

@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Quartz;
+using SealPortal.Data;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Workflows;
+using SealPortal.Jobs;
+using SealPortal.Tests.Features.Requests;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+using SealPortal.Workflow;
+
+namespace SealPortal.Tests.Jobs;
+
+/// <summary>
+/// Deadline reminders, escalation and automatic transfer of the demo templates, on a fake clock over the
+/// default working calendar (Mon–Fri 09:00–18:00 UTC). 2026-12-01 is a Tuesday.
+/// </summary>
+public class DeadlineJobTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Nudge = TimeSpan.FromSeconds(3);
+    private const int MaxNudges = 8;
+
+    private static Dictionary<string, string?> Settings(TinySmtpServer smtp, bool jobs) => new(RequestSeeding.SampleCertificates)
+    {
+        ["Jobs:Enabled"] = jobs ? "true" : "false",
+        ["Jobs:DeadlineMinutes"] = "5",
+        // The outbox job is not what these tests watch: the outbox rows themselves are.
+        ["Jobs:OutboxSeconds"] = "86400",
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = smtp.Port.ToString(),
+    };
+
+    [Fact]
+    public async Task The_deadline_job_reminds_the_department_head_once_and_escalates_to_the_executive_once_after_the_deadline()
+    {
+        await using var storage = new PortalStorage();
+        await using var smtp = new TinySmtpServer();
+        var clock = new FakeTimeProvider(Start);
+        await using var portal = new JobsPortal(storage.Database, storage.DataFolder, clock, Settings(smtp, jobs: true));
+        var runs = new DeadlineRuns();
+        var scheduler = portal.Services.GetRequiredService<JobScheduler>().Scheduler;
+        Assert.NotNull(scheduler);
+        scheduler.ListenerManager.AddJobListener(runs, Array.Empty<IMatcher<JobKey>>());
+
+        // 公司公章 on a letter: the company-seal template, whose department-head node is due in 1 working day
+        // (Wednesday 10:00), reminded at 80% of the working time (Tuesday 17:12) and escalated to an executive.
+        var (id, number) = await SubmitAsync(portal, "公司公章", DocumentTypes.Letter);
+        var depthead = await portal.UserIdAsync("depthead");
+        var executive = await portal.UserIdAsync("executive");
+
+        async Task FireAsync(TimeSpan by)
+        {
+            var before = runs.Count;
+            clock.Advance(by);
+            // The scheduler may still be finishing the previous firing when the clock jumps, and then waits on a
+            // timer set from the old time; a nudge of a minute (far from every deadline here) wakes it.
+            for (var nudge = 0; !await runs.WaitForMoreThanAsync(before, Nudge); nudge++)
+            {
+                Assert.True(nudge < MaxNudges, $"the deadline job did not run after {MaxNudges} nudges of the clock");
+                clock.Advance(TimeSpan.FromMinutes(1));
+            }
+            Assert.Null(runs.LastError);
+        }
+
+        await FireAsync(new TimeSpan(7, 0, 0));
+        Assert.Empty(await ApprovalNotificationsAsync(portal, depthead));
+
+        await FireAsync(TimeSpan.FromMinutes(15));
+        var reminder = Assert.Single(await ApprovalNotificationsAsync(portal, depthead));
+        Assert.Contains(number, reminder.Subject);
+        Assert.Equal($"/requests/{id}", reminder.Link);
+        Assert.Equal(1, await OutboxCountAsync(portal, "depthead@example.com", number));
+
+        // The job runs again before the deadline: nothing new.
+        await FireAsync(TimeSpan.FromMinutes(6));
+        Assert.Single(await ApprovalNotificationsAsync(portal, depthead));
+        Assert.Empty(await ApprovalNotificationsAsync(portal, executive));
+
+        // Wednesday 10:0x: past the deadline, the node escalates to the executive.
+        await FireAsync(new TimeSpan(16, 40, 0));
+        var escalation = Assert.Single(await ApprovalNotificationsAsync(portal, executive));
+        Assert.Contains(number, escalation.Subject);
+        Assert.Contains("王芳", escalation.Body);
+        Assert.Equal(1, await OutboxCountAsync(portal, "executive@example.com", number));
+
+        await FireAsync(TimeSpan.FromMinutes(6));
+        await FireAsync(TimeSpan.FromHours(5));
+        Assert.Single(await ApprovalNotificationsAsync(portal, executive));
+        Assert.Single(await ApprovalNotificationsAsync(portal, depthead));
+        Assert.Equal(1, await OutboxCountAsync(portal, "executive@example.com", number));
+        Assert.Equal(1, await OutboxCountAsync(portal, "depthead@example.com", number));
+        // Escalation tells; who decides does not change.
+        var inbox = await portal.InScopeAsync(sp => sp.GetRequiredService<SealRequestService>().InboxAsync(depthead, new InboxFilter()));
+        Assert.True(Assert.Single(inbox, i => i.Id == id).Overdue);
+    }
+
+    [Fact]
+    public async Task After_the_legal_deadline_the_approval_moves_to_the_reviewers_deputy_and_both_are_told_once()
+    {
+        await using var storage = new PortalStorage();
+        await using var smtp = new TinySmtpServer();
+        var clock = new FakeTimeProvider(Start);
+        await using var portal = new JobsPortal(storage.Database, storage.DataFolder, clock, Settings(smtp, jobs: false));
+        var reviewer = await portal.UserIdAsync("reviewer");
+        var keeper = await portal.UserIdAsync("keeper");
+        var depthead = await portal.UserIdAsync("depthead");
+        await portal.InScopeAsync(async sp =>
+        {
+            var made = await sp.GetRequiredService<DelegationService>().CreateAsync(
+                new DelegationInput(reviewer, keeper, Start, Start.AddDays(30), "leave"), reviewer, actorIsAdmin: false, CancellationToken.None);
+            Assert.True(made.Succeeded, made.Error);
+        });
+
+        // A contract: department head, then legal review (due in 2 working days, transferred to the deputy after it).
+        var (id, number) = await SubmitAsync(portal, "合同专用章", DocumentTypes.Contract);
+        await portal.InScopeAsync(async sp =>
+        {
+            var requests = sp.GetRequiredService<SealRequestService>();
+            var decided = await requests.DecideAsync(id, depthead, DecisionKind.Approve, "ok", await VersionAsync(sp, id));
+            Assert.True(decided.Succeeded, decided.Error);
+        });
+        Task<int> Run() => portal.InScopeAsync(sp => sp.GetRequiredService<DeadlineNotifications>().RunAsync(default));
+        Task<IReadOnlyList<InboxItem>> Inbox(string user) =>
+            portal.InScopeAsync(sp => sp.GetRequiredService<SealRequestService>().InboxAsync(user, new InboxFilter()));
+
+        // Before the transfer the deputy sees the request only on the reviewer's behalf.
+        Assert.NotNull(Assert.Single(await Inbox(keeper), i => i.Id == id).OnBehalfOf);
+
+        // Thursday 10:01, past the deadline (Thursday 10:00).
+        clock.Advance(new TimeSpan(2, 0, 1, 0));
+        Assert.Equal(2, await Run());
+        Assert.Equal(0, await Run());
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await Run());
+
+        var toDeputy = Assert.Single(await ApprovalNotificationsAsync(portal, keeper));
+        Assert.Contains(number, toDeputy.Subject);
+        var fromReviewer = Assert.Single(await ApprovalNotificationsAsync(portal, reviewer));
+        Assert.Contains(number, fromReviewer.Subject);
+        Assert.Contains("陈静", fromReviewer.Body);
+        Assert.Equal(1, await OutboxCountAsync(portal, "keeper@example.com", number));
+        Assert.Equal(1, await OutboxCountAsync(portal, "reviewer@example.com", number));
+
+        // The approval is the deputy's own now, with a new deadline two working days on (Monday 10:01).
+        var mine = Assert.Single(await Inbox(keeper), i => i.Id == id);
+        Assert.Null(mine.OnBehalfOf);
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.Zero), mine.DueAt);
+        Assert.DoesNotContain(await Inbox(reviewer), i => i.Id == id);
+    }
+
+    private static async Task<(int Id, string Number)> SubmitAsync(JobsPortal portal, string sealName, string documentType)
+    {
+        var applicant = await portal.UserIdAsync("applicant");
+        return await portal.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<SealPortalDbContext>();
+            var sealId = await db.Seals.Where(s => s.Name == sealName).Select(s => s.Id).SingleAsync();
+            var requests = sp.GetRequiredService<SealRequestService>();
+            var pdf = PdfTestKit.ClassicPdf(1);
+            var draft = await requests.CreateDraftAsync(applicant,
+                new SealRequestInput("Deadline test", documentType, 1, 50_000m, "示例客户有限公司", false, [sealId]),
+                [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
+            Assert.True(draft.Succeeded, $"draft refused: {draft.Error}");
+            var submitted = await requests.SubmitAsync(draft.RequestId!.Value, applicant);
+            Assert.True(submitted.Succeeded, $"submit refused: {submitted.Error}");
+            var number = await db.SealRequests.Where(r => r.Id == draft.RequestId).Select(r => r.Number).SingleAsync();
+            return (draft.RequestId.Value, number);
+        });
+    }
+
+    private static async Task<long> VersionAsync(IServiceProvider sp, int id)
+    {
+        var json = await sp.GetRequiredService<SealPortalDbContext>().SealRequests.Where(r => r.Id == id).Select(r => r.WorkflowStateJson).SingleAsync();
+        using var state = JsonDocument.Parse(json!);
+        return state.RootElement.GetProperty("Version").GetInt64();
+    }
+
+    private static Task<List<Notification>> ApprovalNotificationsAsync(JobsPortal portal, string userId) =>
+        portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>().Notifications.AsNoTracking()
+            .Where(n => n.UserId == userId && n.Kind == NotificationKind.Approval).OrderBy(n => n.Id).ToListAsync());
+
+    private static Task<int> OutboxCountAsync(JobsPortal portal, string to, string number) =>
+        portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>().OutboxMessages.CountAsync(m => m.To == to && m.Subject.Contains(number)));
+
+    /// <summary>Counts finished runs of the deadline job, so a test knows a firing is over before it looks.</summary>
+    private sealed class DeadlineRuns : IJobListener
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public JobExecutionException? LastError { get; private set; }
+
+        string IJobListener.Name => nameof(DeadlineRuns);
+
+        ValueTask IJobListener.JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
+        {
+            if (context.JobDetail.Key.Name != "deadlines")
+                return ValueTask.CompletedTask;
+            if (jobException is not null)
+                LastError = jobException;
+            Interlocked.Increment(ref _count);
+            return ValueTask.CompletedTask;
+        }
+
+        public async Task<bool> WaitForMoreThanAsync(int count, TimeSpan patience)
+        {
+            var until = DateTime.UtcNow + patience;
+            while (Count <= count)
+            {
+                if (DateTime.UtcNow > until)
+                    return false;
+                await Task.Delay(50);
+            }
+            return true;
+        }
+    }
+}
