@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Claims;
-using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading.Channels;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.Localization;
@@ -34,7 +32,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         long count = 0;
         var line = new StringBuilder(1024);
         var approvers = new StringBuilder(256);
-        await foreach (var r in ReadAhead(query.StreamAsync(user, filter), ct))
+        await foreach (var r in ReadAhead.Of(query.StreamAsync(user, filter), ct))
         {
             line.Clear();
             line.Append(r.Sequence);
@@ -60,42 +58,6 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         }
         await writer.FlushAsync(ct);
         return count;
-    }
-
-    /// <summary>
-    /// Reads the rows on another thread, a bounded buffer ahead of the writer, so the database's
-    /// time and the formatting overlap instead of adding up (the export is the one long read).
-    /// </summary>
-    private static async IAsyncEnumerable<LedgerRow> ReadAhead(IAsyncEnumerable<LedgerRow> rows, [EnumeratorCancellation] CancellationToken ct)
-    {
-        var buffer = Channel.CreateBounded<LedgerRow>(new BoundedChannelOptions(2048) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var reader = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var row in rows.WithCancellation(stop.Token))
-                    await buffer.Writer.WriteAsync(row, stop.Token);
-                buffer.Writer.Complete();
-            }
-            catch (Exception ex)
-            {
-                // Handed to the writer's side, which rethrows it; the task itself never faults.
-                buffer.Writer.Complete(ex);
-            }
-        }, CancellationToken.None);
-        try
-        {
-            await foreach (var row in buffer.Reader.ReadAllAsync(ct))
-                yield return row;
-        }
-        finally
-        {
-            // The writer stopped early (a client that went away): stop the read and wait for it,
-            // so the DbContext is no longer in use when the request's scope disposes it.
-            await stop.CancelAsync();
-            await reader;
-        }
     }
 
     private Dictionary<SealKind, string> Kinds() => Enum.GetValues<SealKind>().ToDictionary(k => k, k => localizer.Enum(k));
