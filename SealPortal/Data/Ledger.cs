@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SealPortal.Data;
@@ -68,6 +69,9 @@ public class LedgerEntry : IChainLink
 
     public string Hash { get; set; } = "";
 
+    /// <summary>Who took part in this use, for the person filter (see <see cref="LedgerParticipant"/>).</summary>
+    public List<LedgerParticipant> Participants { get; set; } = [];
+
     /// <summary>Not stored: the order Append was called in, so one SaveChanges chains several entries in that order.</summary>
     internal long AppendOrder { get; set; }
 }
@@ -109,6 +113,50 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         e.HasIndex(x => new { x.Kind, x.ExecutedAt, x.Sequence });
         e.HasIndex(x => x.DocumentSha256);
         e.HasIndex(x => x.SealRequestId);
+        e.HasMany(x => x.Participants).WithOne().HasForeignKey(p => p.LedgerEntryId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+/// <summary>How someone took part in a ledger entry; one person can hold several of these on one entry.</summary>
+[Flags]
+public enum LedgerParticipation
+{
+    Applicant = 1,
+    Approver = 2,
+    Executor = 4,
+}
+
+/// <summary>
+/// One person who took part in a ledger entry (applicant, approver or executor), one row per
+/// person and entry. It exists so "everything person X touched" is one index range read, newest
+/// first, like the other ledger filters: approvers live inside the entry's approvers JSON, which
+/// no index can search. It is derived from the entry (written with it, in the same save) and is
+/// not part of the hash; the entry stays the record.
+/// <see cref="ExecutedAt"/> and <see cref="Sequence"/> are copies of the entry's, so the index on
+/// (UserId, ExecutedAt, Sequence) gives the ledger's order without touching the entries table.
+/// </summary>
+public class LedgerParticipant
+{
+    public long LedgerEntryId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public DateTime ExecutedAt { get; set; }
+
+    public long Sequence { get; set; }
+
+    public LedgerParticipation Participation { get; set; }
+}
+
+internal sealed class LedgerParticipantConfiguration : IEntityTypeConfiguration<LedgerParticipant>
+{
+    public void Configure(EntityTypeBuilder<LedgerParticipant> e)
+    {
+        e.ToTable("LedgerParticipants");
+        e.HasKey(x => new { x.LedgerEntryId, x.UserId });
+        e.Property(x => x.UserId).HasMaxLength(450);
+        e.Property(x => x.ExecutedAt).HasConversion(UtcTimes.Required);
+        e.HasIndex(x => new { x.UserId, x.ExecutedAt, x.Sequence });
     }
 }
 
@@ -133,4 +181,33 @@ public interface IChainLink
     int FormatVersion { get; set; }
     string PreviousHash { get; set; }
     string Hash { get; set; }
+}
+
+/// <summary>
+/// Fills LedgerParticipants for entries written before the table existed, from the entries' own
+/// applicant, approvers (inside the approvers JSON) and executor, as SealLedger.Append does for new ones.
+/// </summary>
+public static class LedgerParticipantBackfill
+{
+    public static void Run(MigrationBuilder migration, DatabaseProvider provider) => migration.Sql(Sql(provider));
+
+    public static string Sql(DatabaseProvider provider)
+    {
+        var approvers = provider == DatabaseProvider.Postgres
+            ? """SELECT e."Id", a.value->>'userId', e."ExecutedAt", e."Sequence", 2 FROM "LedgerEntries" e CROSS JOIN LATERAL jsonb_array_elements(e."ApproversJson"::jsonb) a"""
+            : """SELECT e."Id", json_extract(a.value, '$.userId'), e."ExecutedAt", e."Sequence", 2 FROM "LedgerEntries" e, json_each(e."ApproversJson") a""";
+        // One row per entry and person; MAX per flag then adding them ORs the ways a person took part.
+        return $"""
+            INSERT INTO "LedgerParticipants" ("LedgerEntryId", "UserId", "ExecutedAt", "Sequence", "Participation")
+            SELECT id, uid, MIN(at), MIN(seq),
+                   MAX(CASE WHEN how = 1 THEN 1 ELSE 0 END) + MAX(CASE WHEN how = 2 THEN 2 ELSE 0 END) + MAX(CASE WHEN how = 4 THEN 4 ELSE 0 END)
+            FROM (
+                SELECT "Id" AS id, "ApplicantUserId" AS uid, "ExecutedAt" AS at, "Sequence" AS seq, 1 AS how FROM "LedgerEntries"
+                UNION ALL {approvers}
+                UNION ALL SELECT "Id", "ExecutorUserId", "ExecutedAt", "Sequence", 4 FROM "LedgerEntries"
+            ) AS taking_part
+            WHERE uid IS NOT NULL AND uid <> ''
+            GROUP BY id, uid
+            """;
+    }
 }

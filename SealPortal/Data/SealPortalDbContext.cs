@@ -44,6 +44,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
 
+    public DbSet<LedgerParticipant> LedgerParticipants => Set<LedgerParticipant>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
@@ -53,6 +55,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new LedgerEntryConfiguration());
+        builder.ApplyConfiguration(new LedgerParticipantConfiguration());
         builder.ApplyConfiguration(new AuditEventConfiguration());
 
         builder.Entity<ApplicationUser>(u =>

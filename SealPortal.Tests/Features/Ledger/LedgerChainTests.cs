@@ -111,14 +111,17 @@ public class LedgerChainTests
         await LedgerWorld.SqlAsync(portal.Services, "UPDATE \"LedgerEntries\" SET \"Copies\" = \"Copies\" - 1 WHERE \"Sequence\" = 3");
         Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).Intact);
 
-        // Delete entry 2 (kept aside to put back).
+        // Delete entry 2 and its participant rows (kept aside to put back).
         await LedgerWorld.SqlAsync(portal.Services,
             "CREATE TABLE \"Kept\" AS SELECT * FROM \"LedgerEntries\" WHERE \"Sequence\" = 2",
+            "CREATE TABLE \"KeptParticipants\" AS SELECT * FROM \"LedgerParticipants\" WHERE \"Sequence\" = 2",
+            "DELETE FROM \"LedgerParticipants\" WHERE \"Sequence\" = 2",
             "DELETE FROM \"LedgerEntries\" WHERE \"Sequence\" = 2");
         var deleted = (await LedgerWorld.VerifyAsync(portal.Services)).Ledger;
         Assert.Equal(3, deleted.BrokenSequence);
         Assert.Contains("entry 2 is missing", deleted.Problem);
-        await LedgerWorld.SqlAsync(portal.Services, "INSERT INTO \"LedgerEntries\" SELECT * FROM \"Kept\"", "DROP TABLE \"Kept\"");
+        await LedgerWorld.SqlAsync(portal.Services, "INSERT INTO \"LedgerEntries\" SELECT * FROM \"Kept\"", "DROP TABLE \"Kept\"",
+            "INSERT INTO \"LedgerParticipants\" SELECT * FROM \"KeptParticipants\"", "DROP TABLE \"KeptParticipants\"");
         Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).Intact);
 
         // Reorder: entries 3 and 4 swap places.

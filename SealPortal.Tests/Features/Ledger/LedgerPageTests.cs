@@ -84,6 +84,9 @@ public class LedgerPageTests(LedgerPortal fixture) : IClassFixture<LedgerPortal>
         var byDay = Sequences(await auditor.GetDocumentAsync("/ledger?from=2026-05-02&to=2026-05-02"));
         Assert.Equal(Enumerable.Range(16, 24).Select(i => (long)i).Reverse(), byDay);
 
+        // The last representable day has no midnight after it; it is still a valid "to".
+        Assert.Equal(50, Sequences(await auditor.GetDocumentAsync("/ledger?to=9999-12-31")).Count);
+
         foreach (var bad in new[] { "/ledger?from=yesterday", "/ledger?kind=Paper", "/ledger?seal=x", "/ledger?from=2026-05-03&to=2026-05-01", "/ledger/export.csv?kind=1" })
         {
             var response = await auditor.GetAsync(bad);

@@ -65,16 +65,10 @@ public sealed class AuditTrailQuery(SealPortalDbContext db)
             q = q.Where(e => e.Actor.Contains(actor));
         if (s.Action is { } action)
             q = q.Where(e => e.Action == action);
-        if (s.From is { } from)
-        {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        if (DayRange.Start(s.From) is { } start)
             q = q.Where(e => e.At >= start);
-        }
-        if (s.To is { } to)
-        {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        if (DayRange.End(s.To) is { } end)
             q = q.Where(e => e.At < end);
-        }
         if (s.Text is { } text)
             q = q.Where(e => e.Actor.Contains(text) || (e.Subject != null && e.Subject.Contains(text)) ||
                              (e.Detail != null && e.Detail.Contains(text)) || (e.SourceAddress != null && e.SourceAddress.Contains(text)));

@@ -140,7 +140,11 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
             await tx.DisposeAsync();
         }
         foreach (var e in db.ChangeTracker.Entries<LedgerEntry>().Where(x => x.State == EntityState.Added))
+        {
             (e.Entity.Sequence, e.Entity.PreviousHash, e.Entity.Hash) = (0, "", "");
+            foreach (var p in e.Entity.Participants)
+                p.Sequence = 0;
+        }
         foreach (var e in db.ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added))
             (e.Entity.Sequence, e.Entity.PreviousHash, e.Entity.Hash) = (0, "", "");
     }
@@ -160,7 +164,13 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
         return ledger.Count == 0 && audit.Count == 0 ? null : new PendingEntries(ledger, audit);
     }
 
-    private static void Link(List<LedgerEntry> entries, Head? head) => Link(entries, head, ChainCanonicalForm.Hash);
+    private static void Link(List<LedgerEntry> entries, Head? head)
+    {
+        Link(entries, head, ChainCanonicalForm.Hash);
+        foreach (var e in entries)
+            foreach (var p in e.Participants)
+                p.Sequence = e.Sequence;
+    }
 
     private static void Link(List<AuditEvent> entries, Head? head) => Link(entries, head, ChainCanonicalForm.Hash);
 

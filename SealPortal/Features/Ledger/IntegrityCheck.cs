@@ -18,7 +18,8 @@ public sealed record IntegrityReport(ChainReport Ledger, ChainReport AuditTrail,
 
 /// <summary>
 /// Walks the ledger and the audit trail in sequence order and recomputes every link, reading the
-/// rows as a stream so memory stays flat however long the chains are. Per entry, in this order:
+/// rows as a stream (a bounded buffer ahead of the hashing, see <see cref="ReadAhead"/>) so memory
+/// stays flat however long the chains are. Per entry, in this order:
 /// its sequence follows the previous one (a gap means an entry was deleted), its PreviousHash is
 /// the previous entry's stored hash (a mismatch means entries were reordered or a predecessor's
 /// hash was rewritten), and its own hash matches its content (a mismatch means it was edited).
@@ -36,10 +37,10 @@ public sealed class IntegrityCheck(SealPortalDbContext db, TimeProvider clock)
     public async Task<IntegrityReport> VerifyAsync(CancellationToken ct = default)
     {
         var ledger = await WalkAsync(LedgerChain,
-            db.LedgerEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable(),
+            ReadAhead.Of(db.LedgerEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable(), ct),
             e => (e.Id, e.Sequence, e.PreviousHash, e.Hash), ChainCanonicalForm.Hash, ct);
         var audit = await WalkAsync(AuditChain,
-            db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable(),
+            ReadAhead.Of(db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable(), ct),
             e => (e.Id, e.Sequence, e.PreviousHash, e.Hash), ChainCanonicalForm.Hash, ct);
         return new IntegrityReport(ledger, audit, clock.GetUtcNow());
     }

@@ -28,18 +28,30 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024, leaveOpen: true);
         await writer.WriteAsync(string.Join(',', Headers.Select(h => Csv(localizer[h]))) + "\r\n");
+        var kinds = Kinds();
         long count = 0;
-        var line = new StringBuilder(512);
-        await foreach (var row in query.StreamAsync(user, filter).WithCancellation(ct))
+        var line = new StringBuilder(1024);
+        var approvers = new StringBuilder(256);
+        await foreach (var r in ReadAhead.Of(query.StreamAsync(user, filter), ct))
         {
             line.Clear();
-            var cells = Cells(row);
-            for (var i = 0; i < cells.Length; i++)
-            {
-                if (i > 0)
-                    line.Append(',');
-                line.Append(Csv(cells[i]));
-            }
+            line.Append(r.Sequence);
+            CsvCell(line, r.RequestNumber ?? "");
+            CsvCell(line, r.SealName);
+            CsvCell(line, kinds[r.Kind]);
+            CsvCell(line, r.ApplicantName);
+            CsvCell(line, r.DepartmentName);
+            line.Append(',').Append(Time(r.AppliedAt));
+            approvers.Clear();
+            LedgerApprovals.Describe(r.ApproversJson, approvers);
+            CsvCell(line, approvers.ToString());
+            line.Append(',').Append(Time(r.ApprovedAt));
+            CsvCell(line, r.ExecutorName);
+            line.Append(',').Append(Time(r.ExecutedAt));
+            CsvCell(line, r.DocumentName);
+            CsvCell(line, r.DocumentSha256);
+            line.Append(',').Append(r.Copies);
+            CsvCell(line, r.Hash);
             line.Append("\r\n");
             await writer.WriteAsync(line, ct);
             count++;
@@ -47,6 +59,10 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         await writer.FlushAsync(ct);
         return count;
     }
+
+    private Dictionary<SealKind, string> Kinds() => Enum.GetValues<SealKind>().ToDictionary(k => k, k => localizer.Enum(k));
+
+    private static void CsvCell(StringBuilder line, string value) => line.Append(',').Append(Csv(value));
 
     /// <summary>
     /// Writes the workbook into <paramref name="file"/> (a temporary file the caller then sends).
@@ -136,7 +152,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         r.ApplicantName,
         r.DepartmentName,
         Time(r.AppliedAt),
-        string.Join("; ", r.Approvers.Select(a => $"{a.Name} {Time(a.At.UtcDateTime)}")),
+        LedgerApprovals.Describe(r.ApproversJson, new StringBuilder()).ToString(),
         Time(r.ApprovedAt),
         r.ExecutorName,
         Time(r.ExecutedAt),

@@ -64,7 +64,8 @@ public sealed record LedgerCursor(DateTime ExecutedAt, long Sequence)
 /// Entries are listed by execution time, newest first (ties by sequence), and paged by keyset
 /// (rows after the last one shown), so page 10,000 costs what page 1 costs. Every filter column has
 /// an index (column, ExecutedAt, Sequence), so a filtered page or export, with or without a period,
-/// is one index range read in order.
+/// is one index range read in order; the person filter reads the participants table's index
+/// (a person may be applicant, approver or executor of an entry).
 /// </summary>
 public sealed class LedgerQuery(SealPortalDbContext db)
 {
@@ -80,15 +81,15 @@ public sealed class LedgerQuery(SealPortalDbContext db)
         {
             var (at, sequence) = (b.ExecutedAt, b.Sequence);
             // The first condition alone bounds the index range; the second drops the rows already shown.
-            q = q.Where(e => e.ExecutedAt <= at && (e.ExecutedAt < at || e.Sequence < sequence));
+            q = q.Where(x => x.ExecutedAt <= at && (x.ExecutedAt < at || x.Sequence < sequence));
         }
         var rows = await Project(Newest(q).Take(size + 1)).ToListAsync(ct);
         var next = rows.Count > size ? new LedgerCursor(rows[size - 1].ExecutedAt, rows[size - 1].Sequence) : null;
         return new LedgerPage(rows.Take(size).ToList(), next);
     }
 
-    private static IQueryable<LedgerEntry> Newest(IQueryable<LedgerEntry> q) =>
-        q.OrderByDescending(e => e.ExecutedAt).ThenByDescending(e => e.Sequence);
+    private static IQueryable<Ordered> Newest(IQueryable<Ordered> q) =>
+        q.OrderByDescending(x => x.ExecutedAt).ThenByDescending(x => x.Sequence);
 
     /// <summary>Every matching entry, newest first, read as a stream for the exports.</summary>
     public IAsyncEnumerable<LedgerRow> StreamAsync(ClaimsPrincipal user, LedgerFilter filter) =>
@@ -115,13 +116,26 @@ public sealed class LedgerQuery(SealPortalDbContext db)
 
     private static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
 
-    private IQueryable<LedgerEntry> Filtered(ClaimsPrincipal user, LedgerFilter f)
+    /// <summary>
+    /// An entry with the (ExecutedAt, Sequence) the listing is ordered, ranged and paged by. They are
+    /// the entry's own columns, except under the person filter, where they are the participant
+    /// row's copies: then the (UserId, ExecutedAt, Sequence) index of the participants delivers the
+    /// rows in order and each entry is fetched by its key.
+    /// </summary>
+    private sealed class Ordered
+    {
+        public DateTime ExecutedAt { get; init; }
+        public long Sequence { get; init; }
+        public LedgerEntry Entry { get; init; } = null!;
+    }
+
+    private IQueryable<Ordered> Filtered(ClaimsPrincipal user, LedgerFilter f)
     {
         var q = db.LedgerEntries.AsNoTracking();
         if (!SeesAll(user))
         {
             if (!user.IsInRole(Roles.SealKeeper))
-                return q.Where(e => false);
+                q = q.Where(e => false);
             var me = user.FindFirstValue(ClaimTypes.NameIdentifier);
             var mine = db.Seals.Where(s => s.CustodianUserId != null && s.CustodianUserId == me).Select(s => s.Id);
             q = q.Where(e => mine.Contains(e.SealId));
@@ -132,27 +146,29 @@ public sealed class LedgerQuery(SealPortalDbContext db)
             q = q.Where(e => e.DepartmentId == dept);
         if (f.Kind is { } kind)
             q = q.Where(e => e.Kind == kind);
-        if (f.From is { } from)
-        {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            q = q.Where(e => e.ExecutedAt >= start);
-        }
-        if (f.To is { } to)
-        {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            q = q.Where(e => e.ExecutedAt < end);
-        }
+
+        IQueryable<Ordered> ordered;
         if (!string.IsNullOrWhiteSpace(f.Person))
         {
             var person = f.Person.Trim();
-            // Approvers are matched inside the stored JSON; the entry's own user columns are indexed.
-            var inApprovers = $"\"userId\":\"{person}\"";
-            q = q.Where(e => e.ApplicantUserId == person || e.ExecutorUserId == person || e.ApproversJson.Contains(inApprovers));
+            ordered = from p in db.LedgerParticipants.AsNoTracking()
+                      where p.UserId == person
+                      join e in q on p.LedgerEntryId equals e.Id
+                      select new Ordered { ExecutedAt = p.ExecutedAt, Sequence = p.Sequence, Entry = e };
         }
-        return q;
+        else
+        {
+            ordered = q.Select(e => new Ordered { ExecutedAt = e.ExecutedAt, Sequence = e.Sequence, Entry = e });
+        }
+        if (DayRange.Start(f.From) is { } start)
+            ordered = ordered.Where(x => x.ExecutedAt >= start);
+        if (DayRange.End(f.To) is { } end)
+            ordered = ordered.Where(x => x.ExecutedAt < end);
+        return ordered;
     }
 
-    private static IQueryable<LedgerRow> Project(IQueryable<LedgerEntry> q) =>
-        q.Select(e => new LedgerRow(e.Id, e.Sequence, e.RequestNumber, e.SealId, e.SealName, e.Kind, e.ApplicantName, e.DepartmentName,
-            e.AppliedAt, e.ApproversJson, e.ApprovedAt, e.ExecutorName, e.ExecutedAt, e.DocumentName, e.DocumentSha256, e.Copies, e.Hash));
+    private static IQueryable<LedgerRow> Project(IQueryable<Ordered> q) =>
+        q.Select(x => new LedgerRow(x.Entry.Id, x.Entry.Sequence, x.Entry.RequestNumber, x.Entry.SealId, x.Entry.SealName, x.Entry.Kind,
+            x.Entry.ApplicantName, x.Entry.DepartmentName, x.Entry.AppliedAt, x.Entry.ApproversJson, x.Entry.ApprovedAt, x.Entry.ExecutorName,
+            x.Entry.ExecutedAt, x.Entry.DocumentName, x.Entry.DocumentSha256, x.Entry.Copies, x.Entry.Hash));
 }

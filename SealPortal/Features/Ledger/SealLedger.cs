@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using SealPortal.Data;
 
@@ -68,8 +69,25 @@ public sealed class SealLedger(SealPortalDbContext db, TimeProvider clock)
             DocumentSha256 = draft.DocumentSha256.ToLowerInvariant(),
             Copies = draft.Copies,
         };
+        entry.Participants = Participants(entry.ExecutedAt, draft);
         db.LedgerEntries.Add(entry);
         return entry;
+    }
+
+    /// <summary>One row per person, their ways of taking part OR-ed together; the chain interceptor fills in the sequence.</summary>
+    internal static List<LedgerParticipant> Participants(DateTime executedAt, LedgerEntryDraft draft)
+    {
+        var roles = new Dictionary<string, LedgerParticipation>(StringComparer.Ordinal);
+        void Add(string? userId, LedgerParticipation how)
+        {
+            if (!string.IsNullOrEmpty(userId))
+                roles[userId] = roles.GetValueOrDefault(userId) | how;
+        }
+        Add(draft.ApplicantUserId, LedgerParticipation.Applicant);
+        foreach (var a in draft.Approvers)
+            Add(a.UserId, LedgerParticipation.Approver);
+        Add(draft.ExecutorUserId, LedgerParticipation.Executor);
+        return roles.Select(r => new LedgerParticipant { UserId = r.Key, Participation = r.Value, ExecutedAt = executedAt }).ToList();
     }
 }
 
@@ -84,6 +102,59 @@ public static class LedgerApprovals
 
     public static string ToJson(IReadOnlyList<LedgerApproval> approvers) =>
         JsonSerializer.Serialize(approvers.Select(a => new Item(a.UserId, a.Name, ChainCanonicalForm.Time(ChainCanonicalForm.Normalize(a.At)))).ToList());
+
+    /// <summary>
+    /// Appends "name yyyy-MM-dd HH:mm:ssZ" per approver, "; " between them, as the exports show
+    /// them; read straight from the JSON, since an export does this for every row.
+    /// </summary>
+    public static StringBuilder Describe(string json, StringBuilder into)
+    {
+        var start = into.Length;
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            string? name = null, at = null;
+            var depth = 0;
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        depth++;
+                        name = at = null;
+                        break;
+                    case JsonTokenType.EndObject:
+                        depth--;
+                        if (depth == 0)
+                        {
+                            if (into.Length > start)
+                                into.Append("; ");
+                            into.Append(name).Append(' ');
+                            // The stored time is canonical ("2026-03-04T01:30:15.000000Z"): shown to the second.
+                            if (at is { Length: >= 19 })
+                                into.Append(at.AsSpan(0, 10)).Append(' ').Append(at.AsSpan(11, 8)).Append('Z');
+                        }
+                        break;
+                    case JsonTokenType.PropertyName when depth == 1:
+                        var property = reader.GetString();
+                        reader.Read();
+                        if (property == "name")
+                            name = reader.GetString();
+                        else if (property == "at")
+                            at = reader.GetString();
+                        else
+                            reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // A tampered row shows what it can; the integrity check is what reports it.
+            into.Length = start;
+        }
+        return into;
+    }
 
     public static IReadOnlyList<LedgerApproval> FromJson(string json)
     {

@@ -533,6 +533,31 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("LedgerEntries", (string)null);
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerParticipant", b =>
+                {
+                    b.Property<long>("LedgerEntryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("ExecutedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Participation")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("LedgerEntryId", "UserId");
+
+                    b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.ToTable("LedgerParticipants", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -1338,6 +1363,15 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Navigation("Deputy");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerParticipant", b =>
+                {
+                    b.HasOne("SealPortal.Data.LedgerEntry", null)
+                        .WithMany("Participants")
+                        .HasForeignKey("LedgerEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SealPortal.Data.Notification", b =>
                 {
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
@@ -1495,6 +1529,11 @@ namespace SealPortal.Data.Migrations.Postgres
             modelBuilder.Entity("SealPortal.Data.Department", b =>
                 {
                     b.Navigation("Users");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.LedgerEntry", b =>
+                {
+                    b.Navigation("Participants");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>

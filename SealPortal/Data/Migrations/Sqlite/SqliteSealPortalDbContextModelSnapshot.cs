@@ -514,6 +514,31 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("LedgerEntries", (string)null);
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerParticipant", b =>
+                {
+                    b.Property<long>("LedgerEntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExecutedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Participation")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("LedgerEntryId", "UserId");
+
+                    b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.ToTable("LedgerParticipants", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Notification", b =>
                 {
                     b.Property<long>("Id")
@@ -1293,6 +1318,15 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Navigation("Deputy");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerParticipant", b =>
+                {
+                    b.HasOne("SealPortal.Data.LedgerEntry", null)
+                        .WithMany("Participants")
+                        .HasForeignKey("LedgerEntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SealPortal.Data.Notification", b =>
                 {
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
@@ -1450,6 +1484,11 @@ namespace SealPortal.Data.Migrations.Sqlite
             modelBuilder.Entity("SealPortal.Data.Department", b =>
                 {
                     b.Navigation("Users");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.LedgerEntry", b =>
+                {
+                    b.Navigation("Participants");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
