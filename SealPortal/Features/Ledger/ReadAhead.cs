@@ -12,7 +12,7 @@ namespace SealPortal.Features.Ledger;
 /// </summary>
 public static class ReadAhead
 {
-    public const int DefaultCapacity = 2048;
+    public const int DefaultCapacity = 256;
 
     public static async IAsyncEnumerable<T> Of<T>(IAsyncEnumerable<T> rows, [EnumeratorCancellation] CancellationToken ct, int capacity = DefaultCapacity)
     {
