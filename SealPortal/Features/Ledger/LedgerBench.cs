@@ -266,6 +266,7 @@ public static class LedgerBench
             ("seal + period (2024)", new LedgerFilter(SealId: sealId, From: new DateOnly(2024, 1, 1), To: new DateOnly(2024, 12, 31)), null),
             ("department + kind, page in the middle", new LedgerFilter(DepartmentId: departmentId, Kind: SealKind.Physical), middle),
             ("person (applicant) + period", new LedgerFilter(Person: "user-42", From: new DateOnly(2025, 1, 1), To: new DateOnly(2025, 6, 30)), null),
+            ("person (approver) + seal", new LedgerFilter(Person: "head-3", SealId: sealId), null),
         };
         var loggerFactory = services.GetRequiredService<ILoggerFactory>();
         foreach (var (name, filter, before) in cases)
