@@ -176,7 +176,7 @@ public class AppendOnlyTests
         if (TestDatabase.UsePostgres)
             Assert.Equal(AppendOnlyTables.PostgresSqlState, Assert.IsType<PostgresException>(db).SqlState);
         else
-            Assert.Equal(19, Assert.IsType<SqliteException>(db).SqliteErrorCode); // SQLITE_CONSTRAINT, what RAISE(ABORT) reports
+            Assert.Equal(1811, Assert.IsType<SqliteException>(db).SqliteExtendedErrorCode); // SQLITE_CONSTRAINT_TRIGGER, from RAISE(ABORT)
     }
 
     private static IEnumerable<Exception> Chain(Exception e)
