@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SealPortal.Data;
 
 namespace SealPortal.Tests.Infrastructure;
 
@@ -49,6 +51,57 @@ public sealed class TestDatabase : IAsyncDisposable
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, $"{id}.db");
         return new TestDatabase("Sqlite", $"Data Source={file}", file, null);
+    }
+
+    /// <summary>
+    /// The tables that carry the append-only guard (see <see cref="AppendOnlyTables"/>), read from
+    /// the database's catalog on a connection of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AppendOnlyTablesAsync()
+    {
+        await using var conn = Open();
+        return await ProtectedAsync(conn);
+    }
+
+    /// <summary>
+    /// Drops every append-only guard, as someone with owner rights on the database could, so a test
+    /// can then tamper with the chains behind the app's back and check that <c>ledger verify</c>
+    /// still catches it. Returns the tables it unprotected.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DropAppendOnlyGuardsAsync()
+    {
+        await using var conn = Open();
+        var tables = await ProtectedAsync(conn);
+        foreach (var table in tables)
+        {
+            foreach (var sql in AppendOnlyTables.UnprotectStatements(ProviderKind, table))
+            {
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = sql;
+                await cmd.ExecuteNonQueryAsync();
+            }
+        }
+        return tables;
+    }
+
+    private DatabaseProvider ProviderKind => Enum.Parse<DatabaseProvider>(Provider);
+
+    private DbConnection Open()
+    {
+        DbConnection conn = _sqliteFile is not null ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        conn.Open();
+        return conn;
+    }
+
+    private async Task<IReadOnlyList<string>> ProtectedAsync(DbConnection conn)
+    {
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = AppendOnlyTables.ProtectedTablesQuery(ProviderKind);
+        var tables = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            tables.Add(reader.GetString(0));
+        return tables;
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,8 @@ namespace SealPortal.Data;
 /// hash-chained: <see cref="Hash"/> covers every content field and <see cref="PreviousHash"/>
 /// (see SealPortal.Features.Ledger.ChainCanonicalForm). Names are copied in, not joined, so the
 /// entry keeps saying what was true when the seal was used even after a user or seal is renamed.
+/// The database refuses UPDATE and DELETE on the table (triggers from <see cref="AppendOnlyTables"/>),
+/// so a stored entry is never changed, only followed by new ones.
 /// Times are UTC, truncated to microseconds (PostgreSQL's precision), so they come back from
 /// either database exactly as they were hashed.
 /// </summary>

@@ -101,6 +101,9 @@ public class LedgerChainTests
         for (var i = 1; i <= 5; i++)
             await LedgerWorld.AppendAsync(portal.Services, LedgerWorld.Draft(seal.Id, seal.Name, seal.DepartmentId, T0.AddMinutes(i), i));
         Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).Intact);
+        // The database refuses these changes itself (AppendOnlyTests); someone with owner rights can
+        // drop that guard, and the chain must still tell.
+        Assert.Equal(["AuditEvents", "LedgerEntries"], await portal.Database.DropAppendOnlyGuardsAsync());
 
         // Edit: one more copy recorded on entry 3.
         await LedgerWorld.SqlAsync(portal.Services, "UPDATE \"LedgerEntries\" SET \"Copies\" = \"Copies\" + 1 WHERE \"Sequence\" = 3");
@@ -165,6 +168,7 @@ public class LedgerChainTests
         Assert.Equal(0, intact);
         Assert.Contains("ledger: intact, 3 entries", intactOut);
 
+        await portal.Database.DropAppendOnlyGuardsAsync();
         await LedgerWorld.SqlAsync(portal.Services, "UPDATE \"LedgerEntries\" SET \"DocumentName\" = 'other.pdf' WHERE \"Sequence\" = 2");
         var (broken, brokenOut) = await RunAsync(args);
         Assert.Equal(1, broken);
