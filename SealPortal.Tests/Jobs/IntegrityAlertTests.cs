@@ -37,6 +37,8 @@ public class IntegrityAlertTests
             Assert.NotNull(home.QuerySelector("[data-testid=integrity-status] .bi-shield-check"));
         }
 
+        // Tampering as a database owner would: the append-only triggers go first.
+        await storage.Database.DropAppendOnlyGuardsAsync();
         await LedgerWorld.SqlAsync(portal.Services, "UPDATE \"LedgerEntries\" SET \"Copies\" = \"Copies\" + 1 WHERE \"Sequence\" = 2");
         var broken = await ScheduledCheck();
         Assert.False(broken!.Intact);

@@ -14,7 +14,7 @@ using SealPortal.Tests.Infrastructure;
 namespace SealPortal.Tests.Features.Ledger;
 
 /// <summary>
-/// The database's own guard on the two chains (migration AppendOnlyTriggers, see
+/// The database's own guard on the two chains (migration AppendOnlyLedger, see
 /// <see cref="AppendOnlyTables"/>), on the configured provider: whatever sends an UPDATE or DELETE,
 /// the row stays as it was and the error names the table.
 /// </summary>
@@ -22,7 +22,7 @@ public class AppendOnlyTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 5, 6, 10, 0, 0, TimeSpan.FromHours(8));
 
-    private static readonly string[] Guarded = ["AuditEvents", "LedgerEntries"];
+    private static readonly string[] Guarded = ["AuditEvents", "LedgerEntries", "LedgerParticipants"];
 
     [Fact]
     public async Task Saved_ledger_entries_and_audit_events_cannot_be_changed_or_removed_through_ef()
@@ -77,6 +77,8 @@ public class AppendOnlyTests
             ("LedgerEntries", "DELETE", "DELETE FROM \"LedgerEntries\""),
             ("AuditEvents", "UPDATE", "UPDATE \"AuditEvents\" SET \"Actor\" = 'someone else' WHERE \"Action\" = 'LedgerExported'"),
             ("AuditEvents", "DELETE", "DELETE FROM \"AuditEvents\""),
+            ("LedgerParticipants", "UPDATE", "UPDATE \"LedgerParticipants\" SET \"UserId\" = 'someone else'"),
+            ("LedgerParticipants", "DELETE", "DELETE FROM \"LedgerParticipants\" WHERE \"Sequence\" = 2"),
         ];
         if (TestDatabase.UsePostgres)
         {
@@ -110,7 +112,7 @@ public class AppendOnlyTests
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         var migrations = db.Database.GetMigrations().ToList();
-        var guard = migrations.Single(m => m.EndsWith("_AppendOnlyTriggers", StringComparison.Ordinal));
+        var guard = migrations.Single(m => m.EndsWith("_AppendOnlyLedger", StringComparison.Ordinal));
         var migrator = db.GetService<IMigrator>();
 
         await migrator.MigrateAsync(migrations[migrations.IndexOf(guard) - 1]);
@@ -145,15 +147,17 @@ public class AppendOnlyTests
         await audit.RecordAsync(AuditAction.DocumentVerified, detail: "x.pdf", actor: "auditor");
     }
 
-    /// <summary>Every stored row of both chains in its canonical (hashed) form, with its stored hash.</summary>
+    /// <summary>Every stored row of both chains in its canonical (hashed) form, with its stored hash, and the participant rows.</summary>
     private static async Task<string> SnapshotAsync(SealPortalFactory portal)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         var ledger = await db.LedgerEntries.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
         var audit = await db.AuditEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        var participants = await db.LedgerParticipants.AsNoTracking().OrderBy(p => p.LedgerEntryId).ThenBy(p => p.UserId).ToListAsync();
         return string.Join("\n---\n", ledger.Select(e => $"{e.Id} {e.Hash}\n{ChainCanonicalForm.Serialize(e)}")
-            .Concat(audit.Select(e => $"{e.Id} {e.Hash}\n{ChainCanonicalForm.Serialize(e)}")));
+            .Concat(audit.Select(e => $"{e.Id} {e.Hash}\n{ChainCanonicalForm.Serialize(e)}"))
+            .Concat(participants.Select(p => $"{p.LedgerEntryId} {p.UserId} {p.Sequence} {p.ExecutedAt:O} {p.Participation}")));
     }
 
     /// <summary>After the refusals the chains are intact and take new links as before.</summary>

@@ -94,7 +94,7 @@ public class LedgerParticipantTests
         // Back to before the table existed (the entries stay), then forward again: the backfill runs.
         var migrator = db.GetService<IMigrator>();
         var migrations = db.Database.GetMigrations().ToList();
-        var participants = migrations.Single(m => m.EndsWith("_LedgerParticipants", StringComparison.Ordinal));
+        var participants = migrations.Single(m => m.EndsWith("_AppendOnlyLedger", StringComparison.Ordinal));
         await migrator.MigrateAsync(migrations[migrations.IndexOf(participants) - 1]);
         Assert.Equal(6, await db.LedgerEntries.CountAsync());
         await migrator.MigrateAsync();

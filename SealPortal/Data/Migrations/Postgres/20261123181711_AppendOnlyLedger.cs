@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SealPortal.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class LedgerParticipants : Migration
+    public partial class AppendOnlyLedger : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,11 +38,20 @@ namespace SealPortal.Data.Migrations.Postgres
                 columns: new[] { "UserId", "ExecutedAt", "Sequence" });
 
             LedgerParticipantBackfill.Run(migrationBuilder, DatabaseProvider.Postgres);
+
+            // The database itself refuses edits and deletions of the two chains and of the participants derived from the ledger.
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Postgres, "LedgerEntries");
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Postgres, "AuditEvents");
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Postgres, "LedgerParticipants");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Postgres, "LedgerParticipants");
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Postgres, "AuditEvents");
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Postgres, "LedgerEntries");
+
             migrationBuilder.DropTable(
                 name: "LedgerParticipants");
         }

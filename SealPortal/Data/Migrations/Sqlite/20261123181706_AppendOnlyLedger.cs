@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SealPortal.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class LedgerParticipants : Migration
+    public partial class AppendOnlyLedger : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -38,11 +38,20 @@ namespace SealPortal.Data.Migrations.Sqlite
                 columns: new[] { "UserId", "ExecutedAt", "Sequence" });
 
             LedgerParticipantBackfill.Run(migrationBuilder, DatabaseProvider.Sqlite);
+
+            // The database itself refuses edits and deletions of the two chains and of the participants derived from the ledger.
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Sqlite, "LedgerEntries");
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Sqlite, "AuditEvents");
+            AppendOnlyTables.Protect(migrationBuilder, DatabaseProvider.Sqlite, "LedgerParticipants");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Sqlite, "LedgerParticipants");
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Sqlite, "AuditEvents");
+            AppendOnlyTables.Unprotect(migrationBuilder, DatabaseProvider.Sqlite, "LedgerEntries");
+
             migrationBuilder.DropTable(
                 name: "LedgerParticipants");
         }
