@@ -54,6 +54,11 @@ public static class LedgerBench
             var server = new NpgsqlConnectionStringBuilder(o.Get("connection"));
             cleanup = $"sealportal_bench_{id}";
             connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = cleanup, CommandTimeout = 600 }.ConnectionString;
+            // Created here, so the migration does not first fail to connect (and log that as an error).
+            await using var conn = new NpgsqlConnection(server.ConnectionString);
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{cleanup}\"", conn);
+            await create.ExecuteNonQueryAsync();
         }
 
         Console.Out.WriteLine($"ledger bench: {entries:N0} entries on {provider} ({cleanup})");
