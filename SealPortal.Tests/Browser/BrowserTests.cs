@@ -23,7 +23,7 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
         await page.GotoAsync("/");
         Assert.EndsWith("/account/login?ReturnUrl=%2F", page.Url);
         Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
-        await Screenshot(page, "login");
+        await Chromium.ScreenshotAsync(page, "login");
 
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", SealPortalFactory.DemoPassword);
@@ -36,34 +36,26 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
         // The stylesheet from npm reached the browser: Bootstrap's .btn-primary is not the browser default.
         var background = await page.Locator(".language-switch .btn-primary").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
         Assert.Equal("rgb(13, 110, 253)", background);
-        await Screenshot(page, "dashboard-en");
+        await Chromium.ScreenshotAsync(page, "dashboard-en");
 
         await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
         await page.WaitForSelectorAsync("h1:has-text('工作台')");
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal("印章", await page.Locator("nav a[href='/seals'] span").InnerTextAsync());
-        await Screenshot(page, "dashboard-zh");
+        await Chromium.ScreenshotAsync(page, "dashboard-zh");
 
         await page.ClickAsync("nav a[href='/seals']");
         await page.WaitForSelectorAsync("h1:has-text('印章')");
         Assert.True(await page.Locator("[data-testid=seal-table] td:has-text('合同专用章')").CountAsync() >= 1);
-        await Screenshot(page, "seals-zh");
+        await Chromium.ScreenshotAsync(page, "seals-zh");
 
         await page.GotoAsync("/admin/users");
-        await Screenshot(page, "users-zh");
+        await Chromium.ScreenshotAsync(page, "users-zh");
         await page.ClickAsync("[data-testid=user-table] tr:has-text('keeper') a");
         await page.WaitForSelectorAsync("h1:has-text('编辑用户')");
         Assert.True(await page.Locator("#role-SealKeeper").IsCheckedAsync());
-        await Screenshot(page, "user-edit-zh");
+        await Chromium.ScreenshotAsync(page, "user-edit-zh");
         await page.GotoAsync("/admin/departments");
-        await Screenshot(page, "departments-zh");
-    }
-
-    /// <summary>Saves a screenshot when SEALPORTAL_SCREENSHOTS names a folder, for the README and for a human look.</summary>
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        await Chromium.ScreenshotAsync(page, "departments-zh");
     }
 }

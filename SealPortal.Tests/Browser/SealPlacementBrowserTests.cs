@@ -231,7 +231,7 @@ public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture)
         var target = (await page.Locator(".pdf-page[data-page-number='3']").BoundingBoxAsync())!;
         var chip = (await page.Locator("[data-testid=seal-chip]").First.BoundingBoxAsync())!;
         await DragAsync(page, chip.X + chip.Width / 2, chip.Y + chip.Height / 2, target.X + 400, target.Y + 100);
-        await Screenshot(page, "placement-dragged");
+        await Chromium.ScreenshotAsync(page, "placement-dragged");
         await page.ClickAsync("[data-testid=save-placements]");
         await page.WaitForSelectorAsync("[data-testid=message]");
 
@@ -273,13 +273,6 @@ public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture)
         Assert.Contains("the seal must lie inside the page", await page.InnerTextAsync("[data-testid=error]"));
         Assert.Equal("540", await page.InputValueAsync("[name='Placements[0].X']"));
         Assert.Equal(36.0, Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null).X);
-    }
-
-    internal static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
     internal static async Task SignInAsync(IPage page, string userName)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SealPortal.Pdf.Incremental;
+using SealPortal.Tests.Features.Ledger;
 using SealPortal.Tests.Features.Requests;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Pdf;
@@ -129,5 +130,17 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         {
             Directory.Delete(dir, recursive: true);
         }
+
+        // The auditor finds the use in the seal ledger by the department head, who only approved it.
+        var (auditorContext, auditor) = await SignedInAsync("auditor");
+        await using var _u = auditorContext;
+        await auditor.GotoAsync("/ledger");
+        await auditor.SelectOptionAsync("#person", await LedgerWorld.UserIdAsync(fixture.Portal.Services, "depthead"));
+        await auditor.ClickAsync("[data-testid=ledger-filters] button[type=submit]");
+        await auditor.WaitForURLAsync(new Regex(@"/ledger\?.*person="));
+        var row = auditor.Locator("[data-testid=ledger-table] tbody tr[data-sequence]");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Contains("供货合同.pdf", await row.InnerTextAsync());
+        await Chromium.ScreenshotAsync(auditor, "ledger-person");
     }
 }

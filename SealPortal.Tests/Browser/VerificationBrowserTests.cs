@@ -42,20 +42,20 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         Assert.Equal("SAMPLE Company Seal (RSA)", await page.Locator("[data-testid=signer]").InnerTextAsync());
         // The banner is Bootstrap's green, so the stylesheet and the verdict class reached the browser.
         Assert.Equal("rgb(209, 231, 221)", await verdict.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        await Screenshot(page, "verify-valid");
+        await Chromium.ScreenshotAsync(page, "verify-valid");
 
         await page.SetInputFilesAsync("#pdf", new FilePayload { Name = "tampered-contract.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
         await page.ClickAsync("[data-testid=verify-form] button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('tampered-contract.pdf')");
         Assert.Equal("Invalid", await page.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         Assert.Contains("fingerprint no longer matches", await page.Locator("[data-testid=integrity]").InnerTextAsync());
-        await Screenshot(page, "verify-invalid");
+        await Chromium.ScreenshotAsync(page, "verify-invalid");
 
         // The printable report opens in a new tab from the shown report.
         var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("[data-testid=download-print] button"));
         await popup.WaitForSelectorAsync("[data-testid=verdict]");
         Assert.Equal("Invalid", await popup.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
-        await Screenshot(popup, "verify-print");
+        await Chromium.ScreenshotAsync(popup, "verify-print");
 
         // In Chinese the same report reads 无效 with the reason in Chinese.
         await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
@@ -65,7 +65,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         await page.WaitForSelectorAsync("[data-testid=verdict]");
         Assert.Equal("无效", await page.Locator("[data-testid=verdict-title]").InnerTextAsync());
         Assert.Contains("指纹", await page.Locator("[data-testid=integrity]").InnerTextAsync());
-        await Screenshot(page, "verify-invalid-zh");
+        await Chromium.ScreenshotAsync(page, "verify-invalid-zh");
     }
 
     [Fact]
@@ -98,12 +98,5 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
             // The auditor's language may have been switched by the other test (it is kept on the user).
             Assert.True(html.Contains("Files up to 1 MB can be uploaded.") || html.Contains("最多可上传 1 MB 的文件。"), html);
         }
-    }
-
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 }

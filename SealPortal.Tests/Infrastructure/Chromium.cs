@@ -18,6 +18,14 @@ public sealed class Chromium : IAsyncDisposable
         Browser = browser;
     }
 
+    /// <summary>Saves a full-page screenshot when SEALPORTAL_SCREENSHOTS names a folder, for the README and for a human look.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
     public static async Task<Chromium> LaunchAsync()
     {
         var playwright = await Playwright.CreateAsync();

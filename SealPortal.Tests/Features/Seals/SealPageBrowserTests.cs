@@ -49,7 +49,7 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         var history = await page.Locator("[data-testid=history]").InnerTextAsync();
         Assert.Contains("绑定证书", history);
         Assert.Contains("system", history);
-        await Screenshot(page, "seal-electronic-zh");
+        await Chromium.ScreenshotAsync(page, "seal-electronic-zh");
 
         await page.GotoAsync("/seals");
         await page.ClickAsync("[data-testid=seal-table] a:has-text('合同专用章')");
@@ -67,12 +67,5 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         await page.WaitForSelectorAsync("[data-testid=message]");
         Assert.Equal("图像已保存。", (await page.Locator("[data-testid=message]").InnerTextAsync()).Trim());
         Assert.NotEqual(before, await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src"));
-    }
-
-    private static async Task Screenshot(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("SEALPORTAL_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 }
