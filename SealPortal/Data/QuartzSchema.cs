@@ -13,7 +13,7 @@ public static class QuartzSchema
 {
     public const string TablePrefix = "QRTZ_";
 
-    private enum T { Name, Short, Text, Long, Int, SmallInt, Bool, Blob, Decimal }
+    private enum T { Name, Short, Long, Int, SmallInt, Bool, Blob, Decimal }
 
     private sealed record Column(string Name, T Type, bool Null = false, int Length = 150, string? Default = null);
 
@@ -147,9 +147,8 @@ public static class QuartzSchema
 
     private static string TypeName(Column c, DatabaseProvider provider) => (c.Type, provider) switch
     {
-        (T.Name or T.Short or T.Text, DatabaseProvider.Postgres) => c.Type == T.Short ? $"varchar({c.Length})" : "text",
+        (T.Name or T.Short, DatabaseProvider.Postgres) => c.Type == T.Short ? $"varchar({c.Length})" : "text",
         (T.Name or T.Short, _) => $"NVARCHAR({c.Length})",
-        (T.Text, _) => "TEXT",
         (T.Long, _) => "BIGINT",
         (T.Int, _) => "INTEGER",
         (T.SmallInt, DatabaseProvider.Postgres) => "smallint",

@@ -11,27 +11,15 @@ public sealed record AuditSearch(string? Actor = null, AuditAction? Action = nul
     public static (AuditSearch Search, string? Error) Parse(string? actor, string? action, string? from, string? to, string? text)
     {
         AuditAction? a = null;
-        DateOnly? f = null, t = null;
         if (!string.IsNullOrWhiteSpace(action))
         {
             if (int.TryParse(action, out _) || !Enum.TryParse<AuditAction>(action, ignoreCase: true, out var v) || !Enum.IsDefined(v))
                 return (new(), "The action filter is not valid.");
             a = v;
         }
-        if (!string.IsNullOrWhiteSpace(from))
-        {
-            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
-                return (new(), "The period is not valid: use dates like 2026-01-31.");
-            f = v;
-        }
-        if (!string.IsNullOrWhiteSpace(to))
-        {
-            if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
-                return (new(), "The period is not valid: use dates like 2026-01-31.");
-            t = v;
-        }
-        if (f > t)
-            return (new(), "The period ends before it starts.");
+        var (f, t, periodError) = DayRange.Parse(from, to);
+        if (periodError is not null)
+            return (new(), periodError);
         if (actor is { Length: > 256 } || text is { Length: > 200 })
             return (new(), "The search text is too long.");
         return (new AuditSearch(Blank(actor), a, f, t, Blank(text)), null);

@@ -46,26 +46,22 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
     {
         if (eventData.Context is { } db && Pending(db) is { } pending)
         {
-            if (db.Database.CurrentTransaction is null)
-                _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
-            if (db.Database.IsNpgsql())
+            try
             {
+                if (db.Database.CurrentTransaction is null)
+                    _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
+                foreach (var sql in Locks(db, pending))
+                    await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
                 if (pending.Ledger.Count > 0)
-                    await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LedgerLockKey})", cancellationToken);
+                    Link(pending.Ledger, await HeadQuery<LedgerEntry>(db).FirstOrDefaultAsync(cancellationToken));
                 if (pending.Audit.Count > 0)
-                    await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditLockKey})", cancellationToken);
+                    Link(pending.Audit, await HeadQuery<AuditEvent>(db).FirstOrDefaultAsync(cancellationToken));
             }
-            if (pending.Ledger.Count > 0)
+            catch
             {
-                var head = await db.Set<LedgerEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
-                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
-                Link(pending.Ledger, head);
-            }
-            if (pending.Audit.Count > 0)
-            {
-                var head = await db.Set<AuditEvent>().AsNoTracking().OrderByDescending(e => e.Sequence)
-                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefaultAsync(cancellationToken);
-                Link(pending.Audit, head);
+                // EF calls this before its own try, so SaveChangesFailed will not run: let go of our transaction here.
+                await AbandonAsync(db);
+                throw;
             }
         }
         return result;
@@ -75,24 +71,39 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
     {
         if (eventData.Context is { } db && Pending(db) is { } pending)
         {
-            if (db.Database.CurrentTransaction is null)
-                _owned.AddOrUpdate(db, db.Database.BeginTransaction());
-            if (db.Database.IsNpgsql())
+            try
             {
+                if (db.Database.CurrentTransaction is null)
+                    _owned.AddOrUpdate(db, db.Database.BeginTransaction());
+                foreach (var sql in Locks(db, pending))
+                    db.Database.ExecuteSqlRaw(sql);
                 if (pending.Ledger.Count > 0)
-                    db.Database.ExecuteSqlRaw($"SELECT pg_advisory_xact_lock({LedgerLockKey})");
+                    Link(pending.Ledger, HeadQuery<LedgerEntry>(db).FirstOrDefault());
                 if (pending.Audit.Count > 0)
-                    db.Database.ExecuteSqlRaw($"SELECT pg_advisory_xact_lock({AuditLockKey})");
+                    Link(pending.Audit, HeadQuery<AuditEvent>(db).FirstOrDefault());
             }
-            if (pending.Ledger.Count > 0)
-                Link(pending.Ledger, db.Set<LedgerEntry>().AsNoTracking().OrderByDescending(e => e.Sequence)
-                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefault());
-            if (pending.Audit.Count > 0)
-                Link(pending.Audit, db.Set<AuditEvent>().AsNoTracking().OrderByDescending(e => e.Sequence)
-                    .Select(e => new Head(e.Sequence, e.Hash)).FirstOrDefault());
+            catch
+            {
+                AbandonAsync(db).GetAwaiter().GetResult();
+                throw;
+            }
         }
         return result;
     }
+
+    /// <summary>PostgreSQL's append locks for the chains this save extends, in a fixed order (no deadlocks); SQLite needs none.</summary>
+    private static IEnumerable<string> Locks(DbContext db, PendingEntries pending)
+    {
+        if (!db.Database.IsNpgsql())
+            yield break;
+        if (pending.Ledger.Count > 0)
+            yield return $"SELECT pg_advisory_xact_lock({LedgerLockKey})";
+        if (pending.Audit.Count > 0)
+            yield return $"SELECT pg_advisory_xact_lock({AuditLockKey})";
+    }
+
+    private static IQueryable<Head> HeadQuery<T>(DbContext db) where T : class, IChainLink =>
+        db.Set<T>().AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new Head(e.Sequence, e.Hash));
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {

@@ -7,35 +7,23 @@ namespace SealPortal.Features.Ledger;
 /// <summary>The verdict of one walk over the ledger and audit-trail chains.</summary>
 public sealed record IntegrityVerdict(bool Intact, string Summary, long LedgerEntries = 0, long AuditEvents = 0);
 
-/// <summary>Walks the hash chains; implemented over the ledger's IntegrityCheck.</summary>
-public interface IIntegrityVerifier
-{
-    Task<IntegrityVerdict> VerifyAsync(CancellationToken ct);
-}
-
 /// <summary>
 /// Runs the integrity check (daily from the job, or when an auditor presses "Run check now"), keeps
 /// every result, and tells administrators and auditors when the chain has just broken. The last result
 /// drives the dashboard alert.
 /// </summary>
-public sealed class IntegrityMonitor(SealPortalDbContext db, IEnumerable<IIntegrityVerifier> verifiers, Notifier notifier,
+public sealed class IntegrityMonitor(SealPortalDbContext db, IntegrityCheck check, Notifier notifier,
     TimeProvider clock, ILogger<IntegrityMonitor> logger)
 {
     public const string Scheduled = "schedule";
 
     public static readonly IReadOnlyList<string> AlertRoles = [Roles.Admin, Roles.Auditor];
 
-    /// <returns>The stored result, or null when no verifier is registered.</returns>
-    public async Task<IntegrityCheckRun?> RunAsync(string triggeredBy, CancellationToken ct)
+    /// <returns>The stored result.</returns>
+    public async Task<IntegrityCheckRun> RunAsync(string triggeredBy, CancellationToken ct)
     {
-        var verifier = verifiers.LastOrDefault();
-        if (verifier is null)
-        {
-            logger.LogWarning("The ledger integrity check is not available in this build; nothing was checked");
-            return null;
-        }
         var previous = await LatestAsync(ct);
-        var verdict = await verifier.VerifyAsync(ct);
+        var verdict = await VerifyAsync(ct);
         var lastIntact = await db.IntegrityCheckRuns.AsNoTracking().Where(r => r.Intact).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         if (verdict.Intact && lastIntact is not null && (verdict.LedgerEntries < lastIntact.LedgerEntries || verdict.AuditEvents < lastIntact.AuditEvents))
         {
@@ -73,13 +61,8 @@ public sealed class IntegrityMonitor(SealPortalDbContext db, IEnumerable<IIntegr
     public Task<IntegrityCheckRun?> LatestAsync(CancellationToken ct) =>
         db.IntegrityCheckRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
 
-    private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
-}
-
-/// <summary>The ledger's IntegrityCheck (both chains) as the monitor's verifier.</summary>
-public sealed class LedgerIntegrityVerifier(IntegrityCheck check) : IIntegrityVerifier
-{
-    public async Task<IntegrityVerdict> VerifyAsync(CancellationToken ct)
+    /// <summary>Both chains walked, in one line for the dashboard and the log.</summary>
+    private async Task<IntegrityVerdict> VerifyAsync(CancellationToken ct)
     {
         var report = await check.VerifyAsync(ct);
         var summary = report.Intact
@@ -87,4 +70,6 @@ public sealed class LedgerIntegrityVerifier(IntegrityCheck check) : IIntegrityVe
             : string.Join("; ", report.Chains.Where(c => !c.Intact).Select(c => $"{c.Chain}: entry {c.BrokenSequence} (id {c.BrokenId}): {c.Problem}"));
         return new IntegrityVerdict(report.Intact, summary, report.Ledger.EntriesChecked, report.AuditTrail.EntriesChecked);
     }
+
+    private static string Clip(string text) => text.Length <= 2000 ? text : text[..2000];
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.Extensions.Localization;
 using SealPortal.Data;
 using SealPortal.Resources;
@@ -16,7 +15,6 @@ public static class LedgerFilterParser
     public static (LedgerFilter Filter, string? Error) Parse(string? seal, string? department, string? person, string? from, string? to, string? kind)
     {
         int? sealId = null, departmentId = null;
-        DateOnly? fromDate = null, toDate = null;
         SealKind? k = null;
         if (!string.IsNullOrWhiteSpace(seal))
         {
@@ -30,20 +28,9 @@ public static class LedgerFilterParser
                 return (new(), "The department filter is not valid.");
             departmentId = v;
         }
-        if (!string.IsNullOrWhiteSpace(from))
-        {
-            if (!DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
-                return (new(), "The period is not valid: use dates like 2026-01-31.");
-            fromDate = v;
-        }
-        if (!string.IsNullOrWhiteSpace(to))
-        {
-            if (!DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
-                return (new(), "The period is not valid: use dates like 2026-01-31.");
-            toDate = v;
-        }
-        if (fromDate > toDate)
-            return (new(), "The period ends before it starts.");
+        var (fromDate, toDate, periodError) = DayRange.Parse(from, to);
+        if (periodError is not null)
+            return (new(), periodError);
         if (!string.IsNullOrWhiteSpace(kind))
         {
             if (!Enum.TryParse<SealKind>(kind, ignoreCase: true, out var v) || !Enum.IsDefined(v) || int.TryParse(kind, out _))
@@ -79,10 +66,9 @@ public static class LedgerEndpoints
         app.MapGet("/ledger/export.csv", async (HttpContext http, LedgerExport export, LedgerQuery query,
             AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
         {
-            if (await RefuseAsync(http, query, L, ct) is { } refused)
+            var (filter, refused) = await StartAsync(http, "CSV", query, audit, L, ct);
+            if (refused is not null)
                 return refused;
-            var (filter, _) = LedgerFilterParser.Parse(http.Request.Query);
-            await audit.RecordAsync(AuditAction.LedgerExported, detail: $"CSV {filter.Describe()}".Trim(), subject: "ledger", ct: ct);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
             await export.WriteCsvAsync(http.User, filter, http.Response.Body, ct);
@@ -92,10 +78,9 @@ public static class LedgerEndpoints
         app.MapGet("/ledger/export.xlsx", async (HttpContext http, LedgerExport export, LedgerQuery query,
             AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
         {
-            if (await RefuseAsync(http, query, L, ct) is { } refused)
+            var (filter, refused) = await StartAsync(http, "XLSX", query, audit, L, ct);
+            if (refused is not null)
                 return refused;
-            var (filter, _) = LedgerFilterParser.Parse(http.Request.Query);
-            await audit.RecordAsync(AuditAction.LedgerExported, detail: $"XLSX {filter.Describe()}".Trim(), subject: "ledger", ct: ct);
             // The workbook is built in a temporary file (deleted on close) and sent only when
             // complete: a failure half way answers 500 instead of a truncated download.
             var path = Path.GetTempFileName();
@@ -113,18 +98,21 @@ public static class LedgerEndpoints
         return app;
     }
 
-    /// <summary>A bad filter is a 400; a keeper naming a seal they do not keep is a 403.</summary>
-    private static async Task<IResult?> RefuseAsync(HttpContext http, LedgerQuery query, IStringLocalizer<SharedResource> L, CancellationToken ct)
+    /// <summary>
+    /// What both exports do first: a bad filter is a 400, a keeper naming a seal they do not keep is
+    /// a 403; otherwise the export is recorded in the audit trail and its filter returned.
+    /// </summary>
+    private static async Task<(LedgerFilter Filter, IResult? Refused)> StartAsync(HttpContext http, string format, LedgerQuery query,
+        AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CancellationToken ct)
     {
         var (filter, error) = LedgerFilterParser.Parse(http.Request.Query);
         if (error is not null)
-            return Results.Text(L[error], "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
-        if (filter.SealId is { } seal && !(await query.SealsAsync(http.User, ct)).Any(s => s.Id == seal) && !SeesAll(http.User))
-            return Results.Text(L["You are not the custodian of this seal."], "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
-        return null;
+            return (filter, Results.Text(L[error], "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest));
+        if (filter.SealId is not null && !LedgerQuery.SeesAll(http.User) && LedgerQuery.NamesSealNotKept(http.User, filter, await query.SealsAsync(http.User, ct)))
+            return (filter, Results.Text(L["You are not the custodian of this seal."], "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden));
+        await audit.RecordAsync(AuditAction.LedgerExported, detail: $"{format} {filter.Describe()}".Trim(), subject: "ledger", ct: ct);
+        return (filter, null);
     }
-
-    private static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
 }
 
 /// <summary>Keeps the package from closing the temporary file (which would delete it) before it is sent.</summary>

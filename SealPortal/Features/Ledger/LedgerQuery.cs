@@ -71,8 +71,12 @@ public sealed class LedgerQuery(SealPortalDbContext db)
 {
     public const int PageSize = 50;
 
-    public static bool CanRead(ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.SealKeeper);
+    /// <summary>Auditors and administrators read the whole ledger; keepers only their seals.</summary>
+    public static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
+
+    /// <summary>True when a keeper's filter names a seal that is not among <paramref name="seals"/> (theirs, from <see cref="SealsAsync"/>): a 403.</summary>
+    public static bool NamesSealNotKept(ClaimsPrincipal user, LedgerFilter filter, IReadOnlyList<(int Id, string Name)> seals) =>
+        filter.SealId is { } id && !SeesAll(user) && !seals.Any(s => s.Id == id);
 
     public async Task<LedgerPage> PageAsync(ClaimsPrincipal user, LedgerFilter filter, LedgerCursor? before, int size = PageSize, CancellationToken ct = default)
     {
@@ -130,8 +134,6 @@ public sealed class LedgerQuery(SealPortalDbContext db)
     public async Task<IReadOnlyList<(string Id, string Name)>> PeopleAsync(CancellationToken ct = default) =>
         (await db.Users.AsNoTracking().OrderBy(u => u.UserName).Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct))
         .Select(u => (u.Id, string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName)).ToList();
-
-    private static bool SeesAll(ClaimsPrincipal user) => user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
 
     /// <summary>
     /// An entry with the (ExecutedAt, Sequence) the listing is ordered, ranged and paged by. They are
