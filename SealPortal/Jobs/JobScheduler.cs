@@ -142,7 +142,6 @@ public static class JobServiceExtensions
         builder.Services.AddScoped<SealPortal.Features.Requests.DeadlineNotifications>();
         builder.Services.AddScoped<SealPortal.Features.Seals.CertificateExpiryWarnings>();
         builder.Services.AddScoped<SealPortal.Features.Ledger.IntegrityMonitor>();
-        builder.Services.AddScoped<SealPortal.Features.Requests.IDeadlineTicker, SealPortal.Features.Requests.RequestDeadlineTicker>();
         builder.Services.AddScoped<SealPortal.Features.Audits.AuditScheduleReminders>();
         builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());

@@ -4,31 +4,18 @@ using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
-/// <summary>Moves every seal request in approval past its due reminders and deadlines (SealRequestService.TickDeadlinesAsync).</summary>
-public interface IDeadlineTicker
-{
-    Task<IReadOnlyList<WorkflowEvent>> TickDeadlinesAsync(CancellationToken ct);
-}
-
 /// <summary>
 /// Deadline reminders, escalations and automatic transfers. The workflow engine decides what is due and
 /// records that it handled it; this turns the events into notifications in the same transaction, so a
 /// crash between the two can neither lose a reminder nor send it twice. The dedup key (event, request,
 /// node, deadline) also keeps a repeated event from notifying twice.
 /// </summary>
-public sealed class DeadlineNotifications(SealPortalDbContext db, IEnumerable<IDeadlineTicker> tickers, Notifier notifier,
-    ILogger<DeadlineNotifications> logger)
+public sealed class DeadlineNotifications(SealPortalDbContext db, SealRequestService requests, Notifier notifier)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        var ticker = tickers.LastOrDefault();
-        if (ticker is null)
-        {
-            logger.LogDebug("No seal-request deadlines in this build");
-            return 0;
-        }
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var events = await ticker.TickDeadlinesAsync(ct);
+        var events = await requests.TickDeadlinesAsync(ct);
         var added = await AddNotificationsAsync(events, ct);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
@@ -98,10 +85,4 @@ public sealed class DeadlineNotifications(SealPortalDbContext db, IEnumerable<ID
             db.Users.Where(u => userIds.Contains(u.Id)).Select(u => u.DisplayName), ct);
         return string.Join(", ", names);
     }
-}
-
-/// <summary>SealRequestService's deadline pass as the ticker the deadline job calls.</summary>
-public sealed class RequestDeadlineTicker(SealRequestService requests) : IDeadlineTicker
-{
-    public Task<IReadOnlyList<WorkflowEvent>> TickDeadlinesAsync(CancellationToken ct) => requests.TickDeadlinesAsync(ct);
 }

@@ -319,10 +319,13 @@ public sealed class SealRequestService(
     {
         var all = await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name, s.Type, s.Kind }).ToListAsync(ct);
         var now = clock.GetUtcNow();
+        // Without a document type the answer is one set for all seals: read it once, not per seal.
+        var allowed = documentType is null ? await authorizations.AllowedSealIdsAsync(userId, null, now, ct) : null;
         var choices = new List<(int, string, SealType, SealKind, string?)>();
         foreach (var s in all)
         {
-            var reason = await seals.CheckUsableAsync(s.Id, now, ct) ?? await AuthorizationRefusalAsync(userId, s.Id, documentType, now, ct);
+            var reason = await seals.CheckUsableAsync(s.Id, now, ct)
+                ?? (allowed is not null ? NotAllowed(allowed, s.Id) : await AuthorizationRefusalAsync(userId, s.Id, documentType, now, ct));
             choices.Add((s.Id, s.Name, s.Type, s.Kind, reason));
         }
         return choices;
@@ -392,10 +395,6 @@ public sealed class SealRequestService(
             .ToList();
     }
 
-    /// <summary>How many requests wait for the user (for the navigation badge and the dashboard).</summary>
-    public async Task<int> InboxCountAsync(string userId, CancellationToken ct = default) =>
-        (await InboxAsync(userId, new InboxFilter(), ct)).Count;
-
     /// <summary>
     /// The request page's content, or null. <c>Allowed</c> is false when the request exists and the user may not
     /// see it (only its applicant, its approvers past and present and their deputies, the custodians of its
@@ -412,9 +411,9 @@ public sealed class SealRequestService(
         if (request is null)
             return (null, true);
         var state = State(request);
-        var engine = Engine(await directories.LoadAsync(ct));
         var now = clock.GetUtcNow();
-        var rights = state is null ? [] : engine.RightsOf(state, userId, now);
+        // A draft has no workflow yet, so no approver directory to read.
+        var rights = state is null ? [] : Engine(await directories.LoadAsync(ct)).RightsOf(state, userId, now);
         if (!MayView(request, state, rights, user, userId))
             return (null, false);
 
@@ -653,12 +652,13 @@ public sealed class SealRequestService(
     private async Task<string?> AuthorizationRefusalAsync(string userId, int sealId, string? documentType, DateTimeOffset at, CancellationToken ct)
     {
         if (documentType is null)
-            return (await authorizations.AllowedSealIdsAsync(userId, null, at, ct)).Contains(sealId)
-                ? null
-                : localizer["You are not authorized to request this seal."];
+            return NotAllowed(await authorizations.AllowedSealIdsAsync(userId, null, at, ct), sealId);
         var decision = await authorizations.CheckAsync(userId, sealId, documentType, at, ct);
         return decision.Allowed ? null : decision.Localize(localizer);
     }
+
+    private string? NotAllowed(IReadOnlyList<int> allowedSealIds, int sealId) =>
+        allowedSealIds.Contains(sealId) ? null : localizer["You are not authorized to request this seal."];
 
     private sealed record AcceptedPdfs(List<SealRequestDocument> Accepted, RequestResult? Error);
 
