@@ -202,7 +202,6 @@ public static class AuditServiceExtensions
     public static WebApplicationBuilder AddSealPortalAudits(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SealAuditService>();
-        builder.Services.TryAddScoped<LedgerLookup>();
         return builder;
     }
 }

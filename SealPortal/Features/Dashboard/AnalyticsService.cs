@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
-using SealPortal.Features.Workflows;
+using SealPortal.Features.Requests;
 using SealPortal.Workflow;
 
 namespace SealPortal.Features.Dashboard;
@@ -71,7 +71,7 @@ public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar cal
             WorkflowState state;
             try
             {
-                state = JsonSerializer.Deserialize<WorkflowState>(r.WorkflowStateJson!, WorkflowJson.Options)!;
+                state = SealRequestService.Deserialize(r.WorkflowStateJson!);
             }
             catch (JsonException)
             {

@@ -21,6 +21,7 @@ public static class LedgerServiceExtensions
         services.AddScoped<IntegrityCheck>();
         services.AddScoped<LedgerQuery>();
         services.AddScoped<LedgerExport>();
+        services.AddScoped<LedgerLookup>();
         services.AddScoped<AuditTrailQuery>();
         services.AddScoped<AuditTrail.AuditTrail>();
         return services;

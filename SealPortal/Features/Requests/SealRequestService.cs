@@ -477,10 +477,11 @@ public sealed class SealRequestService(
 
     private WorkflowEngine Engine(IApproverDirectory directory) => new(directory, calendar);
 
-    private static WorkflowState? State(SealRequest request) =>
+    /// <summary>The request's stored workflow state (null for a draft); the one reader of that column, for sealing and analytics too.</summary>
+    internal static WorkflowState? State(SealRequest request) =>
         request.WorkflowStateJson is null ? null : Deserialize(request.WorkflowStateJson);
 
-    private static WorkflowState Deserialize(string json) =>
+    internal static WorkflowState Deserialize(string json) =>
         JsonSerializer.Deserialize<WorkflowState>(json, Json) ?? throw new InvalidOperationException("Empty workflow state.");
 
     private Task<SealRequest?> LoadForCommandAsync(int requestId, CancellationToken ct) =>

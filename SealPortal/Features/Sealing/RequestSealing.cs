@@ -51,7 +51,6 @@ public sealed class RequestSealing(
     /// </summary>
     private static readonly ConcurrentDictionary<int, SemaphoreSlim> Gates = new();
 
-    private static readonly JsonSerializerOptions WorkflowJson = new(JsonSerializerDefaults.General);
 
     private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
     {
@@ -275,7 +274,7 @@ public sealed class RequestSealing(
             };
             if (input.Scan is { } scan)
             {
-                var stored = await archive.StoreAsync(new MemoryStream(scan.Content, writable: false), ct);
+                var stored = await archive.StoreAsync(scan.Content, ct);
                 stamping.ScanSha256 = stored.Sha256;
                 stamping.ScanFileName = Path.GetFileName(scan.FileName) is { Length: > 0 and <= 255 } name ? name : "scan";
                 stamping.ScanContentType = scan.ContentType;
@@ -441,8 +440,7 @@ public sealed class RequestSealing(
         return users.ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
     }
 
-    private static WorkflowState? State(SealRequest request) =>
-        request.WorkflowStateJson is null ? null : JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson, WorkflowJson);
+    private static WorkflowState? State(SealRequest request) => SealRequestService.State(request);
 
     private static string Subject(SealRequest request) => $"request {request.Number}";
 

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
 
+using SealPortal.Features.Seals;
+
 namespace SealPortal.Features.Sealing;
 
 public sealed record SealingDocumentRow(int Id, string FileName, long Length, string OriginalSha256, string? SealedSha256);
@@ -27,7 +29,7 @@ public sealed record SealingPanelView(
     IReadOnlyList<(string Id, string Name)> Executors);
 
 /// <summary>Read side of sealing: the request page's panel and the download permissions.</summary>
-public sealed class SealingQueries(SealPortalDbContext db)
+public sealed class SealingQueries(SealPortalDbContext db, SealRegistry registry)
 {
     /// <summary>Whether the request exists at all: a missing one is a 404 for everybody, before any permission check.</summary>
     public Task<bool> ExistsAsync(int requestId, CancellationToken ct = default) =>
@@ -106,11 +108,8 @@ public sealed class SealingQueries(SealPortalDbContext db)
         IReadOnlyList<(string, string)> executors = [];
         if (physical.Any(p => p.MayRecord))
         {
-            var roleId = await db.Roles.Where(x => x.Name == Roles.SealKeeper).Select(x => x.Id).SingleOrDefaultAsync(ct);
-            var keepers = await db.Users.AsNoTracking().Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && ur.RoleId == roleId))
-                .OrderBy(u => u.UserName).Select(u => new { u.Id, Name = u.DisplayName }).ToListAsync(ct);
             // The reader comes first: recording one's own stamping is the usual case.
-            executors = keepers.OrderBy(k => k.Id == userId ? 0 : 1).Select(k => (k.Id, k.Name)).ToList();
+            executors = (await registry.CustodianCandidatesAsync(ct)).OrderBy(k => k.Id == userId ? 0 : 1).ToList();
         }
 
         return new SealingPanelView(r.Id, r.Status, r.SealingError, r.Copies, electronic.Select(s => s.Name).ToList(), documents, physical,

@@ -34,7 +34,6 @@ public static class VerificationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<TrustAnchors>();
         builder.Services.AddScoped<DocumentVerifier>();
-        builder.Services.TryAddScoped<LedgerLookup>();
         builder.Services.TryAddScoped<ArchivedDocuments>();
         return builder;
     }
