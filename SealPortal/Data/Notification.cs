@@ -86,8 +86,9 @@ public class NotificationPreference
     /// <summary>Kinds the user wants no e-mail for, comma-separated names of <see cref="NotificationKind"/>.</summary>
     public string EmailMutedKinds { get; set; } = "";
 
-    public bool WantsEmail(NotificationKind kind) =>
-        EmailEnabled && !EmailMutedKinds.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind.ToString());
+    public bool WantsEmail(NotificationKind kind) => EmailEnabled && !IsMuted(kind);
+
+    public bool IsMuted(NotificationKind kind) => EmailMutedKinds.Split(',', StringSplitOptions.RemoveEmptyEntries).Contains(kind.ToString());
 }
 
 /// <summary>The last result of the ledger and audit-trail integrity check, one row per run.</summary>

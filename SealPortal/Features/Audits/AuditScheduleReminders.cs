@@ -23,12 +23,10 @@ public sealed class AuditScheduleReminders(SealPortalDbContext db, Notifier noti
         var added = 0;
         foreach (var userId in await notifier.UsersInRolesAsync([Roles.Auditor], ct))
         {
-            if (await notifier.AlreadySentAsync(userId, key, ct))
-                continue;
-            await notifier.AddLocalizedAsync(userId, NotificationKind.AuditSchedule,
-                "A periodic audit is due", "No periodic audit has been opened in the last {0} days. Open one for the past period.",
-                [ScheduleDays], "/audits", key, ct);
-            added++;
+            if (await notifier.AddLocalizedAsync(userId, NotificationKind.AuditSchedule,
+                    "A periodic audit is due", "No periodic audit has been opened in the last {0} days. Open one for the past period.",
+                    [ScheduleDays], "/audits", key, ct))
+                added++;
         }
         await db.SaveChangesAsync(ct);
         return added;

@@ -5,7 +5,7 @@ using SealPortal.Data;
 namespace SealPortal.Features.Notifications;
 
 /// <summary>
-/// The one way to tell a user something. <see cref="Add(string, string, string, string?)"/> only adds rows to
+/// The one way to tell a user something. <see cref="AddAsync"/> and <see cref="AddLocalizedAsync"/> only add rows to
 /// the caller's <see cref="SealPortalDbContext"/>, so the notification and its e-mail (an outbox row, sent
 /// later by the outbox job) are stored exactly when the caller's own change is: nothing is announced that
 /// was rolled back, and nothing stored goes unannounced.
@@ -15,18 +15,22 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
 {
     /// <summary>
     /// As <see cref="AddAsync"/>, with subject and body given as resource keys (English text) and format
-    /// arguments, written in the recipient's own language (their preferred culture, else Chinese).
+    /// arguments, written in the recipient's own language (their preferred culture, else Chinese). With a
+    /// <paramref name="dedupKey"/> the user already has (stored or pending), nothing is added.
     /// </summary>
-    public async Task AddLocalizedAsync(string userId, NotificationKind kind, string subjectKey, string bodyKey, object?[] args,
+    /// <returns>False when the dedup key made it a repeat and nothing was added.</returns>
+    public async Task<bool> AddLocalizedAsync(string userId, NotificationKind kind, string subjectKey, string bodyKey, object?[] args,
         string? link = null, string? dedupKey = null, CancellationToken ct = default)
     {
-        var culture = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.PreferredCulture).FirstOrDefaultAsync(ct);
+        if (dedupKey is not null && await AlreadySentAsync(userId, dedupKey, ct))
+            return false;
+        var recipient = await RecipientQuery(userId).FirstOrDefaultAsync(ct);
         var previous = System.Globalization.CultureInfo.CurrentUICulture;
         var previousFormat = System.Globalization.CultureInfo.CurrentCulture;
         string subject, body;
         try
         {
-            var c = System.Globalization.CultureInfo.GetCultureInfo(string.IsNullOrEmpty(culture) ? "zh-CN" : culture);
+            var c = System.Globalization.CultureInfo.GetCultureInfo(string.IsNullOrEmpty(recipient?.Culture) ? "zh-CN" : recipient.Culture);
             System.Globalization.CultureInfo.CurrentUICulture = c;
             System.Globalization.CultureInfo.CurrentCulture = c;
             subject = string.Format(c, text[subjectKey], args);
@@ -37,21 +41,8 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
             System.Globalization.CultureInfo.CurrentUICulture = previous;
             System.Globalization.CultureInfo.CurrentCulture = previousFormat;
         }
-        await AddAsync(userId, kind, subject, body, link, dedupKey, ct);
-    }
-
-    /// <summary>Adds the notification to the pending changes; the caller's SaveChanges writes it.</summary>
-    public void Add(string userId, string subject, string body, string? link = null) =>
-        Add(userId, NotificationKind.General, subject, body, link);
-
-    /// <summary>
-    /// As <see cref="Add(string, string, string, string?)"/>, with a kind (the user may have muted its
-    /// e-mail). Reads the user's address and preference synchronously; async callers use <see cref="AddAsync"/>.
-    /// </summary>
-    public void Add(string userId, NotificationKind kind, string subject, string body, string? link = null, string? dedupKey = null)
-    {
-        var recipient = EmailEnabled ? RecipientQuery(userId).FirstOrDefault() : null;
-        Stage(userId, kind, subject, body, link, dedupKey, recipient);
+        Stage(userId, kind, subject, body, link, dedupKey, EmailEnabled ? recipient : null);
+        return true;
     }
 
     public async Task AddAsync(string userId, NotificationKind kind, string subject, string body, string? link = null,
@@ -73,7 +64,7 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
         NotifyAsync(userId, NotificationKind.General, subject, body, link, ct);
 
     /// <summary>True when this user already has a notification with <paramref name="dedupKey"/> (stored or pending).</summary>
-    public async Task<bool> AlreadySentAsync(string userId, string dedupKey, CancellationToken ct = default) =>
+    private async Task<bool> AlreadySentAsync(string userId, string dedupKey, CancellationToken ct = default) =>
         db.Notifications.Local.Any(n => n.UserId == userId && n.DedupKey == dedupKey) ||
         await db.Notifications.AnyAsync(n => n.UserId == userId && n.DedupKey == dedupKey, ct);
 
@@ -91,7 +82,7 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
         where u.Id == userId
         join p in db.NotificationPreferences.AsNoTracking() on u.Id equals p.UserId into prefs
         from p in prefs.DefaultIfEmpty()
-        select new Recipient(u.Email, p == null ? null : (bool?)p.EmailEnabled, p == null ? null : p.EmailMutedKinds);
+        select new Recipient(u.Email, p == null ? null : (bool?)p.EmailEnabled, p == null ? null : p.EmailMutedKinds, u.PreferredCulture);
 
     private void Stage(string userId, NotificationKind kind, string subject, string body, string? link, string? dedupKey, Recipient? recipient)
     {
@@ -117,5 +108,5 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
-    private sealed record Recipient(string? Email, bool? EmailEnabled, string? MutedKinds);
+    private sealed record Recipient(string? Email, bool? EmailEnabled, string? MutedKinds, string? Culture);
 }

@@ -35,11 +35,9 @@ public sealed class DeadlineNotifications(SealPortalDbContext db, SealRequestSer
         {
             foreach (var userId in users.Distinct())
             {
-                if (await notifier.AlreadySentAsync(userId, key, ct))
-                    continue;
-                await notifier.AddLocalizedAsync(userId, NotificationKind.Approval, subject, body, [numbers.GetValueOrDefault(e.RequestId, e.RequestId), .. args],
-                    $"/requests/{Uri.EscapeDataString(e.RequestId)}", key, ct);
-                added++;
+                if (await notifier.AddLocalizedAsync(userId, NotificationKind.Approval, subject, body, [numbers.GetValueOrDefault(e.RequestId, e.RequestId), .. args],
+                        $"/requests/{Uri.EscapeDataString(e.RequestId)}", key, ct))
+                    added++;
             }
         }
 

@@ -36,13 +36,11 @@ public sealed class CertificateExpiryWarnings(SealPortalDbContext db, Notifier n
             var recipients = admins.Append(seal.CustodianUserId).OfType<string>().Distinct();
             foreach (var userId in recipients)
             {
-                if (await notifier.AlreadySentAsync(userId, key, ct))
-                    continue;
-                await notifier.AddLocalizedAsync(userId, NotificationKind.Certificate,
-                    "Certificate of {0} expires in {1} days",
-                    "The signing certificate of the seal {0} expires on {2:yyyy-MM-dd HH:mm} UTC ({1} days). Bind a renewed certificate before then, or the seal cannot sign.",
-                    [seal.Name, days, seal.CertificateNotAfter.Value.UtcDateTime], $"/seals/{seal.Id}", key, ct);
-                added++;
+                if (await notifier.AddLocalizedAsync(userId, NotificationKind.Certificate,
+                        "Certificate of {0} expires in {1} days",
+                        "The signing certificate of the seal {0} expires on {2:yyyy-MM-dd HH:mm} UTC ({1} days). Bind a renewed certificate before then, or the seal cannot sign.",
+                        [seal.Name, days, seal.CertificateNotAfter.Value.UtcDateTime], $"/seals/{seal.Id}", key, ct))
+                    added++;
             }
         }
         await db.SaveChangesAsync(ct);
