@@ -17,20 +17,9 @@ public class ResetPasswordVerbTests(SealPortalFactory portal) : IClassFixture<Se
     public async Task Reset_password_prints_a_new_password_that_signs_in()
     {
         _ = portal.Services; // the portal has migrated and seeded the database
-        var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        int code;
-        try
-        {
-            code = await CliRunner.RunAsync(["reset-password", "auditor", .. Config]);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
+        var (code, output, _) = await ConsoleCapture.RunAsync(["reset-password", "auditor", .. Config]);
         Assert.Equal(0, code);
-        var line = output.ToString().Split('\n').Single(l => l.StartsWith("New password for auditor: "));
+        var line = output.Split('\n').Single(l => l.StartsWith("New password for auditor: "));
         var password = line["New password for auditor: ".Length..].Trim();
 
         using var client = portal.CreatePortalClient();
@@ -43,7 +32,7 @@ public class ResetPasswordVerbTests(SealPortalFactory portal) : IClassFixture<Se
     {
         _ = portal.Services;
         Assert.True(CliRunner.IsCommand(["reset-password"]));
-        Assert.Equal(2, await CliRunner.RunAsync(["reset-password", "nobody", .. Config]));
-        Assert.Equal(2, await CliRunner.RunAsync(["reset-password"]));
+        Assert.Equal(2, (await ConsoleCapture.RunAsync(["reset-password", "nobody", .. Config])).Code);
+        Assert.Equal(2, (await ConsoleCapture.RunAsync(["reset-password"])).Code);
     }
 }

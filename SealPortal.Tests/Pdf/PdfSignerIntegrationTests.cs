@@ -3,6 +3,7 @@ using SealPortal.Cli;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
 using SealPortal.Pdf.Validation;
+using SealPortal.Tests.Infrastructure;
 using System.Security.Cryptography.X509Certificates;
 
 namespace SealPortal.Tests.Pdf;
@@ -308,13 +309,10 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
 
     // ------------------------------------------------------------------ CLI
 
-    private async Task<(int Exit, string Err)> Cli(params string[] args)
+    private static async Task<(int Exit, string Err)> Cli(params string[] args)
     {
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        try { return (await CliRunner.RunAsync(["sign", .. args]), err.ToString()); }
-        finally { Console.SetError(old); }
+        var (code, _, error) = await ConsoleCapture.RunAsync(["sign", .. args]);
+        return (code, error);
     }
 
     private string[] SignArgs(string input, string output, string? password = "sample", params string[] extra)

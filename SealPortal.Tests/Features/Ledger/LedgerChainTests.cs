@@ -178,26 +178,9 @@ public class LedgerChainTests
         Assert.Equal(2, (await RunAsync(["frobnicate"])).Code);
     }
 
-    private static readonly SemaphoreSlim ConsoleLock = new(1, 1);
-
     private static async Task<(int Code, string Output)> RunAsync(string[] args)
     {
-        await ConsoleLock.WaitAsync();
-        var original = Console.Out;
-        var originalError = Console.Error;
-        var captured = new StringWriter();
-        Console.SetOut(captured);
-        Console.SetError(captured);
-        try
-        {
-            var code = await SealPortal.Cli.CliRunner.RunAsync(["ledger", .. args]);
-            return (code, captured.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original);
-            Console.SetError(originalError);
-            ConsoleLock.Release();
-        }
+        var (code, output, error) = await ConsoleCapture.RunAsync(["ledger", .. args]);
+        return (code, output + error);
     }
 }
