@@ -11,9 +11,9 @@ public class OutboxTests
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
-    private static Dictionary<string, string?> Settings(TinySmtpServer smtp, bool jobs = false) => new()
+    private static Dictionary<string, string?> Settings(TinySmtpServer smtp) => new()
     {
-        ["Jobs:Enabled"] = jobs ? "true" : "false",
+        ["Jobs:Enabled"] = "false",
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = smtp.Port.ToString(),
         ["Smtp:From"] = "sealportal@example.com",

@@ -11,6 +11,7 @@ using SealPortal.Features.Requests;
 using SealPortal.Features.Seals;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Validation;
+using SealPortal.Tests.Features.Ledger;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Pdf;
 using SealPortal.Tests.Pdf.Signing;
@@ -87,8 +88,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
 
         var audit = await SealRequestKit.AuditAsync(portal, request.Number);
         Assert.Equal(2, audit.Count(e => e.Action == AuditAction.SealApplied));
-        await using (var scope = portal.Services.CreateAsyncScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Ledger.IntegrityCheck>().VerifyAsync()).Intact);
+        Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).Intact);
 
         Assert.NotNull(request.DecisionRecordSha256);
         using var record = JsonDocument.Parse(await File.ReadAllBytesAsync(archive.PathOf(request.DecisionRecordSha256!)));
@@ -234,37 +234,34 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
         Assert.Equal(SealRequestStatus.Approved, (await SealRequestKit.LoadAsync(portal, id)).Status);
 
-        await using (var scope = portal.Services.CreateAsyncScope())
-        {
-            var png = SealingPortal.RingPng();
-            var recorded = await PostFormAsync(keeper, form, new() { ["copies"] = "3" }, ("scan", "盖章扫描.png", png));
-            Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
-            Assert.Equal($"/requests/{id}?sealing=stamped#sealing", recorded.Headers.Location!.OriginalString);
+        var png = SealingPortal.RingPng();
+        var recorded = await PostFormAsync(keeper, form, new() { ["copies"] = "3" }, ("scan", "盖章扫描.png", png));
+        Assert.Equal(HttpStatusCode.Redirect, recorded.StatusCode);
+        Assert.Equal($"/requests/{id}?sealing=stamped#sealing", recorded.Headers.Location!.OriginalString);
 
-            var again = await PostFormAsync(keeper, form, new() { ["copies"] = "3" });
-            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-            Assert.Contains("已登记", (await PortalClient.ParseAsync(again)).TextOf("[data-testid=status-message]"));
+        var again = await PostFormAsync(keeper, form, new() { ["copies"] = "3" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("已登记", (await PortalClient.ParseAsync(again)).TextOf("[data-testid=status-message]"));
 
-            var completed = await SealRequestKit.LoadAsync(portal, id);
-            Assert.Equal(SealRequestStatus.Completed, completed.Status);
-            Assert.NotNull(completed.DecisionRecordSha256);
-            var ledger = await SealRequestKit.LedgerAsync(portal, id);
-            var stamp = Assert.Single(ledger, e => e.Kind == SealKind.Physical);
-            Assert.Equal(3, stamp.Copies);
-            Assert.Equal(physical, stamp.SealId);
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(png)), stamp.DocumentSha256);
-            Assert.Single(ledger, e => e.Kind == SealKind.Electronic);
-            Assert.Contains(await SealRequestKit.AuditAsync(portal, completed.Number), e => e.Action == AuditAction.PhysicalStampRecorded);
+        var completed = await SealRequestKit.LoadAsync(portal, id);
+        Assert.Equal(SealRequestStatus.Completed, completed.Status);
+        Assert.NotNull(completed.DecisionRecordSha256);
+        var ledger = await SealRequestKit.LedgerAsync(portal, id);
+        var stamp = Assert.Single(ledger, e => e.Kind == SealKind.Physical);
+        Assert.Equal(3, stamp.Copies);
+        Assert.Equal(physical, stamp.SealId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(png)), stamp.DocumentSha256);
+        Assert.Single(ledger, e => e.Kind == SealKind.Electronic);
+        Assert.Contains(await SealRequestKit.AuditAsync(portal, completed.Number), e => e.Action == AuditAction.PhysicalStampRecorded);
 
-            var page = await keeper.GetDocumentAsync($"/requests/{id}");
-            Assert.Contains("3 份", page.TextOf("[data-testid=stamping]"));
-            var scan = await keeper.GetAsync(page.QuerySelector("[data-testid=scan-link]")!.GetAttribute("href")!);
-            Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
-            Assert.Equal("image/png", scan.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(png, await scan.Content.ReadAsByteArrayAsync());
-            using var reviewer = await portal.SignInAsync("reviewer");
-            Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(page.QuerySelector("[data-testid=scan-link]")!.GetAttribute("href")!)).StatusCode);
-        }
+        var stampedPage = await keeper.GetDocumentAsync($"/requests/{id}");
+        Assert.Contains("3 份", stampedPage.TextOf("[data-testid=stamping]"));
+        var scan = await keeper.GetAsync(stampedPage.QuerySelector("[data-testid=scan-link]")!.GetAttribute("href")!);
+        Assert.Equal(HttpStatusCode.OK, scan.StatusCode);
+        Assert.Equal("image/png", scan.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(png, await scan.Content.ReadAsByteArrayAsync());
+        using var reviewer = await portal.SignInAsync("reviewer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.GetAsync(stampedPage.QuerySelector("[data-testid=scan-link]")!.GetAttribute("href")!)).StatusCode);
     }
 
     [Theory]
