@@ -11,16 +11,13 @@ namespace SealPortal.Features.Requests;
 /// </summary>
 public sealed class ApproverDirectoryLoader(SealPortalDbContext db, DelegationService delegations)
 {
-    private static readonly string[] ApproverRoleNames =
-        [Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper];
-
     public async Task<ApproverDirectorySnapshot> LoadAsync(CancellationToken ct)
     {
         var assignments = await (
                 from ur in db.UserRoles
                 join r in db.Roles on ur.RoleId equals r.Id
                 join u in db.Users on ur.UserId equals u.Id
-                where ApproverRoleNames.Contains(r.Name!)
+                where DelegationService.ApproverRoles.Contains(r.Name!)
                 select new { u.Id, Role = r.Name!, u.DepartmentId })
             .ToListAsync(ct);
         var custodians = await db.Seals.AsNoTracking().Where(s => s.CustodianUserId != null)

@@ -232,23 +232,29 @@ public sealed class TemplateForm
     }
 
     /// <summary>Applies an editing button ("add", "remove:2", "up:1", "down:0"); false when the action is unknown.</summary>
-    public bool Apply(string action)
+    public bool Apply(string action) => ApplyListEdit(Nodes, action, () => NewNode(Nodes));
+
+    /// <summary>
+    /// The list-editing buttons of the plain-form editors (template nodes, routing rules): "add",
+    /// "remove:i", "up:i", "down:i". False when the action is not one of these or its index is out of range.
+    /// </summary>
+    public static bool ApplyListEdit<T>(List<T> items, string action, Func<T> add)
     {
         var parts = action.Split(':');
         var index = parts.Length == 2 && int.TryParse(parts[1], out var i) ? i : -1;
         switch (parts[0])
         {
             case "add":
-                Nodes.Add(NewNode(Nodes));
+                items.Add(add());
                 return true;
-            case "remove" when index >= 0 && index < Nodes.Count:
-                Nodes.RemoveAt(index);
+            case "remove" when index >= 0 && index < items.Count:
+                items.RemoveAt(index);
                 return true;
-            case "up" when index > 0 && index < Nodes.Count:
-                (Nodes[index - 1], Nodes[index]) = (Nodes[index], Nodes[index - 1]);
+            case "up" when index > 0 && index < items.Count:
+                (items[index - 1], items[index]) = (items[index], items[index - 1]);
                 return true;
-            case "down" when index >= 0 && index < Nodes.Count - 1:
-                (Nodes[index + 1], Nodes[index]) = (Nodes[index], Nodes[index + 1]);
+            case "down" when index >= 0 && index < items.Count - 1:
+                (items[index + 1], items[index]) = (items[index], items[index + 1]);
                 return true;
             default:
                 return false;

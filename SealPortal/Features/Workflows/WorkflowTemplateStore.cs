@@ -35,9 +35,11 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
     /// <summary>The latest version of every template and the rules, for choosing a template at submission.</summary>
     public async Task<WorkflowCatalog> LoadCatalogAsync(CancellationToken ct)
     {
-        var rows = await db.WorkflowTemplateVersions.AsNoTracking().ToListAsync(ct);
-        var latest = rows.GroupBy(r => r.Key).Select(g => g.MaxBy(r => r.Version)!)
-            .Select(r => WorkflowJson.Deserialize<WorkflowTemplate>(r.TemplateJson)).ToList();
+        // Only each key's newest row is read: older versions stay in the table for the record, not for this.
+        var json = await db.WorkflowTemplateVersions.AsNoTracking()
+            .Where(r => r.Version == db.WorkflowTemplateVersions.Where(o => o.Key == r.Key).Max(o => o.Version))
+            .Select(r => r.TemplateJson).ToListAsync(ct);
+        var latest = json.Select(WorkflowJson.Deserialize<WorkflowTemplate>).ToList();
         var rules = await GetRulesAsync(ct);
         return new WorkflowCatalog(rules.Rules, rules.DefaultTemplateKey, latest);
     }
@@ -64,6 +66,10 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
         return row is null ? null : WorkflowJson.Deserialize<WorkflowTemplate>(row.TemplateJson);
     }
 
+    /// <summary>The newest version number of a template; null when the key has none.</summary>
+    public Task<int?> LatestVersionAsync(string key, CancellationToken ct) =>
+        db.WorkflowTemplateVersions.Where(r => r.Key == key).MaxAsync(r => (int?)r.Version, ct);
+
     /// <summary>
     /// Validates <paramref name="template"/> and stores it as the next version of its key (version 1 for a new key).
     /// The version number on the argument is ignored: the store assigns it. Older versions stay as they were.
@@ -78,7 +84,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
         if (problems.Count > 0)
             return new WorkflowChangeResult(false, problems);
 
-        var current = await db.WorkflowTemplateVersions.Where(r => r.Key == template.Key).MaxAsync(r => (int?)r.Version, ct) ?? 0;
+        var current = await LatestVersionAsync(template.Key, ct) ?? 0;
         var saved = template with { Version = current + 1 };
         db.WorkflowTemplateVersions.Add(new WorkflowTemplateVersion
         {
