@@ -468,10 +468,15 @@ public sealed class SealRequestService(
         if (view is null)
             return (null, null, allowed);
         var document = view.Documents.FirstOrDefault(d => d.Id == documentId);
-        if (document is null || !archive.Exists(document.OriginalSha256))
-            return (null, null, true);
-        return (archive.OpenRead(document.OriginalSha256), document.FileName, true);
+        return (document is null ? null : OpenOriginal(document), document?.FileName, true);
     }
+
+    /// <summary>
+    /// The original of a document from a view the caller already has (and so was allowed to read):
+    /// no second authorization pass. Null when the archive lacks the file.
+    /// </summary>
+    public Stream? OpenOriginal(SealRequestDocumentView document) =>
+        archive.Exists(document.OriginalSha256) ? archive.OpenRead(document.OriginalSha256) : null;
 
     // ---------------------------------------------------------------- helpers
 
