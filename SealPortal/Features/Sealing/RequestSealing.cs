@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -45,13 +44,6 @@ public sealed class RequestSealing(
     /// <summary>Shown as the executor of electronic seals applied right after the last approval.</summary>
     public const string SystemExecutor = "SealPortal";
 
-    /// <summary>
-    /// One sealing run per request at a time in this process; across processes the request's
-    /// concurrency token makes the second save lose.
-    /// </summary>
-    private static readonly ConcurrentDictionary<int, SemaphoreSlim> Gates = new();
-
-
     private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -94,8 +86,7 @@ public sealed class RequestSealing(
     /// </summary>
     private async Task<SealingResult> SealAsync(int sealRequestId, (string Id, string Name)? executor, CancellationToken ct)
     {
-        var gate = Gates.GetOrAdd(sealRequestId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        var gate = await RequestGate.EnterAsync(sealRequestId, ct);
         try
         {
             db.ChangeTracker.Clear();
@@ -168,7 +159,7 @@ public sealed class RequestSealing(
         }
         finally
         {
-            gate.Release();
+            gate.Dispose();
         }
     }
 
@@ -236,8 +227,7 @@ public sealed class RequestSealing(
     public async Task<SealingResult> RecordStampingAsync(int sealRequestId, ClaimsPrincipal user, StampingInput input, CancellationToken ct = default)
     {
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        var gate = Gates.GetOrAdd(sealRequestId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        var gate = await RequestGate.EnterAsync(sealRequestId, ct);
         try
         {
             db.ChangeTracker.Clear();
@@ -322,7 +312,7 @@ public sealed class RequestSealing(
         }
         finally
         {
-            gate.Release();
+            gate.Dispose();
         }
     }
 
@@ -471,3 +461,71 @@ public sealed record StampingScan(string FileName, string ContentType, byte[] Co
 
 /// <summary>What the keeper fills in for a physical stamping.</summary>
 public sealed record StampingInput(int SealId, DateTimeOffset StampedAt, int Copies, string? ExecutorUserId, StampingScan? Scan);
+
+/// <summary>
+/// One in-process lock per seal request, so a retry and a stamping on the same request take turns
+/// in this portal (the concurrency stamp still settles races between portals). An entry lives only
+/// while someone holds or waits for it, so the table does not grow with every request ever sealed.
+/// </summary>
+internal static class RequestGate
+{
+    private static readonly Dictionary<int, (SemaphoreSlim Gate, int Users)> Gates = new();
+
+    /// <summary>Whether anyone holds or waits for this request's gate (for tests).</summary>
+    internal static bool InUse(int requestId)
+    {
+        lock (Gates)
+            return Gates.ContainsKey(requestId);
+    }
+
+    public static async Task<IDisposable> EnterAsync(int requestId, CancellationToken ct)
+    {
+        SemaphoreSlim gate;
+        lock (Gates)
+        {
+            var (existing, users) = Gates.GetValueOrDefault(requestId);
+            gate = existing ?? new SemaphoreSlim(1, 1);
+            Gates[requestId] = (gate, users + 1);
+        }
+        try
+        {
+            await gate.WaitAsync(ct);
+        }
+        catch
+        {
+            Leave(requestId, gate, held: false);
+            throw;
+        }
+        return new Held(requestId, gate);
+    }
+
+    private static void Leave(int requestId, SemaphoreSlim gate, bool held)
+    {
+        lock (Gates)
+        {
+            if (held)
+                gate.Release();
+            var users = Gates[requestId].Users - 1;
+            if (users == 0)
+            {
+                Gates.Remove(requestId);
+                gate.Dispose();
+            }
+            else
+            {
+                Gates[requestId] = (gate, users);
+            }
+        }
+    }
+
+    private sealed class Held(int requestId, SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                Leave(requestId, gate, held: true);
+        }
+    }
+}
