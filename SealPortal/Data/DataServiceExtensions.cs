@@ -45,7 +45,8 @@ public static class DataServiceExtensions
             : throw new InvalidOperationException($"Database:Provider must be \"Sqlite\" or \"Postgres\", not \"{value}\".");
     }
 
-    private static string ConnectionString(IServiceProvider sp)
+    /// <summary>The configured connection string, or the default SQLite file in the data folder.</summary>
+    internal static string ConnectionString(IServiceProvider sp)
     {
         var configuration = sp.GetRequiredService<IConfiguration>();
         var configured = configuration.GetConnectionString(ConnectionStringName);

@@ -60,9 +60,7 @@ public sealed class JobScheduler(IServiceProvider services, IConfiguration confi
             return;
         }
         var provider = DataServiceExtensions.Provider(configuration);
-        string connectionString;
-        await using (var scope = services.CreateAsyncScope())
-            connectionString = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Database.GetConnectionString()!;
+        var connectionString = DataServiceExtensions.ConnectionString(services);
 
         var loggers = services.GetRequiredService<ILoggerFactory>();
         _factory = QuartzSchedulerBuilder.Create(q =>

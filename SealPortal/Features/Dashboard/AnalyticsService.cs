@@ -60,9 +60,14 @@ public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar cal
         var thisWeek = AnalyticsStatistics.WeekStart(DateOnly.FromDateTime(now.UtcDateTime));
         var firstWeek = thisWeek.AddDays(-7 * (Weeks - 1));
         var submitted = requests.Where(r => r.SubmittedAt is not null).ToList();
-        DateOnly WeekOf(DateTimeOffset t) => AnalyticsStatistics.WeekStart(DateOnly.FromDateTime(t.UtcDateTime));
-        var byWeek = Enumerable.Range(0, Weeks).Select(i => firstWeek.AddDays(7 * i))
-            .Select(w => new WeekRow(w, submitted.Count(r => WeekOf(r.SubmittedAt!.Value) == w))).ToList();
+        var weekStarts = Enumerable.Range(0, Weeks).Select(i => firstWeek.AddDays(7 * i)).ToList();
+        // Submissions per week of the window, oldest first: one pass over the rows, then a look-up per week.
+        List<int> WeeklyCounts<T>(IEnumerable<T> rows, Func<T, DateTimeOffset> at)
+        {
+            var counts = rows.CountBy(r => AnalyticsStatistics.WeekStart(DateOnly.FromDateTime(at(r).UtcDateTime))).ToDictionary();
+            return weekStarts.Select(w => counts.GetValueOrDefault(w)).ToList();
+        }
+        var byWeek = weekStarts.Zip(WeeklyCounts(submitted, r => r.SubmittedAt!.Value), (w, n) => new WeekRow(w, n)).ToList();
 
         var visits = new List<NodeVisit>();
         var overdue = new List<OverdueRow>();
@@ -102,13 +107,12 @@ public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar cal
             unusual.Add(new UnusualRow("OffHours", r.Number, departments.GetValueOrDefault(r.DepartmentId, "?"), r.SubmittedAt));
         foreach (var department in submitted.GroupBy(r => r.DepartmentId))
         {
-            var weeks = Enumerable.Range(0, Weeks).Select(i => firstWeek.AddDays(7 * i))
-                .Select(w => department.Count(r => WeekOf(r.SubmittedAt!.Value) == w)).ToList();
+            var weeks = WeeklyCounts(department, r => r.SubmittedAt!.Value);
             for (var i = AnalyticsStatistics.BurstMinimumHistory; i < weeks.Count; i++)
             {
                 if (AnalyticsStatistics.IsBurst(weeks.Take(i).ToList(), weeks[i], out var usual))
                     unusual.Add(new UnusualRow("Burst", departments.GetValueOrDefault(department.Key, "?"),
-                        $"{weeks[i]} / {usual:0.#}", new DateTimeOffset(firstWeek.AddDays(7 * i).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+                        $"{weeks[i]} / {usual:0.#}", new DateTimeOffset(weekStarts[i].ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
             }
         }
 
