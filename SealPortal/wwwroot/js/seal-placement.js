@@ -28,8 +28,9 @@ class PlacementRow {
         for (const input of Object.values(this.inputs)) input.addEventListener("input", () => this.layout());
         this.inputs.crossPage?.addEventListener("change", () => {
             const rect = this.read();
+            // write() lays the seal out itself.
             if (rect) this.write(rect);
-            this.layout();
+            else this.layout();
         });
     }
 
@@ -199,10 +200,7 @@ class SealPlacementEditor {
         };
         follow(event);
         const finish = e => {
-            chip.removeEventListener("pointermove", follow);
-            chip.removeEventListener("pointerup", finish);
-            chip.removeEventListener("pointercancel", cancel);
-            ghost.remove();
+            cancel();
             const slot = document.elementsFromPoint(e.clientX, e.clientY).find(el => el.classList.contains("pdf-page") && this.viewer.element.contains(el));
             if (!slot) return;
             const page = this.viewer.pages[Number(slot.dataset.pageNumber) - 1];
