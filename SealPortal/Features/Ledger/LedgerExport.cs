@@ -31,28 +31,11 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         var kinds = Kinds();
         long count = 0;
         var line = new StringBuilder(1024);
-        var approvers = new StringBuilder(256);
         await foreach (var r in ReadAhead.Of(query.StreamAsync(user, filter), ct))
         {
-            line.Clear();
-            line.Append(r.Sequence);
-            CsvCell(line, r.RequestNumber ?? "");
-            CsvCell(line, r.SealName);
-            CsvCell(line, kinds[r.Kind]);
-            CsvCell(line, r.ApplicantName);
-            CsvCell(line, r.DepartmentName);
-            line.Append(',').Append(Time(r.AppliedAt));
-            approvers.Clear();
-            LedgerApprovals.Describe(r.ApproversJson, approvers);
-            CsvCell(line, approvers.ToString());
-            line.Append(',').Append(Time(r.ApprovedAt));
-            CsvCell(line, r.ExecutorName);
-            line.Append(',').Append(Time(r.ExecutedAt));
-            CsvCell(line, r.DocumentName);
-            CsvCell(line, r.DocumentSha256);
-            line.Append(',').Append(r.Copies);
-            CsvCell(line, r.Hash);
-            line.Append("\r\n");
+            line.Clear()
+                .AppendJoin(',', Cells(r, kinds).Select(cell => cell is string text ? Csv(text) : Convert.ToString(cell, CultureInfo.InvariantCulture)))
+                .Append("\r\n");
             await writer.WriteAsync(line, ct);
             count++;
         }
@@ -60,9 +43,8 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         return count;
     }
 
+    /// <summary>The kinds' names in the reader's language, looked up once per export rather than per row.</summary>
     private Dictionary<SealKind, string> Kinds() => Enum.GetValues<SealKind>().ToDictionary(k => k, k => localizer.Enum(k));
-
-    private static void CsvCell(StringBuilder line, string value) => line.Append(',').Append(Csv(value));
 
     /// <summary>
     /// Writes the workbook into <paramref name="file"/> (a temporary file the caller then sends).
@@ -99,10 +81,10 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
             writer.WriteStartElement(new Worksheet());
             writer.WriteStartElement(new SheetData());
             WriteRow(writer, Headers.Select(h => (object?)localizer[h].Value).ToArray());
-            await foreach (var row in query.StreamAsync(user, filter).WithCancellation(ct))
+            var kinds = Kinds();
+            await foreach (var row in ReadAhead.Of(query.StreamAsync(user, filter), ct))
             {
-                var cells = Cells(row);
-                WriteRow(writer, [row.Sequence, .. cells[1..13], row.Copies, cells[14]]);
+                WriteRow(writer, Cells(row, kinds));
                 count++;
             }
             writer.WriteEndElement();
@@ -143,12 +125,13 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         writer.WriteEndElement();
     }
 
-    private string[] Cells(LedgerRow r) =>
+    /// <summary>One row of either export, in <see cref="Headers"/> order: entry number and copies as numbers, the rest as text.</summary>
+    private static object[] Cells(LedgerRow r, IReadOnlyDictionary<SealKind, string> kinds) =>
     [
-        r.Sequence.ToString(CultureInfo.InvariantCulture),
+        r.Sequence,
         r.RequestNumber ?? "",
         r.SealName,
-        localizer.Enum(r.Kind),
+        kinds[r.Kind],
         r.ApplicantName,
         r.DepartmentName,
         Time(r.AppliedAt),
@@ -158,7 +141,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         Time(r.ExecutedAt),
         r.DocumentName,
         r.DocumentSha256,
-        r.Copies.ToString(CultureInfo.InvariantCulture),
+        r.Copies,
         r.Hash,
     ];
 
