@@ -30,12 +30,17 @@ public static class DayRange
 
     private static bool TryDay(string? text, out DateOnly? day)
     {
-        day = null;
-        if (string.IsNullOrWhiteSpace(text))
-            return true;
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            return false;
-        day = d;
-        return true;
+        day = string.IsNullOrWhiteSpace(text) ? null : ParseDay(text);
+        return string.IsNullOrWhiteSpace(text) || day is not null;
     }
+
+    /// <summary>A day as a date input posts it (yyyy-MM-dd); null for anything else.</summary>
+    public static DateOnly? ParseDay(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>The first instant of a UTC day.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>Midnight after a UTC day: the exclusive end of a period whose last day it is.</summary>
+    public static DateTimeOffset EndOf(DateOnly day) => StartOf(day.AddDays(1));
 }

@@ -12,8 +12,7 @@ public static class AuditText
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("g", CultureInfo.CurrentCulture) + " UTC";
 
     /// <summary>A day as a date input posts it (yyyy-MM-dd); null for anything else.</summary>
-    public static DateOnly? ParseDay(string? text) =>
-        DateOnly.TryParseExact((text ?? "").Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+    public static DateOnly? ParseDay(string? text) => DayRange.ParseDay(text?.Trim());
 
     public static string StatusClass(SealAuditStatus s) => s == SealAuditStatus.Open ? "text-bg-primary" : "text-bg-secondary";
 

@@ -72,9 +72,7 @@ public sealed class SealAuditService(
     }
 
     /// <summary>The period's bounds as instants: the UTC days from the first through the last.</summary>
-    public static (DateTimeOffset From, DateTimeOffset ToExclusive) Bounds(DateOnly from, DateOnly to) =>
-        (new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-         new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    public static (DateTimeOffset From, DateTimeOffset ToExclusive) Bounds(DateOnly from, DateOnly to) => (DayRange.StartOf(from), DayRange.EndOf(to));
 
     public async Task<AuditResult> OpenAsync(DateOnly? from, DateOnly? to, string? sampleRule, string actor, CancellationToken ct = default)
     {
