@@ -115,13 +115,11 @@ public static class PdfTestKit
     }
 
     /// <summary>
-    /// A few pages written by PDFsharp, the producer many .NET shops use. PDFsharp 6.5 runs only
-    /// under its AGPL or a commercial licence; it is referenced by this test project alone (like
-    /// MuPDF's AGPL `mutool`, a tool that makes inputs), never by the portal.
+    /// A few pages written by PDFsharp, the producer many .NET shops use. The test project pins
+    /// 6.2.4, the last MIT release; the portal itself does not reference PDFsharp.
     /// </summary>
     public static void PdfSharpPdf(string path, int pages)
     {
-        PdfSharp.PdfSharpLicense.SetAgplLicense();
         using var doc = new PdfSharp.Pdf.PdfDocument();
         doc.Info.Title = "PDFsharp input";
         for (var i = 0; i < pages; i++)
