@@ -81,7 +81,7 @@ public class NavMenuTests
     public async Task Current_page_is_marked_active_including_sub_pages()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), "/admin/users/abc");
-        var active = doc.QuerySelectorAll("a.nav-link.active").Select(a => a.GetAttribute("href")).ToArray();
+        var active = doc.QuerySelectorAll("a.nav-link.active").Select(a => a.GetAttribute("href") ?? "").ToArray();
         Assert.Equal(["/admin/users"], active);
         Assert.Equal("page", doc.QuerySelector("a.nav-link.active")!.GetAttribute("aria-current"));
     }

@@ -35,11 +35,12 @@ public sealed class PortalReadsTests(SealPortalFactory portal) : IClassFixture<S
         }, CancellationToken.None);
         await Task.WhenAll(page, bell, panel, other);
 
-        Assert.True(page.Result >= 7, $"{page.Result} users");
-        Assert.True(panel.Result > 0 && other.Result > 0);
+        var users = await page;
+        Assert.True(users >= 7, $"{users} users");
+        Assert.True(await panel > 0 && await other > 0);
         Assert.NotSame(first, second);
         Assert.NotSame(pageDb, first);
         Assert.Throws<ObjectDisposedException>(() => first!.Seals.Count());
-        Assert.Equal(page.Result, await pageDb.Users.CountAsync());
+        Assert.Equal(users, await pageDb.Users.CountAsync());
     }
 }

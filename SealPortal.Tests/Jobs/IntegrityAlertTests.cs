@@ -22,7 +22,7 @@ public class IntegrityAlertTests
         var seal = await LedgerWorld.SealAsync(portal.Services, "完整性告警测试章", null);
         for (var i = 1; i <= 3; i++)
             await LedgerWorld.AppendAsync(portal.Services, LedgerWorld.Draft(seal.Id, seal.Name, seal.DepartmentId, T0.AddMinutes(i), i));
-        Task<IntegrityCheckRun?> ScheduledCheck() =>
+        Task<IntegrityCheckRun> ScheduledCheck() =>
             portal.InScopeAsync(sp => sp.GetRequiredService<IntegrityMonitor>().RunAsync(IntegrityMonitor.Scheduled, default));
         using var admin = await portal.SignInAsync("admin");
         using var auditor = await portal.SignInAsync("auditor");

@@ -1,5 +1,6 @@
 using System.Text;
 using SealPortal.Cli;
+using SealPortal.Features.Seals.Imaging;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
 using SealPortal.Pdf.Validation;
@@ -195,9 +196,9 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         // An image whose top half is red and whose bottom-left quarter is blue shows any turn or flip.
         var png = PdfTestKit.Png(20, 20, 6, (x, y) => y < 10 ? [220, 0, 0, 255] : x < 10 ? [0, 0, 220, 255] : [0, 0, 0, 0]);
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1, rotate: rotate));
-        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImagePng = png });
+        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImage = SealPng.Decode(png) });
         PdfTestKit.RunOk("pdftoppm", "-r", "40", "-png", "-singlefile", P("out.pdf"), P("page"));
-        var img = PngImage.Decode(File.ReadAllBytes(P("page.png")));
+        var img = SealPng.Decode(File.ReadAllBytes(P("page.png")));
         (int X0, int Y0, int X1, int Y1) Box(Func<byte, byte, byte, bool> match)
         {
             int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
@@ -205,7 +206,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
                 for (var x = 0; x < img.Width; x++)
                 {
                     var i = (y * img.Width + x) * 3;
-                    if (!match(img.Pixels[i], img.Pixels[i + 1], img.Pixels[i + 2])) continue;
+                    if (!match(img.Rgb[i], img.Rgb[i + 1], img.Rgb[i + 2])) continue;
                     x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
                 }
             return (x0, y0, x1, y1);
@@ -236,7 +237,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(4));
         var png = PdfTestKit.Png(40, 40, 6, (x, y) => [200, 20, 20, (byte)((x + y) % 2 == 0 ? 255 : 0)]);
         var r = await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value,
-            new PdfSignOptions { CrossPage = true, SealImagePng = png, Rect = new PdfSealRect(0, 300, 120, 120) });
+            new PdfSignOptions { CrossPage = true, SealImage = SealPng.Decode(png), Rect = new PdfSealRect(0, 300, 120, 120) });
         Assert.Equal(4, r.WidgetCount);
         AssertQpdfCheck(P("out.pdf"));
         _nss.AssertAllSignaturesValid(P("out.pdf"));
@@ -262,7 +263,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     {
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
         var png = PdfTestKit.Png(16, 8, 6, (x, y) => [(byte)(x * 16), (byte)(y * 32), 10, (byte)(x < 8 ? 255 : 80)]);
-        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImagePng = png });
+        await Seal(P("in.pdf"), P("out.pdf"), Rsa.Value, new PdfSignOptions { SealImage = SealPng.Decode(png) });
         AssertQpdfCheck(P("out.pdf"));
         _nss.AssertAllSignaturesValid(P("out.pdf"));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using SealPortal.Features.Seals.Imaging;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
 
@@ -50,14 +51,16 @@ public static class SignCommand
 
         try
         {
-            byte[]? png = null;
+            SealBitmap? image = null;
             if (a.Get("image") is { } imagePath)
             {
+                byte[] png;
                 try { png = await File.ReadAllBytesAsync(imagePath); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new SealImageException($"cannot read the seal image '{imagePath}': {e.Message}", e);
+                    throw new SealImageException($"cannot read the seal image '{imagePath}': {e.Message}");
                 }
+                image = SealPng.Decode(png);
             }
             using var identity = SigningIdentity.LoadPkcs12(certPath, password, TimeProvider.System);
             if (a.Flag("pss"))
@@ -76,7 +79,7 @@ public static class SignCommand
                 Reason = a.Get("reason"),
                 Location = a.Get("location"),
                 SignerName = identity.Certificate.GetNameInfo(X509NameType.SimpleName, false),
-                SealImagePng = png,
+                SealImage = image,
                 CrossPage = a.Flag("cross-page"),
             };
             var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options);

@@ -56,7 +56,7 @@ public class DocumentSealerTests(SealingPortal portal) : IClassFixture<SealingPo
         Assert.Equal(2, report.Signatures.Count);
         Assert.All(report.Signatures, s => Assert.Equal(SignatureStatus.Valid, s.Status));
         Assert.Contains(report.Signatures, s => s.SignerSubject!.Contains("ECDSA", StringComparison.OrdinalIgnoreCase));
-        Assert.Empty(portal.ScratchFiles().Where(f => f != sealedDoc.Path && !sealedDoc.Path.StartsWith(f)));
+        Assert.DoesNotContain(portal.ScratchFiles(), f => f != sealedDoc.Path && !sealedDoc.Path.StartsWith(f));
 
         sealedDoc.Dispose();
         Assert.Empty(portal.ScratchFiles());

@@ -100,7 +100,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         Assert.All(decisions, d => Assert.False(string.IsNullOrEmpty(d.GetProperty("actor").GetProperty("name").GetString())));
         var recorded = root.GetProperty("documents").EnumerateArray()
             .Select(d => (d.GetProperty("originalSha256").GetString(), d.GetProperty("sealedSha256").GetString())).ToList();
-        Assert.Equal(request.Documents.OrderBy(d => d.Id).Select(d => (d.OriginalSha256, d.SealedSha256)), recorded);
+        Assert.Equal(request.Documents.OrderBy(d => d.Id).Select(d => ((string?)d.OriginalSha256, d.SealedSha256)), recorded);
     }
 
     [Theory]

@@ -69,7 +69,7 @@ public class SealingPortal : SealPortalFactory
                 }
             }
         }
-        return SealPortal.Features.Seals.Imaging.PngEncoder.EncodeRgba(size, size, rgba);
+        return SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(size, size, rgba);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

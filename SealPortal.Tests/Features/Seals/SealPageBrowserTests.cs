@@ -61,7 +61,7 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         await page.WaitForSelectorAsync("[data-testid=seal-image]");
         var before = await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src");
         var file = Path.Combine(_portal.DataFolder, "upload-test.png");
-        await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.PngEncoder.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
+        await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
         await page.SetInputFilesAsync("#image-file", file);
         await page.ClickAsync("form:has(#image-file) button[type=submit]");
         await page.WaitForSelectorAsync("[data-testid=message]");

@@ -173,7 +173,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
         var served = await admin.GetAsync($"/seals/{id}/image");
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         var bytes = await served.Content.ReadAsByteArrayAsync();
-        var decoded = PngImage.Decode(bytes);
+        var decoded = SealPortal.Features.Seals.Imaging.SealPng.Decode(bytes);
         Assert.Equal(600, decoded.Width);
         Assert.Contains("generated", (await DetailAsync(id)).History.Single(h => h.Change == SealChange.ImageChanged).Detail);
 
@@ -327,7 +327,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             rgba[i] = 0xE6;
             rgba[i + 3] = 0xFF;
         }
-        return SealPortal.Features.Seals.Imaging.PngEncoder.EncodeRgba(size, size, rgba);
+        return SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(size, size, rgba);
     }
 
     /// <summary>A sample certificate under another password, so the test can look for that password in the database.</summary>

@@ -664,7 +664,7 @@ public sealed class SealRequestService(
     }
 
     private string? NotAllowed(IReadOnlyList<int> allowedSealIds, int sealId) =>
-        allowedSealIds.Contains(sealId) ? null : localizer["You are not authorized to request this seal."];
+        allowedSealIds.Contains(sealId) ? null : localizer["You are not authorized to request this seal."].Value;
 
     private sealed record AcceptedPdfs(List<SealRequestDocument> Accepted, RequestResult? Error);
 

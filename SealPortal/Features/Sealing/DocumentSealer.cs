@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using SealPortal.Data;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Seals.Imaging;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
 using SealPortal.Resources;
@@ -132,7 +133,7 @@ public sealed class DocumentSealer(
         }
     }
 
-    private sealed record PreparedSeal(string Name, byte[]? Png);
+    private sealed record PreparedSeal(string Name, SealBitmap? Image);
 
     /// <summary>Refuses the whole run before any signing when one seal cannot be used, so no time-stamp is wasted.</summary>
     private async Task<List<PreparedSeal>> PrepareAsync(IReadOnlyList<SealApplication> seals, CancellationToken ct)
@@ -148,7 +149,17 @@ public sealed class DocumentSealer(
             if (await registry.CheckUsableAsync(application.SealId, now, ct) is { } reason)
                 throw new SealingException(reason, application.SealId);
             var image = await registry.GetImageAsync(application.SealId, ct);
-            prepared.Add(new PreparedSeal(detail.Name, image?.Png));
+            // Decoded once here, not once per document it is applied to.
+            SealBitmap? bitmap;
+            try
+            {
+                bitmap = image is null ? null : SealPng.Decode(image.Value.Png);
+            }
+            catch (SealImageException ex)
+            {
+                throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], application.SealId, ex);
+            }
+            prepared.Add(new PreparedSeal(detail.Name, bitmap));
         }
         return prepared;
     }
@@ -168,7 +179,7 @@ public sealed class DocumentSealer(
                 Reason = string.IsNullOrWhiteSpace(application.Reason) ? null : application.Reason,
                 Location = string.IsNullOrWhiteSpace(location) ? null : location,
                 SignerName = seal.Name,
-                SealImagePng = seal.Png,
+                SealImage = seal.Image,
             }, ct);
             return new AppliedSeal(application.SealId, seal.Name, result.FieldName, identity.Certificate.Thumbprint, tsa is not null);
         }
@@ -176,7 +187,7 @@ public sealed class DocumentSealer(
         {
             throw new SealingException(ex.Message, application.SealId, ex);
         }
-        catch (Exception ex) when (ex is SigningIdentityException or TimestampException or PdfFormatException or PdfSigningException or SealImageException)
+        catch (Exception ex) when (ex is SigningIdentityException or TimestampException or PdfFormatException or PdfSigningException)
         {
             logger.LogWarning("Seal {SealId} could not be applied: {Reason}", application.SealId, ex.Message);
             throw new SealingException(localizer["The seal {0} could not be applied: {1}", seal.Name, ex.Message], application.SealId, ex);

@@ -216,11 +216,11 @@ public sealed class SealRegistry(
             return SealResult.Fail("Choose a PNG file.");
         try
         {
-            var decoded = PngImage.Decode(png);
+            var decoded = SealPng.Decode(png);
             if (decoded.Width < 16 || decoded.Height < 16)
                 return SealResult.Fail("The image is too small to be a seal (at least 16 × 16 pixels).");
         }
-        catch (SealPortal.Pdf.Signing.SealImageException ex)
+        catch (SealImageException ex)
         {
             return SealResult.Fail("The file is not a valid PNG image: {0}", ex.Message);
         }
@@ -248,7 +248,7 @@ public sealed class SealRegistry(
         {
             return SealResult.Fail(StatusCodes.Status422UnprocessableEntity, "No Chinese font is installed on the server, so no image can be generated: {0}", ex.Message);
         }
-        catch (SealPortal.Features.Seals.Imaging.SealImageException ex)
+        catch (SealImageException ex)
         {
             return SealResult.Fail("The seal image cannot be drawn: {0}", ex.Message);
         }

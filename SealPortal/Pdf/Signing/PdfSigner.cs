@@ -26,8 +26,8 @@ public sealed class PdfSignOptions
     public string? Location { get; init; }
     /// <summary>Optional /Name (the signer's name) and the text of the default vector seal.</summary>
     public string? SignerName { get; init; }
-    /// <summary>PNG bytes of the seal image; null draws the default vector seal.</summary>
-    public byte[]? SealImagePng { get; init; }
+    /// <summary>The seal image; null draws the default vector seal.</summary>
+    public SealBitmap? SealImage { get; init; }
     /// <summary>Cross-page seal (骑缝章): one vertical slice of the seal on the right edge of every page.</summary>
     public bool CrossPage { get; init; }
 }
@@ -79,7 +79,6 @@ public sealed class PdfSigner(TimeProvider time)
     /// </summary>
     /// <exception cref="PdfFormatException">Unreadable, malformed or encrypted input.</exception>
     /// <exception cref="PdfSigningException">Page out of range or a signature larger than reserved.</exception>
-    /// <exception cref="SealImageException">The seal image is not a usable PNG.</exception>
     public async Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
         PdfSignOptions options, CancellationToken ct = default)
     {
@@ -116,7 +115,7 @@ public sealed class PdfSigner(TimeProvider time)
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanSeek) throw new ArgumentException("the output stream must be seekable", nameof(output));
         if (signature.MaxSize <= 0 || signature.MaxSize > 1 << 20) throw new ArgumentOutOfRangeException(nameof(signature), "signature size out of range");
-        var image = options.SealImagePng is null ? null : PngImage.Decode(options.SealImagePng);
+        var image = options.SealImage;
 
         var writer = new PdfIncrementalWriter(source);
         var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
@@ -162,7 +161,7 @@ public sealed class PdfSigner(TimeProvider time)
     }
 
     private (string FieldName, PdfRefObj SigRef, int Widgets) AddSignatureObjects(PdfFile src, PdfIncrementalWriter writer,
-        int maxCms, PdfSignOptions options, PngImage? image)
+        int maxCms, PdfSignOptions options, SealBitmap? image)
     {
         var pages = src.GetPages();
         if (pages.Count == 0) throw new PdfFormatException("the PDF has no pages");

@@ -7,7 +7,7 @@ namespace SealPortal.Pdf.Signing;
 
 /// <summary>
 /// Builds the appearance streams (/AP /N form XObjects) of a seal widget: the seal image
-/// (PNG with alpha as /SMask) or, without an image, a vector seal (red circle, star, name).
+/// (RGB with its alpha as /SMask) or, without an image, a vector seal (red circle, star, name).
 /// A cross-page seal (骑缝章) is the same drawing clipped to one vertical slice per page.
 /// </summary>
 public static class SealAppearance
@@ -18,7 +18,7 @@ public static class SealAppearance
     /// of a seal <paramref name="width"/> × <paramref name="height"/> points (one slice = the whole
     /// seal), turned against its page's /Rotate (degrees clockwise) so that it reads upright.
     /// </summary>
-    public static IReadOnlyList<PdfRefObj> AddSlices(PdfIncrementalWriter writer, PngImage? image, string? sealText,
+    public static IReadOnlyList<PdfRefObj> AddSlices(PdfIncrementalWriter writer, SealBitmap? image, string? sealText,
         double width, double height, IReadOnlyList<int> pageRotations)
     {
         var slices = pageRotations.Count;
@@ -70,14 +70,14 @@ public static class SealAppearance
         return new PdfStreamObj(d, content);
     }
 
-    private static PdfStreamObj ImageXObject(PdfIncrementalWriter writer, PngImage image)
+    private static PdfStreamObj ImageXObject(PdfIncrementalWriter writer, SealBitmap image)
     {
         var d = new PdfDictObj()
             .Set("Type", new PdfNameObj("XObject"))
             .Set("Subtype", new PdfNameObj("Image"))
             .Set("Width", new PdfNumObj(image.Width))
             .Set("Height", new PdfNumObj(image.Height))
-            .Set("ColorSpace", new PdfNameObj(image.Components == 1 ? "DeviceGray" : "DeviceRGB"))
+            .Set("ColorSpace", new PdfNameObj("DeviceRGB"))
             .Set("BitsPerComponent", new PdfNumObj(8))
             .Set("Filter", new PdfNameObj("FlateDecode"));
         if (image.Alpha is not null)
@@ -92,7 +92,7 @@ public static class SealAppearance
                 .Set("Filter", new PdfNameObj("FlateDecode"));
             d.Set("SMask", writer.Add(new PdfStreamObj(mask, Deflate(image.Alpha))));
         }
-        return new PdfStreamObj(d, Deflate(image.Pixels));
+        return new PdfStreamObj(d, Deflate(image.Rgb));
     }
 
     private static byte[] Deflate(byte[] data)

@@ -1,9 +1,10 @@
 using System.Text;
+using SkiaSharp;
 
 namespace SealPortal.Features.Seals.Imaging;
 
 /// <summary>
-/// Draws a round red official seal (公章 style) and encodes it as a transparent PNG:
+/// Draws a round red official seal (公章 style) with SkiaSharp and encodes it as a transparent PNG:
 /// ring, five-pointed star, organisation name along the upper arc reading clockwise,
 /// the seal's name under the star and an optional code along the lower arc.
 /// </summary>
@@ -12,13 +13,11 @@ public sealed class SealImageGenerator
     /// <summary>Ratio of a regular pentagram's inner to outer vertex radius.</summary>
     private static readonly double PentagramInnerRatio = Math.Sin(Math.PI / 10) / Math.Sin(7 * Math.PI / 10);
 
-    private const int EmboldenDirections = 8;
-
     private readonly double _emCentreY;
 
-    public TrueTypeFont Font { get; }
+    public SealFont Font { get; }
 
-    public SealImageGenerator(TrueTypeFont font)
+    public SealImageGenerator(SealFont font)
     {
         Font = font;
         _emCentreY = IdeographicCentre(font);
@@ -30,27 +29,24 @@ public sealed class SealImageGenerator
     /// <exception cref="SealImageException">the texts are empty, too long or use characters the font lacks.</exception>
     public byte[] GeneratePng(SealImageSpec spec)
     {
-        var mask = Render(spec);
-        var rgba = new byte[mask.Width * mask.Height * 4];
-        for (var y = 0; y < mask.Height; y++)
+        var ink = Render(spec);
+        // Every pixel carries the ink colour itself and only its coverage as alpha, unpremultiplied,
+        // so anti-aliased edges keep the exact seal colour instead of a darker rounding of it.
+        var rgba = new byte[ink.Size * ink.Size * 4];
+        for (var p = 0; p < ink.Coverage.Length; p++)
         {
-            for (var x = 0; x < mask.Width; x++)
-            {
-                var alpha = (byte)Math.Round(Math.Clamp(mask[x, y], 0f, 1f) * 255);
-                if (alpha == 0)
-                    continue;
-                var i = (y * mask.Width + x) * 4;
-                rgba[i] = spec.Color.R;
-                rgba[i + 1] = spec.Color.G;
-                rgba[i + 2] = spec.Color.B;
-                rgba[i + 3] = alpha;
-            }
+            if (ink.Coverage[p] == 0)
+                continue;
+            rgba[p * 4] = spec.Color.R;
+            rgba[p * 4 + 1] = spec.Color.G;
+            rgba[p * 4 + 2] = spec.Color.B;
+            rgba[p * 4 + 3] = ink.Coverage[p];
         }
-        return PngEncoder.EncodeRgba(mask.Width, mask.Height, rgba);
+        return SealPng.EncodeRgba(ink.Size, ink.Size, rgba);
     }
 
-    /// <summary>The seal's ink as coverage, before colour and encoding.</summary>
-    public CoverageMask Render(SealImageSpec spec)
+    /// <summary>The seal's ink as anti-aliased coverage, before colour and encoding.</summary>
+    public SealCoverage Render(SealImageSpec spec)
     {
         var organisation = Characters(spec.OrganisationName, "organisation name");
         var sealName = Characters(spec.SealName, "seal name");
@@ -71,23 +67,39 @@ public sealed class SealImageGenerator
         var codeGlyphs = Glyphs(code);
 
         var size = spec.SizePx;
-        var mask = new CoverageMask(size, size);
+        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Alpha8, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.Transparent);
+        using var ink = new SKPaint { IsAntialias = true, Color = SKColors.Black, Style = SKPaintStyle.Fill };
         var cx = size / 2.0;
         var cy = size / 2.0;
         var r = size / 2.0 * SealLayout.OuterRadiusOfHalfSize;
         var inner = r * (1 - SealLayout.RingWidthOfRadius);
 
-        mask.Fill(new VectorPath().AddCircle(cx, cy, r, clockwise: true).AddCircle(cx, cy, inner, clockwise: false), Affine.Identity);
-        mask.Fill(Star(cx, cy, r * SealLayout.StarRadiusOfRadius), Affine.Identity);
+        using (var builder = new SKPathBuilder { FillType = SKPathFillType.EvenOdd })
+        {
+            builder.AddCircle((float)cx, (float)cy, (float)r);
+            builder.AddCircle((float)cx, (float)cy, (float)inner);
+            using var ring = builder.Detach();
+            canvas.DrawPath(ring, ink);
+        }
+        using (var star = Star(cx, cy, r * SealLayout.StarRadiusOfRadius))
+            canvas.DrawPath(star, ink);
 
-        DrawUpperArc(mask, organisationGlyphs, cx, cy, r, inner);
-        DrawSealName(mask, sealNameGlyphs, cx, cy, r);
+        DrawUpperArc(canvas, organisationGlyphs, cx, cy, r, inner);
+        DrawSealName(canvas, sealNameGlyphs, cx, cy, r);
         if (codeGlyphs.Length > 0)
-            DrawLowerArc(mask, codeGlyphs, cx, cy, r, inner);
-        return mask;
+            DrawLowerArc(canvas, codeGlyphs, cx, cy, r, inner);
+        canvas.Flush();
+
+        var coverage = new byte[size * size];
+        var pixels = bitmap.GetPixelSpan();
+        for (var y = 0; y < size; y++)
+            pixels.Slice(y * bitmap.RowBytes, size).CopyTo(coverage.AsSpan(y * size, size));
+        return new SealCoverage(size, coverage);
     }
 
-    private void DrawUpperArc(CoverageMask mask, int[] glyphs, double cx, double cy, double r, double inner)
+    private void DrawUpperArc(SKCanvas canvas, ushort[] glyphs, double cx, double cy, double r, double inner)
     {
         var n = glyphs.Length;
         var height = r * SealLayout.ArcCharacterHeightOfRadius(n);
@@ -99,26 +111,26 @@ public sealed class SealImageGenerator
         for (var i = 0; i < n; i++)
         {
             var angle = angles[i] * Math.PI / 180;
-            DrawGlyph(mask, glyphs[i], width, height,
+            DrawGlyph(canvas, glyphs[i], width, height,
                 cx + centreRadius * Math.Sin(angle), cy - centreRadius * Math.Cos(angle), angle);
         }
     }
 
-    private void DrawSealName(CoverageMask mask, int[] glyphs, double cx, double cy, double r)
+    private void DrawSealName(SKCanvas canvas, ushort[] glyphs, double cx, double cy, double r)
     {
         var height = r * SealLayout.SealNameHeightOfRadius;
         var width = Math.Min(height * 0.9, r * SealLayout.SealNameMaxWidthOfRadius / glyphs.Length);
         var centreY = cy + r * SealLayout.SealNameCentreOfRadius;
         var left = cx - width * glyphs.Length / 2;
         for (var i = 0; i < glyphs.Length; i++)
-            DrawGlyph(mask, glyphs[i], width, height, left + width * (i + 0.5), centreY, 0);
+            DrawGlyph(canvas, glyphs[i], width, height, left + width * (i + 0.5), centreY, 0);
     }
 
     /// <summary>
     /// The code reads left to right along the bottom with the characters' feet towards the
     /// ring, so it is read counter-clockwise, unlike the name above.
     /// </summary>
-    private void DrawLowerArc(CoverageMask mask, int[] glyphs, double cx, double cy, double r, double inner)
+    private void DrawLowerArc(SKCanvas canvas, ushort[] glyphs, double cx, double cy, double r, double inner)
     {
         var height = r * SealLayout.CodeHeightOfRadius;
         var scale = height / Font.UnitsPerEm;
@@ -133,7 +145,7 @@ public sealed class SealImageGenerator
             var middle = distance + advances[i] * squeeze / 2;
             distance += advances[i] * squeeze;
             var angle = Math.PI - middle / centreRadius;
-            DrawGlyph(mask, glyphs[i], height * squeeze, height,
+            DrawGlyph(canvas, glyphs[i], height * squeeze, height,
                 cx + centreRadius * Math.Sin(angle), cy - centreRadius * Math.Cos(angle), angle - Math.PI);
         }
     }
@@ -142,39 +154,43 @@ public sealed class SealImageGenerator
     /// Places one glyph: its em box (width × height pixels) centred on the given point, then
     /// turned clockwise by <paramref name="rotation"/> radians so that its top points outwards on the upper arc.
     /// </summary>
-    private void DrawGlyph(CoverageMask mask, int glyph, double emWidth, double emHeight, double centreX, double centreY, double rotation)
+    private void DrawGlyph(SKCanvas canvas, ushort glyph, double emWidth, double emHeight, double centreX, double centreY, double rotation)
     {
-        var outline = Font.GetGlyphOutline(glyph);
+        using var outline = Font.GetGlyphOutline(glyph);
         if (outline.IsEmpty)
             return;
-        var transform = Affine.Translation(-Font.GetAdvanceWidth(glyph) / 2.0, -_emCentreY)
-            .Then(Affine.Scaling(emWidth / Font.UnitsPerEm, -emHeight / Font.UnitsPerEm))
-            .Then(Affine.Rotation(rotation))
-            .Then(Affine.Translation(centreX, centreY));
+        var transform = SKMatrix.CreateTranslation(-Font.GetAdvanceWidth(glyph) / 2f, (float)-_emCentreY)
+            .PostConcat(SKMatrix.CreateScale((float)(emWidth / Font.UnitsPerEm), (float)(emHeight / Font.UnitsPerEm)))
+            .PostConcat(SKMatrix.CreateRotation((float)rotation))
+            .PostConcat(SKMatrix.CreateTranslation((float)centreX, (float)centreY));
+        outline.Transform(transform);
 
-        // CJK fonts found on servers are text weights, far lighter than an engraved seal:
-        // filling copies shifted around a small circle thickens every stroke evenly.
-        var radius = Math.Min(emWidth, emHeight) * SealLayout.EmboldenOfCharacterSize;
-        var placements = new Affine[EmboldenDirections + 1];
-        placements[0] = transform;
-        for (var k = 0; k < EmboldenDirections; k++)
+        // CJK fonts found on servers are text weights, far lighter than an engraved seal: a round
+        // stroke around the filled outline thickens every stroke evenly, by the same amount on
+        // narrowed characters of long names as on wide ones.
+        using var ink = new SKPaint
         {
-            var angle = 2 * Math.PI * k / EmboldenDirections;
-            placements[k + 1] = transform.Then(Affine.Translation(radius * Math.Cos(angle), radius * Math.Sin(angle)));
-        }
-        mask.Fill(outline, placements);
+            IsAntialias = true,
+            Color = SKColors.Black,
+            Style = SKPaintStyle.StrokeAndFill,
+            StrokeJoin = SKStrokeJoin.Round,
+            StrokeWidth = (float)(2 * Math.Min(emWidth, emHeight) * SealLayout.EmboldenOfCharacterSize),
+        };
+        canvas.DrawPath(outline, ink);
     }
 
-    private static VectorPath Star(double cx, double cy, double outer)
+    private static SKPath Star(double cx, double cy, double outer)
     {
-        var points = new (double X, double Y)[10];
+        var points = new SKPoint[10];
         for (var k = 0; k < 10; k++)
         {
             var angle = -Math.PI / 2 + k * Math.PI / 5;
             var radius = k % 2 == 0 ? outer : outer * PentagramInnerRatio;
-            points[k] = (cx + radius * Math.Cos(angle), cy + radius * Math.Sin(angle));
+            points[k] = new SKPoint((float)(cx + radius * Math.Cos(angle)), (float)(cy + radius * Math.Sin(angle)));
         }
-        return new VectorPath().AddPolygon(points);
+        using var builder = new SKPathBuilder();
+        builder.AddPoly(points, close: true);
+        return builder.Detach();
     }
 
     /// <summary>Seals never show spaces, so whitespace is dropped; control characters are refused.</summary>
@@ -192,9 +208,9 @@ public sealed class SealImageGenerator
         return result;
     }
 
-    private int[] Glyphs(List<Rune> runes)
+    private ushort[] Glyphs(List<Rune> runes)
     {
-        var glyphs = new int[runes.Count];
+        var glyphs = new ushort[runes.Count];
         for (var i = 0; i < runes.Count; i++)
         {
             glyphs[i] = Font.GetGlyphId(runes[i].Value);
@@ -206,14 +222,29 @@ public sealed class SealImageGenerator
     }
 
     /// <summary>
-    /// The vertical middle of the ideographic em box, taken from 国 whose frame fills it;
-    /// centring on the baseline instead would push every character off its place on the arc.
+    /// The vertical middle of the ideographic em box (y down, so above the baseline is negative),
+    /// taken from 国 whose frame fills it; centring on the baseline instead would push every
+    /// character off its place on the arc.
     /// </summary>
-    private static double IdeographicCentre(TrueTypeFont font)
+    private static double IdeographicCentre(SealFont font)
     {
         var glyph = font.GetGlyphId('国');
-        if (glyph != 0 && font.GetGlyphOutline(glyph).Bounds() is { } b)
-            return (b.MinY + b.MaxY) / 2;
-        return font.UnitsPerEm * 0.38;
+        if (glyph != 0)
+        {
+            using var outline = font.GetGlyphOutline(glyph);
+            if (!outline.IsEmpty)
+                return (outline.Bounds.Top + outline.Bounds.Bottom) / 2.0;
+        }
+        return -font.UnitsPerEm * 0.38;
     }
+}
+
+/// <summary>A square seal's ink: one coverage byte per pixel (0 none, 255 full), rows top first.</summary>
+public sealed class SealCoverage(int size, byte[] coverage)
+{
+    public int Size { get; } = size;
+    public byte[] Coverage { get; } = coverage;
+
+    /// <summary>Coverage of one pixel from 0 to 1.</summary>
+    public float this[int x, int y] => Coverage[y * Size + x] / 255f;
 }
