@@ -8,7 +8,7 @@ namespace SealPortal.Tests.Infrastructure;
 /// <summary>
 /// A minimal SMTP server on 127.0.0.1 (ephemeral port) for tests: it refuses the first
 /// <see cref="RefuseFirst"/> sessions with "421 try later" and accepts messages after that,
-/// keeping what it received.
+/// keeping what it received; with <see cref="RefuseRecipients"/> it refuses every recipient.
 /// </summary>
 public sealed class TinySmtpServer : IAsyncDisposable
 {
@@ -25,6 +25,9 @@ public sealed class TinySmtpServer : IAsyncDisposable
     }
 
     public int RefuseFirst { get; set; }
+
+    /// <summary>Answers every RCPT with "550 no such mailbox", a refusal for good.</summary>
+    public bool RefuseRecipients { get; set; }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -86,6 +89,9 @@ public sealed class TinySmtpServer : IAsyncDisposable
                     case "MAIL":
                         to.Clear();
                         await writer.WriteLineAsync("250 OK");
+                        break;
+                    case "RCPT" when RefuseRecipients:
+                        await writer.WriteLineAsync("550 5.1.1 No such mailbox here");
                         break;
                     case "RCPT":
                         to.Add(line[(line.IndexOf(':') + 1)..].Trim().Trim('<', '>'));

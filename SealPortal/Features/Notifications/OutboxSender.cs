@@ -42,7 +42,7 @@ public sealed class OutboxSender(SealPortalDbContext db, IEmailTransport transpo
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                message.LastError = Clip(Describe(ex));
+                message.LastError = Clip(SmtpEmailTransport.Describe(ex));
                 var permanent = ex is EmailRejectedException;
                 if (permanent || message.Attempts >= options.Value.MaxAttempts)
                 {
@@ -63,14 +63,6 @@ public sealed class OutboxSender(SealPortalDbContext db, IEmailTransport transpo
         }
         return new OutboxRun(sent, failed, gaveUp);
     }
-
-    // SmtpClient's messages omit the reply code, which is what tells an operator "try later" from "refused".
-    private static string Describe(Exception ex) => ex switch
-    {
-        System.Net.Mail.SmtpException smtp => $"{(int)smtp.StatusCode} {smtp.Message}",
-        EmailRejectedException rejected => rejected.Message,
-        _ => ex.Message,
-    };
 
     private static string Clip(string text) => text.Length <= 1000 ? text : text[..1000];
 }

@@ -26,5 +26,6 @@ public sealed class SmtpOptions
     /// <summary>How many times a message is tried before it is given up (and shown as failed).</summary>
     public int MaxAttempts { get; set; } = 10;
 
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Host))]
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Host);
 }
