@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -14,14 +15,31 @@ namespace SealPortal.Cli;
 /// </summary>
 public static class BenchCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var a = CliArgs.Parse(args, new HashSet<string> { "quick", "child-sign" });
-        if (a.Flag("child-sign"))
-            return await ChildSignAsync(a.Positional[0], a.Positional[1]);
+        var quick = new Option<bool>("--quick") { Description = "fewer runs and a 100 MB file instead of 500 MB" };
+        var bigMb = new Option<int?>("--big-mb") { HelpName = "MB", Description = "size of the large PDF signed in a child process to measure its peak memory" };
+        // The memory figure is taken in a child process that signs one file; it is this verb again.
+        var childSign = new Option<string[]>("--child-sign") { Hidden = true, Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Print PDF engine figures (signing and verifying speed, memory) measured on generated PDFs.")
+        {
+            quick, bigMb, childSign,
+        };
+        command.SetAction(async p =>
+        {
+            if (p.GetValue(childSign) is [var input, var output])
+                return await ChildSignAsync(input, output);
+            var isQuick = p.GetValue(quick);
+            var mb = p.GetValue(bigMb) ?? (isQuick ? 100 : 500);
+            if (mb < 1)
+                throw new CliUsageException($"--big-mb must be at least 1, not {mb}");
+            return await RunAsync(isQuick, mb);
+        });
+        return command;
+    }
 
-        var quick = a.Flag("quick");
-        var bigMb = int.Parse(a.Get("big-mb") ?? (quick ? "100" : "500"), CultureInfo.InvariantCulture);
+    private static async Task<int> RunAsync(bool quick, int bigMb)
+    {
         var runs1 = quick ? 30 : 200;
         var runs300 = quick ? 5 : 25;
         var seconds = quick ? 2.0 : 6.0;

@@ -1,24 +1,44 @@
+using System.CommandLine;
+
 namespace SealPortal.Cli;
 
 /// <summary>
-/// Dispatches the offline verbs of the executable. Each verb lives in its own file and
-/// returns a process exit code; the web host starts only when no verb is given.
+/// The executable's offline verbs, parsed by System.CommandLine. Each verb lives in its own file
+/// and returns a process exit code. The web host starts only when no verb is given: no
+/// arguments, or only host options (--urls, --environment, --Key value configuration, Key=value).
+/// Anything else is a verb; an unknown one prints usage and exits 2.
 /// </summary>
 public static class CliRunner
 {
-    private static readonly Dictionary<string, Func<string[], Task<int>>> Verbs = new(StringComparer.Ordinal)
-    {
-        // Verbs register here, one line each.
-        ["reset-password"] = SealPortal.Features.Account.ResetPasswordVerb.RunAsync,
-        ["sign"] = SignCommand.RunAsync,
-        ["bench"] = BenchCommand.RunAsync,
-        ["verify"] = VerifyCommand.RunAsync,
-        ["tsa"] = TsaCommand.RunAsync,
-        ["seal-image"] = SealImageCommand.RunAsync,
-        ["ledger"] = SealPortal.Features.Ledger.LedgerVerb.RunAsync,
-    };
+    /// <summary>The exit code of a command line that cannot be run as typed.</summary>
+    public const int UsageError = 2;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.ContainsKey(args[0]);
+    private static readonly HashSet<string> HelpTokens = new(StringComparer.Ordinal) { "--help", "-h", "-?", "/?", "/h", "--version" };
+
+    /// <summary>True when the arguments ask for a verb (or for help) rather than the portal.</summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (HelpTokens.Contains(args[0]) || !IsHostArgument(args[0]));
+
+    // The host's own configuration syntax: --Key value, --Key=value, /Key value and Key=value.
+    private static bool IsHostArgument(string arg) =>
+        arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=');
+
+    /// <summary>Every verb, one line each; <paramref name="time"/> is the clock of verbs that judge certificates.</summary>
+    public static RootCommand BuildRoot(TimeProvider time)
+    {
+        var root = new RootCommand(
+            "SealPortal: without a verb (or with only host options such as --urls, --environment or " +
+            "--Key value configuration) it runs the portal; with a verb it does one offline job and exits " +
+            "(0 done, 1 verification failed, 2 wrong usage or unusable input).");
+        root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create(time));
+        root.Subcommands.Add(TsaCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(SealImageCommand.Create());
+        root.Subcommands.Add(SealPortal.Features.Ledger.LedgerVerb.Create());
+        root.Subcommands.Add(SealPortal.Features.Account.ResetPasswordVerb.Create());
+        return root;
+    }
 
     /// <summary>
     /// `dotnet run --project SealPortal` starts the process in the project folder, so relative
@@ -37,20 +57,47 @@ public static class CliRunner
         Directory.SetCurrentDirectory(shellDir);
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>
+    /// Parses and runs one verb. Parse errors (unknown verb or option, missing or malformed value)
+    /// print the errors and the verb's usage on <paramref name="error"/> and return 2, as does a
+    /// <see cref="CliUsageException"/> from the verb, printed after the verb's name.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, TimeProvider? time = null)
     {
-        var verb = Verbs[args[0]];
+        output ??= Console.Out;
+        error ??= Console.Error;
+        // No @file response files: a password or a file name may well begin with @.
+        var root = BuildRoot(time ?? TimeProvider.System);
+        var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
+        var result = root.Parse(args, parsing);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var problem in result.Errors)
+                await error.WriteLineAsync(problem.Message);
+            await error.WriteLineAsync();
+            // The usage of the verb that was reached (the whole list when the verb was unknown).
+            await root.Parse([.. VerbNames(result), "--help"], parsing).InvokeAsync(new InvocationConfiguration { Output = error, Error = error });
+            return UsageError;
+        }
         try
         {
-            return await verb(args[1..]);
+            return await result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (CliUsageException ex)
         {
-            Console.Error.WriteLine($"{args[0]}: {ex.Message}");
-            return 2;
+            await error.WriteLineAsync($"{string.Join(' ', VerbNames(result))}: {ex.Message}");
+            return UsageError;
         }
+    }
+
+    private static List<string> VerbNames(ParseResult result)
+    {
+        var names = new List<string>();
+        for (var r = result.CommandResult; r.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent)
+            names.Insert(0, r.Command.Name);
+        return names;
     }
 }
 
-/// <summary>Wrong or missing options: the verb prints the message and exits with 2.</summary>
+/// <summary>Wrong or unusable input the user can fix: the verb's name and the message go to stderr, exit 2.</summary>
 public sealed class CliUsageException(string message) : Exception(message);

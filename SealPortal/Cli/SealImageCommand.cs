@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SealPortal.Features.Seals.Imaging;
 
 namespace SealPortal.Cli;
@@ -8,20 +9,26 @@ namespace SealPortal.Cli;
 /// </summary>
 public static class SealImageCommand
 {
-    public const string Usage =
-        "usage: seal-image --org NAME --name SEALNAME --out FILE [--code CODE] [--size PX] [--color #RRGGBB] [--font PATH]";
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var options = CliArgs.Parse(args, new HashSet<string>());
-        if (options.Positional.Count > 0)
-            throw new CliUsageException($"unexpected argument '{options.Positional[0]}'; {Usage}");
-        var organisation = options.Get("org") ?? throw new CliUsageException($"missing --org; {Usage}");
-        var sealName = options.Get("name") ?? throw new CliUsageException($"missing --name; {Usage}");
-        var output = options.Get("out") ?? throw new CliUsageException($"missing --out; {Usage}");
+        var organisation = new Option<string>("--org") { Required = true, HelpName = "NAME", Description = "the organisation's name, along the upper arc" };
+        var sealName = new Option<string>("--name") { Required = true, HelpName = "SEALNAME", Description = "the seal's name, under the star (e.g. 合同专用章)" };
+        var output = new Option<string>("--out") { Required = true, HelpName = "FILE", Description = "the PNG to write" };
+        var code = new Option<string?>("--code") { HelpName = "CODE", Description = "an optional code along the lower arc" };
+        var size = new Option<string?>("--size") { HelpName = "PX", Description = $"width and height in pixels (default {SealImageSpec.DefaultSizePx})" };
+        var color = new Option<string?>("--color") { HelpName = "#RRGGBB", Description = "the ink colour (default #E60000)" };
+        var font = new Option<string?>("--font") { HelpName = "PATH", Description = "a CJK font file (default: the installed Noto Sans CJK or another CJK font)" };
+        var command = new Command("seal-image", "Draw a round seal as a transparent PNG.") { organisation, sealName, output, code, size, color, font };
+        command.SetAction(p => RunAsync(p.GetRequiredValue(organisation), p.GetRequiredValue(sealName), p.GetRequiredValue(output),
+            p.GetValue(code), p.GetValue(size), p.GetValue(color), p.GetValue(font)));
+        return command;
+    }
 
+    private static async Task<int> RunAsync(string organisation, string sealName, string output,
+        string? code = null, string? sizeText = null, string? colorText = null, string? fontPath = null)
+    {
         var size = SealImageSpec.DefaultSizePx;
-        if (options.Get("size") is { } sizeText && !int.TryParse(sizeText, out size))
+        if (sizeText is not null && !int.TryParse(sizeText, out size))
             throw new CliUsageException($"--size must be a whole number of pixels, got '{sizeText}'");
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -31,11 +38,11 @@ public static class SealImageCommand
         byte[] png;
         try
         {
-            var color = options.Get("color") is { } colorText ? SealColor.Parse(colorText) : SealColor.OfficialRed;
-            var generator = new SealImageGenerator(CjkFontLocator.Default.Load(options.Get("font")));
+            var color = colorText is null ? SealColor.OfficialRed : SealColor.Parse(colorText);
+            var generator = new SealImageGenerator(CjkFontLocator.Default.Load(fontPath));
             png = generator.GeneratePng(new SealImageSpec(organisation, sealName)
             {
-                Code = options.Get("code"),
+                Code = code,
                 SizePx = size,
                 Color = color,
             });

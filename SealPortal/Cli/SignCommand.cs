@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using SealPortal.Features.Seals.Imaging;
@@ -12,37 +13,54 @@ namespace SealPortal.Cli;
 /// </summary>
 public static class SignCommand
 {
-    public const string Usage =
-        "usage: sign --in IN.pdf --out OUT.pdf --cert SEAL.pfx --password PW [--image SEAL.png] [--page N]\n" +
-        "            [--rect x,y,w,h] [--reason TEXT] [--location TEXT] [--tsa URL] [--cross-page] [--pss]\n" +
-        "  --page      page that receives the seal, 1-based (default 1)\n" +
-        "  --rect      seal rectangle in points, from the bottom-left corner of the page as displayed\n" +
-        "              (default 110x110, 36 pt from the bottom-right corner of the page)\n" +
-        "  --image     PNG seal image (alpha is kept); without it a red vector seal with the certificate's name\n" +
-        "  --cross-page  骑缝章: one vertical slice of the seal on the right edge of every page\n" +
-        "              (--rect then gives the whole seal's width/height and its y; default centred vertically)\n" +
-        "  --tsa       RFC 3161 time-stamp authority URL (PAdES B-T)\n" +
-        "  --pss       RSA keys sign with RSASSA-PSS instead of PKCS#1 v1.5";
+    /// <summary>What the command line asked for, before it is checked.</summary>
+    private sealed record Request(string Input, string Output, string CertPath, string Password, string? ImagePath, string? Page,
+        string? Rect, string? Reason, string? Location, string? Tsa, bool CrossPage, bool Pss);
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        if (args.Contains("--help") || args.Contains("-h"))
+        var input = Required("--in", "IN.pdf", "the PDF to seal");
+        var output = Required("--out", "OUT.pdf", "where the sealed PDF is written (may be IN.pdf itself)");
+        var cert = Required("--cert", "SEAL.pfx", "the seal's PKCS#12 file (certificate and private key)");
+        var password = Required("--password", "PW", "the PKCS#12 file's password");
+        var image = Optional("--image", "SEAL.png", "PNG seal image (alpha is kept); without it a red vector seal with the certificate's name");
+        var page = Optional("--page", "N", "page that receives the seal, 1-based (default 1)");
+        var rect = Optional("--rect", "x,y,w,h",
+            "seal rectangle in points, from the bottom-left corner of the page as displayed (default 110x110, 36 pt from the bottom-right corner)");
+        var reason = Optional("--reason", "TEXT", "the signature's /Reason");
+        var location = Optional("--location", "TEXT", "the signature's /Location");
+        var tsa = Optional("--tsa", "URL", "RFC 3161 time-stamp authority URL (PAdES B-T)");
+        var crossPage = new Option<bool>("--cross-page")
         {
-            Console.WriteLine(Usage);
-            return 0;
-        }
-        var a = CliArgs.Parse(args, new HashSet<string> { "cross-page", "pss" });
-        var input = a.Require("in");
-        var output = a.Require("out");
-        var certPath = a.Require("cert");
-        var password = a.Require("password");
+            Description = "骑缝章: one vertical slice of the seal on the right edge of every page (--rect then gives the whole seal's width/height and its y; default centred vertically)",
+        };
+        var pss = new Option<bool>("--pss") { Description = "RSA keys sign with RSASSA-PSS instead of PKCS#1 v1.5" };
+        var command = new Command("sign", "Apply a visible PAdES seal to a PDF as an incremental update.")
+        {
+            input, output, cert, password, image, page, rect, reason, location, tsa, crossPage, pss,
+        };
+        command.SetAction((p, ct) => RunAsync(new Request(p.GetRequiredValue(input), p.GetRequiredValue(output), p.GetRequiredValue(cert),
+            p.GetRequiredValue(password), p.GetValue(image), p.GetValue(page), p.GetValue(rect), p.GetValue(reason), p.GetValue(location),
+            p.GetValue(tsa), p.GetValue(crossPage), p.GetValue(pss)), ct));
+        return command;
+    }
+
+    private static Option<string> Required(string name, string helpName, string description) =>
+        new(name) { Required = true, HelpName = helpName, Description = description };
+
+    private static Option<string?> Optional(string name, string helpName, string description) =>
+        new(name) { HelpName = helpName, Description = description };
+
+    private static async Task<int> RunAsync(Request a, CancellationToken ct)
+    {
+        var (input, output, certPath, password) = (a.Input, a.Output, a.CertPath, a.Password);
         var page = 1;
-        if (a.Get("page") is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
+        if (a.Page is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
             throw new CliUsageException($"--page must be a positive whole number, not '{p}'");
         PdfSealRect? rect = null;
-        if (a.Get("rect") is { } r) rect = ParseRect(r);
+        if (a.Rect is { } r) rect = ParseRect(r);
         Uri? tsaUrl = null;
-        if (a.Get("tsa") is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out tsaUrl) || tsaUrl.Scheme is not ("http" or "https")))
+        if (a.Tsa is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out tsaUrl) || tsaUrl.Scheme is not ("http" or "https")))
             throw new CliUsageException($"--tsa must be an http(s) URL, not '{t}'");
         if (!File.Exists(input)) throw new CliUsageException($"input file '{input}' does not exist");
         var outDir = Path.GetDirectoryName(Path.GetFullPath(output));
@@ -52,10 +70,10 @@ public static class SignCommand
         try
         {
             SealBitmap? image = null;
-            if (a.Get("image") is { } imagePath)
+            if (a.ImagePath is { } imagePath)
             {
                 byte[] png;
-                try { png = await File.ReadAllBytesAsync(imagePath); }
+                try { png = await File.ReadAllBytesAsync(imagePath, ct); }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     throw new SealImageException($"cannot read the seal image '{imagePath}': {e.Message}");
@@ -63,7 +81,7 @@ public static class SignCommand
                 image = SealPng.Decode(png);
             }
             using var identity = SigningIdentity.LoadPkcs12(certPath, password, TimeProvider.System);
-            if (a.Flag("pss"))
+            if (a.Pss)
             {
                 if (identity.KeyAlgorithm != "RSA")
                     throw new CliUsageException($"--pss needs an RSA key; this certificate has an {identity.KeyAlgorithm} key");
@@ -76,13 +94,13 @@ public static class SignCommand
             {
                 Page = page,
                 Rect = rect,
-                Reason = a.Get("reason"),
-                Location = a.Get("location"),
+                Reason = a.Reason,
+                Location = a.Location,
                 SignerName = identity.Certificate.GetNameInfo(X509NameType.SimpleName, false),
                 SealImage = image,
-                CrossPage = a.Flag("cross-page"),
+                CrossPage = a.CrossPage,
             };
-            var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options);
+            var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options, ct);
             Console.WriteLine($"signed {output}: field {result.FieldName}, {result.WidgetCount} widget(s), {result.OutputLength} bytes");
             return 0;
         }

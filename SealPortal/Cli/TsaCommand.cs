@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
 using SealPortal.Pdf.Signing;
 
@@ -9,12 +10,18 @@ namespace SealPortal.Cli;
 /// </summary>
 public static class TsaCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        var a = CliArgs.Parse(args, new HashSet<string>());
-        var certPath = a.Require("cert");
-        var password = a.Require("password");
-        var portText = a.Get("port") ?? "0";
+        var cert = new Option<string>("--cert") { Required = true, HelpName = "TSA.pfx", Description = "the authority's PKCS#12 file (certificate with the time-stamping usage, and key)" };
+        var password = new Option<string>("--password") { Required = true, HelpName = "PW", Description = "the PKCS#12 file's password" };
+        var port = new Option<string?>("--port") { HelpName = "N", Description = "TCP port on 127.0.0.1 (default 0: any free port, printed at start)" };
+        var command = new Command("tsa", "Run an RFC 3161 time-stamp authority on 127.0.0.1 until Ctrl+C.") { cert, password, port };
+        command.SetAction(p => RunAsync(p.GetRequiredValue(cert), p.GetRequiredValue(password), p.GetValue(port) ?? "0"));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string certPath, string password, string portText)
+    {
         if (!int.TryParse(portText, out var port) || port is < 0 or > 65535)
             throw new CliUsageException($"--port must be a number from 0 to 65535, not '{portText}'");
 

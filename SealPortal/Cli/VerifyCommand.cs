@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SealPortal.Pdf.Validation;
@@ -12,17 +13,27 @@ namespace SealPortal.Cli;
 /// </summary>
 public static class VerifyCommand
 {
-    public const string Usage = "usage: verify IN.pdf [--trust CA.crt ...] [--json]";
-
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(Run(args, Console.Out, Console.Error, TimeProvider.System));
-
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    public static Command Create(TimeProvider time)
     {
-        var a = CliArgs.Parse(args, new HashSet<string> { "json" });
-        if (a.Positional.Count != 1)
-            throw new CliUsageException(Usage);
-        var path = a.Positional[0];
-        var anchors = a.GetAll("trust").SelectMany(LoadAnchors).ToList();
+        var file = new Argument<string>("IN.pdf") { Description = "the signed PDF" };
+        var trust = new Option<string[]>("--trust")
+        {
+            HelpName = "CA.crt",
+            Description = "a trusted root or intermediate certificate (PEM or DER; repeat for more); without it trust is not checked",
+        };
+        var json = new Option<bool>("--json") { Description = "the report as JSON instead of text" };
+        var command = new Command("verify", "Check every signature of a PDF offline (exit 0 valid, 1 not valid or not trusted, 2 unreadable).")
+        {
+            file, trust, json,
+        };
+        command.SetAction(p => Run(p.GetRequiredValue(file), p.GetValue(trust) ?? [], p.GetValue(json),
+            p.InvocationConfiguration.Output, p.InvocationConfiguration.Error, time));
+        return command;
+    }
+
+    public static int Run(string path, IReadOnlyList<string> trustFiles, bool json, TextWriter stdout, TextWriter stderr, TimeProvider time)
+    {
+        var anchors = trustFiles.SelectMany(LoadAnchors).ToList();
 
         FileStream pdf;
         try
@@ -39,7 +50,7 @@ public static class VerifyCommand
         using (pdf)
             report = PdfSignatureVerifier.Verify(pdf, new VerifyOptions { TrustAnchors = anchors, Now = time.GetUtcNow() });
 
-        stdout.Write(a.Flag("json") ? VerificationReportFormat.ToJson(report) + Environment.NewLine : VerificationReportFormat.ToText(report));
+        stdout.Write(json ? VerificationReportFormat.ToJson(report) + Environment.NewLine : VerificationReportFormat.ToText(report));
         if (report.Error is not null)
             stderr.WriteLine($"verify: {path}: {report.Error}");
         return ExitCode(report.Verdict);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Cli;
 using SealPortal.Data;
@@ -13,13 +14,24 @@ namespace SealPortal.Features.Account;
 /// </summary>
 public static class ResetPasswordVerb
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal))
-            throw new CliUsageException("usage: reset-password USER [--Key value ...]");
-        var userName = args[0];
+        var user = new Argument<string>("USER") { Description = "the user name whose password is replaced" };
+        var command = new Command("reset-password",
+            "Give a user a new random password and print it. Further --Key value pairs override the portal's configuration, e.g. --Database:Provider Postgres.")
+        {
+            user,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(p => RunAsync(p.GetRequiredValue(user), [.. p.UnmatchedTokens]));
+        return command;
+    }
 
-        var builder = WebApplication.CreateBuilder(args[1..]);
+    private static async Task<int> RunAsync(string userName, string[] configuration)
+    {
+        if (userName.StartsWith("--", StringComparison.Ordinal))
+            throw new CliUsageException("the first argument is the user name: reset-password USER [--Key value ...]");
+        var builder = WebApplication.CreateBuilder(configuration);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddSealPortalData();
         builder.AddSealPortalIdentity();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
@@ -27,18 +28,35 @@ public static class LedgerBench
     private const int Departments = 10;
     private const int SealsCount = 20;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>What the command line asked for, before it is checked.</summary>
+    private sealed record Request(string? Entries, string? Runs, string? ExportRows, string? Provider, string? Connection, bool Keep);
+
+    public static Command Create()
     {
-        var o = CliArgs.Parse(args, new HashSet<string> { "keep" });
-        if (o.Positional.Count > 0)
-            throw new CliUsageException($"unexpected argument {o.Positional[0]}");
-        var entries = Int(o, "entries", 1_000_000, 1);
-        var runs = Int(o, "runs", 15, 1);
-        var exportRows = Int(o, "export-rows", 100_000, 1);
-        var provider = (o.Get("provider") ?? "sqlite").ToLowerInvariant();
+        var entries = new Option<string?>("--entries") { HelpName = "N", Description = "chained entries to fill (default 1000000)" };
+        var runs = new Option<string?>("--runs") { HelpName = "N", Description = "page renderings measured (default 15)" };
+        var exportRows = new Option<string?>("--export-rows") { HelpName = "N", Description = "about how many rows the exports write (default 100000)" };
+        var provider = new Option<string?>("--provider") { HelpName = "sqlite|postgres", Description = "the database (default sqlite, a temporary file)" };
+        var connection = new Option<string?>("--connection") { HelpName = "CS", Description = "a PostgreSQL server the bench may create a database on" };
+        var keep = new Option<bool>("--keep") { Description = "keep the filled database afterwards" };
+        var command = new Command("bench", "Fill a fresh database with chained entries and print ledger page, export and verify figures.")
+        {
+            entries, runs, exportRows, provider, connection, keep,
+        };
+        command.SetAction(p => RunAsync(new Request(p.GetValue(entries), p.GetValue(runs), p.GetValue(exportRows),
+            p.GetValue(provider), p.GetValue(connection), p.GetValue(keep))));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Request o)
+    {
+        var entries = Int(o.Entries, "entries", 1_000_000, 1);
+        var runs = Int(o.Runs, "runs", 15, 1);
+        var exportRows = Int(o.ExportRows, "export-rows", 100_000, 1);
+        var provider = (o.Provider ?? "sqlite").ToLowerInvariant();
         if (provider is not ("sqlite" or "postgres"))
             throw new CliUsageException("--provider must be sqlite or postgres");
-        if (provider == "postgres" && o.Get("connection") is null)
+        if (provider == "postgres" && o.Connection is null)
             throw new CliUsageException("--provider postgres needs --connection \"Host=...;Username=...\" (a server the bench may create a database on)");
 
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -51,7 +69,7 @@ public static class LedgerBench
         }
         else
         {
-            var server = new NpgsqlConnectionStringBuilder(o.Get("connection"));
+            var server = new NpgsqlConnectionStringBuilder(o.Connection);
             cleanup = $"sealportal_bench_{id}";
             connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = cleanup, CommandTimeout = 600 }.ConnectionString;
             // Created here, so the migration does not first fail to connect (and log that as an error).
@@ -84,8 +102,8 @@ public static class LedgerBench
         }
         finally
         {
-            if (!o.Flag("keep"))
-                await DropAsync(provider, cleanup, o.Get("connection"));
+            if (!o.Keep)
+                await DropAsync(provider, cleanup, o.Connection);
             else
                 Console.Out.WriteLine($"kept: {connection}");
         }
@@ -95,9 +113,8 @@ public static class LedgerBench
     /// <summary>This process's CPU seconds: on a shared machine wall time alone says little.</summary>
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
-    private static int Int(CliArgs o, string name, int fallback, int min)
+    private static int Int(string? v, string name, int fallback, int min)
     {
-        var v = o.Get(name);
         if (v is null)
             return fallback;
         return int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min

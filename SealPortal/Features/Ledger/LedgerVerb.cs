@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Cli;
 using SealPortal.Data;
@@ -15,25 +16,23 @@ namespace SealPortal.Features.Ledger;
 /// </summary>
 public static class LedgerVerb
 {
-    private const string Usage = "usage: ledger verify [--Key value ...] | ledger bench [--entries N] [--provider sqlite|postgres --connection CS] [--runs N] [--export-rows N]";
-
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        if (args.Length == 0)
-            throw new CliUsageException(Usage);
-        return args[0] switch
+        var verify = new Command("verify",
+            "Check the ledger and audit-trail chains of the portal's database (exit 0 intact, 1 broken, 2 unusable database). " +
+            "Further --Key value pairs override the portal's configuration, e.g. --Database:Provider Postgres --ConnectionStrings:SealPortal \"...\".")
         {
-            "verify" => await VerifyAsync(args[1..]),
-            "bench" => await LedgerBench.RunAsync(args[1..]),
-            _ => throw new CliUsageException(Usage),
+            TreatUnmatchedTokensAsErrors = false,
         };
+        verify.SetAction(p => VerifyAsync([.. p.UnmatchedTokens]));
+        return new Command("ledger", "The seal-use ledger: verify its chains, or measure it.") { verify, LedgerBench.Create() };
     }
 
     private static async Task<int> VerifyAsync(string[] args)
     {
         // Only "--Key value" configuration overrides are accepted, so a typo cannot pass silently.
         if (args.Length % 2 != 0 || args.Where((_, i) => i % 2 == 0).Any(a => !a.StartsWith("--", StringComparison.Ordinal)))
-            throw new CliUsageException(Usage);
+            throw new CliUsageException($"expected only --Key value configuration pairs, not '{string.Join(' ', args)}'");
         await using var app = BuildHost(args);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();

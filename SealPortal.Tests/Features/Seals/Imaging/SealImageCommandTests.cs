@@ -33,7 +33,7 @@ public sealed class SealImageCommandTests : IDisposable
         Assert.Empty(_directory.GetFiles());
     }
 
-    /// <summary>In-process: CliRunner turns these usage errors into the message on stderr and exit code 2, as checked above.</summary>
+    /// <summary>In-process: CliRunner turns these usage errors into the message on stderr and exit code 2.</summary>
     [Theory]
     [InlineData("示例科技有限公司示例科技有限公司示例科技有限公司示", "合同专用章", "2 to 24 characters")]
     [InlineData("示例科技有限公司", "", "seal name must have")]
@@ -41,14 +41,14 @@ public sealed class SealImageCommandTests : IDisposable
     public async Task Unusable_texts_are_usage_errors_and_write_nothing(string organisation, string sealName, string expected)
     {
         var output = Path.Combine(_directory.FullName, "seal.png");
-        var ex = await Assert.ThrowsAsync<CliUsageException>(() =>
-            SealImageCommand.RunAsync(["--org", organisation, "--name", sealName, "--out", output]));
-        Assert.Contains(expected, ex.Message);
+        var (exit, error) = await InProcess("--org", organisation, "--name", sealName, "--out", output);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
         Assert.Empty(_directory.GetFiles());
     }
 
     [Theory]
-    [InlineData("missing --name", "--org", "示例科技有限公司", "--out", "seal.png")]
+    [InlineData("Option '--name' is required", "--org", "示例科技有限公司", "--out", "seal.png")]
     [InlineData("--size must be a whole number", "--org", "示例科技", "--name", "公章", "--size", "big", "--out", "seal.png")]
     [InlineData("the size must be 64 to 4096", "--org", "示例科技", "--name", "公章", "--size", "20", "--out", "seal.png")]
     [InlineData("#RRGGBB", "--org", "示例科技", "--name", "公章", "--color", "red", "--out", "seal.png")]
@@ -56,9 +56,17 @@ public sealed class SealImageCommandTests : IDisposable
     public async Task Wrong_options_are_usage_errors(string expected, params string[] args)
     {
         args = args.Select(a => a.EndsWith(".png", StringComparison.Ordinal) ? Path.Combine(_directory.FullName, a) : a).ToArray();
-        var ex = await Assert.ThrowsAsync<CliUsageException>(() => SealImageCommand.RunAsync(args));
-        Assert.Contains(expected, ex.Message);
+        var (exit, error) = await InProcess(args);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, error);
         Assert.Empty(_directory.GetFiles());
+    }
+
+    private static async Task<(int Exit, string Stderr)> InProcess(params string[] args)
+    {
+        var error = new StringWriter();
+        var exit = await CliRunner.RunAsync(["seal-image", .. args], new StringWriter(), error);
+        return (exit, error.ToString());
     }
 
     private static (int Exit, string Stdout, string Stderr) RunVerb(params string[] args)
