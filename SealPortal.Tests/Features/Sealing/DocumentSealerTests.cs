@@ -4,6 +4,7 @@ using SealPortal.Data;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Seals;
 using SealPortal.Pdf.Incremental;
+using SealPortal.Cli;
 using SealPortal.Pdf.Signing;
 using SealPortal.Pdf.Validation;
 using SealPortal.Tests.Pdf;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using SealPortal.Cli;
 using SealPortal.Pdf.Signing;
 using SealPortal.Pdf.Validation;
 

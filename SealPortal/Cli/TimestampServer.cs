@@ -2,12 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace SealPortal.Pdf.Signing;
+using SealPortal.Pdf.Signing;
+
+namespace SealPortal.Cli;
 
 /// <summary>
-/// Serves a <see cref="TimestampAuthority"/> over HTTP (RFC 3161 3.4) on 127.0.0.1. The only
-/// ASP.NET piece under Pdf/: it hosts the demo/test TSA and holds no logic of its own, so the
-/// engine itself stays free of web dependencies.
+/// Serves a <see cref="TimestampAuthority"/> over HTTP (RFC 3161 3.4) on 127.0.0.1 for the `tsa`
+/// verb and the tests. It lives outside Pdf/ because it is ASP.NET hosting; the authority itself
+/// (request checks, token signing) is the engine's and has no web dependency.
 /// </summary>
 public sealed class TimestampServer : IAsyncDisposable
 {
