@@ -23,9 +23,11 @@ public static class DataServiceExtensions
 
         services.AddDbContext<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp)));
         services.AddDbContext<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp)));
+        services.AddDbContext<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp)));
         services.AddScoped<SealPortalDbContext>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
         {
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresSealPortalDbContext>(),
+            DatabaseProvider.SqlServer => sp.GetRequiredService<SqlServerSealPortalDbContext>(),
             _ => sp.GetRequiredService<SqliteSealPortalDbContext>(),
         });
 
@@ -40,9 +42,9 @@ public static class DataServiceExtensions
         var value = configuration["Database:Provider"];
         if (string.IsNullOrWhiteSpace(value))
             return DatabaseProvider.Sqlite;
-        return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var p)
+        return Enum.TryParse<DatabaseProvider>(value, ignoreCase: true, out var p) && Enum.IsDefined(p)
             ? p
-            : throw new InvalidOperationException($"Database:Provider must be \"Sqlite\" or \"Postgres\", not \"{value}\".");
+            : throw new InvalidOperationException($"Database:Provider must be \"Sqlite\", \"Postgres\" or \"SqlServer\", not \"{value}\".");
     }
 
     /// <summary>The configured connection string, or the default SQLite file in the data folder.</summary>
@@ -52,8 +54,8 @@ public static class DataServiceExtensions
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
             return configured;
-        if (Provider(configuration) == DatabaseProvider.Postgres)
-            throw new InvalidOperationException("Database:Provider is Postgres, so ConnectionStrings:SealPortal must be set.");
+        if (Provider(configuration) is var provider and not DatabaseProvider.Sqlite)
+            throw new InvalidOperationException($"Database:Provider is {provider}, so ConnectionStrings:SealPortal must be set.");
         var folder = sp.GetRequiredService<IOptions<SealPortalOptions>>().Value.DataFolder;
         Directory.CreateDirectory(folder);
         return $"Data Source={Path.Combine(folder, "sealportal.db")}";

@@ -17,3 +17,9 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Po
     public PostgresSealPortalDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresSealPortalDbContext>().UseNpgsql("Host=localhost;Database=design_time").Options);
 }
+
+internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerSealPortalDbContext>
+{
+    public SqlServerSealPortalDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerSealPortalDbContext>().UseSqlServer("Server=localhost;Database=design_time").Options);
+}

@@ -124,3 +124,5 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 public sealed class SqliteSealPortalDbContext(DbContextOptions<SqliteSealPortalDbContext> options) : SealPortalDbContext(options);
 
 public sealed class PostgresSealPortalDbContext(DbContextOptions<PostgresSealPortalDbContext> options) : SealPortalDbContext(options);
+
+public sealed class SqlServerSealPortalDbContext(DbContextOptions<SqlServerSealPortalDbContext> options) : SealPortalDbContext(options);

@@ -17,4 +17,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+
+    /// <summary>Compiled and checked by generated migration scripts only: no SQL Server runs where the portal is developed.</summary>
+    SqlServer,
 }

@@ -91,15 +91,25 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
         return result;
     }
 
-    /// <summary>PostgreSQL's append locks for the chains this save extends, in a fixed order (no deadlocks); SQLite needs none.</summary>
+    /// <summary>
+    /// The append locks for the chains this save extends, held until the transaction ends and taken
+    /// in a fixed order (no deadlocks): advisory locks on PostgreSQL, application locks on SQL Server;
+    /// SQLite, one writer at a time, needs none.
+    /// </summary>
     private static IEnumerable<string> Locks(DbContext db, PendingEntries pending)
     {
-        if (!db.Database.IsNpgsql())
-            yield break;
+        var keys = new List<long>();
         if (pending.Ledger.Count > 0)
-            yield return $"SELECT pg_advisory_xact_lock({LedgerLockKey})";
+            keys.Add(LedgerLockKey);
         if (pending.Audit.Count > 0)
-            yield return $"SELECT pg_advisory_xact_lock({AuditLockKey})";
+            keys.Add(AuditLockKey);
+        foreach (var key in keys)
+        {
+            if (db.Database.IsNpgsql())
+                yield return $"SELECT pg_advisory_xact_lock({key})";
+            else if (db.Database.IsSqlServer())
+                yield return $"EXEC sp_getapplock @Resource = N'SealPortal.Chain.{key:X}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1";
+        }
     }
 
     private static IQueryable<Head> HeadQuery<T>(DbContext db) where T : class, IChainLink =>
