@@ -10,7 +10,11 @@ public static class ConsoleCapture
 {
     private static readonly SemaphoreSlim Turn = new(1, 1);
 
-    public static async Task<(int Code, string Out, string Err)> RunAsync(string[] args)
+    public static Task<(int Code, string Out, string Err)> RunAsync(string[] args) =>
+        CaptureAsync(() => CliRunner.RunAsync(args));
+
+    /// <summary>Runs <paramref name="action"/> with the console redirected: what it printed, and its result.</summary>
+    public static async Task<(int Code, string Out, string Err)> CaptureAsync(Func<Task<int>> action)
     {
         await Turn.WaitAsync();
         var (originalOut, originalError) = (Console.Out, Console.Error);
@@ -19,7 +23,7 @@ public static class ConsoleCapture
         Console.SetError(error);
         try
         {
-            var code = await CliRunner.RunAsync(args);
+            var code = await action();
             return (code, output.ToString(), error.ToString());
         }
         finally

@@ -46,6 +46,8 @@ public class FailureTests(FailingPortalFactory portal) : IClassFixture<FailingPo
         Assert.DoesNotContain("secret internal detail", html);
         Assert.DoesNotContain("InvalidOperationException", html);
         Assert.DoesNotContain(" at SealPortal", html);
+        Assert.Contains(portal.Logs.Entries, e => e.Category == typeof(SealPortal.Components.Logging.RequestLogging).FullName
+            && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.StartsWith("GET /seals answered 500 after "));
     }
 
     [Fact]

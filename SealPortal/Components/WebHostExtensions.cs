@@ -12,27 +12,36 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using SealPortal.Data;
 using SealPortal.Features.Verification;
+using SealPortal.Components.Logging;
 
 namespace SealPortal.Components;
 
 public static class WebHostExtensions
 {
     /// <summary>
-    /// Console logs with scopes (each line carries the request id); set
-    /// Logging:Console:FormatterName to "json" for one JSON object per line.
+    /// Console logs: one plain line per event in Development (<see cref="PortalLineFormatter"/>), one
+    /// JSON object per line everywhere else; no scopes in either. "Logging:Console:FormatterName"
+    /// ("line", "json" or "simple") overrides the choice. The framework's per-request lines stay at
+    /// Warning (appsettings.json); <see cref="RequestLogging"/> reports failed and slow requests instead.
     /// </summary>
     public static WebApplicationBuilder AddSealPortalLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.AddConsole();
+        builder.Logging.AddConsoleFormatter<PortalLineFormatter, ConsoleFormatterOptions>();
+        var chosen = builder.Configuration["Logging:Console:FormatterName"];
+        var formatter = string.IsNullOrWhiteSpace(chosen)
+            ? builder.Environment.IsDevelopment() ? PortalLineFormatter.FormatterName : ConsoleFormatterNames.Json
+            : chosen;
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = formatter);
         builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
-            o.IncludeScopes = true;
+            o.IncludeScopes = false;
             o.SingleLine = true;
             o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
         });
         builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
         {
-            o.IncludeScopes = true;
+            o.IncludeScopes = false;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             o.UseUtcTimestamp = true;
         });
@@ -62,6 +71,8 @@ public static class WebHostExtensions
 
     public static WebApplication UseSealPortalWeb(this WebApplication app)
     {
+        // Outermost, so it sees the status the error page finally answered with.
+        app.UseMiddleware<RequestLogging>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(new ExceptionHandlerOptions

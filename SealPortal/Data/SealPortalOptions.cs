@@ -10,6 +10,9 @@ public sealed class SealPortalOptions
     /// archive). Relative paths are resolved against the content root.
     /// </summary>
     public string DataFolder { get; set; } = "App_Data";
+
+    /// <summary>A request that takes longer than this is logged (at Information) even when it succeeded.</summary>
+    public int SlowRequestMilliseconds { get; set; } = 1000;
 }
 
 /// <summary>Which database the portal talks to: "Database:Provider" in configuration.</summary>
