@@ -60,6 +60,8 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["ConnectionStrings:SealPortal"] = _database.ConnectionString,
                 ["SealPortal:DataFolder"] = _dataFolder,
                 ["Seed:DemoPassword"] = DemoPassword,
+                // Most tests count what they create; the few about the demo history turn it on.
+                ["Demo:History"] = "false",
                 // Tests that want the Quartz scheduler turn it on; the others call services directly.
                 ["Jobs:Enabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",

@@ -2,12 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using SealPortal.Data.Demo;
 
 namespace SealPortal.Data;
 
 /// <summary>
 /// Brings the schema up to date on start and, on an empty database, seeds the demo company:
-/// departments, one user per role and a few seals. Passwords are random (or "Seed:DemoPassword")
+/// departments, one user per role and a few seals, and unless "Demo:History" is false a few months
+/// of its seal use (<see cref="DemoHistory"/>). Passwords are random (or "Seed:DemoPassword")
 /// and printed once, because they are stored only as hashes.
 /// </summary>
 public sealed class DatabaseInitializer(
@@ -17,6 +19,7 @@ public sealed class DatabaseInitializer(
     IConfiguration configuration,
     IServiceProvider services,
     IHostEnvironment environment,
+    TimeProvider clock,
     ILogger<DatabaseInitializer> logger)
 {
     /// <summary>The organisation on the demo seals' generated images.</summary>
@@ -48,6 +51,13 @@ public sealed class DatabaseInitializer(
                 Check(await roles.CreateAsync(new IdentityRole(role)), $"role {role}");
         }
 
+        var fresh = !await db.WorkflowTemplateVersions.AnyAsync(ct) && !await db.Users.AnyAsync(ct) && !await db.Departments.AnyAsync(ct);
+        if (fresh && configuration.GetValue("Demo:History", true) && services.GetService<PortalServiceCollection>() is { } collection)
+        {
+            await DemoHistory.SeedAsync(collection, clock, logger, ct);
+            return;
+        }
+
         // Templates are configuration, not demo data: a portal without them could not route any request.
         if (!await db.WorkflowTemplateVersions.AnyAsync(ct))
             await SeedWorkflowsAsync(ct);
@@ -59,9 +69,11 @@ public sealed class DatabaseInitializer(
         }
 
         await SeedDemoCompanyAsync(ct);
+        await SeedSealImagesAsync(ct);
+        await BindDemoCertificatesAsync(ct);
     }
 
-    private async Task SeedWorkflowsAsync(CancellationToken ct)
+    internal async Task SeedWorkflowsAsync(CancellationToken ct)
     {
         var store = services.GetRequiredService<SealPortal.Features.Workflows.WorkflowTemplateStore>();
         foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.Templates)
@@ -94,7 +106,7 @@ public sealed class DatabaseInitializer(
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task SeedDemoCompanyAsync(CancellationToken ct)
+    internal async Task SeedDemoCompanyAsync(CancellationToken ct)
     {
         var departments = DemoDepartments.ToDictionary(n => n, n => new Department { Name = n });
         db.Departments.AddRange(departments.Values);
@@ -121,7 +133,6 @@ public sealed class DatabaseInitializer(
                 keeper = user;
         }
 
-        var clock = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Seal Demo(string name, SealType type, SealKind kind, string department, SealStatus status = SealStatus.Active, bool kept = true)
         {
             var seal = new Seal
@@ -144,7 +155,6 @@ public sealed class DatabaseInitializer(
         db.Seals.AddRange(seals);
         await db.SaveChangesAsync(ct);
         await SeedAuthorizationsAsync(seals, departments, clock.GetUtcNow(), ct);
-        await SeedSealAssetsAsync(seals, ct);
 
         logger.LogInformation("Seeded the demo company: {Departments} departments, {Users} users", departments.Count, printed.Count);
 
@@ -162,41 +172,54 @@ public sealed class DatabaseInitializer(
     }
 
     /// <summary>
-    /// Gives the demo seals generated images and the electronic ones the sample certificates, through
-    /// the registry so the history shows it. Neither may stop the portal from starting: a missing
-    /// font or certificate file is a log line.
+    /// Gives the demo seals generated images, through the registry so the history shows it. A missing
+    /// font must not stop the portal from starting: it is a log line.
     /// </summary>
-    private async Task SeedSealAssetsAsync(IReadOnlyList<Seal> seals, CancellationToken ct)
+    internal async Task SeedSealImagesAsync(CancellationToken ct)
     {
-        if (services.GetService<SealPortal.Features.Seals.SealRegistry>() is not { } registry)
+        if (services.GetService<SealPortal.Features.Seals.SealRegistry>() is not { } registry || !configuration.GetValue("Seed:SealImages", true))
             return;
-
-        if (configuration.GetValue("Seed:SealImages", true))
+        foreach (var sealId in await db.Seals.OrderBy(s => s.Id).Select(s => s.Id).ToListAsync(ct))
         {
-            foreach (var seal in seals)
+            var generated = await registry.GenerateImageAsync(sealId, SeedActor, ct);
+            if (!generated.Succeeded)
             {
-                var generated = await registry.GenerateImageAsync(seal.Id, SeedActor, ct);
-                if (!generated.Succeeded)
-                {
-                    logger.LogWarning("Demo seals get no generated images: {Reason}", string.Format(generated.Error!, generated.Args ?? []));
-                    break;
-                }
+                logger.LogWarning("Demo seals get no generated images: {Reason}", string.Format(generated.Error!, generated.Args ?? []));
+                break;
             }
         }
+    }
 
+    /// <summary>
+    /// The sample certificates of the demo's electronic seals: seal name and PKCS#12 file, with the
+    /// password, or none when Signing:CertificatePath is not set. The sample PKI keeps the ECDSA seal
+    /// certificate next to the RSA one, so the contract seal shows the other key type.
+    /// </summary>
+    internal (IReadOnlyList<(string Seal, string Path)> Files, string Password) DemoCertificates()
+    {
         var rsaPath = configuration["Signing:CertificatePath"];
         var password = configuration["Signing:CertificatePassword"] ?? "";
         if (string.IsNullOrWhiteSpace(rsaPath))
+            return ([], password);
+        rsaPath = Path.GetFullPath(Path.Combine(environment.ContentRootPath, rsaPath));
+        var ecdsaPath = Path.Combine(Path.GetDirectoryName(rsaPath)!, "sample-seal-ecdsa.pfx");
+        return ([("公司电子公章", rsaPath), ("合同专用章", ecdsaPath)], password);
+    }
+
+    /// <summary>Binds the sample certificates to the demo's electronic seals. A missing file is a log line.</summary>
+    internal async Task BindDemoCertificatesAsync(CancellationToken ct)
+    {
+        if (services.GetService<SealPortal.Features.Seals.SealRegistry>() is not { } registry)
+            return;
+        var (files, password) = DemoCertificates();
+        if (files.Count == 0)
         {
             logger.LogInformation("Demo electronic seals get no certificate: Signing:CertificatePath is not set");
             return;
         }
-        rsaPath = Path.GetFullPath(Path.Combine(environment.ContentRootPath, rsaPath));
-        // The sample PKI keeps the ECDSA seal certificate next to the RSA one, so the contract seal shows the other key type.
-        var ecdsaPath = Path.Combine(Path.GetDirectoryName(rsaPath)!, "sample-seal-ecdsa.pfx");
-        foreach (var (name, path) in new[] { ("公司电子公章", rsaPath), ("合同专用章", ecdsaPath) })
+        foreach (var (name, path) in files)
         {
-            var seal = seals.Single(s => s.Name == name);
+            var seal = await db.Seals.AsNoTracking().SingleAsync(s => s.Name == name, ct);
             if (!File.Exists(path))
             {
                 logger.LogInformation("Demo seal {Seal} gets no certificate: {Path} does not exist", name, path);
