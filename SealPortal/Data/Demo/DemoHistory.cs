@@ -153,6 +153,8 @@ public sealed class DemoHistory(
             case 0 or 3:
             {
                 // A letter with the company seal: department head, then executive, then sealed or stamped.
+                // Every other one is stamped on paper even when the electronic seal exists: some counterparties want ink.
+                electronic &= n % 6 == 0;
                 var seal = electronic ? "公司电子公章" : "公司公章";
                 var id = await SubmittedAsync(at, n % 2 == 0 ? $"Payment confirmation to {Latin(counterparty)}" : $"Letter of introduction for {Latin(counterparty)}",
                     DocumentTypes.Letter, seal, 0, null, ct);

@@ -1,0 +1,193 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Features.Ledger;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Verification;
+using SealPortal.Pdf.Validation;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+using SealPortal.Tests.Pdf.Signing;
+using SealPortal.Workflow;
+using Xunit.Abstractions;
+
+namespace SealPortal.Tests.Data;
+
+/// <summary>
+/// A portal started with the demo history on, at a fixed moment two months after the sample seal
+/// certificates became valid, so the history has both physically stamped and electronically sealed requests.
+/// </summary>
+public class DemoHistoryPortal : SealPortalFactory
+{
+    public static readonly DateTimeOffset Now = new(2027, 1, 20, 6, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Demo:History"] = "true",
+        // As in Development: the demo's electronic seals get the sample certificates.
+        ["Signing:CertificatePath"] = SamplePki.Path_("sample-seal-rsa.pfx"),
+        ["Signing:CertificatePassword"] = SamplePki.Password,
+        ["Signing:TrustedRootsPath"] = SamplePki.Path_("sample-root-ca.crt"),
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>What the history wrote, as a list of lines, for comparing two portals.</summary>
+    public async Task<IReadOnlyList<string>> HistoryLinesAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var requests = await db.SealRequests.AsNoTracking().Include(r => r.Documents).OrderBy(r => r.Id).ToListAsync();
+        var ledger = await db.LedgerEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+        return
+        [
+            .. requests.Select(r => $"{r.Number} {r.Status} {r.Purpose} {r.CreatedAt:O} {r.SubmittedAt:O} {string.Join(",", r.Documents.Select(d => d.OriginalSha256))}"),
+            .. ledger.Select(e => $"{e.Sequence} {e.SealName} {e.Kind} {e.ExecutedAt:O} {e.DocumentName} {e.Copies}"),
+        ];
+    }
+}
+
+public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output) : IClassFixture<DemoHistoryPortal>
+{
+    private async Task<T> WithDb<T>(Func<SealPortalDbContext, Task<T>> read)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>());
+    }
+
+    [Fact]
+    public async Task The_history_has_requests_in_every_state_stampings_and_two_audits()
+    {
+        output.WriteLine(portal.Logs.Entries.Single(e => e.Message.StartsWith("Seeded the demo history")).Message);
+        var byStatus = await WithDb(db => db.SealRequests.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count));
+        foreach (var status in new[] { SealRequestStatus.Draft, SealRequestStatus.InApproval, SealRequestStatus.Returned, SealRequestStatus.Rejected,
+                     SealRequestStatus.Withdrawn, SealRequestStatus.Approved, SealRequestStatus.Completed })
+            Assert.True(byStatus.GetValueOrDefault(status) > 0, $"no {status} request: {string.Join(", ", byStatus)}");
+
+        // Waiting at each node of the demo flows: department head, legal review and executive.
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+            foreach (var (approver, node) in new[] { ("depthead", "Department head"), ("reviewer", "Legal review"), ("executive", "Executive") })
+            {
+                var userId = await WithDb(db => db.Users.Where(u => u.UserName == approver).Select(u => u.Id).SingleAsync());
+                var inbox = await requests.InboxAsync(userId, new InboxFilter());
+                Assert.Contains(inbox, i => i.NodeName == node);
+            }
+        }
+
+        Assert.True(await WithDb(db => db.PhysicalStampings.CountAsync()) > 3);
+        var audits = await WithDb(db => db.SealAudits.AsNoTracking().ToListAsync());
+        Assert.Equal([SealAuditStatus.Closed, SealAuditStatus.Open], audits.OrderBy(a => a.Id).Select(a => a.Status));
+
+        // Thirteen weeks back: the oldest request is older than twelve weeks, and nothing is in the future.
+        var created = await WithDb(db => db.SealRequests.Select(r => r.CreatedAt).ToListAsync());
+        Assert.True(created.Min() < DemoHistoryPortal.Now.AddDays(-84), $"oldest {created.Min():O}");
+        Assert.True(created.Max() < DemoHistoryPortal.Now);
+    }
+
+    [Fact]
+    public async Task Every_sealed_file_verifies_for_our_verifier_and_pdfsig_and_the_ledger_is_intact()
+    {
+        var sealedDocuments = await WithDb(db => db.SealRequestDocuments.Where(d => d.SealedSha256 != null).Select(d => d.Id).ToListAsync());
+        Assert.True(sealedDocuments.Count >= 3, $"only {sealedDocuments.Count} sealed documents");
+        using var nss = new NssDbFixture();
+        await using var scope = portal.Services.CreateAsyncScope();
+        var verifier = scope.ServiceProvider.GetRequiredService<DocumentVerifier>();
+        var archive = scope.ServiceProvider.GetRequiredService<ArchiveStore>();
+        var folder = PdfTestKit.NewTempDir("demo-history-");
+        try
+        {
+            foreach (var id in sealedDocuments)
+            {
+                var outcome = await verifier.VerifyArchivedAsync(id, "test", CancellationToken.None);
+                Assert.Equal(Verdict.Valid, outcome!.Document!.Report.Verdict);
+                Assert.NotEmpty(outcome.Document.LedgerMatches);
+
+                var path = Path.Combine(folder, $"{id}.pdf");
+                await using (var file = File.Create(path))
+                await using (var stored = archive.OpenRead(outcome.Document.Sha256))
+                    await stored.CopyToAsync(file);
+                Assert.Equal(1, nss.AssertAllSignaturesValid(path));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var integrity = await scope.ServiceProvider.GetRequiredService<IntegrityCheck>().VerifyAsync();
+        Assert.Null(integrity.Ledger.Problem);
+        Assert.Null(integrity.AuditTrail.Problem);
+        Assert.True(integrity.Ledger.EntriesChecked >= 10, $"{integrity.Ledger.EntriesChecked} ledger entries");
+    }
+
+    [Fact]
+    public async Task Inboxes_ledger_and_analytics_show_the_history_at_once()
+    {
+        using var executive = await portal.SignInAsync("executive");
+        Assert.Contains("Certificate of employment for a visa application", await executive.Http.GetStringAsync("/inbox"));
+
+        using var depthead = await portal.SignInAsync("depthead");
+        Assert.Contains("Bid bond letter for the Pudong tender", await depthead.Http.GetStringAsync("/inbox"));
+
+        using var auditor = await portal.SignInAsync("auditor");
+        var ledger = await auditor.GetAsync("/ledger");
+        Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
+        Assert.Contains("公司公章", await ledger.Content.ReadAsStringAsync());
+        var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
+        Assert.Contains("合同专用章", analytics);
+    }
+}
+
+public class DemoHistoryDeterminismTests
+{
+    [Fact]
+    public async Task Two_portals_started_at_the_same_moment_write_the_same_history_and_go_on_from_it()
+    {
+        await using var first = new DemoHistoryPortal();
+        _ = first.Server;
+        await using var second = new DemoHistoryPortal();
+        _ = second.Server;
+        var a = await first.HistoryLinesAsync();
+        Assert.True(a.Count > 30);
+        Assert.Equal(a, await second.HistoryLinesAsync());
+
+        // The history is a starting point, not a picture: legal approves the waiting contract and the
+        // portal seals it with the certificate the history bound (and its data-protection key).
+        await using var scope = first.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+        var request = await db.SealRequests.AsNoTracking().SingleAsync(r => r.Purpose == "Service contract with Xinyu Software");
+        var reviewer = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "reviewer");
+        var version = System.Text.Json.JsonDocument.Parse(request.WorkflowStateJson!).RootElement.GetProperty("Version").GetInt64();
+        var decided = await requests.DecideAsync(request.Id, reviewer.Id, DecisionKind.Approve, null, version);
+        Assert.True(decided.Succeeded, decided.Error);
+        var after = await db.SealRequests.AsNoTracking().Include(r => r.Documents).SingleAsync(r => r.Id == request.Id);
+        Assert.Equal(SealRequestStatus.Completed, after.Status);
+        Assert.NotNull(after.Documents.Single().SealedSha256);
+    }
+
+    [Fact]
+    public async Task With_the_history_off_the_portal_starts_without_requests()
+    {
+        await using var portal = new SealPortalFactory();
+        _ = portal.Server;
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        Assert.Equal(0, await db.SealRequests.CountAsync());
+        Assert.Equal(0, await db.LedgerEntries.CountAsync());
+        Assert.True(await db.Users.CountAsync() > 0);
+    }
+}
