@@ -21,9 +21,11 @@ public static class DataServiceExtensions
             .PostConfigure<IHostEnvironment>((o, env) =>
                 o.DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DataFolder)));
 
-        services.AddDbContext<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp)));
-        services.AddDbContext<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp)));
-        services.AddDbContext<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp)));
+        // Single queries, said explicitly: the request page loads documents and seals together, and EF Core
+        // warns on every such query (on the console, at start and per request) while the choice is left implicit.
+        services.AddDbContext<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddDbContext<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddDbContext<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
         services.AddScoped<SealPortalDbContext>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
         {
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresSealPortalDbContext>(),

@@ -37,6 +37,8 @@ public sealed class DemoHistory(
     public static async Task SeedAsync(PortalServiceCollection portal, TimeProvider realClock, ILogger logger, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
+        // CPU time beside wall time: on a machine busy with other work the first says what the seed costs.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var now = realClock.GetUtcNow();
         var clock = new HistoryClock(Monday(now, Weeks).AddHours(1), realClock.LocalTimeZone);
         IServiceCollection services = new ServiceCollection();
@@ -48,7 +50,8 @@ public sealed class DemoHistory(
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         var counts = await scope.ServiceProvider.GetRequiredService<DemoHistory>().WriteAsync(now, ct);
-        logger.LogInformation("Seeded the demo history in {Seconds:0.0} s: {Counts}", Stopwatch.GetElapsedTime(started).TotalSeconds, counts);
+        logger.LogInformation("Seeded the demo company with its history in {Seconds:0.0} s ({CpuSeconds:0.0} s CPU): {Counts}",
+            Stopwatch.GetElapsedTime(started).TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds, counts);
     }
 
     private Dictionary<string, ApplicationUser> _users = [];
