@@ -63,6 +63,24 @@ public sealed class DemoHistory(
         await initializer.SeedWorkflowsAsync(ct);
         await initializer.SeedDemoCompanyAsync(ct);
         await initializer.SeedSealImagesAsync(ct);
+        try
+        {
+            await WriteHistoryAsync(now, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The company and its users exist and their passwords are printed: a history cut short must not stop the portal.
+            logger.LogError(ex, "The demo history stopped early; the portal starts with the part written so far");
+        }
+
+        var byStatus = await db.SealRequests.AsNoTracking().GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var ledger = await db.LedgerEntries.CountAsync(ct);
+        return $"{byStatus.Sum(s => s.Count)} requests ({string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count}"))}), " +
+               $"{ledger} ledger entries, {await db.PhysicalStampings.CountAsync(ct)} stampings, {await db.SealAudits.CountAsync(ct)} audits";
+    }
+
+    private async Task WriteHistoryAsync(DateTimeOffset now, CancellationToken ct)
+    {
         _users = await db.Users.AsNoTracking().ToDictionaryAsync(u => u.UserName!, ct);
         _seals = await db.Seals.AsNoTracking().ToDictionaryAsync(s => s.Name, s => s.Id, ct);
 
@@ -119,11 +137,6 @@ public sealed class DemoHistory(
         await SubmittedAsync(recent.AddHours(5), "Bid bond letter for the Pudong tender", DocumentTypes.Letter, electronicNow ? "公司电子公章" : "公司公章", 0, null, ct);
 
         await OpenAuditAsync(now, ct);
-
-        var byStatus = await db.SealRequests.AsNoTracking().GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var ledger = await db.LedgerEntries.CountAsync(ct);
-        return $"{byStatus.Sum(s => s.Count)} requests ({string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Count}"))}), " +
-               $"{ledger} ledger entries, {await db.PhysicalStampings.CountAsync(ct)} stampings, {await db.SealAudits.CountAsync(ct)} audits";
     }
 
     /// <summary>The moment both sample certificates are valid, or null when there are none.</summary>
