@@ -68,6 +68,12 @@ public sealed record VerificationReport
     /// <summary>Set when the file could not be read; then there are no signatures.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Set when the file's structure (cross-reference, trailer, form) is damaged but signatures
+    /// were still found by scanning its bytes; they are then reported, never valid.
+    /// </summary>
+    public string? StructureDamage { get; init; }
+
     public bool TrustAnchorsGiven { get; init; }
     public long FileLength { get; init; }
     public int RevisionCount { get; init; }
@@ -111,6 +117,9 @@ public sealed record SignatureReport
     public bool? ChainTrusted { get; init; }
     public bool? CertificateValidAtSigningTime { get; init; }
     public bool? KeyUsageOk { get; init; }
+
+    /// <summary>True when the form did not lead to this signature and only a scan of the file's bytes found it.</summary>
+    public bool FoundByScanning { get; init; }
 
     /// <summary>Every reason this signature is not fully valid, in plain words.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];

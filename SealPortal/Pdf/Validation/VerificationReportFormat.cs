@@ -29,6 +29,8 @@ public static class VerificationReportFormat
         sb.Append("Verdict: ").Append(VerdictWords(report.Verdict)).Append(" - ").AppendLine(report.Summary);
         if (report.Error is not null)
             sb.Append("Error: ").AppendLine(report.Error);
+        if (report.StructureDamage is not null)
+            sb.Append("Structure: DAMAGED - ").Append(report.StructureDamage).AppendLine("; the signatures below were found by scanning the file's bytes");
         if (report.Error is null)
             sb.Append("Revisions: ").Append(report.RevisionCount).Append(", file length ").Append(report.FileLength).AppendLine(" bytes");
         if (!report.TrustAnchorsGiven && report.Signatures.Count > 0)
