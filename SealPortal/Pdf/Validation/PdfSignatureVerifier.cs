@@ -135,6 +135,8 @@ public static class PdfSignatureVerifier
             ct.ThrowIfCancellationRequested();
             var gapStart = c.ByteRange is { } v ? v[0] + v[1] : (long?)null;
             if (c.Contents is { } span && gaps.Contains(span.Start) || gapStart is long g && gaps.Contains(g)) continue;
+            // A signature whose CMS is cut off (a truncated file) cannot be checked at all: nothing is recovered.
+            if (damage is not null && DerOnly(c.Der) is null) continue;
             if (damage is null && (c.ByteRange is not [0, _, _, _] || c.Contents is not { } cs || cs.Start != gapStart || cs.End != c.ByteRange[2]
                                    || c.ByteRange[2] + c.ByteRange[3] > pdf.Length))
                 continue;
@@ -394,7 +396,7 @@ public static class PdfSignatureVerifier
         {
             try
             {
-                changes = diff.Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), ct);
+                changes = diff.Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), FieldLockOf(file, f), ct);
             }
             catch (PdfFormatException ex)
             {
@@ -626,6 +628,31 @@ public static class PdfSignatureVerifier
             return p is >= 1 and <= 3 ? (int)p : 2;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The fields this signature locks: a FieldMDP transform in its /Reference (ISO 32000-1
+    /// 12.8.2.4), else the /Lock dictionary of its field (12.7.4.5); null when neither is there.
+    /// </summary>
+    private static FieldLock? FieldLockOf(PdfFile file, FoundField f)
+    {
+        var rev = f.Revision;
+        PdfDictObj? parameters = null;
+        if (file.Get(f.Signature, "Reference", rev) is PdfArrayObj refs)
+            foreach (var item in refs.Items.Take(16))
+                if (file.Resolve(item, rev) is PdfDictObj r && r.GetName("TransformMethod") == "FieldMDP")
+                    parameters = file.Get(r, "TransformParams", rev) as PdfDictObj;
+        parameters ??= file.Get(f.Field, "Lock", rev) as PdfDictObj;
+        if (parameters is null) return null;
+        var action = parameters.GetName("Action") switch
+        {
+            "All" => FieldLockAction.All,
+            "Exclude" => FieldLockAction.Exclude,
+            _ => FieldLockAction.Include,
+        };
+        var names = (file.Get(parameters, "Fields", rev) as PdfArrayObj)?.Items.Take(10_000)
+            .Select(i => (file.Resolve(i, rev) as PdfStringObj)?.ToText()).OfType<string>().ToList() ?? [];
+        return new FieldLock(action, names);
     }
 
     /// <summary>/Contents is padded with zeros after the DER value; CMS decoders want the value alone.</summary>

@@ -148,6 +148,23 @@ public sealed record ChangesReport
     /// <summary>False when any listed change is not allowed after signing.</summary>
     public bool AllAllowed => Changes.All(c => c.Allowed);
     public IReadOnlyList<DocumentChange> Changes { get; init; } = [];
+    /// <summary>The widest class of change made after signing (pyHanko / EU DSS): none, validation data, form filling, annotations, other.</summary>
+    public ModificationLevel Level => Changes.Count == 0 ? ModificationLevel.None : Changes.Max(c => c.Level);
+}
+
+/// <summary>Classes of change after a signature, narrowest first, as pyHanko and EU DSS name them.</summary>
+public enum ModificationLevel
+{
+    /// <summary>Nothing, or only supporting objects nothing visible refers to.</summary>
+    None,
+    /// <summary>Validation data (DSS) and document time-stamps, as PAdES B-LT / B-LTA add them.</summary>
+    ValidationData,
+    /// <summary>Form fields filled in, empty signature fields signed, new signature fields, metadata.</summary>
+    FormFilling,
+    /// <summary>Annotations (comments, stamps) added or edited, not hiding or redrawing signed ones.</summary>
+    Annotations,
+    /// <summary>Anything else, including every change that is not allowed.</summary>
+    Other,
 }
 
 /// <summary>One kind of change found by comparing a later revision with the signed one.</summary>
@@ -158,6 +175,8 @@ public sealed record DocumentChange
     /// <summary>1-based revision that made the change.</summary>
     public required int Revision { get; init; }
     public required string Description { get; init; }
+    /// <summary>The class of this change before any certification narrowed it.</summary>
+    public ModificationLevel Level { get; init; } = ModificationLevel.Other;
     public IReadOnlyList<int> ObjectNumbers { get; init; } = [];
 }
 
@@ -182,6 +201,32 @@ public enum ChangeKind
     UnreadableDataAppended,
     /// <summary>The signature's DocMDP permission level forbids a change that would otherwise be fine.</summary>
     ForbiddenByCertification,
+    /// <summary>
+    /// What was visible when signed was changed: an annotation present then was hidden, moved or
+    /// redrawn, or a form field's value shown then was replaced (the shadow attacks "hide" and "replace").
+    /// </summary>
+    VisibleSignedContentChanged,
+    /// <summary>A field this signature locked (FieldMDP, /Lock) was filled in or signed afterwards.</summary>
+    ForbiddenByFieldLock,
+}
+
+/// <summary>What a FieldMDP transform (or a signature field's /Lock) locks once the signature is made (ISO 32000-1 12.8.2.4).</summary>
+public enum FieldLockAction { All, Include, Exclude }
+
+/// <summary>The fields a signature locks: all of them, only <see cref="Fields"/>, or all but those.</summary>
+public sealed record FieldLock(FieldLockAction Action, IReadOnlyList<string> Fields)
+{
+    /// <summary>Whether the field with this fully qualified name is locked (a listed parent locks its kids).</summary>
+    public bool Locks(string fullName)
+    {
+        var listed = Fields.Any(f => fullName == f || fullName.StartsWith(f + ".", StringComparison.Ordinal));
+        return Action switch
+        {
+            FieldLockAction.All => true,
+            FieldLockAction.Include => listed,
+            _ => !listed,
+        };
+    }
 }
 
 public sealed record TimestampReport

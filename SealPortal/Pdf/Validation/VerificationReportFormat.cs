@@ -62,7 +62,8 @@ public static class VerificationReportFormat
             }
             else
             {
-                sb.Append("  Later changes:     ").AppendLine(s.ChangesAfterSigning.AllAllowed ? "all allowed" : "DOCUMENT MODIFIED AFTER SIGNING");
+                sb.Append("  Later changes:     ").Append(s.ChangesAfterSigning.AllAllowed ? "all allowed" : "DOCUMENT MODIFIED AFTER SIGNING")
+                  .Append(" (class: ").Append(LevelWords(s.ChangesAfterSigning.Level)).AppendLine(")");
                 foreach (var c in s.ChangesAfterSigning.Changes)
                     sb.Append("    - revision ").Append(c.Revision).Append(": ").Append(c.Description)
                       .AppendLine(c.Allowed ? " (allowed)" : " (NOT allowed)");
@@ -99,6 +100,15 @@ public static class VerificationReportFormat
         SignatureStatus.ModifiedAfterSigning => "intact but DOCUMENT MODIFIED AFTER SIGNING",
         SignatureStatus.Invalid => "INVALID",
         _ => s.ToString(),
+    };
+
+    private static string LevelWords(ModificationLevel l) => l switch
+    {
+        ModificationLevel.None => "none",
+        ModificationLevel.ValidationData => "validation data",
+        ModificationLevel.FormFilling => "form filling",
+        ModificationLevel.Annotations => "annotations",
+        _ => "other",
     };
 
     private static string Time(DateTimeOffset? t) =>
