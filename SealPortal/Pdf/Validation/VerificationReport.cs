@@ -247,10 +247,15 @@ public static class VerdictRules
         "at the end of the revision holding the signature; the digest and the CMS signature are correct), " +
         "its certificate was valid at the signing time (timestamp time if present, else the claimed time) " +
         "with a key usage that allows signing, and no later revision made a change other than adding " +
-        "signatures, annotations, validation data or filling form fields. " +
+        "signatures, annotations, validation data or filling form fields that were empty when signed. " +
+        "Changing what was visible when signed (hiding, moving or redrawing an annotation that was there, " +
+        "replacing a form value that was shown) is not allowed, nor is anything the document's certification " +
+        "level (DocMDP) or the signature's field lock (FieldMDP) forbids. " +
         "When trust anchors are given, every chain must also end in one of them; an intact signature " +
         "with an untrusted chain makes the verdict 'untrusted' (exit code 1). When no trust anchors are " +
         "given the verdict is at best 'validTrustNotChecked' (exit code 0): the signatures are intact but " +
-        "nothing says who made them. A file without signatures is 'noSignatures' (exit code 1); a file " +
-        "that cannot be read (malformed, truncated, encrypted) is 'unreadable' (exit code 2).";
+        "nothing says who made them. A file without signatures is 'noSignatures' (exit code 1). A file " +
+        "whose structure is damaged but whose signatures can still be found in its bytes is 'invalid' " +
+        "(exit code 1); a file that cannot be read (malformed, truncated, encrypted) and holds no " +
+        "recoverable signature is 'unreadable' (exit code 2).";
 }
