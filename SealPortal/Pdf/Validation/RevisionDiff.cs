@@ -26,10 +26,12 @@ public interface IRevisionObjects
 /// <summary>
 /// Compares every revision after a signed one with its predecessor, object by object, and says
 /// in plain words what kind of change each made and whether that kind is allowed after signing.
-/// Allowed: adding signatures, annotations, form-field values, validation data (DSS), metadata,
-/// and objects nothing old points to. Everything else (page content, the page tree, the catalog,
-/// an existing signature, deleted objects, unknown objects) means "document modified after
-/// signing". A certification signature's DocMDP level narrows the allowed set (ISO 32000-1 12.8.2.2).
+/// Allowed: adding signatures, annotations, values of fields empty when signed, validation data
+/// (DSS, document time-stamps), metadata, and objects nothing old points to. Everything else
+/// (page content, the page tree, the catalog, an existing signature, deleted objects, unknown
+/// objects, and what was visible when signed hidden or replaced: the shadow attacks) means
+/// "document modified after signing". A certification signature's DocMDP level and the
+/// signature's FieldMDP lock narrow the allowed set (ISO 32000-1 12.8.2.2, 12.8.2.4).
 /// </summary>
 public sealed class RevisionDiff
 {
@@ -63,7 +65,7 @@ public sealed class RevisionDiff
                 var c = Classify(context, pass, number, before, after);
                 if (c is null) continue;
                 var (kind, allowed, text) = c.Value;
-                var level = LevelOf(kind, allowed, text);
+                var level = LevelOf(kind, allowed);
                 if (allowed && docMdpLevel is int p && ForbiddenByDocMdp(kind, p))
                 {
                     found.Add((ChangeKind.ForbiddenByCertification, false, r + 1,
@@ -100,7 +102,7 @@ public sealed class RevisionDiff
     /// form filling (field values, signing fields, the form growing, metadata), annotations, other.
     /// Supporting objects (appearance streams, fonts) take the class of what refers to them.
     /// </summary>
-    private static ModificationLevel LevelOf(ChangeKind kind, bool allowed, string text) => !allowed ? ModificationLevel.Other : kind switch
+    private static ModificationLevel LevelOf(ChangeKind kind, bool allowed) => !allowed ? ModificationLevel.Other : kind switch
     {
         ChangeKind.ValidationDataAdded => ModificationLevel.ValidationData,
         ChangeKind.UnreferencedObjectAdded => ModificationLevel.None,
