@@ -193,6 +193,28 @@ public class RevisionDiffTests
     }
 
     [Fact]
+    public void Signing_with_a_separate_widget_is_allowed_under_certification_level_2_but_an_annotation_is_not()
+    {
+        var signed = Signed().Revision(Trailer,
+            (1, D(("Type", N("Catalog")), ("Pages", R(2)), ("AcroForm", D(("Fields", A(R(5), R(6), R(13))), ("SigFlags", new PdfNumObj(3)))))),
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (13, D(("FT", N("Sig")), ("T", new PdfStringObj("Seal2"u8.ToArray())), ("V", R(14)), ("Kids", A(R(15))))),
+            (14, D(("Type", N("Sig")), ("ByteRange", A()), ("Contents", new PdfStringObj([3], hex: true)))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Widget")), ("Parent", R(13)), ("Rect", A()))));
+        var c = Analyse(signed, docMdp: 2);
+        Assert.True(c.AllAllowed, string.Join("; ", c.Changes.Select(x => x.Description)));
+        Assert.Equal(ModificationLevel.FormFilling, c.Level);
+
+        var annotated = Analyse(Signed().Revision(Trailer,
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Square")), ("Rect", A())))), docMdp: 2);
+        Assert.Contains(annotated.Changes, x => x.Kind == ChangeKind.ForbiddenByCertification);
+        Assert.Equal(ModificationLevel.Annotations, Analyse(Signed().Revision(Trailer,
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Square")), ("Rect", A()))))).Level);
+    }
+
+    [Fact]
     public void Certification_levels_narrow_what_is_allowed()
     {
         Doc Annotated() => Signed().Revision(Trailer,

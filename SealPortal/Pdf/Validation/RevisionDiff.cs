@@ -355,8 +355,10 @@ public sealed class RevisionDiff
             return IsTimestamp(d)
                 ? (ChangeKind.ValidationDataAdded, true, "document time-stamp added")
                 : (ChangeKind.SignatureAdded, true, "signature added");
-        if (d.GetName("FT") == "Sig")
-            return ResolveAt(d.Get("V"), pass.Revision) is PdfDictObj v && IsTimestamp(v)
+        // A widget without /FT of its own belongs to its parent field: a signature's widget is signing.
+        var field = d.GetName("FT") is null && d.GetName("Subtype") == "Widget" && ResolveAt(d.Get("Parent"), pass.Revision) is PdfDictObj parent ? parent : d;
+        if (field.GetName("FT") == "Sig")
+            return ResolveAt(field.Get("V"), pass.Revision) is PdfDictObj v && IsTimestamp(v)
                 ? (ChangeKind.ValidationDataAdded, true, "document time-stamp field added")
                 : (ChangeKind.SignatureAdded, true, "signature field added");
         if (type == "Page")
