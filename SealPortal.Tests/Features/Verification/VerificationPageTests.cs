@@ -126,6 +126,8 @@ public class VerificationPageTests(VerificationPortal portal) : IClassFixture<Ve
         var changes = page.TextOf("[data-testid=changes]");
         Assert.Contains("The document was changed after signing", changes);
         Assert.Contains("the content of a page was changed", changes);
+        Assert.Equal("Other", page.QuerySelector("[data-testid=change-level]")!.GetAttribute("data-level"));
+        Assert.Contains("other changes", changes);
         Assert.Contains("The signed content is exactly as it was signed.", page.TextOf("[data-testid=integrity]"));
     }
 

@@ -85,7 +85,7 @@ public static class PdfSignatureVerifier
             // When an intact signature covers the whole file, every byte is as its signer saw it and
             // the scan could only find what that signer vouched for; skipping it saves a pass over the file.
             if (damage is not null || !reports.Any(r => r.CoversWholeDocument && r.ByteRange.Valid && r.DigestValid && r.SignatureValid))
-                reports.AddRange(Unlisted(pdf, reports, damage, options, ct));
+                reports.AddRange(Unlisted(pdf, reports, damage, options, ct).ToList());
             if (reports.Count == 0 && damage is not null)
                 return Unreadable(options, length, damage);
             return Report(reports, options, length, file.Revisions.Count, damage);
