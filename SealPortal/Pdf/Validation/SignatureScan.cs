@@ -98,25 +98,40 @@ internal static class SignatureScan
             var last = pos + n >= length;
             // A token that starts in the overlap is found again in the next chunk.
             var limit = last ? n : n - overlap;
-            Collect(span, "/ByteRange"u8, pos, limit, byteRange);
-            Collect(span, "/Contents"u8, pos, limit, contents);
+            Collect(span, "/ByteRange"u8, pos, limit, byteRange, hexOnly: false);
+            Collect(span, "/Contents"u8, pos, limit, contents, hexOnly: true);
             if (last) break;
             pos += n - overlap;
         }
         return (byteRange, contents);
     }
 
-    private static void Collect(ReadOnlySpan<byte> span, ReadOnlySpan<byte> token, long basePos, int limit, List<long> hits)
+    /// <param name="hexOnly">
+    /// Keep only hits followed by a hex string: every page has a /Contents that refers to its
+    /// content stream, and looking at each of those later would read the file again page by page.
+    /// </param>
+    private static void Collect(ReadOnlySpan<byte> span, ReadOnlySpan<byte> token, long basePos, int limit, List<long> hits, bool hexOnly)
     {
         for (var from = 0; from < limit && hits.Count < MaxHits;)
         {
             var i = span[from..].IndexOf(token);
             if (i < 0 || from + i >= limit) return;
             var end = from + i + token.Length;
-            // "/Contents" must not be the start of a longer name.
-            if (end >= span.Length || !IsNameChar(span[end])) hits.Add(basePos + from + i);
+            // The token must not be the start of a longer name.
+            if ((end >= span.Length || !IsNameChar(span[end])) && (!hexOnly || MayBeHexString(span[end..])))
+                hits.Add(basePos + from + i);
             from = end;
         }
+    }
+
+    /// <summary>False only when the bytes show for sure that no hex string (a '&lt;' not doubled) comes next.</summary>
+    private static bool MayBeHexString(ReadOnlySpan<byte> rest)
+    {
+        var i = 0;
+        while (i < rest.Length && PdfLexer.IsWhite(rest[i])) i++;
+        if (i >= rest.Length) return true;
+        if (rest[i] != '<') return false;
+        return i + 1 >= rest.Length || rest[i + 1] != '<';
     }
 
     private static bool IsNameChar(byte b) => !PdfLexer.IsWhite(b) && !PdfLexer.IsDelimiter(b);
