@@ -334,7 +334,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         {
             var perms = (PdfDictObj)f.Resolve(f.Catalog.Get("Perms"))!;
             var certification = (PdfDictObj)f.Resolve(perms.Get("DocMDP"))!;
-            var transform = (PdfDictObj)((PdfArrayObj)f.Resolve(certification.Get("Reference"))!).Items.Select(i => f.Resolve(i)).First();
+            var transform = ((PdfArrayObj)f.Resolve(certification.Get("Reference"))!).Items.Select(i => f.Resolve(i)).OfType<PdfDictObj>().First();
             Assert.Equal(2, ((PdfNumObj)((PdfDictObj)transform.Get("TransformParams")!).Get("P")!).LongValue);
         }
 
