@@ -100,7 +100,7 @@ public class TamperingTests(SignedPdfFiles files, ITestOutputHelper output)
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = VerifyCommand.Run([tampered, "--trust", Path.Combine(files.CertsDir, "sample-root-ca.crt")], stdout, stderr, TimeProvider.System);
+        var code = VerifyCommand.Run(tampered, [Path.Combine(files.CertsDir, "sample-root-ca.crt")], json: false, stdout, stderr, TimeProvider.System);
 
         Assert.Equal(1, code);
         Assert.Contains("Verdict: INVALID", stdout.ToString());
