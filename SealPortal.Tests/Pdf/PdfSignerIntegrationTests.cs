@@ -320,6 +320,34 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
         => ["--in", input, "--out", output, "--cert", Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "--password", password!, .. extra];
 
     [Fact]
+    public async Task Cli_certify_2_certifies_and_a_later_seal_keeps_the_certification_valid()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var (exit, err) = await Cli(SignArgs(P("in.pdf"), P("certified.pdf"), "sample", "--certify", "2"));
+        Assert.True(exit == 0, err);
+        var (again, againErr) = await Cli(SignArgs(P("certified.pdf"), P("sealed.pdf")));
+        Assert.True(again == 0, againErr);
+
+        _nss.AssertAllSignaturesValid(P("sealed.pdf"));
+        AssertOurVerifierSaysValid(P("sealed.pdf"));
+        using (var f = PdfFile.Open(P("sealed.pdf")))
+        {
+            var perms = (PdfDictObj)f.Resolve(f.Catalog.Get("Perms"))!;
+            var certification = (PdfDictObj)f.Resolve(perms.Get("DocMDP"))!;
+            var transform = ((PdfArrayObj)f.Resolve(certification.Get("Reference"))!).Items.Select(i => f.Resolve(i)).OfType<PdfDictObj>().First();
+            Assert.Equal(2, ((PdfNumObj)((PdfDictObj)transform.Get("TransformParams")!).Get("P")!).LongValue);
+        }
+
+        var (bad, badErr) = await Cli(SignArgs(P("in.pdf"), P("bad.pdf"), "sample", "--certify", "4"));
+        Assert.Equal(2, bad);
+        Assert.Contains("--certify must be 1, 2 or 3", badErr);
+        var (twice, twiceErr) = await Cli(SignArgs(P("certified.pdf"), P("twice.pdf"), "sample", "--certify", "3"));
+        Assert.Equal(2, twice);
+        Assert.Contains("only the first signature", twiceErr);
+        Assert.False(File.Exists(P("twice.pdf")));
+    }
+
+    [Fact]
     public async Task Cli_pss_signs_with_RSASSA_PSS_that_pdfsig_and_our_verifier_accept()
     {
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));

@@ -15,7 +15,7 @@ public static class SignCommand
 {
     /// <summary>What the command line asked for, before it is checked.</summary>
     private sealed record Request(string Input, string Output, string CertPath, string Password, string? ImagePath, string? Page,
-        string? Rect, string? Reason, string? Location, string? Tsa, bool CrossPage, bool Pss);
+        string? Rect, string? Reason, string? Location, string? Tsa, bool CrossPage, bool Pss, string? Certify);
 
     public static Command Create()
     {
@@ -35,13 +35,15 @@ public static class SignCommand
             Description = "骑缝章: one vertical slice of the seal on the right edge of every page (--rect then gives the whole seal's width/height and its y; default centred vertically)",
         };
         var pss = new Option<bool>("--pss") { Description = "RSA keys sign with RSASSA-PSS instead of PKCS#1 v1.5" };
+        var certify = Optional("--certify", "1|2|3",
+            "certify the document (first signature only): 1 no changes afterwards, 2 form filling and signing, 3 also annotations");
         var command = new Command("sign", "Apply a visible PAdES seal to a PDF as an incremental update.")
         {
-            input, output, cert, password, image, page, rect, reason, location, tsa, crossPage, pss,
+            input, output, cert, password, image, page, rect, reason, location, tsa, crossPage, pss, certify,
         };
         command.SetAction((p, ct) => RunAsync(new Request(p.GetRequiredValue(input), p.GetRequiredValue(output), p.GetRequiredValue(cert),
             p.GetRequiredValue(password), p.GetValue(image), p.GetValue(page), p.GetValue(rect), p.GetValue(reason), p.GetValue(location),
-            p.GetValue(tsa), p.GetValue(crossPage), p.GetValue(pss)), ct));
+            p.GetValue(tsa), p.GetValue(crossPage), p.GetValue(pss), p.GetValue(certify)), ct));
         return command;
     }
 
@@ -57,6 +59,9 @@ public static class SignCommand
         var page = 1;
         if (a.Page is { } p && (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out page) || page < 1))
             throw new CliUsageException($"--page must be a positive whole number, not '{p}'");
+        int? certify = null;
+        if (a.Certify is { } c)
+            certify = c is "1" or "2" or "3" ? c[0] - '0' : throw new CliUsageException($"--certify must be 1, 2 or 3, not '{c}'");
         PdfSealRect? rect = null;
         if (a.Rect is { } r) rect = ParseRect(r);
         Uri? tsaUrl = null;
@@ -99,6 +104,7 @@ public static class SignCommand
                 SignerName = identity.Certificate.GetNameInfo(X509NameType.SimpleName, false),
                 SealImage = image,
                 CrossPage = a.CrossPage,
+                Certify = certify,
             };
             var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options, ct);
             Console.WriteLine($"signed {output}: field {result.FieldName}, {result.WidgetCount} widget(s), {result.OutputLength} bytes");

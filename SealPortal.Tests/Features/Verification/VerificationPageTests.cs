@@ -94,6 +94,25 @@ public class VerificationPageTests(VerificationPortal portal) : IClassFixture<Ve
     }
 
     [Fact]
+    public async Task A_copy_with_a_broken_cross_reference_table_is_a_red_verdict_not_a_refusal()
+    {
+        using var client = await portal.SignInAsync("auditor");
+        client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var damaged = (byte[])(await VerificationFiles.SealedAsync()).Clone();
+        // The newest startxref no longer points anywhere: no cross-reference section can be found.
+        var at = damaged.AsSpan().LastIndexOf("startxref"u8) + "startxref\n".Length;
+        damaged[at] = (byte)'x';
+
+        var page = await ExpectPageAsync(await UploadAsync(client, damaged), HttpStatusCode.OK);
+
+        Assert.Equal("Invalid", page.QuerySelector("[data-testid=verdict]")!.GetAttribute("data-verdict"));
+        Assert.Contains("alert-danger", page.QuerySelector("[data-testid=verdict]")!.ClassName);
+        Assert.Contains("structure is damaged", page.TextOf("[data-testid=structure-damage]"));
+        Assert.Equal("Invalid", page.QuerySelector("[data-testid=signature]")!.GetAttribute("data-status"));
+        Assert.Contains("fingerprint no longer matches", page.TextOf("[data-testid=integrity]"));
+    }
+
+    [Fact]
     public async Task A_copy_with_changed_page_content_in_a_later_revision_shows_changed_after_signing()
     {
         using var client = await portal.SignInAsync("auditor");
@@ -107,6 +126,8 @@ public class VerificationPageTests(VerificationPortal portal) : IClassFixture<Ve
         var changes = page.TextOf("[data-testid=changes]");
         Assert.Contains("The document was changed after signing", changes);
         Assert.Contains("the content of a page was changed", changes);
+        Assert.Equal("Other", page.QuerySelector("[data-testid=change-level]")!.GetAttribute("data-level"));
+        Assert.Contains("other changes", changes);
         Assert.Contains("The signed content is exactly as it was signed.", page.TextOf("[data-testid=integrity]"));
     }
 

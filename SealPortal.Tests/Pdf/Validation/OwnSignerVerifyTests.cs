@@ -84,7 +84,9 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         Assert.Equal(Verdict.Valid, r.Verdict);
         Assert.Equal(2, r.Signatures.Count);
         var changes = r.Signatures[0].ChangesAfterSigning.Changes;
-        Assert.Contains(changes, c => c.Kind == ChangeKind.AnnotationAdded && c.Description.Contains("page 3"));
+        // The widgets are a signature's, so adding them is signing (form filling), not annotating.
+        Assert.Contains(changes, c => c.Kind == ChangeKind.SignatureAdded && c.Description.Contains("page 3"));
+        Assert.Equal(ModificationLevel.FormFilling, r.Signatures[0].ChangesAfterSigning.Level);
         Assert.All(changes, c => Assert.True(c.Allowed));
     }
 
@@ -118,7 +120,9 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         Assert.True(dts.DigestValid && dts.SignatureValid && dts.ByteRange.Valid, string.Join("; ", dts.Problems));
         Assert.True(dts.Timestamp.Valid);
         Assert.Equal(SignatureStatus.Valid, dts.Status);
-        Assert.Contains(r.Signatures[0].ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.SignatureAdded);
+        // A document time-stamp is validation data (PAdES B-LTA), allowed even under DocMDP P=1.
+        Assert.Contains(r.Signatures[0].ChangesAfterSigning.Changes, c => c.Kind == ChangeKind.ValidationDataAdded && c.Description.Contains("time-stamp"));
+        Assert.Equal(ModificationLevel.ValidationData, r.Signatures[0].ChangesAfterSigning.Level);
         Assert.Equal(Verdict.Valid, r.Verdict);
     }
 

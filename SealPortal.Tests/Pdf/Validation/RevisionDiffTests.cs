@@ -164,6 +164,57 @@ public class RevisionDiffTests
     }
 
     [Fact]
+    public void A_field_locked_by_the_signature_may_not_be_filled_but_others_may()
+    {
+        var doc = Signed().Revision(Trailer,
+            (5, D(("FT", N("Tx")), ("T", new PdfStringObj("Name"u8.ToArray())), ("Type", N("Annot")), ("Subtype", N("Widget")), ("Rect", A()),
+                ("V", new PdfStringObj("Mallory"u8.ToArray())))));
+
+        var locked = new RevisionDiff(doc).Analyse(0, 7, 6, null, new FieldLock(FieldLockAction.Include, ["Name"]));
+        Assert.Contains(locked.Changes, c => c.Kind == ChangeKind.ForbiddenByFieldLock && !c.Allowed && c.Description.Contains("\"Name\""));
+        Assert.True(new RevisionDiff(doc).Analyse(0, 7, 6, null, new FieldLock(FieldLockAction.Exclude, ["Name"])).AllAllowed);
+        Assert.False(new RevisionDiff(doc).Analyse(0, 7, 6, null, new FieldLock(FieldLockAction.All, [])).AllAllowed);
+        Assert.True(new RevisionDiff(doc).Analyse(0, 7, 6, null, new FieldLock(FieldLockAction.Include, ["Other"])).AllAllowed);
+    }
+
+    [Fact]
+    public void A_value_shown_when_signed_may_not_be_replaced_but_an_empty_field_may_be_filled_later_again()
+    {
+        Doc WithName(Doc d, string value) => d.Revision(Trailer,
+            (5, D(("FT", N("Tx")), ("T", new PdfStringObj("Name"u8.ToArray())), ("Type", N("Annot")), ("Subtype", N("Widget")), ("Rect", A()),
+                ("V", new PdfStringObj(System.Text.Encoding.ASCII.GetBytes(value))))));
+
+        // Filled after signing, then corrected: the signer never saw either value.
+        Assert.True(Analyse(WithName(WithName(Signed(), "Alice"), "Alicia")).AllAllowed);
+
+        // Filled before the signature (revision 1 signed), then replaced: the "replace" shadow attack.
+        var replaced = new RevisionDiff(WithName(WithName(Signed(), "Alice"), "Mallory")).Analyse(1, 7, 6, null);
+        Assert.Contains(replaced.Changes, c => c.Kind == ChangeKind.VisibleSignedContentChanged && !c.Allowed);
+    }
+
+    [Fact]
+    public void Signing_with_a_separate_widget_is_allowed_under_certification_level_2_but_an_annotation_is_not()
+    {
+        var signed = Signed().Revision(Trailer,
+            (1, D(("Type", N("Catalog")), ("Pages", R(2)), ("AcroForm", D(("Fields", A(R(5), R(6), R(13))), ("SigFlags", new PdfNumObj(3)))))),
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (13, D(("FT", N("Sig")), ("T", new PdfStringObj("Seal2"u8.ToArray())), ("V", R(14)), ("Kids", A(R(15))))),
+            (14, D(("Type", N("Sig")), ("ByteRange", A()), ("Contents", new PdfStringObj([3], hex: true)))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Widget")), ("Parent", R(13)), ("Rect", A()))));
+        var c = Analyse(signed, docMdp: 2);
+        Assert.True(c.AllAllowed, string.Join("; ", c.Changes.Select(x => x.Description)));
+        Assert.Equal(ModificationLevel.FormFilling, c.Level);
+
+        var annotated = Analyse(Signed().Revision(Trailer,
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Square")), ("Rect", A())))), docMdp: 2);
+        Assert.Contains(annotated.Changes, x => x.Kind == ChangeKind.ForbiddenByCertification);
+        Assert.Equal(ModificationLevel.Annotations, Analyse(Signed().Revision(Trailer,
+            (3, D(("Type", N("Page")), ("Parent", R(2)), ("Contents", R(4)), ("Annots", A(R(5), R(6), R(15))))),
+            (15, D(("Type", N("Annot")), ("Subtype", N("Square")), ("Rect", A()))))).Level);
+    }
+
+    [Fact]
     public void Certification_levels_narrow_what_is_allowed()
     {
         Doc Annotated() => Signed().Revision(Trailer,

@@ -30,6 +30,13 @@ public sealed class PdfSignOptions
     public SealBitmap? SealImage { get; init; }
     /// <summary>Cross-page seal (骑缝章): one vertical slice of the seal on the right edge of every page.</summary>
     public bool CrossPage { get; init; }
+    /// <summary>
+    /// Null: an approval signature. 1, 2 or 3: a certification signature (DocMDP, ISO 32000-1
+    /// 12.8.2.2) that allows afterwards nothing (1), form filling and signing (2), or also
+    /// annotations (3); validation data and document time-stamps stay possible at every level.
+    /// Only the first signature of a document can certify it.
+    /// </summary>
+    public int? Certify { get; init; }
 }
 
 /// <summary>
@@ -173,6 +180,10 @@ public sealed class PdfSigner(TimeProvider time)
         var rootRef = src.Trailer.Get("Root") as PdfRefObj ?? throw new PdfFormatException("the PDF trailer has no /Root reference");
         if (CertificationForbidsChanges(src))
             throw new PdfSigningException("the PDF is certified with \"no changes allowed\"; adding a seal would break its certification");
+        if (options.Certify is int level && level is < 1 or > 3)
+            throw new PdfSigningException($"certification level {level} does not exist: use 1 (no changes), 2 (form filling and signing) or 3 (also annotations)");
+        if (options.Certify is not null && IsSigned(src))
+            throw new PdfSigningException("the PDF is already signed; only the first signature of a document can certify it");
         var catalog = src.Catalog.Clone();
         var catalogChanged = false;
 
@@ -190,6 +201,27 @@ public sealed class PdfSigner(TimeProvider time)
         if (!string.IsNullOrWhiteSpace(options.SignerName)) sigDict.Set("Name", PdfStringObj.FromText(options.SignerName));
         if (!string.IsNullOrWhiteSpace(options.Reason)) sigDict.Set("Reason", PdfStringObj.FromText(options.Reason));
         if (!string.IsNullOrWhiteSpace(options.Location)) sigDict.Set("Location", PdfStringObj.FromText(options.Location));
+        // The seal locks its own field (FieldMDP): a verifier then refuses any later change to it.
+        var fieldLock = new PdfDictObj()
+            .Set("Type", new PdfNameObj("TransformParams"))
+            .Set("Action", new PdfNameObj("Include"))
+            .Set("Fields", new PdfArrayObj([PdfStringObj.FromText(fieldName)]))
+            .Set("V", new PdfNameObj("1.2"));
+        var references = new PdfArrayObj();
+        if (options.Certify is int p)
+            references.Items.Add(new PdfDictObj()
+                .Set("Type", new PdfNameObj("SigRef"))
+                .Set("TransformMethod", new PdfNameObj("DocMDP"))
+                .Set("TransformParams", new PdfDictObj()
+                    .Set("Type", new PdfNameObj("TransformParams"))
+                    .Set("P", new PdfNumObj(p))
+                    .Set("V", new PdfNameObj("1.2"))));
+        references.Items.Add(new PdfDictObj()
+            .Set("Type", new PdfNameObj("SigRef"))
+            .Set("TransformMethod", new PdfNameObj("FieldMDP"))
+            .Set("TransformParams", fieldLock)
+            .Set("Data", rootRef));
+        sigDict.Set("Reference", references);
         sigDict.Set("ByteRange", new PdfRawObj(Encoding.ASCII.GetBytes(ByteRangePlaceholder)));
         var contents = new byte[2 + 2 * maxCms];
         contents.AsSpan().Fill((byte)'0');
@@ -208,7 +240,8 @@ public sealed class PdfSigner(TimeProvider time)
         var field = new PdfDictObj()
             .Set("FT", new PdfNameObj("Sig"))
             .Set("T", PdfStringObj.FromText(fieldName))
-            .Set("V", sigRef);
+            .Set("V", sigRef)
+            .Set("Lock", new PdfDictObj(fieldLock).Set("Type", new PdfNameObj("SigFieldLock")).Set("V", null));
         var kids = new PdfArrayObj();
         var changedArrays = new Dictionary<int, PdfArrayObj>();
         for (var i = 0; i < targets.Count; i++)
@@ -273,6 +306,11 @@ public sealed class PdfSigner(TimeProvider time)
         else if (acroChanged)
         {
             catalog.Set("AcroForm", acro);
+            catalogChanged = true;
+        }
+        if (options.Certify is not null)
+        {
+            catalog.Set("Perms", new PdfDictObj().Set("DocMDP", sigRef));
             catalogChanged = true;
         }
         if (catalogChanged) writer.Set(rootRef, catalog);
@@ -342,6 +380,20 @@ public sealed class PdfSigner(TimeProvider time)
             if (src.Resolve(r) is not PdfDictObj sr || src.Resolve(sr.Get("TransformMethod")) is not PdfNameObj { Value: "DocMDP" }) continue;
             var p = (src.Resolve(sr.Get("TransformParams")) as PdfDictObj)?.Get("P");
             if ((src.Resolve(p) as PdfNumObj)?.LongValue == 1) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether a signature field of the form (or one level of its kids) already holds a signature.</summary>
+    private static bool IsSigned(PdfFile src)
+    {
+        if (src.Resolve(src.Catalog.Get("Perms")) is PdfDictObj) return true;
+        if (src.Resolve(src.Catalog.Get("AcroForm")) is not PdfDictObj form || src.Resolve(form.Get("Fields")) is not PdfArrayObj fields) return false;
+        foreach (var f in fields.Items.Take(100_000))
+        {
+            if (src.Resolve(f) is not PdfDictObj fd) continue;
+            var kids = (src.Resolve(fd.Get("Kids")) as PdfArrayObj)?.Items.Take(10_000).Select(k => src.Resolve(k)).OfType<PdfDictObj>() ?? [];
+            if (new[] { fd }.Concat(kids).Any(d => src.Resolve(d.Get("V")) is PdfDictObj v && v.ContainsKey("ByteRange"))) return true;
         }
         return false;
     }

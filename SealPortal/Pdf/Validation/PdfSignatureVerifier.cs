@@ -40,20 +40,22 @@ public static class PdfSignatureVerifier
         }
         catch (PdfFormatException ex)
         {
-            return Unreadable(options, length, "not a readable PDF: " + ex.Message);
+            return FromScanOnly(pdf, options, length, "not a readable PDF: " + ex.Message, ct);
         }
 
         using (file)
         {
             var newest = file.Revisions.Count - 1;
             List<FoundField> fields;
+            string? damage = null;
             try
             {
                 fields = FindSignatureFields(file, newest, ct);
             }
             catch (PdfFormatException ex)
             {
-                return Unreadable(options, length, "the PDF's form (signature fields) cannot be read: " + ex.Message);
+                damage = "the PDF's form (signature fields) cannot be read: " + ex.Message;
+                fields = [];
             }
             // A later revision can strip a signature out of the form; looking back through the
             // revisions finds it, so the report shows it together with the change that removed it.
@@ -80,24 +82,146 @@ public static class PdfSignatureVerifier
                     reports.Add(Unreadable(f, ex.Message));
                 }
             }
-            reports = reports
-                .OrderBy(r => r.RevisionNumber ?? int.MaxValue)
-                .ThenBy(r => r.ByteRange.Values.Count == 4 ? r.ByteRange.Values[3] : long.MaxValue)
-                .Select((r, i) => r with { Index = i + 1 })
-                .ToList();
-
-            var verdict = Decide(reports);
-            return new VerificationReport
-            {
-                Verdict = verdict,
-                Summary = Summarise(verdict, reports, options.TrustAnchors.Count > 0),
-                TrustAnchorsGiven = options.TrustAnchors.Count > 0,
-                FileLength = length,
-                RevisionCount = file.Revisions.Count,
-                VerifiedAt = options.Now,
-                Signatures = reports,
-            };
+            // When an intact signature covers the whole file, every byte is as its signer saw it and
+            // the scan could only find what that signer vouched for; skipping it saves a pass over the file.
+            if (damage is not null || !reports.Any(r => r.CoversWholeDocument && r.ByteRange.Valid && r.DigestValid && r.SignatureValid))
+                reports.AddRange(Unlisted(pdf, reports, damage, options, ct).ToList());
+            if (reports.Count == 0 && damage is not null)
+                return Unreadable(options, length, damage);
+            return Report(reports, options, length, file.Revisions.Count, damage);
         }
+    }
+
+    private static VerificationReport Report(List<SignatureReport> reports, VerifyOptions options, long length, int revisions, string? damage)
+    {
+        reports = reports
+            .OrderBy(r => r.RevisionNumber ?? int.MaxValue)
+            .ThenBy(r => r.ByteRange.Values.Count == 4 ? r.ByteRange.Values[3] : long.MaxValue)
+            .Select((r, i) => r with { Index = i + 1 })
+            .ToList();
+        var verdict = Decide(reports);
+        return new VerificationReport
+        {
+            Verdict = verdict,
+            Summary = Summarise(verdict, reports, options.TrustAnchors.Count > 0),
+            StructureDamage = damage,
+            TrustAnchorsGiven = options.TrustAnchors.Count > 0,
+            FileLength = length,
+            RevisionCount = revisions,
+            VerifiedAt = options.Now,
+            Signatures = reports,
+        };
+    }
+
+    /// <summary>
+    /// A file whose structure cannot be read at all: the signatures found in its bytes are
+    /// checked and reported broken, so tampering reads as "invalid", and only a file with no
+    /// recoverable signature is "unreadable".
+    /// </summary>
+    private static VerificationReport FromScanOnly(Stream pdf, VerifyOptions options, long length, string damage, CancellationToken ct)
+    {
+        var reports = Unlisted(pdf, [], damage, options, ct).ToList();
+        return reports.Count == 0 ? Unreadable(options, length, damage) : Report(reports, options, length, 0, damage);
+    }
+
+    /// <summary>
+    /// Signatures in the file's bytes that the form did not lead to. When the structure is
+    /// damaged every one counts; when it reads fine only those that look like a real signature
+    /// of this file (range from byte 0, within the file, gap on a hex string) do, so a signed
+    /// PDF stored uncompressed inside another is not mistaken for one of its signatures.
+    /// </summary>
+    private static IEnumerable<SignatureReport> Unlisted(Stream pdf, List<SignatureReport> known, string? damage, VerifyOptions options, CancellationToken ct)
+    {
+        var gaps = known.Where(r => r.ByteRange.Values.Count == 4).Select(r => r.ByteRange.Values[0] + r.ByteRange.Values[1]).ToHashSet();
+        foreach (var c in SignatureScan.Find(pdf, ct))
+        {
+            ct.ThrowIfCancellationRequested();
+            var gapStart = c.ByteRange is { } v ? v[0] + v[1] : (long?)null;
+            if (c.Contents is { } span && gaps.Contains(span.Start) || gapStart is long g && gaps.Contains(g)) continue;
+            // A signature whose CMS is cut off (a truncated file) cannot be checked at all: nothing is recovered.
+            if (damage is not null && DerOnly(c.Der) is null) continue;
+            if (damage is null && (c.ByteRange is not [0, _, _, _] || c.Contents is not { } cs || cs.Start != gapStart || cs.End != c.ByteRange[2]
+                                   || c.ByteRange[2] + c.ByteRange[3] > pdf.Length))
+                continue;
+            yield return VerifyScanned(pdf, c, damage, options);
+        }
+    }
+
+    /// <summary>A signature found only by <see cref="SignatureScan"/>: its ranges are hashed and its CMS checked, and it is never valid.</summary>
+    private static SignatureReport VerifyScanned(Stream pdf, SignatureScan.Candidate c, string? damage, VerifyOptions options)
+    {
+        var sig = c.Dictionary;
+        var subFilter = sig?.GetName("SubFilter");
+        var kind = sig?.GetName("Type") == "DocTimeStamp" || subFilter == "ETSI.RFC3161" ? SignatureKind.DocumentTimestamp : SignatureKind.Signature;
+        var claimedM = ParsePdfDate((sig?.Get("M") as PdfStringObj)?.ToText());
+        var length = pdf.Length;
+        var problems = new List<string>
+        {
+            damage is null
+                ? "this signature was found only by scanning the file's bytes: the document's form does not lead to it (its field was removed or the objects around it were changed)"
+                : "this signature was found only by scanning the file's bytes, because the file's structure is damaged: " + damage,
+        };
+        long[]? values = null;
+        var byteRange = new ByteRangeReport { Values = c.ByteRange ?? [] };
+        if (c.ByteRange is { } v)
+        {
+            var within = v[1] <= length && v[0] <= length - v[1] && v[2] <= length && v[3] <= length - v[2];
+            var ordered = v[0] + v[1] <= v[2];
+            values = within && ordered ? v : null;
+            byteRange = byteRange with
+            {
+                StartsAtZero = v[0] == 0,
+                HasTwoRanges = ordered,
+                WithinFile = within,
+                GapIsContents = c.Contents is { } s && s.Start == v[0] + v[1] && s.End == v[2],
+                CoversRevision = within && EndsAtEof(pdf, v[2] + v[3]),
+            };
+            if (!byteRange.Valid) problems.Add("the /ByteRange does not cover the file as a signature's must (from byte 0 to an %%EOF, skipping only /Contents)");
+        }
+        else problems.Add("the signature's /ByteRange is missing or damaged");
+
+        var der = DerOnly(c.Der);
+        var digestOf = DigestOfRanges(pdf, values);
+        var cms = der is null
+            ? CmsOutcome.Unreadable("/Contents holds no DER-encoded CMS")
+            : kind == SignatureKind.DocumentTimestamp
+                ? DocumentTimestampCheck.Verify(der, digestOf, options)
+                : FromCms(der, digestOf, options, claimedM);
+        problems.AddRange(cms.Problems);
+        var intact = byteRange.Valid && cms.DigestValid && cms.SignatureValid;
+        return new SignatureReport
+        {
+            Index = 0,
+            FieldName = c.FieldName ?? $"(signature at byte {c.Offset})",
+            Kind = kind,
+            SubFilter = subFilter,
+            Status = intact && damage is null ? SignatureStatus.ModifiedAfterSigning : SignatureStatus.Invalid,
+            SignerSubject = cms.SignerSubject,
+            SignerIssuer = cms.SignerIssuer,
+            SignerCertificateSerial = cms.SignerSerial,
+            CertificateNotBefore = cms.NotBefore,
+            CertificateNotAfter = cms.NotAfter,
+            SigningTimeFromDictionary = claimedM,
+            SigningTimeFromCms = cms.SigningTime,
+            DigestValid = cms.DigestValid,
+            SignatureValid = cms.SignatureValid,
+            ByteRange = byteRange,
+            ChangesAfterSigning = ChangesReport.None,
+            Timestamp = cms.Timestamp ?? TimestampReport.None,
+            ChainTrusted = options.TrustAnchors.Count > 0 ? cms.ChainTrusted : null,
+            CertificateValidAtSigningTime = cms.Decoded ? cms.ValidAtSigningTime : null,
+            KeyUsageOk = cms.Decoded ? cms.KeyUsageOk : null,
+            FoundByScanning = true,
+            Problems = problems.Distinct().ToList(),
+        };
+    }
+
+    /// <summary>Whether <paramref name="end"/> is just after "%%EOF", allowing the one or two line-end bytes a revision may count.</summary>
+    private static bool EndsAtEof(Stream pdf, long end)
+    {
+        for (var k = 0; k <= 2 && end - k >= 5; k++)
+            if (OnlyLineEnds(pdf, end - k, end) && EndsWithEof(pdf, end - k)) return true;
+        return false;
     }
 
     private static VerificationReport Unreadable(VerifyOptions options, long length, string error) => new()
@@ -120,7 +244,8 @@ public static class PdfSignatureVerifier
         Status = SignatureStatus.Invalid,
         DigestValid = false,
         SignatureValid = false,
-        ByteRange = new ByteRangeReport(),
+        // The values alone, so the byte scan knows this signature was already reported.
+        ByteRange = new ByteRangeReport { Values = (f.Signature.Get("ByteRange") as PdfArrayObj)?.Items.OfType<PdfNumObj>().Select(n => n.LongValue).Take(4).ToList() ?? [] },
         ChangesAfterSigning = ChangesReport.None,
         Problems = ["the signature cannot be read: " + message],
     };
@@ -274,7 +399,7 @@ public static class PdfSignatureVerifier
         {
             try
             {
-                changes = diff.Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), ct);
+                changes = diff.Analyse(s, f.SignatureObject, f.FieldObject, DocMdpLevel(file, sig, f.Revision), FieldLockOf(file, f), ct);
             }
             catch (PdfFormatException ex)
             {
@@ -506,6 +631,31 @@ public static class PdfSignatureVerifier
             return p is >= 1 and <= 3 ? (int)p : 2;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The fields this signature locks: a FieldMDP transform in its /Reference (ISO 32000-1
+    /// 12.8.2.4), else the /Lock dictionary of its field (12.7.4.5); null when neither is there.
+    /// </summary>
+    private static FieldLock? FieldLockOf(PdfFile file, FoundField f)
+    {
+        var rev = f.Revision;
+        PdfDictObj? parameters = null;
+        if (file.Get(f.Signature, "Reference", rev) is PdfArrayObj refs)
+            foreach (var item in refs.Items.Take(16))
+                if (file.Resolve(item, rev) is PdfDictObj r && r.GetName("TransformMethod") == "FieldMDP")
+                    parameters = file.Get(r, "TransformParams", rev) as PdfDictObj;
+        parameters ??= file.Get(f.Field, "Lock", rev) as PdfDictObj;
+        if (parameters is null) return null;
+        var action = parameters.GetName("Action") switch
+        {
+            "All" => FieldLockAction.All,
+            "Exclude" => FieldLockAction.Exclude,
+            _ => FieldLockAction.Include,
+        };
+        var names = (file.Get(parameters, "Fields", rev) as PdfArrayObj)?.Items.Take(10_000)
+            .Select(i => (file.Resolve(i, rev) as PdfStringObj)?.ToText()).OfType<string>().ToList() ?? [];
+        return new FieldLock(action, names);
     }
 
     /// <summary>/Contents is padded with zeros after the DER value; CMS decoders want the value alone.</summary>

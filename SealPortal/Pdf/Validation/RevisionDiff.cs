@@ -26,10 +26,12 @@ public interface IRevisionObjects
 /// <summary>
 /// Compares every revision after a signed one with its predecessor, object by object, and says
 /// in plain words what kind of change each made and whether that kind is allowed after signing.
-/// Allowed: adding signatures, annotations, form-field values, validation data (DSS), metadata,
-/// and objects nothing old points to. Everything else (page content, the page tree, the catalog,
-/// an existing signature, deleted objects, unknown objects) means "document modified after
-/// signing". A certification signature's DocMDP level narrows the allowed set (ISO 32000-1 12.8.2.2).
+/// Allowed: adding signatures, annotations, values of fields empty when signed, validation data
+/// (DSS, document time-stamps), metadata, and objects nothing old points to. Everything else
+/// (page content, the page tree, the catalog, an existing signature, deleted objects, unknown
+/// objects, and what was visible when signed hidden or replaced: the shadow attacks) means
+/// "document modified after signing". A certification signature's DocMDP level and the
+/// signature's FieldMDP lock narrow the allowed set (ISO 32000-1 12.8.2.2, 12.8.2.4).
 /// </summary>
 public sealed class RevisionDiff
 {
@@ -46,39 +48,43 @@ public sealed class RevisionDiff
     /// <param name="signatureObject">The signature dictionary's object number, so changing it is caught.</param>
     /// <param name="signatureField">The signature field's object number, when it is indirect.</param>
     /// <param name="docMdpLevel">1, 2 or 3 from a DocMDP transform of this signature, else null.</param>
-    public ChangesReport Analyse(int signedRevision, int? signatureObject, int? signatureField, int? docMdpLevel, CancellationToken ct = default)
+    /// <param name="fieldLock">The fields this signature locks (FieldMDP, /Lock), else null.</param>
+    public ChangesReport Analyse(int signedRevision, int? signatureObject, int? signatureField, int? docMdpLevel, FieldLock? fieldLock = null, CancellationToken ct = default)
     {
-        var found = new List<(ChangeKind Kind, bool Allowed, int Revision, string Description, int Obj)>();
+        var found = new List<(ChangeKind Kind, bool Allowed, int Revision, string Description, int Obj, ModificationLevel Level)>();
         for (var r = signedRevision + 1; r < _doc.RevisionCount; r++)
         {
             if (!_contexts.TryGetValue(r - 1, out var context))
                 _contexts[r - 1] = context = new Context(_doc, r - 1);
+            var pass = new Pass(r, signedRevision, signatureObject, signatureField, fieldLock);
             foreach (var number in _doc.ObjectsWrittenIn(r).Distinct().Order())
             {
                 ct.ThrowIfCancellationRequested();
                 var before = _doc.Get(number, r - 1);
                 var after = _doc.Get(number, r);
-                var c = Classify(context, number, before, after, signatureObject, signatureField);
+                var c = Classify(context, pass, number, before, after);
                 if (c is null) continue;
                 var (kind, allowed, text) = c.Value;
+                var level = LevelOf(kind, allowed);
                 if (allowed && docMdpLevel is int p && ForbiddenByDocMdp(kind, p))
                 {
                     found.Add((ChangeKind.ForbiddenByCertification, false, r + 1,
-                        $"{text}, which the certification signature (DocMDP level {p}) forbids", number));
+                        $"{text}, which the certification signature (DocMDP level {p}) forbids", number, level));
                     continue;
                 }
-                found.Add((kind, allowed, r + 1, text, number));
+                found.Add((kind, allowed, r + 1, text, number, level));
             }
         }
 
         var changes = found
-            .GroupBy(f => (f.Revision, f.Kind, f.Allowed, f.Description))
+            .GroupBy(f => (f.Revision, f.Kind, f.Allowed, f.Description, f.Level))
             .Select(g => new DocumentChange
             {
                 Revision = g.Key.Revision,
                 Kind = g.Key.Kind,
                 Allowed = g.Key.Allowed,
                 Description = g.Key.Description,
+                Level = g.Key.Level,
                 ObjectNumbers = g.Select(x => x.Obj).Distinct().Order().ToList(),
             })
             .OrderBy(c => c.Revision).ThenBy(c => c.Allowed).ThenBy(c => c.Kind)
@@ -86,6 +92,29 @@ public sealed class RevisionDiff
         return new ChangesReport { LaterRevisions = _doc.RevisionCount - 1 - signedRevision, Changes = changes };
     }
 
+    /// <summary>One later revision compared with its predecessor, on behalf of one signature.</summary>
+    /// <param name="Revision">The later revision (0-based).</param>
+    /// <param name="Signed">The revision the signature covers (0-based): what was visible when signed.</param>
+    private sealed record Pass(int Revision, int Signed, int? SignatureObject, int? SignatureField, FieldLock? Lock);
+
+    /// <summary>
+    /// The change classes of pyHanko and EU DSS: validation data (DSS, document time-stamps),
+    /// form filling (field values, signing fields, the form growing, metadata), annotations, other.
+    /// Supporting objects (appearance streams, fonts) take the class of what refers to them.
+    /// </summary>
+    private static ModificationLevel LevelOf(ChangeKind kind, bool allowed) => !allowed ? ModificationLevel.Other : kind switch
+    {
+        ChangeKind.ValidationDataAdded => ModificationLevel.ValidationData,
+        ChangeKind.UnreferencedObjectAdded => ModificationLevel.None,
+        ChangeKind.SignatureAdded or ChangeKind.FormFieldFilled or ChangeKind.FormStructureUpdated or ChangeKind.MetadataChanged => ModificationLevel.FormFilling,
+        ChangeKind.AnnotationAdded or ChangeKind.AnnotationModified => ModificationLevel.Annotations,
+        _ => ModificationLevel.Other,
+    };
+
+    /// <summary>
+    /// ISO 32000-1 12.8.2.2: P=1 no changes, P=2 form filling and signing, P=3 also annotations.
+    /// Validation data and document time-stamps are allowed at every level (ETSI EN 319 142-1, 5.4).
+    /// </summary>
     private static bool ForbiddenByDocMdp(ChangeKind kind, int level) => level switch
     {
         <= 1 => kind is not (ChangeKind.ValidationDataAdded or ChangeKind.UnreferencedObjectAdded),
@@ -93,36 +122,38 @@ public sealed class RevisionDiff
         _ => false,
     };
 
-    private (ChangeKind, bool, string)? Classify(Context cx, int number, PdfObj? before, PdfObj? after, int? signatureObject, int? signatureField)
+    private (ChangeKind, bool, string)? Classify(Context cx, Pass pass, int number, PdfObj? before, PdfObj? after)
     {
         if (after is null)
             return before is null ? null : (ChangeKind.ObjectDeleted, false, "an existing object was deleted");
 
         if (before is null)
-            return ClassifyNew(after);
+            return ClassifyNew(pass, after);
 
         if (DeepEquals(before, after, 0))
             return null;
 
-        if (number == signatureObject)
+        if (number == pass.SignatureObject)
             return (ChangeKind.SignedSignatureChanged, false, "the signed signature dictionary was replaced");
 
         if (before is PdfDictObj bd && after is PdfDictObj ad)
         {
             var changedKeys = ChangedKeys(bd, ad);
 
-            if (number == signatureField)
+            if (number == pass.SignatureField)
                 return changedKeys.Contains("V")
                     ? (ChangeKind.SignedSignatureChanged, false, "the signed signature field now points to another signature")
-                    : OnlyKeys(changedKeys, WidgetAppearanceKeys)
-                        ? (ChangeKind.AnnotationModified, true, "the appearance of the signed signature field was updated")
-                        : (ChangeKind.SignedSignatureChanged, false, $"the signed signature field was changed ({Keys(changedKeys)})");
+                    : !AppearanceChanged(bd, ad, changedKeys)
+                        ? (ChangeKind.AnnotationModified, true, $"the signed signature field was updated ({Keys(changedKeys)})")
+                        : OnlyKeys(changedKeys, [.. AppearanceKeys, "F"])
+                            ? (ChangeKind.VisibleSignedContentChanged, false, "the appearance of the signed signature field was replaced or hidden")
+                            : (ChangeKind.SignedSignatureChanged, false, $"the signed signature field was changed ({Keys(changedKeys)})");
 
             if (IsSignatureDictionary(bd))
                 return (ChangeKind.SignedSignatureChanged, false, "an earlier signature dictionary was replaced");
 
             if (number == cx.RootNumber)
-                return ClassifyCatalog(cx, bd, ad, changedKeys);
+                return ClassifyCatalog(cx, pass, bd, ad, changedKeys);
 
             if (bd.GetName("Type") == "Pages" || bd.ContainsKey("Kids") && !bd.ContainsKey("FT") && !bd.ContainsKey("T"))
                 return (ChangeKind.PagesAddedOrRemoved, false, "the page tree was changed (pages added, removed or reordered)");
@@ -132,19 +163,19 @@ public sealed class RevisionDiff
                 var page = cx.PageIndex(number) is int i ? $"page {i + 1}" : "a page";
                 if (OnlyKeys(changedKeys, ["Annots"]))
                     return AnnotsGrew(cx, bd.Get("Annots"), ad.Get("Annots"))
-                        ? (ChangeKind.AnnotationAdded, true, $"annotation added to {page}")
+                        ? AddedToAnnots(cx, pass, bd.Get("Annots"), ad.Get("Annots"), page)
                         : (ChangeKind.AnnotationRemoved, false, $"annotations removed from {page}");
                 return (ChangeKind.PageContentChanged, false, $"{page} changed ({Keys(changedKeys)})");
             }
 
             if (number == cx.AcroFormNumber)
-                return ClassifyAcroForm(cx, bd, ad, changedKeys);
+                return ClassifyAcroForm(cx, pass, bd, ad, changedKeys);
 
             if (IsField(bd))
-                return ClassifyField(cx, bd, ad, changedKeys);
+                return ClassifyField(cx, pass, number, bd, ad, changedKeys);
 
             if (IsAnnotation(bd))
-                return (ChangeKind.AnnotationModified, true, $"an annotation was modified ({Keys(changedKeys)})");
+                return ClassifyAnnotation(cx, pass, number, bd, ad, changedKeys);
 
             if (number == cx.InfoNumber || bd.GetName("Type") == "Metadata")
                 return (ChangeKind.MetadataChanged, true, "document information / metadata updated");
@@ -155,19 +186,19 @@ public sealed class RevisionDiff
             if (bd is PdfStreamObj && cx.IsPageContent(number))
                 return (ChangeKind.PageContentChanged, false, $"{cx.PageOfContent(number)} content stream changed");
 
-            if (bd is PdfStreamObj && cx.IsAppearanceOfAnnotation(number))
-                return (ChangeKind.AnnotationModified, true, "an annotation's appearance was redrawn");
+            if (bd is PdfStreamObj && cx.AppearanceOwner(number) is int owner)
+                return ClassifyAppearanceStream(cx, pass, number, owner);
         }
 
         if (before is PdfArrayObj ba && after is PdfArrayObj aa)
         {
             if (cx.IsAnnotsArray(number))
                 return AnnotsGrew(cx, ba, aa)
-                    ? (ChangeKind.AnnotationAdded, true, "annotation added to a page")
+                    ? AddedToAnnots(cx, pass, ba, aa, "a page")
                     : (ChangeKind.AnnotationRemoved, false, "annotations removed from a page");
             if (cx.IsFieldsArray(number))
                 return IsSuperset(aa, ba)
-                    ? (ChangeKind.FormStructureUpdated, true, "form field list extended")
+                    ? AddedToFields(cx, pass, ba, aa)
                     : (ChangeKind.OtherObjectChanged, false, "form fields removed");
         }
 
@@ -177,7 +208,143 @@ public sealed class RevisionDiff
         return (ChangeKind.OtherObjectChanged, false, $"another object changed ({Describe(before)})");
     }
 
-    private static (ChangeKind, bool, string)? ClassifyNew(PdfObj after)
+    /// <summary>Keys whose change alters how an annotation looks on the page (its /F visibility bits are compared apart).</summary>
+    private static readonly string[] AppearanceKeys = ["AP", "AS", "MK", "Rect", "OC"];
+
+    /// <summary>/F bits that decide whether an annotation is seen or printed: Invisible, Hidden, Print, NoView, ToggleNoView.</summary>
+    private const long VisibilityFlags = 1 | 2 | 4 | 32 | 256;
+
+    private static long Flags(PdfDictObj d) => (d.Get("F") as PdfNumObj)?.LongValue ?? 0;
+
+    private static bool AppearanceChanged(PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys) =>
+        changedKeys.Overlaps(AppearanceKeys) || ((Flags(bd) ^ Flags(ad)) & VisibilityFlags) != 0;
+
+    /// <summary>
+    /// An annotation that was on the page when signed may get a reply or a new text, but hiding
+    /// it, showing it, moving it or giving it another appearance changes what the signer saw
+    /// (the "hide" shadow attack uncovers signed content that an overlay annotation covered).
+    /// </summary>
+    private (ChangeKind, bool, string) ClassifyAnnotation(Context cx, Pass pass, int number, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
+    {
+        if (!AppearanceChanged(bd, ad, changedKeys))
+            return (ChangeKind.AnnotationModified, true, $"an annotation was modified ({Keys(changedKeys)})");
+        // A widget of a field shows the field's value: filling the field redraws it.
+        if (bd.GetName("Subtype") == "Widget" && bd.Get("Parent") is PdfRefObj parent && FieldFilledIn(pass, parent.Number) is { } fill)
+            return WithLock(cx, pass, parent.Number, fill);
+        if (_doc.Get(number, pass.Signed) is null)
+            return (ChangeKind.AnnotationModified, true, $"an annotation added after signing was modified ({Keys(changedKeys)})");
+        var hiddenNow = (Flags(ad) & (1 | 2 | 32)) != 0 && (Flags(bd) & (1 | 2 | 32)) == 0;
+        return (ChangeKind.VisibleSignedContentChanged, false, hiddenNow
+            ? "an annotation present when signed was hidden, uncovering what lay beneath it"
+            : $"an annotation present when signed was given another appearance or place ({Keys(changedKeys.Where(k => k != "F"))})");
+    }
+
+    /// <summary>An appearance stream that existed when signed was rewritten in place.</summary>
+    private (ChangeKind, bool, string) ClassifyAppearanceStream(Context cx, Pass pass, int number, int owner)
+    {
+        var ownerDict = _doc.Get(owner, pass.Revision) as PdfDictObj;
+        var field = ownerDict is null ? null : IsField(ownerDict) ? owner : (ownerDict.Get("Parent") as PdfRefObj)?.Number;
+        if (field is int f && FieldFilledIn(pass, f) is { } fill)
+            return WithLock(cx, pass, f, fill);
+        if (_doc.Get(number, pass.Signed) is null)
+            return (ChangeKind.AnnotationModified, true, "the appearance of an annotation added after signing was redrawn");
+        return (ChangeKind.VisibleSignedContentChanged, false, "the appearance of an annotation present when signed was redrawn");
+    }
+
+    /// <summary>
+    /// Whether the field was filled in by this revision with no value shown when signed: then the
+    /// change is form filling; a value that was there when signed and is now another is the
+    /// "replace" shadow attack. Null when the field's value did not change in this revision.
+    /// </summary>
+    private (ChangeKind, bool, string)? FieldFilledIn(Pass pass, int field)
+    {
+        var now = _doc.Get(field, pass.Revision) as PdfDictObj;
+        var before = _doc.Get(field, pass.Revision - 1) as PdfDictObj;
+        if (now is null || before is null) return null;
+        var v = now.Get("V");
+        var b = before.Get("V");
+        if (v is null && b is null || v is not null && b is not null && DeepEquals(v, b, 0)) return null;
+        var label = FieldLabel(now);
+        return HasValue((_doc.Get(field, pass.Signed) as PdfDictObj)?.Get("V"))
+            ? (ChangeKind.VisibleSignedContentChanged, false, $"{label} showed a value when signed, and that value was replaced")
+            : (ChangeKind.FormFieldFilled, true, $"{label} filled in");
+    }
+
+    /// <summary>A value a viewer shows: not absent, null, an empty string or the "Off" state of a check box.</summary>
+    private static bool HasValue(PdfObj? v) => v switch
+    {
+        null or PdfNullObj => false,
+        PdfStringObj s => s.Bytes.Length > 0,
+        PdfNameObj n => n.Value != "Off",
+        PdfArrayObj a => a.Count > 0,
+        _ => true,
+    };
+
+    private static string FieldLabel(PdfDictObj field) =>
+        (field.Get("T") as PdfStringObj)?.ToText() is string name ? $"form field \"{name}\"" : "a form field";
+
+    /// <summary>An otherwise allowed change of a field becomes forbidden when this signature locked the field (FieldMDP).</summary>
+    private static (ChangeKind, bool, string) WithLock(Context cx, Pass pass, int field, (ChangeKind Kind, bool Allowed, string Text) change)
+    {
+        if (!change.Allowed || pass.Lock is not { } l) return change;
+        var name = cx.FullName(field);
+        return name is not null && l.Locks(name)
+            ? (ChangeKind.ForbiddenByFieldLock, false, $"{change.Text}, but the signature locked field \"{name}\" (FieldMDP)")
+            : change;
+    }
+
+    /// <summary>New entries of a page's /Annots: a signature's widget is signing, anything else an annotation.</summary>
+    private (ChangeKind, bool, string) AddedToAnnots(Context cx, Pass pass, PdfObj? before, PdfObj? after, string page)
+    {
+        var added = NewItems(cx, pass, before, after);
+        return SignatureFieldsOnly(pass, added) switch
+        {
+            SignatureFields.TimestampsOnly => (ChangeKind.ValidationDataAdded, true, $"document time-stamp field added to {page}"),
+            SignatureFields.Signatures => (ChangeKind.SignatureAdded, true, $"signature field added to {page}"),
+            _ => (ChangeKind.AnnotationAdded, true, $"annotation added to {page}"),
+        };
+    }
+
+    private (ChangeKind, bool, string) AddedToFields(Context cx, Pass pass, PdfObj? before, PdfObj? after) =>
+        SignatureFieldsOnly(pass, NewItems(cx, pass, before, after)) == SignatureFields.TimestampsOnly
+            ? (ChangeKind.ValidationDataAdded, true, "document time-stamp field added to the form")
+            : (ChangeKind.FormStructureUpdated, true, "form field list extended");
+
+    private List<PdfObj> NewItems(Context cx, Pass pass, PdfObj? before, PdfObj? after)
+    {
+        var old = cx.ResolveArray(before)?.Items ?? [];
+        var have = old.OfType<PdfRefObj>().ToHashSet();
+        var now = ResolveAt(after, pass.Revision) as PdfArrayObj;
+        return now?.Items.Where(i => i is not PdfRefObj r || !have.Contains(r)).ToList() ?? [];
+    }
+
+    private enum SignatureFields { None, Signatures, TimestampsOnly }
+
+    /// <summary>Whether every item is a signature field (or its widget), and whether all hold document time-stamps.</summary>
+    private SignatureFields SignatureFieldsOnly(Pass pass, List<PdfObj> items)
+    {
+        if (items.Count == 0) return SignatureFields.None;
+        var timestamps = true;
+        foreach (var item in items)
+        {
+            if (ResolveAt(item, pass.Revision) is not PdfDictObj d) return SignatureFields.None;
+            var field = d.GetName("FT") is null && ResolveAt(d.Get("Parent"), pass.Revision) is PdfDictObj p ? p : d;
+            if (field.GetName("FT") != "Sig") return SignatureFields.None;
+            timestamps &= ResolveAt(field.Get("V"), pass.Revision) is PdfDictObj v && IsTimestamp(v);
+        }
+        return timestamps ? SignatureFields.TimestampsOnly : SignatureFields.Signatures;
+    }
+
+    private static bool IsTimestamp(PdfDictObj sig) => sig.GetName("Type") == "DocTimeStamp" || sig.GetName("SubFilter") == "ETSI.RFC3161";
+
+    private PdfObj? ResolveAt(PdfObj? o, int revision)
+    {
+        for (var i = 0; i < 8 && o is PdfRefObj r; i++)
+            o = _doc.Get(r.Number, revision);
+        return o is PdfRefObj ? null : o;
+    }
+
+    private (ChangeKind, bool, string)? ClassifyNew(Pass pass, PdfObj after)
     {
         if (after is not PdfDictObj d)
             return (ChangeKind.UnreferencedObjectAdded, true, "supporting objects added");
@@ -185,10 +352,15 @@ public sealed class RevisionDiff
         if (type is "XRef" or "ObjStm")
             return null;
         if (IsSignatureDictionary(d))
-            return (ChangeKind.SignatureAdded, true, d.GetName("SubFilter") == "ETSI.RFC3161" || type == "DocTimeStamp"
-                ? "document timestamp added" : "signature added");
-        if (d.GetName("FT") == "Sig")
-            return (ChangeKind.SignatureAdded, true, "signature field added");
+            return IsTimestamp(d)
+                ? (ChangeKind.ValidationDataAdded, true, "document time-stamp added")
+                : (ChangeKind.SignatureAdded, true, "signature added");
+        // A widget without /FT of its own belongs to its parent field: a signature's widget is signing.
+        var field = d.GetName("FT") is null && d.GetName("Subtype") == "Widget" && ResolveAt(d.Get("Parent"), pass.Revision) is PdfDictObj parent ? parent : d;
+        if (field.GetName("FT") == "Sig")
+            return ResolveAt(field.Get("V"), pass.Revision) is PdfDictObj v && IsTimestamp(v)
+                ? (ChangeKind.ValidationDataAdded, true, "document time-stamp field added")
+                : (ChangeKind.SignatureAdded, true, "signature field added");
         if (type == "Page")
             return (ChangeKind.PagesAddedOrRemoved, false, "a page object was added");
         if (IsField(d))
@@ -200,13 +372,13 @@ public sealed class RevisionDiff
         return (ChangeKind.UnreferencedObjectAdded, true, "supporting objects added (appearance streams, fonts, images)");
     }
 
-    private (ChangeKind, bool, string) ClassifyCatalog(Context cx, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
+    private (ChangeKind, bool, string) ClassifyCatalog(Context cx, Pass pass, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
     {
         var bad = changedKeys.Where(k => k is not ("AcroForm" or "DSS" or "Extensions" or "Metadata" or "Version")).ToList();
         if (bad.Count > 0)
             return (ChangeKind.CatalogChanged, false, $"the document catalog was changed ({Keys(bad)})");
         if (changedKeys.Contains("AcroForm") && bd.Get("AcroForm") is PdfDictObj bf && ad.Get("AcroForm") is PdfDictObj af)
-            return ClassifyAcroForm(cx, bf, af, ChangedKeys(bf, af));
+            return ClassifyAcroForm(cx, pass, bf, af, ChangedKeys(bf, af));
         if (changedKeys.Contains("AcroForm"))
             return (ChangeKind.FormStructureUpdated, true, "interactive form added or extended for a new signature or field");
         if (changedKeys.Contains("DSS"))
@@ -214,32 +386,47 @@ public sealed class RevisionDiff
         return (ChangeKind.MetadataChanged, true, "document metadata / version declaration updated");
     }
 
-    private (ChangeKind, bool, string) ClassifyAcroForm(Context cx, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
+    private (ChangeKind, bool, string) ClassifyAcroForm(Context cx, Pass pass, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
     {
         if (!OnlyKeys(changedKeys, ["Fields", "SigFlags", "DR", "DA", "NeedAppearances"]))
             return (ChangeKind.OtherObjectChanged, false, $"the interactive form was changed ({Keys(changedKeys)})");
         if (changedKeys.Contains("Fields")
-            && !IsSuperset(cx.ResolveArray(ad.Get("Fields")), cx.ResolveArray(bd.Get("Fields"))))
+            && !IsSuperset(ResolveAt(ad.Get("Fields"), pass.Revision) as PdfArrayObj, cx.ResolveArray(bd.Get("Fields"))))
             return (ChangeKind.OtherObjectChanged, false, "form fields were removed");
+        if (changedKeys.SetEquals(["Fields"]))
+            return AddedToFields(cx, pass, bd.Get("Fields"), ad.Get("Fields"));
         return (ChangeKind.FormStructureUpdated, true, "interactive form extended for a new signature or field");
     }
 
-    private (ChangeKind, bool, string) ClassifyField(Context cx, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
+    private (ChangeKind, bool, string) ClassifyField(Context cx, Pass pass, int number, PdfDictObj bd, PdfDictObj ad, HashSet<string> changedKeys)
     {
         var type = cx.FieldType(bd);
         var name = (bd.Get("T") as PdfStringObj)?.ToText();
-        var label = name is null ? "a form field" : $"form field \"{name}\"";
+        var label = FieldLabel(bd);
         if (type == "Sig")
         {
             var wasEmpty = bd.Get("V") is null or PdfNullObj;
             if (wasEmpty && changedKeys.Contains("V") && OnlyKeys(changedKeys, ["V", .. WidgetAppearanceKeys, "Rect", "P"]))
-                return (ChangeKind.SignatureAdded, true, $"empty signature field \"{name}\" was signed");
-            if (OnlyKeys(changedKeys, WidgetAppearanceKeys))
+                return WithLock(cx, pass, number, ResolveAt(ad.Get("V"), pass.Revision) is PdfDictObj v && IsTimestamp(v)
+                    ? (ChangeKind.ValidationDataAdded, true, $"empty signature field \"{name}\" received a document time-stamp")
+                    : (ChangeKind.SignatureAdded, true, $"empty signature field \"{name}\" was signed"));
+            if (!AppearanceChanged(bd, ad, changedKeys) && !changedKeys.Contains("V"))
+                return (ChangeKind.AnnotationModified, true, $"signature field \"{name}\" updated ({Keys(changedKeys)})");
+            if (OnlyKeys(changedKeys, WidgetAppearanceKeys) && _doc.Get(number, pass.Signed) is null)
                 return (ChangeKind.AnnotationModified, true, $"appearance of signature field \"{name}\" updated");
+            if (OnlyKeys(changedKeys, WidgetAppearanceKeys))
+                return (ChangeKind.VisibleSignedContentChanged, false, $"the appearance of signature field \"{name}\", present when signed, was replaced or hidden");
             return (ChangeKind.SignedSignatureChanged, false, $"signature field \"{name}\" was changed ({Keys(changedKeys)})");
         }
         if (OnlyKeys(changedKeys, ["V", "AS", "AP", "MK", "RV"]))
-            return (ChangeKind.FormFieldFilled, true, $"{label} filled in");
+        {
+            if (FieldFilledIn(pass, number) is { } fill)
+                return WithLock(cx, pass, number, fill);
+            // The value stayed, only the drawing changed: what the signer saw is replaced unless the field came later.
+            return _doc.Get(number, pass.Signed) is null
+                ? (ChangeKind.FormFieldFilled, true, $"{label} redrawn")
+                : (ChangeKind.VisibleSignedContentChanged, false, $"the appearance of {label}, present when signed, was replaced");
+        }
         return (ChangeKind.OtherObjectChanged, false, $"{label} definition changed ({Keys(changedKeys)})");
     }
 
@@ -339,7 +526,8 @@ public sealed class RevisionDiff
         private readonly Dictionary<int, int> _pageIndex = [];
         private readonly Dictionary<int, int> _contentToPage = [];
         private readonly HashSet<int> _annotsArrays = [];
-        private readonly HashSet<int> _appearanceStreams = [];
+        /// <summary>Appearance stream → the annotation that shows it.</summary>
+        private readonly Dictionary<int, int> _appearanceOwner = [];
         private readonly HashSet<int> _fieldsArrays = [];
         private readonly HashSet<int> _dss = [];
 
@@ -391,13 +579,13 @@ public sealed class RevisionDiff
             if (d.Get("Annots") is PdfRefObj ar) _annotsArrays.Add(ar.Number);
             if (Resolve(d.Get("Annots")) is PdfArrayObj annots)
                 foreach (var a in annots.Items.Take(10_000))
-                    if (Resolve(a) is PdfDictObj annot && Resolve(annot.Get("AP")) is PdfDictObj ap)
+                    if (a is PdfRefObj annotRef && Resolve(a) is PdfDictObj annot && Resolve(annot.Get("AP")) is PdfDictObj ap)
                         foreach (var (_, v) in ap.Entries)
                         {
-                            if (v is PdfRefObj s) _appearanceStreams.Add(s.Number);
-                            else if (v is PdfDictObj states)
+                            if (v is PdfRefObj s) _appearanceOwner.TryAdd(s.Number, annotRef.Number);
+                            else if (Resolve(v) is PdfDictObj states && states is not PdfStreamObj)
                                 foreach (var (_, sv) in states.Entries.Take(100))
-                                    if (sv is PdfRefObj ss) _appearanceStreams.Add(ss.Number);
+                                    if (sv is PdfRefObj ss) _appearanceOwner.TryAdd(ss.Number, annotRef.Number);
                         }
         }
 
@@ -415,7 +603,20 @@ public sealed class RevisionDiff
         public string PageOfContent(int number) => _contentToPage.TryGetValue(number, out var i) ? $"page {i + 1}" : "a page";
         public bool IsAnnotsArray(int number) => _annotsArrays.Contains(number);
         public bool IsFieldsArray(int number) => _fieldsArrays.Contains(number);
-        public bool IsAppearanceOfAnnotation(int number) => _appearanceStreams.Contains(number) && !_contentToPage.ContainsKey(number);
+        public int? AppearanceOwner(int number) => _appearanceOwner.TryGetValue(number, out var a) && !_contentToPage.ContainsKey(number) ? a : null;
+
+        /// <summary>The field's fully qualified name (ISO 32000-1 12.7.3.2), from /T up the /Parent chain.</summary>
+        public string? FullName(int field)
+        {
+            var parts = new List<string>();
+            var d = _doc.Get(field, _before) as PdfDictObj;
+            for (var i = 0; i < 32 && d is not null; i++)
+            {
+                if (d.Get("T") is PdfStringObj t) parts.Insert(0, t.ToText());
+                d = Resolve(d.Get("Parent")) as PdfDictObj;
+            }
+            return parts.Count == 0 ? null : string.Join(".", parts);
+        }
         public bool IsDssPart(int number) => _dss.Contains(number);
 
         /// <summary>/FT, inherited from parents as forms allow (ISO 32000-1 12.7.3.1).</summary>

@@ -68,6 +68,12 @@ public sealed record VerificationReport
     /// <summary>Set when the file could not be read; then there are no signatures.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// Set when the file's structure (cross-reference, trailer, form) is damaged but signatures
+    /// were still found by scanning its bytes; they are then reported, never valid.
+    /// </summary>
+    public string? StructureDamage { get; init; }
+
     public bool TrustAnchorsGiven { get; init; }
     public long FileLength { get; init; }
     public int RevisionCount { get; init; }
@@ -112,6 +118,9 @@ public sealed record SignatureReport
     public bool? CertificateValidAtSigningTime { get; init; }
     public bool? KeyUsageOk { get; init; }
 
+    /// <summary>True when the form did not lead to this signature and only a scan of the file's bytes found it.</summary>
+    public bool FoundByScanning { get; init; }
+
     /// <summary>Every reason this signature is not fully valid, in plain words.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 }
@@ -139,6 +148,23 @@ public sealed record ChangesReport
     /// <summary>False when any listed change is not allowed after signing.</summary>
     public bool AllAllowed => Changes.All(c => c.Allowed);
     public IReadOnlyList<DocumentChange> Changes { get; init; } = [];
+    /// <summary>The widest class of change made after signing (pyHanko / EU DSS): none, validation data, form filling, annotations, other.</summary>
+    public ModificationLevel Level => Changes.Count == 0 ? ModificationLevel.None : Changes.Max(c => c.Level);
+}
+
+/// <summary>Classes of change after a signature, narrowest first, as pyHanko and EU DSS name them.</summary>
+public enum ModificationLevel
+{
+    /// <summary>Nothing, or only supporting objects nothing visible refers to.</summary>
+    None,
+    /// <summary>Validation data (DSS) and document time-stamps, as PAdES B-LT / B-LTA add them.</summary>
+    ValidationData,
+    /// <summary>Form fields filled in, empty signature fields signed, new signature fields, metadata.</summary>
+    FormFilling,
+    /// <summary>Annotations (comments, stamps) added or edited, not hiding or redrawing signed ones.</summary>
+    Annotations,
+    /// <summary>Anything else, including every change that is not allowed.</summary>
+    Other,
 }
 
 /// <summary>One kind of change found by comparing a later revision with the signed one.</summary>
@@ -149,6 +175,8 @@ public sealed record DocumentChange
     /// <summary>1-based revision that made the change.</summary>
     public required int Revision { get; init; }
     public required string Description { get; init; }
+    /// <summary>The class of this change before any certification narrowed it.</summary>
+    public ModificationLevel Level { get; init; } = ModificationLevel.Other;
     public IReadOnlyList<int> ObjectNumbers { get; init; } = [];
 }
 
@@ -173,6 +201,32 @@ public enum ChangeKind
     UnreadableDataAppended,
     /// <summary>The signature's DocMDP permission level forbids a change that would otherwise be fine.</summary>
     ForbiddenByCertification,
+    /// <summary>
+    /// What was visible when signed was changed: an annotation present then was hidden, moved or
+    /// redrawn, or a form field's value shown then was replaced (the shadow attacks "hide" and "replace").
+    /// </summary>
+    VisibleSignedContentChanged,
+    /// <summary>A field this signature locked (FieldMDP, /Lock) was filled in or signed afterwards.</summary>
+    ForbiddenByFieldLock,
+}
+
+/// <summary>What a FieldMDP transform (or a signature field's /Lock) locks once the signature is made (ISO 32000-1 12.8.2.4).</summary>
+public enum FieldLockAction { All, Include, Exclude }
+
+/// <summary>The fields a signature locks: all of them, only <see cref="Fields"/>, or all but those.</summary>
+public sealed record FieldLock(FieldLockAction Action, IReadOnlyList<string> Fields)
+{
+    /// <summary>Whether the field with this fully qualified name is locked (a listed parent locks its kids).</summary>
+    public bool Locks(string fullName)
+    {
+        var listed = Fields.Any(f => fullName == f || fullName.StartsWith(f + ".", StringComparison.Ordinal));
+        return Action switch
+        {
+            FieldLockAction.All => true,
+            FieldLockAction.Include => listed,
+            _ => !listed,
+        };
+    }
 }
 
 public sealed record TimestampReport
@@ -193,10 +247,15 @@ public static class VerdictRules
         "at the end of the revision holding the signature; the digest and the CMS signature are correct), " +
         "its certificate was valid at the signing time (timestamp time if present, else the claimed time) " +
         "with a key usage that allows signing, and no later revision made a change other than adding " +
-        "signatures, annotations, validation data or filling form fields. " +
+        "signatures, annotations, validation data or filling form fields that were empty when signed. " +
+        "Changing what was visible when signed (hiding, moving or redrawing an annotation that was there, " +
+        "replacing a form value that was shown) is not allowed, nor is anything the document's certification " +
+        "level (DocMDP) or the signature's field lock (FieldMDP) forbids. " +
         "When trust anchors are given, every chain must also end in one of them; an intact signature " +
         "with an untrusted chain makes the verdict 'untrusted' (exit code 1). When no trust anchors are " +
         "given the verdict is at best 'validTrustNotChecked' (exit code 0): the signatures are intact but " +
-        "nothing says who made them. A file without signatures is 'noSignatures' (exit code 1); a file " +
-        "that cannot be read (malformed, truncated, encrypted) is 'unreadable' (exit code 2).";
+        "nothing says who made them. A file without signatures is 'noSignatures' (exit code 1). A file " +
+        "whose structure is damaged but whose signatures can still be found in its bytes is 'invalid' " +
+        "(exit code 1); a file that cannot be read (malformed, truncated, encrypted) and holds no " +
+        "recoverable signature is 'unreadable' (exit code 2).";
 }

@@ -29,6 +29,8 @@ public static class VerificationReportFormat
         sb.Append("Verdict: ").Append(VerdictWords(report.Verdict)).Append(" - ").AppendLine(report.Summary);
         if (report.Error is not null)
             sb.Append("Error: ").AppendLine(report.Error);
+        if (report.StructureDamage is not null)
+            sb.Append("Structure: DAMAGED - ").Append(report.StructureDamage).AppendLine("; the signatures below were found by scanning the file's bytes");
         if (report.Error is null)
             sb.Append("Revisions: ").Append(report.RevisionCount).Append(", file length ").Append(report.FileLength).AppendLine(" bytes");
         if (!report.TrustAnchorsGiven && report.Signatures.Count > 0)
@@ -60,7 +62,8 @@ public static class VerificationReportFormat
             }
             else
             {
-                sb.Append("  Later changes:     ").AppendLine(s.ChangesAfterSigning.AllAllowed ? "all allowed" : "DOCUMENT MODIFIED AFTER SIGNING");
+                sb.Append("  Later changes:     ").Append(s.ChangesAfterSigning.AllAllowed ? "all allowed" : "DOCUMENT MODIFIED AFTER SIGNING")
+                  .Append(" (class: ").Append(LevelWords(s.ChangesAfterSigning.Level)).AppendLine(")");
                 foreach (var c in s.ChangesAfterSigning.Changes)
                     sb.Append("    - revision ").Append(c.Revision).Append(": ").Append(c.Description)
                       .AppendLine(c.Allowed ? " (allowed)" : " (NOT allowed)");
@@ -97,6 +100,15 @@ public static class VerificationReportFormat
         SignatureStatus.ModifiedAfterSigning => "intact but DOCUMENT MODIFIED AFTER SIGNING",
         SignatureStatus.Invalid => "INVALID",
         _ => s.ToString(),
+    };
+
+    private static string LevelWords(ModificationLevel l) => l switch
+    {
+        ModificationLevel.None => "none",
+        ModificationLevel.ValidationData => "validation data",
+        ModificationLevel.FormFilling => "form filling",
+        ModificationLevel.Annotations => "annotations",
+        _ => "other",
     };
 
     private static string Time(DateTimeOffset? t) =>
