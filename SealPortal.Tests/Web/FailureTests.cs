@@ -51,6 +51,36 @@ public class FailureTests(FailingPortalFactory portal) : IClassFixture<FailingPo
     }
 
     [Fact]
+    public async Task With_the_database_down_a_signed_in_page_is_a_friendly_503_with_the_security_headers()
+    {
+        using var client = await portal.SignInAsync("keeper");
+        client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        portal.DatabaseDown = true;
+        try
+        {
+            var response = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var page = await PortalClient.ParseAsync(response);
+            Assert.Contains("The portal cannot reach its database", page.TextOf("[data-testid=error-page]"));
+            Assert.DoesNotContain("SqliteException", page.DocumentElement.OuterHtml);
+            SealPortal.Tests.Hosting.SecurityHeaderAssert.Present(response);
+        }
+        finally
+        {
+            portal.DatabaseDown = false;
+        }
+        // The session survived the outage.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failing_page_is_a_500_with_the_security_headers()
+    {
+        using var client = await portal.SignInAsync("keeper");
+        SealPortal.Tests.Hosting.SecurityHeaderAssert.Present(await client.GetAsync("/seals"));
+    }
+
+    [Fact]
     public async Task Health_turns_503_when_the_database_is_unreachable()
     {
         using var client = portal.CreatePortalClient();

@@ -13,6 +13,7 @@ using Microsoft.Extensions.WebEncoders;
 using SealPortal.Data;
 using SealPortal.Features.Verification;
 using SealPortal.Components.Logging;
+using SealPortal.Hosting;
 
 namespace SealPortal.Components;
 
@@ -73,6 +74,7 @@ public static class WebHostExtensions
     {
         // Outermost, so it sees the status the error page finally answered with.
         app.UseMiddleware<RequestLogging>();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -80,7 +82,13 @@ public static class WebHostExtensions
                 ExceptionHandlingPath = "/error",
                 CreateScopeForErrors = true,
                 // A malformed request stays a 4xx on the friendly page instead of becoming a 500.
-                StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                // An unreachable database is a 503 (come back later), not a fault of the request.
+                StatusCodeSelector = ex => ex switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    _ when DatabaseUnavailable.Is(ex) => StatusCodes.Status503ServiceUnavailable,
+                    _ => StatusCodes.Status500InternalServerError,
+                },
             });
             app.UseHsts();
             app.UseHttpsRedirection();
@@ -99,6 +107,7 @@ public static class WebHostExtensions
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseQueryValueCheck();
         app.UseUploadLimits();
         app.UseAntiforgery();
         return app;

@@ -47,7 +47,11 @@ public static class AccountEndpoints
         return app;
     }
 
-    /// <summary>Only same-site paths: "//host" and "/\host" would leave the portal.</summary>
+    /// <summary>
+    /// Only same-site paths: "//host" and "/\host" would leave the portal, and a tab or line break
+    /// (which browsers drop, so "/\t/host" is "//host") makes LocalRedirect throw.
+    /// </summary>
     public static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
 }
