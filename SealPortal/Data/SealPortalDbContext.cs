@@ -48,6 +48,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -118,6 +120,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
         builder.ApplyConfiguration(new SealAuthorizationConfiguration());
         builder.ApplyConfiguration(new ApproverDelegationConfiguration());
+        builder.ApplyConfiguration(new UserSessionConfiguration());
     }
 }
 

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using SealPortal.Data;
 
 namespace SealPortal.Features.Account;
@@ -40,6 +42,14 @@ public static class AccountServiceExtensions
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
         });
+
+        // Sessions live in the database (SessionStore); the security stamp is re-read every minute, so a
+        // password change, reset, lock or role change reaches every cookie of the user within a minute
+        // even where its session row was not deleted.
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStore.Setup>();
+        builder.Services.AddSingleton<SessionRevocation>();
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
+using SealPortal.Features.Account;
 
 namespace SealPortal.Features.Admin;
 
@@ -23,6 +24,7 @@ public sealed class UserAdministration(
     SealPortalDbContext db,
     UserManager<ApplicationUser> users,
     TimeProvider clock,
+    SessionRevocation sessions,
     ILogger<UserAdministration> logger)
 {
     public Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default) => QueryAsync(null, ct);
@@ -112,8 +114,11 @@ public sealed class UserAdministration(
         var added = await users.AddToRolesAsync(user, roles.Except(current));
         if (!added.Succeeded)
             return AdminResult.From(added);
-        // Role changes must reach the user's cookie at its next validation.
+        // Role changes must reach the user's cookie at its next validation; sessions opened with the
+        // old roles end now rather than at that validation.
         await users.UpdateSecurityStampAsync(user);
+        if (!current.Order().SequenceEqual(roles.Order()))
+            await sessions.EndSessionsAsync(user.Id);
         logger.LogInformation("{Actor} set roles of {UserName} to {Roles}", actor, user.UserName, string.Join(",", roles));
         return AdminResult.Ok;
     }
@@ -129,7 +134,10 @@ public sealed class UserAdministration(
         if (result.Succeeded && !locked)
             await users.ResetAccessFailedCountAsync(user);
         if (result.Succeeded && locked)
+        {
             await users.UpdateSecurityStampAsync(user);
+            await sessions.EndSessionsAsync(user.Id);
+        }
         logger.LogInformation("{Actor} {Action} user {UserName}", actor, locked ? "locked" : "unlocked", user.UserName);
         return AdminResult.From(result);
     }
@@ -145,6 +153,7 @@ public sealed class UserAdministration(
         var result = await users.ResetPasswordAsync(user, token, password);
         if (!result.Succeeded)
             return (AdminResult.From(result), null);
+        await sessions.EndSessionsAsync(user.Id);
         await users.SetLockoutEndDateAsync(user, null);
         await users.ResetAccessFailedCountAsync(user);
         logger.LogInformation("{Actor} reset the password of {UserName}", actor, user.UserName);

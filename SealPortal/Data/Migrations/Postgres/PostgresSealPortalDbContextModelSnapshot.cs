@@ -17,7 +17,7 @@ namespace SealPortal.Data.Migrations.Postgres
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.14")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -1212,6 +1212,36 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("SealRequestSeals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresUtc");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("SealPortal.Data.WorkflowTemplateRule", b =>
                 {
                     b.Property<int>("Id")
@@ -1524,6 +1554,15 @@ namespace SealPortal.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Seal");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.UserSession", b =>
+                {
+                    b.HasOne("SealPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SealPortal.Data.Department", b =>

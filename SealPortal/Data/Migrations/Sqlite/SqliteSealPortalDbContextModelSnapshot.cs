@@ -15,7 +15,7 @@ namespace SealPortal.Data.Migrations.Sqlite
         protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -1171,6 +1171,36 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("SealRequestSeals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Ticket")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresUtc");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("SealPortal.Data.WorkflowTemplateRule", b =>
                 {
                     b.Property<int>("Id")
@@ -1479,6 +1509,15 @@ namespace SealPortal.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Seal");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.UserSession", b =>
+                {
+                    b.HasOne("SealPortal.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SealPortal.Data.Department", b =>
