@@ -66,6 +66,10 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Jobs:Enabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:SealPortal"] = "Information",
+                // Every test client signs in from the same (absent) address; the limits have their own tests.
+                ["SignInLimits:PerAddress"] = "100000",
+                ["SignInLimits:PerAccountFromAddress"] = "100000",
+                ["SignInLimits:PerAccount"] = "100000",
             };
             foreach (var (k, v) in ExtraSettings)
                 settings[k] = v;

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 using SealPortal.Data;
+using SealPortal.Features.Account;
 using SealPortal.Features.Verification;
 using SealPortal.Components.Logging;
 using SealPortal.Hosting;
@@ -104,6 +105,7 @@ public static class WebHostExtensions
         });
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseSignInLimits();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();

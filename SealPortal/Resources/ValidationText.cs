@@ -17,7 +17,7 @@ public static class ValidationText
     public static string EnterPassword => Get("Enter your password.");
     public static string EnterCurrentPassword => Get("Enter your current password.");
     public static string EnterNewPassword => Get("Enter a new password.");
-    public static string NewPasswordTooShort => Get("The new password needs at least 8 characters.");
+    public static string NewPasswordTooShort => Get("The new password needs at least 12 characters.");
     public static string PasswordsDiffer => Get("The two new passwords differ.");
     public static string EnterAUserName => Get("Enter a user name.");
     public static string EnterADisplayName => Get("Enter a display name.");

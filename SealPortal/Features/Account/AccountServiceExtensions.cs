@@ -10,6 +10,7 @@ public static class AccountServiceExtensions
 {
     public const string LoginPath = "/account/login";
     public const string AccessDeniedPath = "/account/access-denied";
+    public const int MinimumPasswordLength = 12;
 
     /// <summary>
     /// ASP.NET Core Identity with EF Core stores and the portal's cookie. Every endpoint needs a
@@ -21,12 +22,12 @@ public static class AccountServiceExtensions
             .AddIdentity<ApplicationUser, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = false;
-                o.Password.RequiredLength = 8;
+                o.Password.RequiredLength = MinimumPasswordLength;
                 o.Password.RequireNonAlphanumeric = false;
+                // Lets an administrator lock an account. Failed sign-ins never lock one (see PasswordSignIn).
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
+            .AddPasswordValidator<CommonPasswords>()
             .AddEntityFrameworkStores<SealPortalDbContext>()
             .AddErrorDescriber<LocalizedIdentityErrors>()
             .AddDefaultTokenProviders();
@@ -46,6 +47,8 @@ public static class AccountServiceExtensions
         // Sessions live in the database (SessionStore); the security stamp is re-read every minute, so a
         // password change, reset, lock or role change reaches every cookie of the user within a minute
         // even where its session row was not deleted.
+        builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddSignInLimits();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStore.Setup>();
         builder.Services.AddSingleton<SessionRevocation>();
