@@ -14,6 +14,7 @@ using SealPortal.Jobs;
 using SealPortal.Features.Requests;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Workflows;
+using SealPortal.Hosting;
 using SealPortal.Resources;
 
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
@@ -26,6 +27,7 @@ if (CliRunner.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddSealPortalLogging();
+builder.AddPrivateFiles();
 builder.AddSealPortalData();
 builder.AddSealPortalIdentity();
 builder.AddSealPortalLocalization();

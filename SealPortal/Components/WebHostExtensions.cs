@@ -61,11 +61,11 @@ public static class WebHostExtensions
 
         // Keys live in the data folder so that a restart keeps everyone signed in.
         builder.Services.AddDataProtection().SetApplicationName("SealPortal");
+        builder.Services.AddKeyEncryption();
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<IOptions<SealPortalOptions>, ILoggerFactory>((o, portal, loggers) =>
             {
-                var keys = new DirectoryInfo(Path.Combine(portal.Value.DataFolder, "keys"));
-                keys.Create();
+                var keys = PrivateFiles.CreateFolder(Path.Combine(portal.Value.DataFolder, "keys"));
                 o.XmlRepository = new FileSystemXmlRepository(keys, loggers);
             });
         return builder;

@@ -60,7 +60,7 @@ public static class DataServiceExtensions
         if (Provider(configuration) is var provider and not DatabaseProvider.Sqlite)
             throw new InvalidOperationException($"Database:Provider is {provider}, so ConnectionStrings:SealPortal must be set.");
         var folder = sp.GetRequiredService<IOptions<SealPortalOptions>>().Value.DataFolder;
-        Directory.CreateDirectory(folder);
+        SealPortal.Hosting.PrivateFiles.CreateFolder(folder);
         return $"Data Source={Path.Combine(folder, "sealportal.db")}";
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SealPortal.Data;
+using SealPortal.Hosting;
 
 namespace SealPortal.Features.Archive;
 
@@ -36,13 +37,13 @@ public sealed class ArchiveStore
     /// </summary>
     public async Task<ArchivedFile> StoreAsync(Stream content, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(root);
+        PrivateFiles.CreateFolder(root);
         var temp = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
         string sha256;
         long length;
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, PrivateFiles.NewFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, 81920)))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = new byte[81920];
@@ -62,7 +63,7 @@ public sealed class ArchiveStore
             if (File.Exists(target))
                 return new ArchivedFile(sha256, length);
             var folder = Path.GetDirectoryName(target)!;
-            Directory.CreateDirectory(folder);
+            PrivateFiles.CreateFolder(folder);
             try
             {
                 File.Move(temp, target, overwrite: false);

@@ -7,6 +7,7 @@ using SealPortal.Features.Seals.Imaging;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Pdf.Signing;
 using SealPortal.Resources;
+using SealPortal.Hosting;
 
 namespace SealPortal.Features.Sealing;
 
@@ -101,11 +102,11 @@ public sealed class DocumentSealer(
         var tsa = TimestampClient();
 
         var folder = System.IO.Path.Combine(portal.Value.DataFolder, "tmp", $"sealing-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
+        PrivateFiles.CreateFolder(folder);
         try
         {
             var path = System.IO.Path.Combine(folder, "sealed.pdf");
-            await using (var copy = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.None))
+            await using (var copy = new FileStream(path, PrivateFiles.NewFile(FileMode.CreateNew, FileAccess.Write, FileOptions.None, 81920)))
                 await original.CopyToAsync(copy, ct);
 
             var signer = new PdfSigner(clock);
