@@ -26,7 +26,7 @@ export class PdfViewer {
 
     async #open() {
         try {
-            this.document = await pdfjs.getDocument({ url: this.url, withCredentials: true }).promise;
+            this.document = await pdfjs.getDocument({ url: this.url, withCredentials: true, isEvalSupported: false }).promise;
             for (let n = 1; n <= this.document.numPages; n++) {
                 const page = await this.document.getPage(n);
                 const view = page.getViewport({ scale: 1 });
