@@ -56,6 +56,7 @@ app.MapRequestEndpoints();
 app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
+app.MapJobsDashboard();
 app.MapSealPortalPages();
 
 await app.RunAsync();

@@ -62,7 +62,7 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Seed:DemoPassword"] = DemoPassword,
                 // Most tests count what they create; the few about the demo history turn it on.
                 ["Demo:History"] = "false",
-                // Tests that want the Quartz scheduler turn it on; the others call services directly.
+                // Tests that want the Hangfire job server turn it on; the others call services directly.
                 ["Jobs:Enabled"] = "false",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:SealPortal"] = "Information",

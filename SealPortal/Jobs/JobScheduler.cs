@@ -1,6 +1,14 @@
-using Microsoft.EntityFrameworkCore;
-using Quartz;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+using Microsoft.Data.Sqlite;
 using SealPortal.Data;
+using SealPortal.Features.Retention;
+using SealPortal.Features.Sealing;
 
 namespace SealPortal.Jobs;
 
@@ -9,127 +17,164 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>False runs no scheduler (tests call the feature services directly).</summary>
+    /// <summary>False runs no job server (tests call the feature services directly, and sealing runs in the caller).</summary>
     public bool Enabled { get; set; } = true;
 
-    public int OutboxSeconds { get; set; } = 60;
+    // Cron expressions (five fields, or six with seconds first), in UTC.
+    public string OutboxCron { get; set; } = "* * * * *";
 
-    public int DeadlineMinutes { get; set; } = 5;
+    public string DeadlineCron { get; set; } = "*/5 * * * *";
 
-    public int CertificateExpiryHours { get; set; } = 12;
+    public string CertificateExpiryCron { get; set; } = "0 */12 * * *";
 
-    public int IntegrityCheckHours { get; set; } = 24;
+    public string IntegrityCheckCron { get; set; } = "0 2 * * *";
 
-    public int AuditScheduleHours { get; set; } = 24;
+    public string AuditScheduleCron { get; set; } = "0 1 * * *";
+
+    public string RetentionCron { get; set; } = "30 2 * * *";
+
+    /// <summary>Workers of this portal's job server; sealing is CPU work, so more than twice the cores only waits.</summary>
+    public int WorkerCount { get; set; } = Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 }
 
-/// <summary>
-/// Runs the Quartz scheduler with its job store in the portal's own database (tables made by our
-/// migrations), so schedules and their last and next fire times survive a restart. On PostgreSQL
-/// the scheduler is clustered: several portal instances share the jobs and each firing runs once.
-/// SQLite allows one process only, which is what an SQLite portal is anyway.
-/// Built when the host starts rather than when services are composed, because the database
-/// provider and connection are configuration a test host (or the operator) may set late.
-/// </summary>
-public sealed class JobScheduler(IServiceProvider services, IConfiguration configuration, TimeProvider clock,
-    ILogger<JobScheduler> logger) : IHostedService, IAsyncDisposable
+/// <summary>The queues, in the order a worker looks at them: sealing first, because someone waits for it.</summary>
+public static class JobQueues
 {
-    public const string SchedulerName = "SealPortal";
+    public const string Sealing = "sealing";
+    public const string Workflow = "workflow";
+    public const string Mail = "mail";
+    public const string Integrity = "integrity";
+    public const string Maintenance = "maintenance";
 
-    /// <summary>Every job: its type, its key and how often it fires.</summary>
-    public static IReadOnlyList<(Type Job, string Name, Func<JobsOptions, TimeSpan> Every)> Schedule { get; } =
+    public static readonly string[] All = [Sealing, Workflow, Mail, Integrity, Maintenance, "default"];
+}
+
+/// <summary>One recurring job: its id in Hangfire, its queue, its schedule setting and what it calls.</summary>
+public sealed record RecurringJobDefinition(string Id, string Queue, Func<JobsOptions, string> Cron, Job Job);
+
+/// <summary>
+/// Runs Hangfire's job server over the storage the database provider implies (<see cref="PortalJobStorage"/>),
+/// so queued work, schedules and their history survive a restart, and keeps the recurring jobs' schedules
+/// in step with configuration. At start it also queues again every sealing a stopped portal left
+/// unfinished. Built when the host starts rather than when services are composed, because the provider
+/// and connection are configuration a test host (or the operator) may set late.
+/// </summary>
+public sealed class JobScheduler(IServiceProvider services, IConfiguration configuration, ILogger<JobScheduler> logger)
+    : IHostedService, IDisposable
+{
+    /// <summary>Every recurring job; each is a thin shell in <see cref="PortalJobs"/>.</summary>
+    public static IReadOnlyList<RecurringJobDefinition> Recurring { get; } =
     [
-        (typeof(OutboxJob), "outbox", o => TimeSpan.FromSeconds(o.OutboxSeconds)),
-        (typeof(DeadlineJob), "deadlines", o => TimeSpan.FromMinutes(o.DeadlineMinutes)),
-        (typeof(CertificateExpiryJob), "certificate-expiry", o => TimeSpan.FromHours(o.CertificateExpiryHours)),
-        (typeof(IntegrityCheckJob), "integrity-check", o => TimeSpan.FromHours(o.IntegrityCheckHours)),
-        (typeof(AuditScheduleJob), "audit-schedule", o => TimeSpan.FromHours(o.AuditScheduleHours)),
+        new("outbox", JobQueues.Mail, o => o.OutboxCron, Job.FromExpression<OutboxJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Mail)),
+        new("deadlines", JobQueues.Workflow, o => o.DeadlineCron, Job.FromExpression<DeadlineJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Workflow)),
+        new("certificate-expiry", JobQueues.Maintenance, o => o.CertificateExpiryCron,
+            Job.FromExpression<CertificateExpiryJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
+        new("integrity-check", JobQueues.Integrity, o => o.IntegrityCheckCron,
+            Job.FromExpression<IntegrityCheckJob>(j => j.RunAsync(Features.Ledger.IntegrityMonitor.Scheduled, null, CancellationToken.None), JobQueues.Integrity)),
+        new("audit-schedule", JobQueues.Maintenance, o => o.AuditScheduleCron,
+            Job.FromExpression<AuditScheduleJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
+        new("retention", JobQueues.Maintenance, o => o.RetentionCron, Job.FromExpression<RetentionJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
     ];
 
-    private ISchedulerFactory? _factory;
-    private IScheduler? _scheduler;
+    private BackgroundJobServer? _server;
 
-    public IScheduler? Scheduler => _scheduler;
+    /// <summary>True while this portal runs a job server, so work can be queued instead of done in the caller.</summary>
+    public bool Running => _server is not null;
+
+    public static JobsOptions Options(IConfiguration configuration) =>
+        configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
 
     public async Task StartAsync(CancellationToken ct)
     {
-        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var options = Options(configuration);
         if (!options.Enabled)
         {
             logger.LogInformation("Background jobs are off (Jobs:Enabled = false)");
             return;
         }
-        var provider = DataServiceExtensions.Provider(configuration);
-        var connectionString = DataServiceExtensions.ConnectionString(services);
+        var storage = services.GetRequiredService<JobStorage>();
+        var manager = services.GetRequiredService<IRecurringJobManager>();
+        foreach (var job in Recurring)
+            manager.AddOrUpdate(job.Id, job.Job, job.Cron(options), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 
-        var loggers = services.GetRequiredService<ILoggerFactory>();
-        _factory = QuartzSchedulerBuilder.Create(q =>
+        _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
-            q.UseTimeProvider(clock);
-            q.Services.AddSingleton(loggers);
-            q.UsePersistentStore(store =>
-            {
-                store.UseSystemTextJsonSerializer();
-                if (provider == DatabaseProvider.Postgres)
-                {
-                    store.UsePostgres(connectionString);
-                    store.UseClustering();
-                }
-                else
-                {
-                    store.UseSqlite(connectionString);
-                }
-            });
-        }).Build();
-        _scheduler = await _factory.GetScheduler(ct);
-        _scheduler.Context[PortalJob.ServicesKey] = services;
+            Queues = JobQueues.All,
+            WorkerCount = Math.Max(1, options.WorkerCount),
+            // The global activator belongs to whichever host set it last; each portal brings its own.
+            Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()),
+            SchedulePollingInterval = TimeSpan.FromSeconds(1),
+        }, storage);
+        logger.LogInformation("Background jobs started ({Storage}, {Workers} workers)", storage.GetType().Name, options.WorkerCount);
 
-        foreach (var (type, name, every) in Schedule)
-            await EnsureScheduledAsync(_scheduler, type, name, every(options), ct);
-
-        await _scheduler.Start(ct);
-        logger.LogInformation("Background jobs started ({Provider} job store{Clustered})", provider,
-            provider == DatabaseProvider.Postgres ? ", clustered" : "");
-    }
-
-    /// <summary>
-    /// Stores the job and its trigger only when they are missing, so a restart keeps the stored next
-    /// fire time; a changed interval replaces the trigger from now on.
-    /// </summary>
-    private async Task EnsureScheduledAsync(IScheduler scheduler, Type type, string name, TimeSpan every, CancellationToken ct)
-    {
-        var job = JobBuilder.Create().OfType(type).WithIdentity(name, SchedulerName).StoreDurably().RequestRecovery().Build();
-        var triggerKey = new TriggerKey(name, SchedulerName);
-        var existing = await scheduler.GetTrigger(triggerKey, ct);
-        if (existing is ISimpleTrigger simple && simple.RepeatInterval == every)
-            return;
-        var trigger = TriggerBuilder.Create().WithIdentity(triggerKey).ForJob(job)
-            .StartAt(clock.GetUtcNow() + every)
-            .WithSimpleSchedule(s => s.WithInterval(every).RepeatForever()
-                // After downtime a job runs once at start, not once per missed interval, and not never.
-                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, ct);
-        logger.LogInformation("Scheduled job {Job} every {Every}", name, every);
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<SealingQueue>().ResumeAsync(ct);
     }
 
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_scheduler is { } s)
-        {
-            await s.Shutdown(waitForJobsToComplete: true, ct);
-            _scheduler = null;
-        }
+        if (_server is not { } server)
+            return;
+        server.SendStop();
+        await server.WaitForShutdownAsync(ct);
+        server.Dispose();
+        _server = null;
     }
 
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        if (_scheduler is { } s)
-            await s.Shutdown(false);
-        if (_factory is IAsyncDisposable d)
-            await d.DisposeAsync();
-        else if (_factory is IDisposable d2)
-            d2.Dispose();
+        _server?.Dispose();
+        _server = null;
+    }
+}
+
+/// <summary>
+/// Hangfire's storage follows Database:Provider: its own SQLite file beside the portal's (one writer per
+/// file is what SQLite does best), a "hangfire" schema in the portal's PostgreSQL database, or a
+/// "HangFire" schema in its SQL Server database.
+/// </summary>
+public static class PortalJobStorage
+{
+    private static readonly Lazy<bool> Configured = new(() =>
+    {
+        // Serializer settings are process-wide in Hangfire; every portal in the process wants the same ones.
+        GlobalConfiguration.Configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
+        return true;
+    });
+
+    public static JobStorage Create(IServiceProvider services)
+    {
+        _ = Configured.Value;
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var connectionString = DataServiceExtensions.ConnectionString(services);
+        return DataServiceExtensions.Provider(configuration).ToString() switch
+        {
+            "Postgres" => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, PostgresOptions), PostgresOptions),
+            "SqlServer" => new SqlServerStorage(connectionString, new SqlServerStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }),
+            _ => new SQLiteStorage(SqliteFile(connectionString), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) }),
+        };
+    }
+
+    private static readonly PostgreSqlStorageOptions PostgresOptions = new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>"…/sealportal.db" keeps its jobs in "…/sealportal-jobs.db".</summary>
+    public static string SqliteFile(string portalConnectionString)
+    {
+        var portal = new SqliteConnectionStringBuilder(portalConnectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(portal))!;
+        return Path.Combine(folder, Path.GetFileNameWithoutExtension(portal) + "-jobs.db");
     }
 }
 
@@ -137,12 +182,26 @@ public static class JobServiceExtensions
 {
     public static WebApplicationBuilder AddSealPortalJobs(this WebApplicationBuilder builder)
     {
-        builder.Services.AddScoped<SealPortal.Features.Requests.DeadlineNotifications>();
-        builder.Services.AddScoped<SealPortal.Features.Seals.CertificateExpiryWarnings>();
-        builder.Services.AddScoped<SealPortal.Features.Ledger.IntegrityMonitor>();
-        builder.Services.AddScoped<SealPortal.Features.Audits.AuditScheduleReminders>();
-        builder.Services.AddSingleton<JobScheduler>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
+        var services = builder.Services;
+        services.AddScoped<SealPortal.Features.Requests.DeadlineNotifications>();
+        services.AddScoped<SealPortal.Features.Seals.CertificateExpiryWarnings>();
+        services.AddScoped<SealPortal.Features.Ledger.IntegrityMonitor>();
+        services.AddScoped<SealPortal.Features.Audits.AuditScheduleReminders>();
+        services.AddScoped<TempFolders>();
+
+        services.AddSingleton(PortalJobStorage.Create);
+        services.AddSingleton<IBackgroundJobClient>(sp => new BackgroundJobClient(sp.GetRequiredService<JobStorage>()));
+        services.AddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<JobStorage>()));
+        services.AddTransient<OutboxJob>();
+        services.AddTransient<DeadlineJob>();
+        services.AddTransient<CertificateExpiryJob>();
+        services.AddTransient<IntegrityCheckJob>();
+        services.AddTransient<AuditScheduleJob>();
+        services.AddTransient<RetentionJob>();
+        services.AddTransient<SealingJob>();
+
+        services.AddSingleton<JobScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());
         return builder;
     }
 }

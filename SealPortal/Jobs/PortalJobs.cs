@@ -1,62 +1,82 @@
-using Quartz;
+using Hangfire;
+using Hangfire.Server;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Requests;
+using SealPortal.Features.Retention;
+using SealPortal.Features.Sealing;
 using SealPortal.Features.Seals;
 
 namespace SealPortal.Jobs;
 
+// The portal's jobs. Each is a thin shell over one feature service, made in a DI scope of its own by the
+// job server; the services are idempotent, so a job that runs twice (a retry, a recovery after a crash)
+// does no harm. A recurring job never runs beside itself (a distributed lock in the job storage, so also
+// not across portals); one that fails is not retried, because its next schedule does the same work.
+
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class OutboxJob(OutboxSender sender)
+{
+    public Task RunAsync(CancellationToken ct) => sender.SendDueAsync(ct);
+}
+
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class DeadlineJob(DeadlineNotifications deadlines)
+{
+    public Task RunAsync(CancellationToken ct) => deadlines.RunAsync(ct);
+}
+
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class CertificateExpiryJob(CertificateExpiryWarnings warnings)
+{
+    public Task RunAsync(CancellationToken ct) => warnings.RunAsync(ct);
+}
+
 /// <summary>
-/// The portal's recurring jobs. Each is a thin shell: it opens a DI scope of the portal and calls one
-/// feature service, which is idempotent, so a job that fires twice (a retry, a recovery after a crash
-/// on another cluster node) does no harm. None runs beside itself, also across a cluster.
+/// The scheduled walk (no run id) and "Run check now" are one method, so they share one lock and never
+/// overlap; see <see cref="IntegrityMonitor.RunOnceAsync"/>.
 /// </summary>
-internal static class PortalJob
+[DisableConcurrentExecution(timeoutInSeconds: 3600)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class IntegrityCheckJob(IntegrityMonitor monitor)
 {
-    /// <summary>The key under which <see cref="JobScheduler"/> puts the portal's services in the scheduler context.</summary>
-    public const string ServicesKey = "SealPortal.Services";
+    public Task RunAsync(string triggeredBy, long? lastSeenRunId, CancellationToken ct) =>
+        monitor.RunOnceAsync(triggeredBy, lastSeenRunId, ct);
+}
 
-    public static async ValueTask RunAsync<TService>(IJobExecutionContext context, Func<TService, CancellationToken, Task> run, CancellationToken ct)
-        where TService : notnull
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class AuditScheduleJob(AuditScheduleReminders reminders)
+{
+    public Task RunAsync(CancellationToken ct) => reminders.RunAsync(ct);
+}
+
+[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class RetentionJob(TempFolders temp)
+{
+    public Task RunAsync(CancellationToken ct) => temp.SweepAsync(ct);
+}
+
+/// <summary>
+/// Seals one approved request. A transient failure (time-stamp authority down, archive disk busy) is
+/// thrown back to Hangfire, which tries again after 10 s, 1 min, 5 min, 15 min and 30 min; the last
+/// attempt records "sealing failed" with the reason instead. The job's cancellation token is the job
+/// server's shutdown, never a browser's request: an interrupted run is resumed at the next start.
+/// </summary>
+[AutomaticRetry(Attempts = Retries, DelaysInSeconds = [10, 60, 300, 900, 1800], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+public sealed class SealingJob(RequestSealing sealing)
+{
+    public const int Retries = 5;
+
+    public async Task RunAsync(int sealRequestId, string? executorUserId, string? executorName, PerformContext? context, CancellationToken ct)
     {
-        var services = (IServiceProvider)context.Scheduler.Context[ServicesKey]!;
-        await using var scope = services.CreateAsyncScope();
-        await run(scope.ServiceProvider.GetRequiredService<TService>(), ct);
+        var attempt = context?.GetJobParameter<int>("RetryCount") ?? Retries;
+        var executor = executorUserId is null ? ((string, string)?)null : (executorUserId, executorName ?? executorUserId);
+        await sealing.RunAsync(sealRequestId, executor, lastAttempt: attempt >= Retries, ct);
     }
-}
-
-[DisallowConcurrentExecution]
-public sealed class OutboxJob : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        PortalJob.RunAsync<OutboxSender>(context, (s, ct) => s.SendDueAsync(ct), cancellationToken);
-}
-
-[DisallowConcurrentExecution]
-public sealed class DeadlineJob : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        PortalJob.RunAsync<DeadlineNotifications>(context, (s, ct) => s.RunAsync(ct), cancellationToken);
-}
-
-[DisallowConcurrentExecution]
-public sealed class CertificateExpiryJob : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        PortalJob.RunAsync<CertificateExpiryWarnings>(context, (s, ct) => s.RunAsync(ct), cancellationToken);
-}
-
-[DisallowConcurrentExecution]
-public sealed class IntegrityCheckJob : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        PortalJob.RunAsync<IntegrityMonitor>(context, (s, ct) => s.RunAsync(IntegrityMonitor.Scheduled, ct), cancellationToken);
-}
-
-[DisallowConcurrentExecution]
-public sealed class AuditScheduleJob : IJob
-{
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
-        PortalJob.RunAsync<AuditScheduleReminders>(context, (s, ct) => s.RunAsync(ct), cancellationToken);
 }

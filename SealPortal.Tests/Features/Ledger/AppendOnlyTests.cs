@@ -94,7 +94,7 @@ public class AppendOnlyTests
             await RefusedAsync(portal, table, op, db => db.Database.ExecuteSqlRawAsync(sql));
 
         Assert.Equal(before, await SnapshotAsync(portal));
-        // Only the chains are guarded: the rest of the schema (Quartz's tables included) takes edits as before.
+        // Only the chains are guarded: the rest of the schema takes edits as before.
         await LedgerWorld.SqlAsync(portal.Services,
             "UPDATE \"Departments\" SET \"Name\" = \"Name\" || ' (renamed)'",
             "INSERT INTO QRTZ_LOCKS (SCHED_NAME, LOCK_NAME) VALUES ('test', 'TRIGGER_ACCESS')",

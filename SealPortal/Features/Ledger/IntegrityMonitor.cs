@@ -58,6 +58,32 @@ public sealed class IntegrityMonitor(SealPortalDbContext db, IntegrityCheck chec
         return run;
     }
 
+    internal static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>
+    /// Runs the check, one at a time in this process (the job server's lock does the same across
+    /// portals). "Run check now" passes <paramref name="lastSeenRunId"/>, the latest run when the button
+    /// was pressed (0 for none): a run newer than that answers the click, so clicks made while a check
+    /// ran do not start one each. The schedule passes null and always runs.
+    /// </summary>
+    public async Task<IntegrityCheckRun> RunOnceAsync(string requestedBy, long? lastSeenRunId, CancellationToken ct)
+    {
+        await OneAtATime.WaitAsync(ct);
+        try
+        {
+            if (lastSeenRunId is { } seen && await LatestAsync(ct) is { } latest && latest.Id > seen)
+            {
+                logger.LogInformation("Integrity check asked for by {User} is answered by the check of {CheckedAt:u}", requestedBy, latest.CheckedAt);
+                return latest;
+            }
+            return await RunAsync(requestedBy, ct);
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
     public Task<IntegrityCheckRun?> LatestAsync(CancellationToken ct) =>
         db.IntegrityCheckRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
 

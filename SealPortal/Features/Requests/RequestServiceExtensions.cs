@@ -29,6 +29,7 @@ public static class RequestServiceExtensions
         builder.Services.AddSingleton<ArchiveStore>();
         builder.Services.AddSingleton(new WorkingCalendar());
         builder.Services.AddScoped<ApproverDirectoryLoader>();
+        builder.Services.AddScoped<RequestNumberSource>();
         builder.Services.AddScoped<SealRequestService>();
         return builder;
     }

@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SealPortal.Data;
 using Microsoft.Extensions.Localization;
 using SealPortal.Features.Archive;
@@ -24,6 +22,7 @@ namespace SealPortal.Features.Requests;
 /// </summary>
 public sealed class SealRequestService(
     SealPortalDbContext db,
+    RequestNumberSource numbers,
     ArchiveStore archive,
     SealRegistry seals,
     WorkflowTemplateStore templates,
@@ -46,7 +45,6 @@ public sealed class SealRequestService(
     /// <summary>Roles that see every request (read only).</summary>
     public static readonly IReadOnlyList<string> ReadAllRoles = [Roles.Auditor, Roles.Admin];
 
-    private const int NumberAttempts = 8;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
@@ -747,43 +745,20 @@ public sealed class SealRequestService(
     }
 
     /// <summary>
-    /// Gives a new request the next number of the year ("YY-NNNNN") and saves it. Two applicants saving
-    /// at once may compute the same number; the unique index refuses the second, which takes the next one.
+    /// Gives a new request the next number of its year ("YY-NNNNN", the company's calendar year) from the
+    /// year's sequence, in the transaction that saves it, so concurrent applicants never collide.
     /// </summary>
-    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset now, Action<string> numbered, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            request.Number = await NextNumberAsync(now, ct);
-            numbered(request.Number);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException ex) when (attempt < NumberAttempts && IsUniqueViolation(ex))
-            {
-                logger.LogInformation("Request number {Number} was taken meanwhile; trying the next one", request.Number);
-            }
-        }
-    }
-
-    private async Task<string> NextNumberAsync(DateTimeOffset utcNow, CancellationToken ct)
+    private async Task SaveWithNumberAsync(SealRequest request, DateTimeOffset utcNow, Action<string> numbered, CancellationToken ct)
     {
         // The year of the company's calendar: a request made on 1 January in Beijing belongs to the new year.
         var now = TimeZoneInfo.ConvertTime(utcNow, TimeZoneInfo.FindSystemTimeZoneById(calendar.TimeZoneId));
-        var prefix = RequestNumbers.Prefix(now);
-        var last = await db.SealRequests.AsNoTracking().Where(r => r.Number.StartsWith(prefix))
-            .OrderByDescending(r => r.Number).Select(r => r.Number).FirstOrDefaultAsync(ct);
-        return RequestNumbers.Next(now, last);
+        await numbers.EnsureAsync(now.Year, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        request.Number = RequestNumbers.Format(now, await numbers.NextAsync(now.Year, ct));
+        numbered(request.Number);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
     }
-
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode == 2067,
-        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     private async Task<string> NameAsync(string userId, Dictionary<string, string> cache, CancellationToken ct)
     {
@@ -822,19 +797,12 @@ public static class RequestNumbers
     /// <summary>"26-" for any moment of 2026 in the offset <paramref name="at"/> carries (the caller picks the company's time zone).</summary>
     public static string Prefix(DateTimeOffset at) => $"{at.Year % 100:00}-";
 
-    /// <summary>The number after <paramref name="last"/> (the highest of the year so far, or null for the first).</summary>
-    public static string Next(DateTimeOffset at, string? last)
+    /// <summary>The request number of the <paramref name="sequence"/>-th request of the year of <paramref name="at"/>.</summary>
+    public static string Format(DateTimeOffset at, int sequence)
     {
-        var prefix = Prefix(at);
-        var sequence = 0;
-        if (last is not null)
-        {
-            if (!last.StartsWith(prefix, StringComparison.Ordinal) || !int.TryParse(last.AsSpan(prefix.Length), System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture, out sequence))
-                throw new ArgumentException($"'{last}' is not a request number of {prefix}.", nameof(last));
-        }
-        if (sequence >= 99_999)
-            throw new InvalidOperationException($"The request numbers of year {prefix} are used up.");
-        return $"{prefix}{sequence + 1:00000}";
+        if (sequence > 99_999)
+            throw new InvalidOperationException($"The request numbers of year {Prefix(at)} are used up.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequence, 1);
+        return $"{Prefix(at)}{sequence:00000}";
     }
 }

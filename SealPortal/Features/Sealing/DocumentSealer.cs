@@ -66,6 +66,30 @@ public sealed class SealingException(string message, int? sealId = null, Excepti
 {
     /// <summary>The seal that could not be applied, when the failure belongs to one.</summary>
     public int? SealId { get; } = sealId;
+
+    /// <summary>Trying again later may succeed (the time-stamp authority did not answer); a job retries these.</summary>
+    public bool Transient { get; init; }
+}
+
+/// <summary>A seal checked and ready to sign: its name, decoded image and unlocked certificate.</summary>
+public sealed record PreparedSeal(string Name, SealBitmap? Image, SigningIdentity Identity);
+
+/// <summary>The seals of one sealing run, prepared once; disposing forgets the unlocked keys.</summary>
+public sealed class PreparedSeals : IDisposable
+{
+    private readonly Dictionary<int, PreparedSeal> _seals = [];
+
+    internal void Add(int sealId, PreparedSeal seal) => _seals.Add(sealId, seal);
+
+    public PreparedSeal Get(int sealId) =>
+        _seals.TryGetValue(sealId, out var seal) ? seal : throw new ArgumentException($"seal {sealId} was not prepared", nameof(sealId));
+
+    public void Dispose()
+    {
+        foreach (var seal in _seals.Values)
+            seal.Identity.Dispose();
+        _seals.Clear();
+    }
 }
 
 /// <summary>
@@ -93,15 +117,24 @@ public sealed class DocumentSealer(
     /// <exception cref="SealingException">A seal cannot be used, the document cannot be sealed, or the time-stamp authority failed.</exception>
     public async Task<SealedDocument> SealAsync(Stream original, IReadOnlyList<SealApplication> seals, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(seals);
+        using var prepared = await PrepareAsync(seals.Select(s => s.SealId), ct);
+        return await SealAsync(original, seals, prepared, ct);
+    }
+
+    /// <summary>
+    /// Seals with seals already prepared by <see cref="PrepareAsync"/>: a job sealing many documents
+    /// checks each seal, unlocks its certificate and reads its image once, not once per document.
+    /// </summary>
+    public async Task<SealedDocument> SealAsync(Stream original, IReadOnlyList<SealApplication> seals, PreparedSeals prepared, CancellationToken ct = default)
+    {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(seals);
         if (seals.Count == 0)
             throw new ArgumentException("at least one seal is needed", nameof(seals));
 
-        var prepared = await PrepareAsync(seals, ct);
         var tsa = TimestampClient();
-
-        var folder = System.IO.Path.Combine(portal.Value.DataFolder, "tmp", $"sealing-{Guid.NewGuid():N}");
+        var folder = System.IO.Path.Combine(portal.Value.DataFolder, "tmp", $"{WorkFolderPrefix}{Guid.NewGuid():N}");
         PrivateFiles.CreateFolder(folder);
         try
         {
@@ -111,9 +144,9 @@ public sealed class DocumentSealer(
 
             var signer = new PdfSigner(clock);
             var applied = new List<AppliedSeal>();
-            foreach (var (application, seal) in seals.Zip(prepared))
+            foreach (var application in seals)
             {
-                applied.Add(await ApplyAsync(signer, path, application, seal, tsa, ct));
+                applied.Add(await ApplyAsync(signer, path, application, prepared.Get(application.SealId), tsa, ct));
             }
 
             string sha;
@@ -134,35 +167,59 @@ public sealed class DocumentSealer(
         }
     }
 
-    private sealed record PreparedSeal(string Name, SealBitmap? Image);
+    /// <summary>The start of the name of every work folder under &lt;DataFolder&gt;/tmp; what a killed run left is removed at the next start.</summary>
+    public const string WorkFolderPrefix = "sealing-";
 
-    /// <summary>Refuses the whole run before any signing when one seal cannot be used, so no time-stamp is wasted.</summary>
-    private async Task<List<PreparedSeal>> PrepareAsync(IReadOnlyList<SealApplication> seals, CancellationToken ct)
+    /// <summary>
+    /// Checks every seal and loads its certificate and image, refusing the whole run before any signing
+    /// when one seal cannot be used, so no time-stamp is wasted.
+    /// </summary>
+    public async Task<PreparedSeals> PrepareAsync(IEnumerable<int> sealIds, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var prepared = new List<PreparedSeal>();
-        foreach (var application in seals)
+        var prepared = new PreparedSeals();
+        try
         {
-            var detail = await registry.GetAsync(application.SealId, ct)
-                ?? throw new SealingException(localizer["No such seal."], application.SealId);
-            if (detail.Kind != SealKind.Electronic)
-                throw new SealingException(localizer["The seal {0} is a physical seal and cannot be applied electronically.", detail.Name], application.SealId);
-            if (await registry.CheckUsableAsync(application.SealId, now, ct) is { } reason)
-                throw new SealingException(reason, application.SealId);
-            var image = await registry.GetImageAsync(application.SealId, ct);
-            // Decoded once here, not once per document it is applied to.
-            SealBitmap? bitmap;
-            try
+            foreach (var sealId in sealIds.Distinct())
             {
-                bitmap = image is null ? null : SealPng.Decode(image.Value.Png);
+                var detail = await registry.GetAsync(sealId, ct)
+                    ?? throw new SealingException(localizer["No such seal."], sealId);
+                if (detail.Kind != SealKind.Electronic)
+                    throw new SealingException(localizer["The seal {0} is a physical seal and cannot be applied electronically.", detail.Name], sealId);
+                if (await registry.CheckUsableAsync(sealId, now, ct) is { } reason)
+                    throw new SealingException(reason, sealId);
+                var image = await registry.GetImageAsync(sealId, ct);
+                SealBitmap? bitmap;
+                try
+                {
+                    bitmap = image is null ? null : SealPng.Decode(image.Value.Png);
+                }
+                catch (SealImageException ex)
+                {
+                    throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], sealId, ex);
+                }
+                SigningIdentity identity;
+                try
+                {
+                    identity = await registry.LoadSigningIdentityAsync(sealId, ct);
+                }
+                catch (SealNotUsableException ex)
+                {
+                    throw new SealingException(ex.Message, sealId, ex);
+                }
+                catch (SigningIdentityException ex)
+                {
+                    throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], sealId, ex);
+                }
+                prepared.Add(sealId, new PreparedSeal(detail.Name, bitmap, identity));
             }
-            catch (SealImageException ex)
-            {
-                throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], application.SealId, ex);
-            }
-            prepared.Add(new PreparedSeal(detail.Name, bitmap));
+            return prepared;
         }
-        return prepared;
+        catch
+        {
+            prepared.Dispose();
+            throw;
+        }
     }
 
     private async Task<AppliedSeal> ApplyAsync(PdfSigner signer, string path, SealApplication application, PreparedSeal seal,
@@ -170,9 +227,8 @@ public sealed class DocumentSealer(
     {
         try
         {
-            using var identity = await registry.LoadSigningIdentityAsync(application.SealId, ct);
             var location = application.Location ?? options.Value.Location;
-            var result = await signer.SignFileAsync(path, path, PdfSignatureContent.FromCades(identity, tsa), new PdfSignOptions
+            var result = await signer.SignFileAsync(path, path, PdfSignatureContent.FromCades(seal.Identity, tsa), new PdfSignOptions
             {
                 Page = application.Page,
                 Rect = application.Rect,
@@ -182,13 +238,17 @@ public sealed class DocumentSealer(
                 SignerName = seal.Name,
                 SealImage = seal.Image,
             }, ct);
-            return new AppliedSeal(application.SealId, seal.Name, result.FieldName, identity.Certificate.Thumbprint, tsa is not null);
+            return new AppliedSeal(application.SealId, seal.Name, result.FieldName, seal.Identity.Certificate.Thumbprint, tsa is not null);
         }
-        catch (SealNotUsableException ex)
+        catch (TimestampException ex)
         {
-            throw new SealingException(ex.Message, application.SealId, ex);
+            logger.LogWarning("Seal {SealId} could not be time-stamped: {Reason}", application.SealId, ex.Message);
+            throw new SealingException(localizer["The seal {0} could not be applied: {1}", seal.Name, ex.Message], application.SealId, ex)
+            {
+                Transient = true,
+            };
         }
-        catch (Exception ex) when (ex is SigningIdentityException or TimestampException or PdfFormatException or PdfSigningException)
+        catch (Exception ex) when (ex is PdfFormatException or PdfSigningException)
         {
             logger.LogWarning("Seal {SealId} could not be applied: {Reason}", application.SealId, ex.Message);
             throw new SealingException(localizer["The seal {0} could not be applied: {1}", seal.Name, ex.Message], application.SealId, ex);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using SealPortal.Data;
 using SealPortal.Features.Archive;
 using SealPortal.Features.Ledger;
@@ -38,6 +39,8 @@ public sealed class RequestSealing(
     SealLedger ledger,
     AuditTrailService audit,
     TimeProvider clock,
+    SealingQueue queue,
+    IOptions<SealPortalOptions> portal,
     IStringLocalizer<SharedResource> localizer,
     ILogger<RequestSealing> logger) : IRequestApprovedHandler
 {
@@ -50,25 +53,41 @@ public sealed class RequestSealing(
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Called by <see cref="SealRequestService"/> after the final approval is committed.</summary>
+    /// <summary>
+    /// Called by <see cref="SealRequestService"/> after the final approval is committed. The committed
+    /// status (approved, documents unsealed) is what makes sealing durable: this queues the job, and if
+    /// the portal stops before or during it, <see cref="SealingQueue.ResumeAsync"/> queues it again.
+    /// No request's cancellation reaches sealing: a browser closed after "approve" changes nothing.
+    /// </summary>
     public async Task HandleAsync(int sealRequestId, CancellationToken ct) =>
-        await SealAsync(sealRequestId, executor: null, ct);
+        await queue.EnqueueAsync(sealRequestId, executor: null);
 
     /// <summary>
     /// The keeper of one of the request's electronic seals, or an administrator, tries again after a
-    /// failure. A request that has nothing left to seal is left as it is, and the answer says so.
+    /// failure: the request goes back to approved (so a second click finds nothing to retry) and the
+    /// sealing is queued. A request that has nothing left to seal is left as it is, and the answer says so.
     /// </summary>
     public async Task<SealingResult> RetryAsync(int sealRequestId, ClaimsPrincipal user, CancellationToken ct = default)
     {
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        var request = await db.SealRequests.AsNoTracking().Where(r => r.Id == sealRequestId)
-            .Select(r => new { r.Status }).SingleOrDefaultAsync(ct);
-        if (request is null || userId is null)
+        var exists = await db.SealRequests.AsNoTracking().AnyAsync(r => r.Id == sealRequestId, ct);
+        if (!exists || userId is null)
             return new(StatusCodes.Status404NotFound, localizer["No such request."]);
         if (!await MayRetryAsync(sealRequestId, user, ct))
             return new(StatusCodes.Status403Forbidden, localizer["Only the keeper of a seal of this request or an administrator may retry sealing."]);
         var name = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(ct);
-        return await SealAsync(sealRequestId, (userId, string.IsNullOrWhiteSpace(name) ? user.Identity?.Name ?? userId : name), ct);
+        using (await RequestGate.EnterAsync(sealRequestId, ct))
+        {
+            db.ChangeTracker.Clear();
+            var request = await LoadAsync(sealRequestId, ct);
+            if (request is null || request.Status != SealRequestStatus.SealingFailed || !Waiting(request))
+                return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
+            request.Status = SealRequestStatus.Approved;
+            request.SealingError = null;
+            if (!await SaveAsync(request, ct))
+                return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
+        }
+        return await queue.EnqueueAsync(sealRequestId, (userId, string.IsNullOrWhiteSpace(name) ? user.Identity?.Name ?? userId : name));
     }
 
     public async Task<bool> MayRetryAsync(int sealRequestId, ClaimsPrincipal user, CancellationToken ct = default)
@@ -80,87 +99,127 @@ public sealed class RequestSealing(
             await db.SealRequestSeals.AnyAsync(s => s.SealRequestId == sealRequestId && s.Seal!.Kind == SealKind.Electronic && s.Seal.CustodianUserId == userId, ct);
     }
 
+    /// <summary>An electronic seal is on the request and a document is not sealed yet.</summary>
+    private static bool Waiting(SealRequest request) =>
+        request.Seals.Any(s => s.Seal!.Kind == SealKind.Electronic) && request.Documents.Any(d => d.SealedSha256 is null);
+
     /// <summary>
-    /// Seals every unsealed document with all electronic seals of the request; all documents or none.
-    /// <paramref name="executor"/> is the user who retried, or null right after the approval.
+    /// The sealing job: seals every unsealed document with all electronic seals of the request, all
+    /// documents or none. <paramref name="executor"/> is the user who retried, or null right after the
+    /// approval. A transient failure is thrown (the job is tried again) unless this is the
+    /// <paramref name="lastAttempt"/>, which records "sealing failed" with the reason.
     /// </summary>
-    private async Task<SealingResult> SealAsync(int sealRequestId, (string Id, string Name)? executor, CancellationToken ct)
+    public async Task<SealingResult> RunAsync(int sealRequestId, (string Id, string Name)? executor, bool lastAttempt, CancellationToken ct)
     {
-        var gate = await RequestGate.EnterAsync(sealRequestId, ct);
+        using var gate = await RequestGate.EnterAsync(sealRequestId, ct);
+        db.ChangeTracker.Clear();
+        var request = await LoadAsync(sealRequestId, ct);
+        if (request is null)
+            return new(StatusCodes.Status404NotFound, localizer["No such request."]);
+        // Whatever a run before this one staged is either committed (and goes to the archive now) or not
+        // (and goes away): one sealed set per request, however often the run is repeated.
+        var stage = SealingStage.For(archive, DataFolder, request.Id);
+        await stage.RecoverAsync(CommittedFiles(request), ct);
+        var electronic = request.Seals.Where(s => s.Seal!.Kind == SealKind.Electronic).OrderBy(s => s.Id).ToList();
+        var unsealed = request.Documents.Where(d => d.SealedSha256 is null).OrderBy(d => d.Id).ToList();
+        if (request.Status is not (SealRequestStatus.Approved or SealRequestStatus.SealingFailed) || electronic.Count == 0 || unsealed.Count == 0)
+            return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
+
+        var sealedFiles = new List<(SealRequestDocument Document, string Sha256, IReadOnlyList<AppliedSeal> Seals)>();
         try
         {
-            db.ChangeTracker.Clear();
-            var request = await LoadAsync(sealRequestId, ct);
-            if (request is null)
-                return new(StatusCodes.Status404NotFound, localizer["No such request."]);
-            var electronic = request.Seals.Where(s => s.Seal!.Kind == SealKind.Electronic).OrderBy(s => s.Id).ToList();
-            var unsealed = request.Documents.Where(d => d.SealedSha256 is null).OrderBy(d => d.Id).ToList();
-            if (request.Status is not (SealRequestStatus.Approved or SealRequestStatus.SealingFailed) || electronic.Count == 0 || unsealed.Count == 0)
-                return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
-
-            var sealedFiles = new List<(SealRequestDocument Document, string Sha256, IReadOnlyList<AppliedSeal> Seals)>();
-            try
+            using var prepared = await sealer.PrepareAsync(electronic.Select(s => s.SealId), ct);
+            foreach (var document in unsealed)
             {
-                foreach (var document in unsealed)
-                {
-                    var applications = Applications(request, document, electronic);
-                    await using var original = archive.OpenRead(document.OriginalSha256);
-                    using var sealedDocument = await sealer.SealAsync(original, applications, ct);
-                    await using var result = sealedDocument.OpenRead();
-                    var stored = await archive.StoreAsync(result, ct);
-                    sealedFiles.Add((document, stored.Sha256, sealedDocument.Seals));
-                }
+                var applications = Applications(request, document, electronic);
+                await using var original = archive.OpenRead(document.OriginalSha256);
+                using var sealedDocument = await sealer.SealAsync(original, applications, prepared, ct);
+                var sha = await stage.AddAsync(sealedDocument.Path, sealedDocument.Sha256, ct);
+                sealedFiles.Add((document, sha, sealedDocument.Seals));
             }
-            catch (Exception ex) when (ex is SealingException or FileNotFoundException or PdfFormatException)
-            {
-                var reason = ex switch
-                {
-                    SealingException s => s.Message,
-                    FileNotFoundException => localizer["An original document is missing from the archive."],
-                    _ => localizer["A document cannot be read: {0}", ex.Message],
-                };
-                return await FailAsync(request, reason, ct);
-            }
-
-            var now = clock.GetUtcNow();
-            var facts = await LedgerFactsAsync(request, ct);
-            foreach (var (document, sha, applied) in sealedFiles)
-            {
-                document.SealedSha256 = sha;
-                foreach (var seal in applied)
-                {
-                    ledger.Append(facts with
-                    {
-                        SealId = seal.SealId,
-                        SealName = seal.SealName,
-                        Kind = SealKind.Electronic,
-                        ExecutorUserId = executor?.Id,
-                        ExecutorName = executor?.Name ?? SystemExecutor,
-                        ExecutedAt = now,
-                        DocumentId = document.Id,
-                        DocumentName = document.FileName,
-                        DocumentSha256 = sha,
-                        Copies = 1,
-                    });
-                }
-                audit.Add(AuditAction.SealApplied,
-                    $"{document.FileName}: {string.Join(", ", applied.Select(a => $"{a.SealName} ({a.FieldName}{(a.Timestamped ? ", time-stamped" : "")})"))}; SHA-256 {sha}",
-                    Subject(request));
-            }
-            request.SealingError = null;
-            request.Status = SealRequestStatus.Approved;
-            await CompleteIfDoneAsync(request, now, ct);
-            if (!await SaveAsync(request, ct))
-                return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
-            logger.LogInformation("Seal request {Number}: {Documents} document(s) sealed; status {Status}", request.Number, sealedFiles.Count, request.Status);
-            return new(StatusCodes.Status200OK, request.Status == SealRequestStatus.Completed
-                ? localizer["The documents are sealed and the request is completed."]
-                : localizer["The documents are sealed; the physical seals are waiting for their keepers."]);
         }
-        finally
+        catch (SealingException ex) when (ex.Transient && !lastAttempt)
         {
-            gate.Dispose();
+            stage.Discard();
+            logger.LogWarning("Seal request {Number}: sealing will be tried again: {Reason}", request.Number, ex.Message);
+            throw;
         }
+        catch (Exception ex) when (ex is SealingException or FileNotFoundException or PdfFormatException)
+        {
+            stage.Discard();
+            var reason = ex switch
+            {
+                SealingException s => s.Message,
+                FileNotFoundException => localizer["An original document is missing from the archive."],
+                _ => localizer["A document cannot be read: {0}", ex.Message],
+            };
+            return await FailAsync(request, reason, ct);
+        }
+        catch
+        {
+            stage.Discard();
+            throw;
+        }
+
+        var now = clock.GetUtcNow();
+        var facts = await LedgerFactsAsync(request, ct);
+        foreach (var (document, sha, applied) in sealedFiles)
+        {
+            document.SealedSha256 = sha;
+            foreach (var seal in applied)
+            {
+                ledger.Append(facts with
+                {
+                    SealId = seal.SealId,
+                    SealName = seal.SealName,
+                    Kind = SealKind.Electronic,
+                    ExecutorUserId = executor?.Id,
+                    ExecutorName = executor?.Name ?? SystemExecutor,
+                    ExecutedAt = now,
+                    DocumentId = document.Id,
+                    DocumentName = document.FileName,
+                    DocumentSha256 = sha,
+                    Copies = 1,
+                });
+            }
+            audit.Add(AuditAction.SealApplied,
+                $"{document.FileName}: {string.Join(", ", applied.Select(a => $"{a.SealName} ({a.FieldName}{(a.Timestamped ? ", time-stamped" : "")})"))}; SHA-256 {sha}",
+                Subject(request));
+        }
+        request.SealingError = null;
+        request.Status = SealRequestStatus.Approved;
+        await CompleteIfDoneAsync(request, now, stage, ct);
+        bool saved;
+        try
+        {
+            saved = await SaveAsync(request, ct);
+        }
+        catch
+        {
+            stage.Discard();
+            throw;
+        }
+        if (!saved)
+        {
+            stage.Discard();
+            return new(StatusCodes.Status409Conflict, localizer["Nothing is waiting to be sealed on this request; nothing was done."]);
+        }
+        await stage.PublishAsync(ct);
+        logger.LogInformation("Seal request {Number}: {Documents} document(s) sealed; status {Status}", request.Number, sealedFiles.Count, request.Status);
+        return new(StatusCodes.Status200OK, request.Status == SealRequestStatus.Completed
+            ? localizer["The documents are sealed and the request is completed."]
+            : localizer["The documents are sealed; the physical seals are waiting for their keepers."]);
+    }
+
+    private string DataFolder => portal.Value.DataFolder;
+
+    /// <summary>The archive names the request's committed rows point at.</summary>
+    private static IReadOnlySet<string> CommittedFiles(SealRequest request)
+    {
+        var names = request.Documents.Where(d => d.SealedSha256 is not null).Select(d => d.SealedSha256!).ToHashSet();
+        if (request.DecisionRecordSha256 is { } record)
+            names.Add(record);
+        return names;
     }
 
     private async Task<SealingResult> FailAsync(SealRequest request, string reason, CancellationToken ct)
@@ -293,18 +352,24 @@ public sealed class RequestSealing(
                 $"{row.Seal.Name}: {input.Copies} copies at {stamping.StampedAt:yyyy-MM-dd HH:mm} UTC by {executor.UserName}" +
                 (stamping.ScanSha256 is null ? "" : $"; scan SHA-256 {stamping.ScanSha256}"),
                 Subject(request));
-            await CompleteIfDoneAsync(request, now, ct, pendingStamping: stamping);
+            var stage = SealingStage.For(archive, DataFolder, request.Id);
+            await CompleteIfDoneAsync(request, now, stage, ct, pendingStamping: stamping);
             try
             {
                 if (!await SaveAsync(request, ct))
+                {
+                    stage.Discard();
                     return new(StatusCodes.Status409Conflict, localizer["Someone else changed this request meanwhile. Reload the page to see the current state."]);
+                }
             }
             catch (DbUpdateException)
             {
                 // The unique (request, seal) index: another keeper recorded the same seal at the same moment.
+                stage.Discard();
                 db.ChangeTracker.Clear();
                 return new(StatusCodes.Status409Conflict, localizer["The stamping of {0} is already recorded; nothing was changed.", row.Seal.Name]);
             }
+            await stage.PublishAsync(ct);
             logger.LogInformation("Seal request {Number}: stamping of seal {SealId} recorded by {User}", request.Number, row.SealId, user.Identity?.Name);
             return new(StatusCodes.Status200OK, request.Status == SealRequestStatus.Completed
                 ? localizer["Stamping recorded; the request is completed."]
@@ -319,7 +384,7 @@ public sealed class RequestSealing(
     // ---------------------------------------------------------------- completion and records
 
     /// <summary>Completes the request when every electronic seal is applied and every physical seal stamped.</summary>
-    private async Task CompleteIfDoneAsync(SealRequest request, DateTimeOffset now, CancellationToken ct, PhysicalStamping? pendingStamping = null)
+    private async Task CompleteIfDoneAsync(SealRequest request, DateTimeOffset now, SealingStage stage, CancellationToken ct, PhysicalStamping? pendingStamping = null)
     {
         if (request.Status != SealRequestStatus.Approved)
             return;
@@ -335,8 +400,7 @@ public sealed class RequestSealing(
         request.Status = SealRequestStatus.Completed;
         request.CompletedAt = now;
         var record = await DecisionRecordAsync(request, stampings, now, ct);
-        var stored = await archive.StoreAsync(record, ct);
-        request.DecisionRecordSha256 = stored.Sha256;
+        request.DecisionRecordSha256 = await stage.AddAsync(record, ct);
     }
 
     /// <summary>

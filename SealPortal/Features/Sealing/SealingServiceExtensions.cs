@@ -13,6 +13,7 @@ public static class SealingServiceExtensions
         builder.Services.AddHttpClient(DocumentSealer.TsaHttpClient);
         builder.Services.AddScoped<DocumentSealer>();
         builder.Services.AddScoped<RequestSealing>();
+        builder.Services.AddScoped<SealingQueue>();
         builder.Services.AddScoped<IRequestApprovedHandler>(sp => sp.GetRequiredService<RequestSealing>());
         builder.Services.AddScoped<SealingQueries>();
         return builder;

@@ -12,8 +12,8 @@ namespace SealPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Quartz's job-store tables are not EF entities; their DDL lives in QuartzSchema.
-            QuartzSchema.Create(migrationBuilder, DatabaseProvider.Postgres);
+            // This migration used to create Quartz's job-store tables; Hangfire replaced Quartz and
+            // migration JobsAndRequestNumbers drops them where they exist, so a new database never gets them.
 
             migrationBuilder.CreateTable(
                 name: "ApproverDelegations",
@@ -701,7 +701,6 @@ namespace SealPortal.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "SealRequests");
 
-            QuartzSchema.Drop(migrationBuilder);
         }
     }
 }

@@ -11,8 +11,8 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // Quartz's job-store tables are not EF entities; their DDL lives in QuartzSchema.
-            QuartzSchema.Create(migrationBuilder, DatabaseProvider.Sqlite);
+            // This migration used to create Quartz's job-store tables; Hangfire replaced Quartz and
+            // migration JobsAndRequestNumbers drops them where they exist, so a new database never gets them.
 
             migrationBuilder.CreateTable(
                 name: "ApproverDelegations",
@@ -700,7 +700,6 @@ namespace SealPortal.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "SealRequests");
 
-            QuartzSchema.Drop(migrationBuilder);
         }
     }
 }
