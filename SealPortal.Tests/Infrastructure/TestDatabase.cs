@@ -109,7 +109,9 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_sqliteFile is not null)
         {
             SqliteConnection.ClearAllPools();
-            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
+            // The job server's SQLite file sits beside the portal's (SealPortal.Jobs.PortalJobStorage).
+            var jobs = SealPortal.Jobs.PortalJobStorage.SqliteFile(ConnectionString);
+            foreach (var f in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm", jobs, jobs + "-wal", jobs + "-shm", jobs + "-journal" })
                 File.Delete(f);
         }
         if (_postgresName is not null)

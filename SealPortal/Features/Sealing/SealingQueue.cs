@@ -30,8 +30,11 @@ public sealed class SealingQueue(
     {
         if (scheduler.Running)
         {
+            // Plain values only: Hangfire stores the call's arguments, it cannot evaluate a tuple there.
+            var executorId = executor?.Id;
+            var executorName = executor?.Name;
             var job = services.GetRequiredService<IBackgroundJobClient>().Enqueue<SealingJob>(JobQueues.Sealing,
-                j => j.RunAsync(sealRequestId, executor == null ? null : executor.Value.Id, executor == null ? null : executor.Value.Name, null, CancellationToken.None));
+                j => j.RunAsync(sealRequestId, executorId, executorName, null, CancellationToken.None));
             logger.LogInformation("Seal request {Id}: sealing queued as job {Job}", sealRequestId, job);
             return new(StatusCodes.Status202Accepted, localizer["Sealing is queued; the documents will be sealed in a moment."]);
         }
