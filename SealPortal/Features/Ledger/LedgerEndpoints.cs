@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using SealPortal.Data;
 using SealPortal.Resources;
@@ -81,17 +82,22 @@ public static class LedgerEndpoints
             var (filter, refused) = await StartAsync(http, "XLSX", query, audit, L, ct);
             if (refused is not null)
                 return refused;
-            // The workbook is built in a temporary file (deleted on close) and sent only when
-            // complete: a failure half way answers 500 instead of a truncated download.
-            var path = Path.GetTempFileName();
-            await using var file = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
-                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-            await export.WriteXlsxAsync(http.User, filter, new NonDisposingStream(file), ct);
-            file.Position = 0;
             http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.xlsx\"";
-            http.Response.ContentLength = file.Length;
-            await file.CopyToAsync(http.Response.Body, ct);
+            // The zip (in create mode it needs no seeking) is written straight into the response, so the
+            // first bytes leave while the rows are still read. Zip and OpenXmlWriter write synchronously;
+            // the buffer turns their small writes into 64 KB ones. A failure half way aborts the
+            // connection: the client sees a broken download, never a short file that looks whole.
+            http.Features.GetRequiredFeature<IHttpBodyControlFeature>().AllowSynchronousIO = true;
+            try
+            {
+                await using var body = new BufferedStream(new NonDisposingStream(http.Response.Body), 64 * 1024);
+                await export.WriteXlsxAsync(http.User, filter, body, ct);
+            }
+            catch (Exception) when (http.Response.HasStarted)
+            {
+                http.Abort();
+            }
             return Results.Empty;
         }).RequireAuthorization(p => p.RequireRole(readers));
 
@@ -115,7 +121,7 @@ public static class LedgerEndpoints
     }
 }
 
-/// <summary>Keeps the package from closing the temporary file (which would delete it) before it is sent.</summary>
+/// <summary>Keeps the buffer in front of the response body from closing the body itself.</summary>
 internal sealed class NonDisposingStream(Stream inner) : Stream
 {
     public override bool CanRead => inner.CanRead;

@@ -47,7 +47,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
     private Dictionary<SealKind, string> Kinds() => Enum.GetValues<SealKind>().ToDictionary(k => k, k => localizer.Enum(k));
 
     /// <summary>
-    /// Writes the workbook into <paramref name="file"/> (a temporary file the caller then sends).
+    /// Writes the workbook into <paramref name="file"/>, which need not seek (the response body).
     /// OpenXml's SpreadsheetDocument insists on a readable package, and System.IO.Packaging keeps
     /// every part of a read-write package in memory until it is saved, so the package is laid out
     /// here instead: a zip in create mode (each entry is compressed straight into the file) with the
