@@ -1,3 +1,4 @@
+using SealPortal;
 using SealPortal.Cli;
 using SealPortal.Components;
 using SealPortal.Data;
@@ -26,24 +27,7 @@ if (CliRunner.IsCommand(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddSealPortalLogging();
-builder.AddPrivateFiles();
-builder.AddSealPortalData();
-builder.AddSealPortalIdentity();
-builder.AddSealPortalLocalization();
-builder.AddSealPortalWeb();
-builder.AddSealPortalDashboard();
-builder.AddSealPortalSeals();
-builder.AddSealPortalAdmin();
-builder.AddSealPortalVerification();
-builder.AddSealPortalNotifications();
-builder.AddSealPortalJobs();
-builder.AddSealPortalRetention();
-builder.AddSealPortalAudits();
-builder.AddSealPortalRequests();
-builder.AddSealPortalWorkflows();
-builder.AddSealPortalLedger();
-builder.AddSealPortalSealing();
+builder.AddSealPortal();
 
 var app = builder.Build();
 

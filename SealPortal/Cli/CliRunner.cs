@@ -36,6 +36,7 @@ public static class CliRunner
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SealImageCommand.Create());
         root.Subcommands.Add(SealPortal.Features.Ledger.LedgerVerb.Create());
+        root.Subcommands.Add(SealPortal.Features.Sealing.SealingBench.Create());
         root.Subcommands.Add(SealPortal.Features.Account.ResetPasswordVerb.Create());
         return root;
     }

@@ -82,7 +82,7 @@ public static class LedgerVerb
         return builder.Build();
     }
 
-    private static string ContentRoot()
+    internal static string ContentRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

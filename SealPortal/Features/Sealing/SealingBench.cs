@@ -1,0 +1,236 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SealPortal.Cli;
+using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Features.Ledger;
+using SealPortal.Jobs;
+
+namespace SealPortal.Features.Sealing;
+
+/// <summary>
+/// <c>sealing bench [--requests 1000] [--mb 0] [--provider sqlite|postgres --connection CS] [--workers N] [--keep]</c>:
+/// the whole portal host with its job server over a fresh database and data folder; that many approved
+/// requests (one document each, of one page or of about --mb megabytes, with the demo electronic seal)
+/// are queued for sealing at once, and the job server seals, archives and records them. Prints the
+/// rate from queueing to the last request completed, the job server's memory at rest and its peak while
+/// sealing, and `ledger verify` over the result. Figures, not a pass/fail test.
+/// </summary>
+public static class SealingBench
+{
+    /// <summary>What the command line asked for, before it is checked.</summary>
+    private sealed record Request(string? Requests, string? Megabytes, string? Workers, string? Provider, string? Connection, bool Keep);
+
+    public static Command Create()
+    {
+        var requests = new Option<string?>("--requests") { HelpName = "N", Description = "approved requests to seal (default 1000)" };
+        var megabytes = new Option<string?>("--mb") { HelpName = "N", Description = "size of each document in MB (default 0: one small page)" };
+        var workers = new Option<string?>("--workers") { HelpName = "N", Description = "job server workers (default Jobs:WorkerCount's default)" };
+        var provider = new Option<string?>("--provider") { HelpName = "sqlite|postgres", Description = "the database (default sqlite, a temporary file)" };
+        var connection = new Option<string?>("--connection") { HelpName = "CS", Description = "a PostgreSQL server the bench may create a database on" };
+        var keep = new Option<bool>("--keep") { Description = "keep the data folder and database afterwards" };
+        var bench = new Command("bench", "Seal approved requests through the job server end to end and print the rate and the job server's memory.")
+        {
+            requests, megabytes, workers, provider, connection, keep,
+        };
+        bench.SetAction(p => RunAsync(new Request(p.GetValue(requests), p.GetValue(megabytes), p.GetValue(workers),
+            p.GetValue(provider), p.GetValue(connection), p.GetValue(keep))));
+        return new Command("sealing", "Sealing as a job: measure it.") { bench };
+    }
+
+    private static async Task<int> RunAsync(Request o)
+    {
+        var count = Int(o.Requests, "requests", 1000);
+        var megabytes = Int(o.Megabytes, "mb", 0, min: 0);
+        var workers = Int(o.Workers, "workers", new JobsOptions().WorkerCount);
+        var provider = (o.Provider ?? "sqlite").ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres"))
+            throw new CliUsageException("--provider must be sqlite or postgres");
+        if (provider == "postgres" && o.Connection is null)
+            throw new CliUsageException("--provider postgres needs --connection \"Host=...;Username=...\" (a server the bench may create a database on)");
+
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var folder = Directory.CreateTempSubdirectory($"sealportal-sealing-bench-{id}-").FullName;
+        string connection;
+        string? database = null;
+        if (provider == "sqlite")
+        {
+            connection = $"Data Source={Path.Combine(folder, "sealportal.db")}";
+        }
+        else
+        {
+            database = $"sealportal_sealing_bench_{id}";
+            var server = new NpgsqlConnectionStringBuilder(o.Connection);
+            connection = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database }.ConnectionString;
+            await using var conn = new NpgsqlConnection(server.ConnectionString);
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn);
+            await create.ExecuteNonQueryAsync();
+        }
+        Console.Out.WriteLine($"sealing bench: {count:N0} approved requests, {(megabytes == 0 ? "one page" : $"{megabytes} MB")} each, on {provider}, {workers} workers");
+
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                ContentRootPath = LedgerVerb.ContentRoot(),
+                // The sample certificates of appsettings.Development.json sign the demo seals.
+                EnvironmentName = Environments.Development,
+            });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Database:Provider"] = provider == "sqlite" ? "Sqlite" : "Postgres",
+                ["ConnectionStrings:SealPortal"] = connection,
+                ["SealPortal:DataFolder"] = folder,
+                ["Jobs:Enabled"] = "true",
+                ["Jobs:WorkerCount"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Seed:SealImages"] = "false",
+                ["Urls"] = "http://127.0.0.1:0",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.AddSealPortal();
+            await using var app = builder.Build();
+            await app.PrepareSealPortalDatabaseAsync();
+            await app.StartAsync();
+
+            var ids = await ApprovedRequestsAsync(app.Services, folder, count, megabytes);
+            var rest = Settle();
+            Console.Out.WriteLine($"job server at rest: working set {Mb(rest)} MB, managed heap {Mb(GC.GetTotalMemory(false))} MB");
+
+            var peak = rest;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64);
+                    try { await Task.Delay(50, sampling.Token); } catch (OperationCanceledException) { }
+                }
+            });
+
+            var clock = Stopwatch.StartNew();
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var queue = scope.ServiceProvider.GetRequiredService<SealingQueue>();
+                foreach (var requestId in ids)
+                    await queue.EnqueueAsync(requestId, executor: null);
+            }
+            var queued = clock.Elapsed;
+            int done;
+            while ((done = await CompletedAsync(app.Services)) < ids.Count)
+            {
+                if (await FailedAsync(app.Services) is { } failure)
+                    throw new InvalidOperationException($"a request failed to seal: {failure}");
+                await Task.Delay(100);
+            }
+            clock.Stop();
+            await sampling.CancelAsync();
+            await sampler;
+
+            Console.Out.WriteLine($"queued in {queued.TotalSeconds:0.00} s; all {done:N0} sealed, archived and in the ledger after {clock.Elapsed.TotalSeconds:0.00} s: " +
+                                  $"{done / clock.Elapsed.TotalSeconds:0.0} requests/s");
+            Console.Out.WriteLine($"job server while sealing: peak working set {Mb(peak)} MB");
+
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var report = await scope.ServiceProvider.GetRequiredService<IntegrityCheck>().VerifyAsync(CancellationToken.None);
+                Console.Out.WriteLine($"ledger verify: {(report.Intact ? "intact" : "BROKEN")}, {report.Ledger.EntriesChecked:N0} ledger entries");
+                if (!report.Intact)
+                    return 1;
+            }
+            await app.StopAsync();
+            return 0;
+        }
+        finally
+        {
+            if (o.Keep)
+            {
+                Console.Out.WriteLine($"kept: {folder} {connection}");
+            }
+            else
+            {
+                SqliteConnection.ClearAllPools();
+                NpgsqlConnection.ClearAllPools();
+                Directory.Delete(folder, recursive: true);
+                if (database is not null)
+                {
+                    await using var conn = new NpgsqlConnection(o.Connection);
+                    await conn.OpenAsync();
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+                    await drop.ExecuteNonQueryAsync();
+                }
+            }
+        }
+    }
+
+    /// <summary>Approved requests of the demo applicant for the demo RSA electronic seal, written straight to the database.</summary>
+    private static async Task<List<int>> ApprovedRequestsAsync(IServiceProvider services, string folder, int count, int megabytes)
+    {
+        var pdf = Path.Combine(folder, "original.pdf");
+        BenchCommand.WriteSyntheticPdf(pdf, 1, megabytes * 1024L * 1024);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var archive = scope.ServiceProvider.GetRequiredService<ArchiveStore>();
+        ArchivedFile original;
+        await using (var file = File.OpenRead(pdf))
+            original = await archive.StoreAsync(file);
+        var applicant = await db.Users.Where(u => u.UserName == "applicant").Select(u => new { u.Id, u.DepartmentId }).SingleAsync();
+        var seal = await db.Seals.Where(s => s.Kind == SealKind.Electronic && s.CertificatePfxProtected != null).OrderBy(s => s.Id).Select(s => s.Id).FirstAsync();
+        var now = DateTimeOffset.UtcNow;
+        var ids = new List<int>();
+        for (var batch = 0; batch < count; batch += 200)
+        {
+            var requests = Enumerable.Range(batch, Math.Min(200, count - batch)).Select(i => new SealRequest
+            {
+                Number = $"{now.Year % 100:00}-{i + 1:00000}",
+                ApplicantUserId = applicant.Id,
+                DepartmentId = applicant.DepartmentId ?? 1,
+                Purpose = "sealing bench",
+                DocumentType = DocumentTypes.Contract,
+                Status = SealRequestStatus.Approved,
+                CreatedAt = now, SubmittedAt = now, ApprovedAt = now,
+                Documents = [new SealRequestDocument { FileName = $"bench-{i + 1}.pdf", OriginalSha256 = original.Sha256, Length = original.Length, PageCount = 1 }],
+                Seals = [new SealRequestSeal { SealId = seal }],
+            }).ToList();
+            db.SealRequests.AddRange(requests);
+            await db.SaveChangesAsync();
+            ids.AddRange(requests.Select(r => r.Id));
+            db.ChangeTracker.Clear();
+        }
+        return ids;
+    }
+
+    private static async Task<int> CompletedAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        return await db.SealRequests.CountAsync(r => r.Status == SealRequestStatus.Completed && r.Purpose == "sealing bench");
+    }
+
+    private static async Task<string?> FailedAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        return await db.SealRequests.Where(r => r.Status == SealRequestStatus.SealingFailed).Select(r => r.Number + ": " + r.SealingError).FirstOrDefaultAsync();
+    }
+
+    private static long Settle()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Process.GetCurrentProcess().WorkingSet64;
+    }
+
+    private static string Mb(long bytes) => (bytes / 1048576.0).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Int(string? text, string name, int fallback, int min = 1)
+    {
+        if (text is null)
+            return fallback;
+        return int.TryParse(text, out var value) && value >= min ? value : throw new CliUsageException($"--{name} must be a whole number of at least {min}");
+    }
+}
