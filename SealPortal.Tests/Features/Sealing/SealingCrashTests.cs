@@ -115,7 +115,7 @@ public class SealingCrashTests
 
     private static List<string> ArchiveFiles(ArchiveStore archive) =>
         Directory.Exists(archive.Root)
-            ? Directory.GetFiles(archive.Root, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Order().ToList()!
+            ? Directory.GetFiles(archive.Root, "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).Order().ToList()
             : [];
 
     private static async Task<SealRequestStatus> StatusAsync(TestDatabase database, int id)

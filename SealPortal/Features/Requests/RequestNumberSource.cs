@@ -7,8 +7,8 @@ using SealPortal.Data;
 namespace SealPortal.Features.Requests;
 
 /// <summary>
-/// The sequence behind request numbers ("YY-NNNNN"): on PostgreSQL one sequence per year
-/// (request_numbers_2026), on SQLite a counter row per year (RequestNumberCounters) bumped inside the
+/// The sequence behind request numbers ("YY-NNNNN"): on PostgreSQL and SQL Server one sequence per
+/// year (request_numbers_2026), on SQLite a counter row per year (RequestNumberCounters) bumped inside the
 /// transaction that saves the request. Two applicants saving at once get different numbers without
 /// either one failing and trying again.
 /// </summary>
@@ -27,6 +27,10 @@ public sealed class RequestNumberSource(SealPortalDbContext db)
         {
             command.CommandText = $"SELECT nextval('{SequenceName(year)}')";
         }
+        else if (db.Database.IsSqlServer())
+        {
+            command.CommandText = $"SELECT NEXT VALUE FOR {SequenceName(year)}";
+        }
         else
         {
             command.CommandText = "INSERT INTO RequestNumberCounters (Year, LastNumber) VALUES (@year, 1) " +
@@ -37,13 +41,13 @@ public sealed class RequestNumberSource(SealPortalDbContext db)
     }
 
     /// <summary>
-    /// Makes the year's PostgreSQL sequence when it is missing, starting after the highest number of that
+    /// Makes the year's sequence (PostgreSQL, SQL Server) when it is missing, starting after the highest number of that
     /// year already given; call before the saving transaction. Under an advisory lock, so two portals
     /// making the first request of a year at once do not both create it.
     /// </summary>
     public async Task EnsureAsync(int year, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql())
+        if (!db.Database.IsNpgsql() && !db.Database.IsSqlServer())
             return;
         var key = (db.Database.GetDbConnection().Database, year);
         if (Sequences.ContainsKey(key))
@@ -51,7 +55,23 @@ public sealed class RequestNumberSource(SealPortalDbContext db)
         var name = SequenceName(year);
         var prefix = $"{year % 100:00}-";
         // Only digits go into the text, so building it is safe.
-        await db.Database.ExecuteSqlRawAsync($"""
+        if (db.Database.IsSqlServer())
+        {
+            var create = $"""
+                BEGIN TRANSACTION;
+                EXEC sp_getapplock @Resource = 'request_numbers', @LockMode = 'Exclusive', @LockOwner = 'Transaction';
+                IF OBJECT_ID('{name}', 'SO') IS NULL
+                BEGIN
+                  DECLARE @start int = (SELECT ISNULL(MAX(CAST(SUBSTRING([Number], 4, 5) AS int)), 0) + 1 FROM [SealRequests] WHERE [Number] LIKE '{prefix}_____');
+                  EXEC('CREATE SEQUENCE {name} AS int START WITH ' + @start);
+                END;
+                COMMIT;
+                """;
+            await db.Database.ExecuteSqlRawAsync(create, ct);
+            Sequences[key] = true;
+            return;
+        }
+        var ensure = $"""
             DO $$ BEGIN
               PERFORM pg_advisory_xact_lock(hashtext('request_numbers'));
               IF to_regclass('{name}') IS NULL THEN
@@ -59,7 +79,8 @@ public sealed class RequestNumberSource(SealPortalDbContext db)
                   FROM "SealRequests" WHERE "Number" LIKE '{prefix}_____'));
               END IF;
             END $$
-            """, ct);
+            """;
+        await db.Database.ExecuteSqlRawAsync(ensure, ct);
         Sequences[key] = true;
     }
 
