@@ -97,9 +97,9 @@ public class AppendOnlyTests
         // Only the chains are guarded: the rest of the schema takes edits as before.
         await LedgerWorld.SqlAsync(portal.Services,
             "UPDATE \"Departments\" SET \"Name\" = \"Name\" || ' (renamed)'",
-            "INSERT INTO QRTZ_LOCKS (SCHED_NAME, LOCK_NAME) VALUES ('test', 'TRIGGER_ACCESS')",
-            "UPDATE QRTZ_LOCKS SET LOCK_NAME = 'STATE_ACCESS' WHERE SCHED_NAME = 'test'",
-            "DELETE FROM QRTZ_LOCKS WHERE SCHED_NAME = 'test'");
+            "INSERT INTO \"Departments\" (\"Name\") VALUES ('append-only test')",
+            "UPDATE \"Departments\" SET \"Name\" = 'append-only test (renamed)' WHERE \"Name\" = 'append-only test'",
+            "DELETE FROM \"Departments\" WHERE \"Name\" = 'append-only test (renamed)'");
         Assert.All(await portal.QueryAsync(db => db.Departments.Select(d => d.Name).ToListAsync()), n => Assert.EndsWith(" (renamed)", n));
         await AppendsStillWorkAsync(portal);
     }
