@@ -50,7 +50,7 @@ public static class BenchCommand
         {
             Console.WriteLine($"SealPortal PDF engine bench ({(quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeConfiguration()}, load average {LoadAverage()}");
             using var identity = BenchIdentity();
-            var content = PdfSignatureContent.FromCades(identity, null);
+            var content = await PdfSignatureContent.FromCadesAsync(identity, null);
             var signer = new PdfSigner(TimeProvider.System);
             var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
 
@@ -194,7 +194,7 @@ public static class BenchCommand
     private static async Task<int> ChildSignAsync(string input, string output)
     {
         using var identity = BenchIdentity();
-        var content = PdfSignatureContent.FromCades(identity, null);
+        var content = await PdfSignatureContent.FromCadesAsync(identity, null);
         var signer = new PdfSigner(TimeProvider.System);
         var baseline = PeakRss();
         var sw = Stopwatch.StartNew();

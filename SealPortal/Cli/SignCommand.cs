@@ -106,7 +106,7 @@ public static class SignCommand
                 CrossPage = a.CrossPage,
                 Certify = certify,
             };
-            var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options, ct);
+            var result = await signer.SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, tsa, ct), options, ct);
             Console.WriteLine($"signed {output}: field {result.FieldName}, {result.WidgetCount} widget(s), {result.OutputLength} bytes");
             return 0;
         }

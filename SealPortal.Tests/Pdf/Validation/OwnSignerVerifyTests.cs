@@ -24,7 +24,7 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx(kind), SignedPdfFiles.Password, TimeProvider.System);
         var tsa = timestamp ? new InProcessTsa(files) : null;
         var output = files.PathIn(name);
-        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, tsa),
             new PdfSignOptions { SignerName = "SAMPLE " + kind, Reason = "verifier test" });
         return output;
     }
@@ -76,7 +76,7 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         var first = await SealAsync(threePages, "rsa", "three-pages-1.pdf");
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("ecdsa"), SignedPdfFiles.Password, TimeProvider.System);
         var path = files.PathIn("three-pages-cross.pdf");
-        await new PdfSigner(TimeProvider.System).SignFileAsync(first, path, PdfSignatureContent.FromCades(identity, null),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(first, path, await PdfSignatureContent.FromCadesAsync(identity, null),
             new PdfSignOptions { CrossPage = true });
 
         var r = Verify(path, Trusting());

@@ -172,7 +172,7 @@ public sealed class DocumentSealer(
         {
             using var identity = await registry.LoadSigningIdentityAsync(application.SealId, ct);
             var location = application.Location ?? options.Value.Location;
-            var result = await signer.SignFileAsync(path, path, PdfSignatureContent.FromCades(identity, tsa), new PdfSignOptions
+            var result = await signer.SignFileAsync(path, path, await PdfSignatureContent.FromCadesAsync(identity, tsa, ct), new PdfSignOptions
             {
                 Page = application.Page,
                 Rect = application.Rect,
