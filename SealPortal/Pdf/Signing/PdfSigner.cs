@@ -288,7 +288,7 @@ public sealed class PdfSigner(TimeProvider time)
     /// Appends <paramref name="item"/> to the array at <paramref name="key"/>. An indirect array is
     /// rewritten as its own object; returns true when <paramref name="owner"/> itself changed.
     /// </summary>
-    private static bool AppendToArray(PdfFile src, PdfIncrementalWriter writer, PdfDictObj owner, string key, PdfObj item,
+    internal static bool AppendToArray(PdfFile src, PdfIncrementalWriter writer, PdfDictObj owner, string key, PdfObj item,
         Dictionary<int, PdfArrayObj> changedArrays)
     {
         var v = owner.Get(key);
@@ -365,7 +365,7 @@ public sealed class PdfSigner(TimeProvider time)
         return false;
     }
 
-    private static string UniqueFieldName(PdfFile src, PdfDictObj acro)
+    internal static string UniqueFieldName(PdfFile src, PdfDictObj acro, string prefix = "Seal")
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (src.Resolve(acro.Get("Fields")) is PdfArrayObj fields)
@@ -375,7 +375,7 @@ public sealed class PdfSigner(TimeProvider time)
                     names.Add(t.ToText());
         }
         for (var i = 1; ; i++)
-            if (!names.Contains($"Seal{i}")) return $"Seal{i}";
+            if (!names.Contains($"{prefix}{i}")) return $"{prefix}{i}";
     }
 
     /// <summary>A PDF date string (PDF 32000-1, 7.9.4) in UTC.</summary>

@@ -149,8 +149,12 @@ internal static class OcspProtocol
 {
     public static BcCertificate ToBouncyCastle(X509Certificate2 cert) => new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(cert.RawData);
 
+    /// <summary>CertID (RFC 6960 4.1.1) with SHA-1, the hash every responder must understand.</summary>
     public static CertificateID CertificateId(X509Certificate2 certificate, X509Certificate2 issuer) =>
-        new(CertificateID.HashSha1, ToBouncyCastle(issuer), new Org.BouncyCastle.Math.BigInteger(1, certificate.SerialNumberBytes.Span));
+        new(new CertID(new AlgorithmIdentifier(Org.BouncyCastle.Asn1.Oiw.OiwObjectIdentifiers.IdSha1, DerNull.Instance),
+            new DerOctetString(SHA1.HashData(issuer.SubjectName.RawData)),
+            new DerOctetString(SHA1.HashData(issuer.PublicKey.EncodedKeyValue.RawData)),
+            new DerInteger(new Org.BouncyCastle.Math.BigInteger(1, certificate.SerialNumberBytes.Span))));
 
     public static byte[] EncodeRequest(X509Certificate2 certificate, X509Certificate2 issuer, byte[] nonce)
     {
