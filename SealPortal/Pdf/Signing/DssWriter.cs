@@ -67,13 +67,16 @@ public static class DssWriter
     /// response or CRL for every certificate that has an issuer (roots and responders marked
     /// id-pkix-ocsp-nocheck need none). Sources are asked in order; the first answer counts.
     /// </summary>
-    /// <exception cref="RevocationException">No source has revocation data for a certificate, or one failed.</exception>
+    /// <param name="required">Whose data must be complete; for the others (a counterparty's signature,
+    /// an earlier time-stamp) whatever the sources know is added. Null: all are required.</param>
+    /// <exception cref="RevocationException">No source has revocation data for a certificate of a required signature, or one failed.</exception>
     public static async Task<IReadOnlyList<VriEntry>> CollectAsync(IReadOnlyList<PdfSignatureValue> signatures,
-        IReadOnlyList<IRevocationSource> sources, CancellationToken ct)
+        IReadOnlyList<IRevocationSource> sources, Func<PdfSignatureValue, bool>? required, CancellationToken ct)
     {
         var entries = new List<VriEntry>();
         foreach (var sig in signatures)
         {
+            var mustBeComplete = required?.Invoke(sig) ?? true;
             var pool = CertificatesOf(sig);
             var certs = new List<byte[]>();
             var ocsps = new List<byte[]>();
@@ -90,9 +93,17 @@ public static class DssWriter
                 RevocationEvidence? evidence = null;
                 foreach (var source in sources)
                 {
-                    evidence = await source.FindAsync(cert, issuer, ct);
+                    try
+                    {
+                        evidence = await source.FindAsync(cert, issuer, ct);
+                    }
+                    catch (RevocationException) when (!mustBeComplete)
+                    {
+                        // Best effort for signatures that are not ours to complete.
+                    }
                     if (evidence is not null) break;
                 }
+                if (evidence is null && !mustBeComplete) continue;
                 if (evidence is null)
                     throw new RevocationException($"No OCSP responder or CRL has revocation data for '{cert.GetNameInfo(X509NameType.SimpleName, false)}', so the signature cannot be made long-term verifiable (PAdES B-LT).");
                 (evidence.Kind == RevocationEvidenceKind.Ocsp ? ocsps : crls).Add(evidence.Der);

@@ -54,16 +54,20 @@ public static class LongTermValidation
     /// Adds a DSS with validation data for every signature and document time-stamp of the file
     /// (those already in the DSS are merged, not repeated).
     /// </summary>
+    /// <param name="requiredFields">Signature fields whose data must be complete (e.g. the seals just
+    /// applied); for the others whatever the sources know is added. Null: every signature.</param>
     /// <exception cref="RevocationException">Revocation data could not be obtained for some certificate.</exception>
     /// <exception cref="PdfFormatException">The file cannot be read.</exception>
-    public static async Task AddValidationDataAsync(string path, IReadOnlyList<IRevocationSource> sources, CancellationToken ct)
+    public static async Task AddValidationDataAsync(string path, IReadOnlyList<IRevocationSource> sources,
+        IReadOnlyCollection<string>? requiredFields, CancellationToken ct)
     {
         IReadOnlyList<VriEntry> entries;
         using (var probe = PdfFile.Open(path))
         {
             var signatures = DssWriter.FindSignatures(probe);
             if (signatures.Count == 0) throw new PdfSigningException("the PDF has no signature to add validation data for");
-            entries = await DssWriter.CollectAsync(signatures, sources, ct);
+            entries = await DssWriter.CollectAsync(signatures, sources,
+                requiredFields is null ? null : s => requiredFields.Contains(s.FieldName), ct);
         }
         await ReplaceAsync(path, (src, output) =>
         {
@@ -101,7 +105,10 @@ public static class LongTermValidation
     /// </summary>
     public static async Task RenewArchiveTimestampAsync(string path, IReadOnlyList<IRevocationSource> sources, ITimestampClient tsa, CancellationToken ct)
     {
-        await AddValidationDataAsync(path, sources, ct);
+        string? last;
+        using (var pdf = PdfFile.Open(path))
+            last = DssWriter.FindSignatures(pdf).LastOrDefault(s => s.IsDocumentTimestamp)?.FieldName;
+        await AddValidationDataAsync(path, sources, last is null ? null : [last], ct);
         await AddDocumentTimestampAsync(path, tsa, ct);
     }
 

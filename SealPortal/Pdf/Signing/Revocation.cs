@@ -40,7 +40,8 @@ public sealed class RevocationException : Exception
 /// <summary>
 /// Asks an OCSP responder (RFC 6960, HTTP POST as in appendix A.1): the configured one, else the
 /// one named in the certificate's Authority Information Access. Certificates that name none and
-/// with no configured responder get null, so a CRL source can answer instead.
+/// with no configured responder, or that the responder does not speak for, get null, so a CRL
+/// source can answer instead.
 /// </summary>
 public sealed class HttpOcspClient(HttpClient http, Uri? responder = null) : IRevocationSource
 {
@@ -88,9 +89,10 @@ public sealed class HttpOcspClient(HttpClient http, Uri? responder = null) : IRe
 
         // The full check (responder's authority and signature) is the verifier's; here the answer
         // only has to be a successful response about this certificate to this request.
-        var status = RevocationChecker.FromOcsp(body, certificate, issuer);
-        if (status is null)
-            throw new RevocationException($"The OCSP responder at {url} sent no usable answer about '{certificate.GetNameInfo(X509NameType.SimpleName, false)}'.");
+        // A responder that does not speak for this certificate's issuer (not authorised, or
+        // "unknown") is no evidence either way: the next source (a CRL) may know.
+        if (RevocationChecker.FromOcsp(body, certificate, issuer) is not { State: not RevocationState.Unknown })
+            return null;
         if (!OcspProtocol.NonceMatches(body, nonce))
             throw new RevocationException($"The OCSP answer from {url} does not answer this request (nonce mismatch); it may be a replayed old answer.");
         return new RevocationEvidence(RevocationEvidenceKind.Ocsp, body);
