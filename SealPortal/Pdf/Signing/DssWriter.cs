@@ -106,6 +106,9 @@ public static class DssWriter
                 if (evidence is null && !mustBeComplete) continue;
                 if (evidence is null)
                     throw new RevocationException($"No OCSP responder or CRL has revocation data for '{cert.GetNameInfo(X509NameType.SimpleName, false)}', so the signature cannot be made long-term verifiable (PAdES B-LT).");
+                if (mustBeComplete && Validation.RevocationChecker.Find(cert, issuer, evidence.Kind == RevocationEvidenceKind.Ocsp ? [evidence.Der] : [],
+                        evidence.Kind == RevocationEvidenceKind.Crl ? [evidence.Der] : []) is { State: Validation.RevocationState.Revoked, RevokedAt: var at })
+                    throw new RevocationException($"The certificate '{cert.GetNameInfo(X509NameType.SimpleName, false)}' was revoked on {at:yyyy-MM-dd HH:mm} UTC; a signature made with it is not valid.");
                 (evidence.Kind == RevocationEvidenceKind.Ocsp ? ocsps : crls).Add(evidence.Der);
                 // The responder's own certificate must be in the DSS too, so its authority can be checked offline.
                 if (evidence.Kind == RevocationEvidenceKind.Ocsp)
