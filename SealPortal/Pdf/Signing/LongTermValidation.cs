@@ -113,6 +113,25 @@ public static class LongTermValidation
     }
 
     /// <summary>
+    /// Until when the newest document time-stamp keeps the file verifiable: the earliest expiry
+    /// in its authority's certificate chain (from the token and the DSS). Null when the file has
+    /// no document time-stamp (it is not B-LTA, so there is nothing to renew).
+    /// </summary>
+    public static DateTimeOffset? ArchiveTimestampExpiry(PdfFile pdf)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        var last = DssWriter.FindSignatures(pdf).LastOrDefault(s => s.IsDocumentTimestamp);
+        if (last is null || !System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(last.Der, out var token, out _) || token is null)
+            return null;
+        var signed = token.AsSignedCms();
+        var tsa = signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
+        if (tsa is null) return null;
+        var pool = signed.Certificates.Cast<System.Security.Cryptography.X509Certificates.X509Certificate2>()
+            .Concat(Validation.LongTermCheck.ReadDss(pdf).Certificates).ToList();
+        return Validation.LongTermCheck.EarliestExpiry(Validation.LongTermCheck.Chain(tsa, pool));
+    }
+
+    /// <summary>
     /// A document time-stamp is a signature field without appearance: a zero-size, hidden and
     /// locked widget on page 1, listed in /AcroForm /Fields.
     /// </summary>

@@ -180,11 +180,11 @@ internal static class LongTermCheck
         catch (PdfFormatException) { return false; }
     }
 
-    private static DateTimeOffset? EarliestExpiry(IReadOnlyList<X509Certificate2> chain) =>
+    internal static DateTimeOffset? EarliestExpiry(IReadOnlyList<X509Certificate2> chain) =>
         chain.Count == 0 ? null : chain.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime()));
 
     /// <summary>The certificate, then its issuers as far as the pool reaches, each checked to have signed the one before.</summary>
-    private static List<X509Certificate2> Chain(X509Certificate2 leaf, List<X509Certificate2> pool)
+    internal static List<X509Certificate2> Chain(X509Certificate2 leaf, List<X509Certificate2> pool)
     {
         var chain = new List<X509Certificate2> { leaf };
         var current = leaf;
