@@ -140,7 +140,10 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         Assert.True(dts.DigestValid && dts.SignatureValid, string.Join("; ", dts.Problems));
         Assert.False(dts.ChainTrusted);
         Assert.Contains(dts.Problems, p => p.Contains("does not chain to any of the given trust anchors", StringComparison.Ordinal));
-        Assert.False(dts.Timestamp.Valid);
+        // Intact but vouched for by nobody the caller trusts: untrusted, not invalid (issue 12).
+        Assert.True(dts.Timestamp.Valid);
+        Assert.False(dts.Timestamp.Trusted);
+        Assert.Equal(SignatureStatus.Untrusted, dts.Status);
         Assert.NotEqual(Verdict.Valid, r.Verdict);
     }
 

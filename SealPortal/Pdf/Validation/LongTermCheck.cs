@@ -126,7 +126,7 @@ internal static class LongTermCheck
                 }
             }
         }
-        if (signerChain.Count < 2 || !DssWriter.IsSelfSigned(signerChain[^1])) completeInDss = false;
+        if (signerChain.Count < 2 || !NamesItself(signerChain[^1])) completeInDss = false;
 
         var tsaChain = tsa is null ? [] : Chain(tsa, pool);
         for (var i = 0; i < tsaChain.Count - 1; i++)
@@ -180,18 +180,24 @@ internal static class LongTermCheck
         catch (PdfFormatException) { return false; }
     }
 
+    private static bool NamesItself(X509Certificate2 cert) => cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData);
+
     internal static DateTimeOffset? EarliestExpiry(IReadOnlyList<X509Certificate2> chain) =>
         chain.Count == 0 ? null : chain.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime()));
 
-    /// <summary>The certificate, then its issuers as far as the pool reaches, each checked to have signed the one before.</summary>
+    /// <summary>
+    /// The certificate, then its issuers by name as far as the pool reaches. Names suffice: trust
+    /// is the chain check's business, and revocation evidence only counts when the issuer's key
+    /// verifies it (CRL) or its key hash matches (OCSP), so a look-alike issuer yields "unknown".
+    /// </summary>
     internal static List<X509Certificate2> Chain(X509Certificate2 leaf, List<X509Certificate2> pool)
     {
         var chain = new List<X509Certificate2> { leaf };
         var current = leaf;
-        for (var guard = 0; guard < 16 && !DssWriter.IsSelfSigned(current); guard++)
+        for (var guard = 0; guard < 16 && !NamesItself(current); guard++)
         {
             var issuer = pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(current.IssuerName.RawData)
-                && !chain.Any(x => x.RawDataMemory.Span.SequenceEqual(c.RawDataMemory.Span)) && DssWriter.SignedBy(current, c));
+                && !chain.Any(x => x.RawDataMemory.Span.SequenceEqual(c.RawDataMemory.Span)));
             if (issuer is null) break;
             chain.Add(issuer);
             current = issuer;
