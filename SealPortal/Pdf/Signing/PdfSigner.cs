@@ -138,6 +138,21 @@ public sealed class PdfSigner(TimeProvider time)
         return new PdfSignResult(fieldName, byteRange, widgets, total);
     }
 
+    /// <summary>
+    /// Builds in memory, without writing anything, the update a cross-page seal would add: every
+    /// page, the form and the cross-reference data the signer needs are read and checked, so an
+    /// upload can be refused for what would otherwise fail at sealing, after every approval.
+    /// </summary>
+    /// <exception cref="PdfFormatException">The PDF cannot be sealed as it is; the message is for the user.</exception>
+    /// <exception cref="PdfSigningException">Its certification forbids any change.</exception>
+    public void CheckSealable(PdfFile source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var writer = new PdfIncrementalWriter(source);
+        AddSignatureObjects(source, writer, 16, new PdfSignOptions { CrossPage = true }, null);
+        writer.Build();
+    }
+
     private (string FieldName, PdfRefObj SigRef, int Widgets) AddSignatureObjects(PdfFile src, PdfIncrementalWriter writer,
         int maxCms, PdfSignOptions options, SealBitmap? image)
     {
