@@ -40,13 +40,13 @@ public sealed class SealPreflightTests
     /// A 1 MB deflate bomb (about 1 GB of zeros) as the cross-reference stream: opening the file
     /// must inflate it, so only the reader's limits stand between it and the server's memory.
     /// </summary>
-    public static byte[] DeflateBombPdf()
+    public static byte[] DeflateBombPdf(int packedBytes = 1_000_000)
     {
         using var packed = new MemoryStream();
         using (var z = new ZLibStream(packed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
             var zeros = new byte[1 << 20];
-            while (packed.Length < 1_000_000) z.Write(zeros);
+            while (packed.Length < packedBytes) z.Write(zeros);
         }
         var bomb = packed.ToArray();
         using var pdf = new MemoryStream();
