@@ -199,18 +199,7 @@ public static class DssWriter
     private static X509Certificate2? IssuerOf(X509Certificate2 cert, IEnumerable<X509Certificate2> pool) =>
         pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) && SignedBy(cert, c));
 
-    internal static bool SignedBy(X509Certificate2 cert, X509Certificate2 issuer)
-    {
-        try
-        {
-            OcspProtocol.ToBouncyCastle(cert).Verify(OcspProtocol.ToBouncyCastle(issuer).GetPublicKey());
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return false;
-        }
-    }
+    internal static bool SignedBy(X509Certificate2 cert, X509Certificate2 issuer) => X509Signatures.Verify(cert.RawData, issuer);
 
     internal static bool IsSelfSigned(X509Certificate2 cert) =>
         cert.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) && SignedBy(cert, cert);

@@ -33,10 +33,9 @@ internal static class RevocationChecker
         {
             var resp = new OcspResp(der);
             if (resp.Status != OcspRespStatus.Successful || resp.GetResponseObject() is not BasicOcspResp basic) return null;
-            var bcIssuer = OcspProtocol.ToBouncyCastle(issuer);
             var serial = new Org.BouncyCastle.Math.BigInteger(1, certificate.SerialNumberBytes.Span);
-            var single = basic.Responses.FirstOrDefault(r => r.GetCertID().SerialNumber.Equals(serial) && r.GetCertID().MatchesIssuer(bcIssuer));
-            if (single is null || !SignedByAuthorisedResponder(basic, bcIssuer)) return null;
+            var single = basic.Responses.FirstOrDefault(r => r.GetCertID().SerialNumber.Equals(serial) && IssuedBy(r.GetCertID(), issuer));
+            if (single is null || !SignedByAuthorisedResponder(basic, issuer)) return null;
             var thisUpdate = new DateTimeOffset(DateTime.SpecifyKind(single.ThisUpdate, DateTimeKind.Utc));
             return single.GetCertStatus() switch
             {
@@ -59,7 +58,7 @@ internal static class RevocationChecker
             var crl = new X509CrlParser().ReadCrl(der);
             if (crl is null || !crl.IssuerDN.GetEncoded().AsSpan().SequenceEqual(issuer.SubjectName.RawData)) return null;
             if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(issuer.SubjectName.RawData)) return null;
-            crl.Verify(OcspProtocol.ToBouncyCastle(issuer).GetPublicKey());
+            if (!X509Signatures.Verify(der, issuer)) return null;
             var thisUpdate = new DateTimeOffset(DateTime.SpecifyKind(crl.ThisUpdate, DateTimeKind.Utc));
             var entry = crl.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger(1, certificate.SerialNumberBytes.Span));
             return entry is null
@@ -82,23 +81,27 @@ internal static class RevocationChecker
         return null;
     }
 
-    private static bool SignedByAuthorisedResponder(BasicOcspResp basic, Org.BouncyCastle.X509.X509Certificate bcIssuer)
+    /// <summary>CertID's issuer name and key hashes (RFC 6960 4.1.1), with whatever hash it names.</summary>
+    private static bool IssuedBy(CertificateID id, X509Certificate2 issuer)
     {
-        if (basic.Verify(bcIssuer.GetPublicKey())) return true;
+        var certId = id.ToAsn1Object();
+        var hash = CmsOids.DigestFromOid(certId.HashAlgorithm.Algorithm.Id);
+        if (hash is null) return false;
+        return System.Security.Cryptography.CryptographicOperations.HashData(hash.Value, issuer.SubjectName.RawData).AsSpan().SequenceEqual(certId.IssuerNameHash.GetOctets())
+            && System.Security.Cryptography.CryptographicOperations.HashData(hash.Value, issuer.PublicKey.EncodedKeyValue.RawData).AsSpan().SequenceEqual(certId.IssuerKeyHash.GetOctets());
+    }
+
+    private static bool SignedByAuthorisedResponder(BasicOcspResp basic, X509Certificate2 issuer)
+    {
+        var signed = basic.GetEncoded();
+        if (X509Signatures.Verify(signed, issuer)) return true;
         foreach (var responder in basic.GetCerts() ?? [])
         {
-            try
-            {
-                if (!responder.IssuerDN.Equivalent(bcIssuer.SubjectDN)) continue;
-                responder.Verify(bcIssuer.GetPublicKey());
-                if (responder.GetExtendedKeyUsage()?.Any(k => k.Id == KpOcspSigning) != true) continue;
-                if (basic.Verify(responder.GetPublicKey())) return true;
-            }
-            catch (Exception ex) when (ex is Org.BouncyCastle.Security.InvalidKeyException or Org.BouncyCastle.Security.Certificates.CertificateException
-                                          or Org.BouncyCastle.Security.SignatureException)
-            {
-                // Not signed by the issuer: not an authorised responder; try the next certificate.
-            }
+            var der = responder.GetEncoded();
+            if (!responder.IssuerDN.GetEncoded().AsSpan().SequenceEqual(issuer.SubjectName.RawData) || !X509Signatures.Verify(der, issuer)) continue;
+            if (responder.GetExtendedKeyUsage()?.Any(k => k.Id == KpOcspSigning) != true) continue;
+            using var cert = X509CertificateLoader.LoadCertificate(der);
+            if (X509Signatures.Verify(signed, cert)) return true;
         }
         return false;
     }
