@@ -8,7 +8,8 @@
 # Usage: certs-sample/make-sample-pki.sh [output-dir]   (default: the folder of this script)
 set -euo pipefail
 
-OUT="${1:-$(cd "$(dirname "$0")" && pwd)}"
+SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
+OUT="${1:-$SCRIPT_DIR}"
 PASS="sample"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -169,4 +170,6 @@ for n in sample-seal-rsa sample-seal-ecdsa sample-tsa; do
 done
 openssl verify -attime 1590000000 -CAfile sample-root-ca.crt -untrusted sample-intermediate-ca.crt sample-seal-expired.crt >/dev/null
 openssl pkcs12 -in sample-seal-rsa.pfx -passin "pass:$PASS" -noout
+# The revocation material (OCSP responder, revoked seal, CRLs) is issued by the CAs just made.
+"$SCRIPT_DIR/make-sample-revocation.sh" "$OUT"
 echo "sample PKI written to $OUT"

@@ -90,7 +90,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     private static async Task<PdfSignResult> Seal(string input, string output, SigningIdentity id, PdfSignOptions? options = null)
     {
         var signer = new PdfSigner(TimeProvider.System);
-        return await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(id, null),
+        return await signer.SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(id, null),
             options ?? new PdfSignOptions { Reason = "approved", Location = "Shanghai", SignerName = "SAMPLE Seal" });
     }
 

@@ -50,7 +50,7 @@ public static class BenchCommand
         {
             Console.WriteLine($"SealPortal PDF engine bench ({(quick ? "quick" : "full")}): {Environment.ProcessorCount} cores, .NET {Environment.Version}, {RuntimeConfiguration()}, load average {LoadAverage()}");
             using var identity = BenchIdentity();
-            var content = PdfSignatureContent.FromCades(identity, null);
+            var content = await PdfSignatureContent.FromCadesAsync(identity, null);
             var signer = new PdfSigner(TimeProvider.System);
             var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
 
@@ -102,6 +102,7 @@ public static class BenchCommand
             var tRsa = await Median(runs1, () => { publicKey.VerifyHash(digest, signatureValue, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1); return Task.CompletedTask; });
             Console.WriteLine($"verify signed 1-page PDF:                 median {v1:F2} ms over {runs1} runs (verdict {verdict}; target <= 1 ms; the RSA-3072 verification alone {tRsa:F3} ms)");
             Console.WriteLine($"verify signed 300-page PDF:               median {v300:F1} ms over {runs300} runs");
+            await LongTermFigures(dir, one, runs1 / 2, runs300);
             Console.WriteLine("all timings include open, parse, copy, SHA-256, CMS, fsync and rename of the output");
             return 0;
         }
@@ -109,6 +110,94 @@ public static class BenchCommand
         {
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// B-LT against B-T on the 1-page PDF, with an in-process TSA and the revocation data at hand
+    /// (OCSP responses made once up front), so the figure is the engine's DSS cost, not a network's.
+    /// </summary>
+    private static async Task LongTermFigures(string dir, string one, int runs, int verifyRuns)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = RSA.Create(3072);
+        var caReq = new CertificateRequest("CN=Bench CA, O=SealPortal bench", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        using var caCert = caReq.CreateSelfSigned(now.AddDays(-1), now.AddYears(2));
+        using var ca = Issued(caCert, null, "CN=Bench CA", null, now);
+        using var seal = Issued(caCert, caKey, "CN=Bench Seal", null, now);
+        using var tsaId = Issued(caCert, caKey, "CN=Bench TSA", "1.3.6.1.5.5.7.3.8", now);
+        var responder = new OcspResponder(ca, caCert, new Dictionary<string, DateTimeOffset>(), TimeProvider.System);
+        var atHand = new AtHandRevocation(responder, [seal.Certificate, tsaId.Certificate], caCert);
+        var tsa = new InProcessTsa(new TimestampAuthority(tsaId, TimeProvider.System));
+        var signer = new PdfSigner(TimeProvider.System);
+        var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
+        var content = await PdfSignatureContent.FromCadesAsync(seal, tsa);
+
+        var bt = Path.Combine(dir, "one-bt.pdf");
+        var blt = Path.Combine(dir, "one-blt.pdf");
+        for (var i = 0; i < 3; i++)
+        {
+            await signer.SignFileAsync(one, blt, content, options);
+            await LongTermValidation.AddValidationDataAsync(blt, [atHand], null, CancellationToken.None);
+        }
+        var tBt = await Median(runs, () => signer.SignFileAsync(one, bt, content, options));
+        var tBlt = await Median(runs, async () =>
+        {
+            await signer.SignFileAsync(one, blt, content, options);
+            await LongTermValidation.AddValidationDataAsync(blt, [atHand], null, CancellationToken.None);
+        });
+        var tDss = await Median(runs, () => LongTermValidation.AddValidationDataAsync(bt, [atHand], null, CancellationToken.None));
+        Console.WriteLine($"sign 1-page PDF at B-T (in-process TSA):  median {tBt:F2} ms over {runs} runs");
+        Console.WriteLine($"sign 1-page PDF at B-LT, data at hand:    median {tBlt:F2} ms: B-LT adds {tBlt - tBt:F2} ms (target <= 5 ms); the DSS update alone {tDss:F2} ms");
+
+        var verifyOptions = new VerifyOptions { TrustAnchors = [caCert], Now = DateTimeOffset.UtcNow };
+        var vBt = await Median(verifyRuns * 4, () => { Verify(bt, verifyOptions); return Task.CompletedTask; });
+        var verdict = Verify(blt, verifyOptions);
+        var vBlt = await Median(verifyRuns * 4, () => { Verify(blt, verifyOptions); return Task.CompletedTask; });
+        Console.WriteLine($"verify 1-page B-LT PDF (revocation from the DSS): median {vBlt:F2} ms, {vBlt - vBt:F2} ms more than B-T without DSS (verdict {verdict})");
+    }
+
+    /// <summary>A certificate issued by the bench CA (or the CA itself when <paramref name="caKey"/> is null), with its key.</summary>
+    private static SigningIdentity Issued(X509Certificate2 caCert, RSA? caKey, string subject, string? eku, DateTimeOffset now)
+    {
+        if (caKey is null)
+        {
+            var self = X509CertificateLoader.LoadPkcs12(caCert.Export(X509ContentType.Pkcs12, "bench"), "bench", X509KeyStorageFlags.EphemeralKeySet);
+            return SigningIdentity.FromCertificate(self, []);
+        }
+        using var key = RSA.Create(3072);
+        var req = new CertificateRequest($"{subject}, O=SealPortal bench", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, true));
+        if (eku is not null) req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(eku)], true));
+        using var cert = req.Create(caCert, now.AddDays(-1), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        using var withKey = cert.CopyWithPrivateKey(key);
+        var loaded = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12, "bench"), "bench", X509KeyStorageFlags.EphemeralKeySet);
+        return SigningIdentity.FromCertificate(loaded, [caCert]);
+    }
+
+    private sealed class InProcessTsa(TimestampAuthority authority) : ITimestampClient
+    {
+        public Task<byte[]> RequestTokenAsync(byte[] sha256Imprint, CancellationToken ct)
+        {
+            var request = System.Security.Cryptography.Pkcs.Rfc3161TimestampRequest.CreateFromHash(sha256Imprint, HashAlgorithmName.SHA256, requestSignerCertificates: true);
+            return Task.FromResult(request.ProcessResponse(authority.Respond(request.Encode()), out _).AsSignedCms().Encode());
+        }
+    }
+
+    /// <summary>OCSP responses made once, as a cache or a pre-fetch job would hold them.</summary>
+    private sealed class AtHandRevocation : IRevocationSource
+    {
+        private readonly Dictionary<string, byte[]> _responses = [];
+
+        public AtHandRevocation(OcspResponder responder, IEnumerable<X509Certificate2> certificates, X509Certificate2 issuer)
+        {
+            foreach (var c in certificates)
+                _responses[c.Thumbprint] = responder.Respond(OcspProtocol.EncodeRequest(c, issuer, RandomNumberGenerator.GetBytes(16)));
+        }
+
+        public Task<RevocationEvidence?> FindAsync(X509Certificate2 certificate, X509Certificate2 issuer, CancellationToken ct) =>
+            Task.FromResult(_responses.TryGetValue(certificate.Thumbprint, out var der) ? new RevocationEvidence(RevocationEvidenceKind.Ocsp, der) : null);
     }
 
     /// <summary>The 1-minute load average: figures on a machine shared with other jobs vary with it.</summary>
@@ -194,7 +283,7 @@ public static class BenchCommand
     private static async Task<int> ChildSignAsync(string input, string output)
     {
         using var identity = BenchIdentity();
-        var content = PdfSignatureContent.FromCades(identity, null);
+        var content = await PdfSignatureContent.FromCadesAsync(identity, null);
         var signer = new PdfSigner(TimeProvider.System);
         var baseline = PeakRss();
         var sw = Stopwatch.StartNew();

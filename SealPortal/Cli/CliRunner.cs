@@ -33,6 +33,7 @@ public static class CliRunner
         root.Subcommands.Add(SignCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create(time));
         root.Subcommands.Add(TsaCommand.Create());
+        root.Subcommands.Add(OcspCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(SealImageCommand.Create());
         root.Subcommands.Add(SealPortal.Features.Ledger.LedgerVerb.Create());

@@ -15,7 +15,8 @@ public static class SignCommand
 {
     /// <summary>What the command line asked for, before it is checked.</summary>
     private sealed record Request(string Input, string Output, string CertPath, string Password, string? ImagePath, string? Page,
-        string? Rect, string? Reason, string? Location, string? Tsa, bool CrossPage, bool Pss, string? Certify);
+        string? Rect, string? Reason, string? Location, string? Tsa, bool CrossPage, bool Pss, string? Certify,
+        string? Level, string? Ocsp, IReadOnlyList<string> Crls);
 
     public static Command Create()
     {
@@ -37,13 +38,17 @@ public static class SignCommand
         var pss = new Option<bool>("--pss") { Description = "RSA keys sign with RSASSA-PSS instead of PKCS#1 v1.5" };
         var certify = Optional("--certify", "1|2|3",
             "certify the document (first signature only): 1 no changes afterwards, 2 form filling and signing, 3 also annotations");
+        var level = Optional("--level", "B-B|B-T|B-LT|B-LTA",
+            "PAdES level (default B-T with --tsa, else B-B); B-LT and B-LTA need --tsa and revocation data from --ocsp and/or --crl");
+        var ocsp = Optional("--ocsp", "URL", "OCSP responder asked about every certificate (without it: the one each certificate names)");
+        var crl = new Option<string[]>("--crl") { HelpName = "FILE", Description = "CRL file(s), asked after OCSP", AllowMultipleArgumentsPerToken = false };
         var command = new Command("sign", "Apply a visible PAdES seal to a PDF as an incremental update.")
         {
-            input, output, cert, password, image, page, rect, reason, location, tsa, crossPage, pss, certify,
+            input, output, cert, password, image, page, rect, reason, location, tsa, crossPage, pss, certify, level, ocsp, crl,
         };
         command.SetAction((p, ct) => RunAsync(new Request(p.GetRequiredValue(input), p.GetRequiredValue(output), p.GetRequiredValue(cert),
             p.GetRequiredValue(password), p.GetValue(image), p.GetValue(page), p.GetValue(rect), p.GetValue(reason), p.GetValue(location),
-            p.GetValue(tsa), p.GetValue(crossPage), p.GetValue(pss), p.GetValue(certify)), ct));
+            p.GetValue(tsa), p.GetValue(crossPage), p.GetValue(pss), p.GetValue(certify), p.GetValue(level), p.GetValue(ocsp), p.GetValue(crl) ?? []), ct));
         return command;
     }
 
@@ -67,6 +72,14 @@ public static class SignCommand
         Uri? tsaUrl = null;
         if (a.Tsa is { } t && (!Uri.TryCreate(t, UriKind.Absolute, out tsaUrl) || tsaUrl.Scheme is not ("http" or "https")))
             throw new CliUsageException($"--tsa must be an http(s) URL, not '{t}'");
+        var level = tsaUrl is null ? PadesLevel.BB : PadesLevel.BT;
+        if (a.Level is { } l && !PadesLevels.TryParse(l, out level))
+            throw new CliUsageException($"--level must be B-B, B-T, B-LT or B-LTA, not '{l}'");
+        if (level >= PadesLevel.BT && tsaUrl is null)
+            throw new CliUsageException($"--level {level.Name()} needs a time-stamp authority (--tsa URL)");
+        Uri? ocspUrl = null;
+        if (a.Ocsp is { } o && (!Uri.TryCreate(o, UriKind.Absolute, out ocspUrl) || ocspUrl.Scheme is not ("http" or "https")))
+            throw new CliUsageException($"--ocsp must be an http(s) URL, not '{o}'");
         if (!File.Exists(input)) throw new CliUsageException($"input file '{input}' does not exist");
         var outDir = Path.GetDirectoryName(Path.GetFullPath(output));
         if (outDir is null || !Directory.Exists(outDir)) throw new CliUsageException($"the output folder '{outDir}' does not exist");
@@ -106,12 +119,20 @@ public static class SignCommand
                 CrossPage = a.CrossPage,
                 Certify = certify,
             };
-            var result = await signer.SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa), options, ct);
-            Console.WriteLine($"signed {output}: field {result.FieldName}, {result.WidgetCount} widget(s), {result.OutputLength} bytes");
+            var result = await signer.SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, level >= PadesLevel.BT ? tsa : null, ct), options, ct);
+            if (level >= PadesLevel.BLT)
+            {
+                List<IRevocationSource> sources = [new HttpOcspClient(http!, ocspUrl)];
+                if (a.Crls.Count > 0) sources.Add(new CrlFileSource(a.Crls));
+                await LongTermValidation.AddValidationDataAsync(output, sources, [result.FieldName], ct);
+                if (level == PadesLevel.BLTA)
+                    await LongTermValidation.AddDocumentTimestampAsync(output, tsa!, ct);
+            }
+            Console.WriteLine($"signed {output} ({level.Name()}): field {result.FieldName}, {result.WidgetCount} widget(s), {new FileInfo(output).Length} bytes");
             return 0;
         }
         catch (Exception e) when (e is PdfFormatException or PdfSigningException or SealImageException
-                                      or SigningIdentityException or TimestampException)
+                                      or SigningIdentityException or TimestampException or RevocationException)
         {
             throw new CliUsageException(e.Message);
         }

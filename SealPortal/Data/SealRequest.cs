@@ -100,6 +100,12 @@ public class SealRequestDocument
 
     public int PageCount { get; set; }
 
+    /// <summary>
+    /// Active content found at upload ("JavaScript", "OpenAction", "Launch", comma-separated), null
+    /// when none: approvers see a warning, since such a PDF may show something other than its pages.
+    /// </summary>
+    public string? ActiveContent { get; set; }
+
     /// <summary>Lower-case hex SHA-256 of the sealed file in the archive, once sealed.</summary>
     public string? SealedSha256 { get; set; }
 }
@@ -167,6 +173,7 @@ internal sealed class SealRequestDocumentConfiguration : IEntityTypeConfiguratio
         d.Property(x => x.FileName).HasMaxLength(255).IsRequired();
         d.Property(x => x.OriginalSha256).HasMaxLength(64).IsRequired();
         d.Property(x => x.SealedSha256).HasMaxLength(64);
+        d.Property(x => x.ActiveContent).HasMaxLength(64);
     }
 }
 

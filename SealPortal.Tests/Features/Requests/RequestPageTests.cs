@@ -420,6 +420,50 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_pdf_sealing_could_not_continue_is_refused_at_upload_not_after_the_approvals()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter", [("huge-size.pdf", Pdf.Signing.SealPreflightTests.HugeSizePdf())], submit: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("huge-size.pdf is not a readable PDF", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Eight_parallel_deflate_bombs_are_refused_and_nothing_is_stored()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var before = await CountsAsync();
+        // The test host accepts uploads up to 64 KB; 60 KB of deflate still expands to about 60 MB, past the 16 MB limit.
+        var bomb = Pdf.Signing.SealPreflightTests.DeflateBombPdf(60_000);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            PostNewAsync(applicant, CompanySeal, "Letter", [($"bomb{i}.pdf", bomb)], submit: true)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Contains("expands beyond", (await PortalClient.ParseAsync(responses[0])).TextOf("[data-testid=error]"));
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Approvers_see_a_warning_for_a_pdf_with_active_content()
+    {
+        using var applicant = await SignInAsync("applicant");
+        var response = await PostNewAsync(applicant, CompanySeal, "Letter", [("scripted.pdf", Pdf.Signing.SealPreflightTests.ActiveContentPdf())], submit: true);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = int.Parse(Regex.Match(response.LocalTarget(), @"^/requests/(\d+)$").Groups[1].Value);
+
+        using var head = await SignInAsync("depthead");
+        var warning = (await head.GetDocumentAsync($"/requests/{id}")).TextOf("[data-testid=active-content]");
+        Assert.Contains("JavaScript", warning);
+        Assert.Contains("Launch", warning);
+        Assert.Null((await head.GetDocumentAsync($"/requests/{await CreateAsync(applicant, CompanySeal, "Letter", submit: true)}")).QuerySelector("[data-testid=active-content]"));
+    }
+
+    [Fact]
     public async Task A_good_pdf_next_to_a_truncated_one_is_not_stored_either()
     {
         using var applicant = await SignInAsync("applicant");

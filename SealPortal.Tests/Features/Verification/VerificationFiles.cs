@@ -37,7 +37,7 @@ public static class VerificationFiles
         using var identity = SigningIdentity.LoadPkcs12(Path.Combine(PdfTestKit.CertsDir, "sample-seal-rsa.pfx"), "sample", TimeProvider.System);
         using var source = PdfFile.Open(new MemoryStream(PdfTestKit.ClassicPdf(1)));
         using var output = new MemoryStream();
-        await new PdfSigner(TimeProvider.System).SignAsync(source, output, PdfSignatureContent.FromCades(identity, null),
+        await new PdfSigner(TimeProvider.System).SignAsync(source, output, await PdfSignatureContent.FromCadesAsync(identity, null),
             new PdfSignOptions { SignerName = "SAMPLE Company Seal (RSA)", Reason = "verification page test" });
         return output.ToArray();
     }

@@ -24,7 +24,7 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx(kind), SignedPdfFiles.Password, TimeProvider.System);
         var tsa = timestamp ? new InProcessTsa(files) : null;
         var output = files.PathIn(name);
-        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, tsa),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, tsa),
             new PdfSignOptions { SignerName = "SAMPLE " + kind, Reason = "verifier test" });
         return output;
     }
@@ -76,7 +76,7 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         var first = await SealAsync(threePages, "rsa", "three-pages-1.pdf");
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("ecdsa"), SignedPdfFiles.Password, TimeProvider.System);
         var path = files.PathIn("three-pages-cross.pdf");
-        await new PdfSigner(TimeProvider.System).SignFileAsync(first, path, PdfSignatureContent.FromCades(identity, null),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(first, path, await PdfSignatureContent.FromCadesAsync(identity, null),
             new PdfSignOptions { CrossPage = true });
 
         var r = Verify(path, Trusting());
@@ -140,7 +140,10 @@ public class OwnSignerVerifyTests(SignedPdfFiles files)
         Assert.True(dts.DigestValid && dts.SignatureValid, string.Join("; ", dts.Problems));
         Assert.False(dts.ChainTrusted);
         Assert.Contains(dts.Problems, p => p.Contains("does not chain to any of the given trust anchors", StringComparison.Ordinal));
-        Assert.False(dts.Timestamp.Valid);
+        // Intact but vouched for by nobody the caller trusts: untrusted, not invalid (issue 12).
+        Assert.True(dts.Timestamp.Valid);
+        Assert.False(dts.Timestamp.Trusted);
+        Assert.Equal(SignatureStatus.Untrusted, dts.Status);
         Assert.NotEqual(Verdict.Valid, r.Verdict);
     }
 

@@ -66,7 +66,7 @@ public class ShadowAttackTests(SignedPdfFiles files)
     {
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("rsa"), SignedPdfFiles.Password, TimeProvider.System);
         var output = files.PathIn(name);
-        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, PdfSignatureContent.FromCades(identity, null),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, null),
             new PdfSignOptions { SignerName = "SAMPLE rsa", Reason = "shadow attack test", Certify = certify });
         return File.ReadAllBytes(output);
     }

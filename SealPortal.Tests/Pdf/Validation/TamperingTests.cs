@@ -28,7 +28,7 @@ public class TamperingTests(SignedPdfFiles files, ITestOutputHelper output)
     {
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("rsa"), SignedPdfFiles.Password, TimeProvider.System);
         var path = files.PathIn(name);
-        await new PdfSigner(TimeProvider.System).SignFileAsync(input, path, PdfSignatureContent.FromCades(identity, null),
+        await new PdfSigner(TimeProvider.System).SignFileAsync(input, path, await PdfSignatureContent.FromCadesAsync(identity, null),
             new PdfSignOptions { SignerName = "SAMPLE rsa", Reason = "tampering test" });
         return path;
     }

@@ -33,7 +33,7 @@ public class VerifierFuzzTests(SignedPdfFiles files, ITestOutputHelper output)
         var bases = new[] { File.ReadAllBytes(files.MutoolRsa), File.ReadAllBytes(files.TwoSeals), File.ReadAllBytes(files.MutoolEcdsa), withDocumentTimestamp };
         var options = new VerifyOptions { TrustAnchors = [files.Root, files.Intermediate], Now = DateTimeOffset.UtcNow };
         using var identity = SigningIdentity.LoadPkcs12(files.Pfx("ecdsa"), SignedPdfFiles.Password, TimeProvider.System);
-        var signature = PdfSignatureContent.FromCades(identity, null);
+        var signature = await PdfSignatureContent.FromCadesAsync(identity, null);
         var signDir = Directory.CreateDirectory(files.PathIn("fuzz-sign")).FullName;
         var outcomes = new Dictionary<string, int>();
         var (signed, refused) = (0, 0);

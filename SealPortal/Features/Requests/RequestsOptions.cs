@@ -13,4 +13,10 @@ public sealed class RequestsOptions
 
     /// <summary>How many PDFs one request may carry.</summary>
     public int MaxDocuments { get; set; } = 20;
+
+    /// <summary>
+    /// Refuse PDFs with JavaScript, an open action or Launch actions at upload (400). Off by
+    /// default: they are accepted and approvers see a warning.
+    /// </summary>
+    public bool RefuseActiveContent { get; set; }
 }

@@ -48,7 +48,8 @@ public sealed record InboxItem(int Id, string Number, string Purpose, string Doc
 /// <summary>Inbox filters; null or false means "any".</summary>
 public sealed record InboxFilter(int? SealId = null, string? DocumentType = null, bool UrgentOnly = false, bool OverdueOnly = false);
 
-public sealed record SealRequestDocumentView(int Id, string FileName, string OriginalSha256, long Length, int PageCount, string? SealedSha256);
+/// <param name="ActiveContent">Active content found at upload ("JavaScript,OpenAction"), null when none: shown to approvers as a warning.</param>
+public sealed record SealRequestDocumentView(int Id, string FileName, string OriginalSha256, long Length, int PageCount, string? SealedSha256, string? ActiveContent = null);
 
 public sealed record SealRequestSealView(int Id, int SealId, string SealName, SealType SealType, SealKind SealKind,
     int? DocumentId, int? Page, double? X, double? Y, double? Width, double? Height, bool CrossPage);

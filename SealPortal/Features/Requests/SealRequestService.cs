@@ -10,6 +10,7 @@ using SealPortal.Features.Workflows;
 using SealPortal.Resources;
 using SealPortal.Features.Seals;
 using SealPortal.Pdf.Incremental;
+using SealPortal.Pdf.Signing;
 using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
@@ -444,7 +445,7 @@ public sealed class SealRequestService(
             request.Id, request.Number, request.ApplicantUserId, request.Applicant?.DisplayName ?? "", request.DepartmentId, request.Department?.Name ?? "",
             request.Purpose, request.DocumentType, request.Copies, request.Amount, request.Counterparty, request.Urgent, request.Status,
             request.CreatedAt, request.SubmittedAt, request.ApprovedAt, request.CompletedAt,
-            request.Documents.OrderBy(d => d.Id).Select(d => new SealRequestDocumentView(d.Id, d.FileName, d.OriginalSha256, d.Length, d.PageCount, d.SealedSha256)).ToList(),
+            request.Documents.OrderBy(d => d.Id).Select(d => new SealRequestDocumentView(d.Id, d.FileName, d.OriginalSha256, d.Length, d.PageCount, d.SealedSha256, d.ActiveContent)).ToList(),
             request.Seals.OrderBy(s => s.Id).Select(s => new SealRequestSealView(s.Id, s.SealId, s.Seal?.Name ?? "", s.Seal?.Type ?? default, s.Seal?.Kind ?? default,
                 s.DocumentId, s.Page, s.X, s.Y, s.Width, s.Height, s.CrossPage)).ToList(),
             decisions,
@@ -680,7 +681,7 @@ public sealed class SealRequestService(
         if (files.Sum(f => f.Length) > limits.MaxTotalUploadBytes)
             return new([], RequestResult.Fail(StatusCodes.Status413PayloadTooLarge, "The PDFs together are larger than {0} MB.", limits.MaxTotalUploadBytes / (1024 * 1024)));
 
-        var buffers = new List<(UploadedPdf File, FileStream Buffer, int Pages)>();
+        var buffers = new List<(UploadedPdf File, FileStream Buffer, PdfPreflightResult? Check)>();
         try
         {
             foreach (var file in files)
@@ -690,15 +691,19 @@ public sealed class SealRequestService(
                     return new([], RequestResult.Fail("{0} is empty.", name));
                 var buffer = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
                     FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-                buffers.Add((file, buffer, 0));
+                buffers.Add((file, buffer, null));
                 await using (var source = file.OpenReadStream())
                     await source.CopyToAsync(buffer, ct);
                 buffer.Position = 0;
-                int pages;
+                PdfPreflightResult check;
                 try
                 {
-                    using var pdf = PdfFile.Open(buffer, leaveOpen: true);
-                    pages = pdf.GetPages().Count;
+                    // Everything sealing needs is checked now, within bounded memory, not after every approval.
+                    check = SealPreflight.Check(buffer, ct);
+                }
+                catch (PdfSigningException ex)
+                {
+                    return new([], RequestResult.Fail("{0} cannot be sealed: {1}", name, ex.Message));
                 }
                 catch (PdfEncryptedException)
                 {
@@ -708,13 +713,14 @@ public sealed class SealRequestService(
                 {
                     return new([], RequestResult.Fail("{0} is not a readable PDF: {1}", name, ex.Message));
                 }
-                if (pages == 0)
-                    return new([], RequestResult.Fail("{0} has no pages.", name));
-                buffers[^1] = (file, buffer, pages);
+                if (check.HasActiveContent && limits.RefuseActiveContent)
+                    return new([], RequestResult.Fail("{0} contains active content ({1}), which this portal does not accept. Save it without scripts and actions (e.g. print it to PDF) and upload it again.",
+                        name, string.Join(", ", check.ActiveContent)));
+                buffers[^1] = (file, buffer, check);
             }
 
             var accepted = new List<SealRequestDocument>();
-            foreach (var (file, buffer, pages) in buffers)
+            foreach (var (file, buffer, check) in buffers)
             {
                 buffer.Position = 0;
                 var stored = await archive.StoreAsync(buffer, ct);
@@ -723,7 +729,8 @@ public sealed class SealRequestService(
                     FileName = SafeFileName(file.FileName),
                     OriginalSha256 = stored.Sha256,
                     Length = stored.Length,
-                    PageCount = pages,
+                    PageCount = check!.Pages,
+                    ActiveContent = check.HasActiveContent ? string.Join(",", check.ActiveContent) : null,
                 });
             }
             return new(accepted, null);

@@ -36,8 +36,9 @@ public sealed class SealedDocument : IDisposable
 {
     private readonly string _folder;
 
-    internal SealedDocument(string folder, string path, string sha256, long length, IReadOnlyList<AppliedSeal> seals)
+    internal SealedDocument(string folder, string path, string sha256, long length, IReadOnlyList<AppliedSeal> seals, PadesLevel level)
     {
+        Level = level;
         _folder = folder;
         Path = path;
         Sha256 = sha256;
@@ -52,6 +53,9 @@ public sealed class SealedDocument : IDisposable
     public string Sha256 { get; }
 
     public long Length { get; }
+
+    /// <summary>The PAdES level the document was sealed at.</summary>
+    public PadesLevel Level { get; }
 
     /// <summary>The seals in the order they were applied (one revision each).</summary>
     public IReadOnlyList<AppliedSeal> Seals { get; }
@@ -110,6 +114,9 @@ public sealed class DocumentSealer(
     /// <summary>The named HttpClient the time-stamp requests go through.</summary>
     public const string TsaHttpClient = "tsa";
 
+    /// <summary>The named HttpClient OCSP requests go through.</summary>
+    public const string RevocationHttpClient = "revocation";
+
     /// <summary>
     /// Seals <paramref name="original"/> with <paramref name="seals"/> in the given order. The
     /// original stream is read once and not disposed.
@@ -133,7 +140,8 @@ public sealed class DocumentSealer(
         if (seals.Count == 0)
             throw new ArgumentException("at least one seal is needed", nameof(seals));
 
-        var tsa = TimestampClient();
+        var level = options.Value.EffectiveLevel();
+        var tsa = level >= PadesLevel.BT ? TimestampClient() : null;
         var folder = System.IO.Path.Combine(portal.Value.DataFolder, "tmp", $"{WorkFolderPrefix}{Guid.NewGuid():N}");
         PrivateFiles.CreateFolder(folder);
         try
@@ -148,6 +156,8 @@ public sealed class DocumentSealer(
             {
                 applied.Add(await ApplyAsync(signer, path, application, prepared.Get(application.SealId), tsa, ct));
             }
+            if (level >= PadesLevel.BLT)
+                await ExtendAsync(path, level, applied, tsa!, ct);
 
             string sha;
             long length;
@@ -158,7 +168,7 @@ public sealed class DocumentSealer(
             }
             logger.LogInformation("Sealed a document with {Count} seal(s) ({Seals}); SHA-256 {Sha}", applied.Count,
                 string.Join(", ", applied.Select(a => a.SealId)), sha);
-            return new SealedDocument(folder, path, sha, length, applied);
+            return new SealedDocument(folder, path, sha, length, applied, level);
         }
         catch
         {
@@ -228,7 +238,7 @@ public sealed class DocumentSealer(
         try
         {
             var location = application.Location ?? options.Value.Location;
-            var result = await signer.SignFileAsync(path, path, PdfSignatureContent.FromCades(seal.Identity, tsa), new PdfSignOptions
+            var result = await signer.SignFileAsync(path, path, await PdfSignatureContent.FromCadesAsync(seal.Identity, tsa, ct), new PdfSignOptions
             {
                 Page = application.Page,
                 Rect = application.Rect,
@@ -255,7 +265,52 @@ public sealed class DocumentSealer(
         }
     }
 
-    private HttpTimestampClient? TimestampClient()
+    /// <summary>B-LT: the DSS with revocation data for the seals just applied; B-LTA: then a document time-stamp.</summary>
+    private async Task ExtendAsync(string path, PadesLevel level, IReadOnlyList<AppliedSeal> applied, ITimestampClient tsa, CancellationToken ct)
+    {
+        try
+        {
+            await LongTermValidation.AddValidationDataAsync(path, RevocationSources(), applied.Select(a => a.FieldName).ToList(), ct);
+            if (level == PadesLevel.BLTA)
+                await LongTermValidation.AddDocumentTimestampAsync(path, tsa, ct);
+        }
+        catch (Exception ex) when (ex is RevocationException or TimestampException or PdfFormatException or PdfSigningException)
+        {
+            logger.LogWarning("The sealed document could not be made {Level}: {Reason}", level.Name(), ex.Message);
+            throw new SealingException(localizer["The sealed document could not be made long-term verifiable ({0}): {1}", level.Name(), ex.Message], null, ex);
+        }
+    }
+
+    /// <summary>The configured revocation sources, OCSP first (fresher), then CRL files.</summary>
+    public IReadOnlyList<IRevocationSource> RevocationSources()
+    {
+        var o = options.Value;
+        var sources = new List<IRevocationSource>();
+        Uri? ocsp = null;
+        if (!string.IsNullOrWhiteSpace(o.OcspUrl) && (!Uri.TryCreate(o.OcspUrl, UriKind.Absolute, out ocsp) || ocsp.Scheme is not ("http" or "https")))
+            throw new SealingException(localizer["The OCSP responder address {0} is not an http(s) URL.", o.OcspUrl]);
+        if (ocsp is not null || o.UseCertificateOcsp)
+        {
+            var http = httpClients.CreateClient(RevocationHttpClient);
+            http.Timeout = TimeSpan.FromSeconds(Math.Max(1, o.TsaTimeoutSeconds));
+            sources.Add(new HttpOcspClient(http, ocsp));
+        }
+        if (o.CrlFiles.Length > 0)
+        {
+            try
+            {
+                sources.Add(new CrlFileSource(o.CrlFiles.Select(System.IO.Path.GetFullPath)));
+            }
+            catch (RevocationException ex)
+            {
+                throw new SealingException(ex.Message, null, ex);
+            }
+        }
+        return sources;
+    }
+
+    /// <summary>The configured time-stamp authority, null when none is.</summary>
+    public HttpTimestampClient? TimestampClient()
     {
         var url = options.Value.TsaUrl;
         if (string.IsNullOrWhiteSpace(url))

@@ -1,3 +1,4 @@
+using SealPortal.Pdf.Signing;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -92,10 +93,14 @@ public sealed class DocumentVerifier(
     IDataProtectionProvider protection,
     IOptions<VerificationOptions> options,
     AuditTrail.AuditTrail audit,
+    IHttpClientFactory httpClients,
     ILogger<DocumentVerifier> logger)
 {
     /// <summary>The purpose string binds tokens to this use; a token made for anything else does not open.</summary>
     private const string ProtectorPurpose = "SealPortal.Verification.Report.v1";
+
+    /// <summary>The named HttpClient of online revocation checks (only with Verification:FetchRevocationOnline).</summary>
+    public const string RevocationHttpClient = "verification-revocation";
 
     /// <summary>A PDF's header may follow up to 1024 bytes of junk (PDF 32000-1, annex H).</summary>
     private const int HeaderSearch = 1024;
@@ -153,7 +158,12 @@ public sealed class DocumentVerifier(
                 return Refused(UploadProblem.NotPdf, actor, name, length, sha);
 
             pdf.Position = 0;
-            var report = PdfSignatureVerifier.Verify(pdf, new VerifyOptions { TrustAnchors = anchors.Certificates, Now = time.GetUtcNow() }, ct);
+            var report = PdfSignatureVerifier.Verify(pdf, new VerifyOptions
+            {
+                TrustAnchors = anchors.Certificates,
+                Now = time.GetUtcNow(),
+                OnlineRevocation = options.Value.FetchRevocationOnline ? new HttpOcspClient(httpClients.CreateClient(RevocationHttpClient)) : null,
+            }, ct);
             if (report.Verdict == Verdict.Unreadable)
             {
                 pdf.Position = 0;

@@ -10,4 +10,10 @@ public sealed class VerificationOptions
 
     /// <summary>How long the download links of a shown report keep working (the report is not stored).</summary>
     public TimeSpan DownloadLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Ask OCSP responders (the one each certificate names) about certificates the document's
+    /// own validation data (DSS) does not cover. Off by default: verification stays offline.
+    /// </summary>
+    public bool FetchRevocationOnline { get; set; }
 }

@@ -34,6 +34,7 @@ public static class VerificationServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<TrustAnchors>();
         builder.Services.AddScoped<DocumentVerifier>();
+        builder.Services.AddHttpClient(DocumentVerifier.RevocationHttpClient, c => c.Timeout = TimeSpan.FromSeconds(15));
         builder.Services.TryAddScoped<ArchivedDocuments>();
         return builder;
     }

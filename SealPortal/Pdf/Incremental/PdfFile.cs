@@ -92,6 +92,9 @@ public sealed class PdfFile : IDisposable
     private readonly HashSet<(PdfXrefEntryType, long, int)> _loading = [];
     private readonly Dictionary<int, (byte[] Data, long[] Offsets, int[] Numbers)> _objStmCache = [];
     private int _maxObjectNumber;
+    private PdfReadLimits _limits = PdfReadLimits.Default;
+    private long _decodedBytes;
+    private int _objectsParsed;
 
     private PdfFile(Stream stream, bool leaveOpen)
     {
@@ -119,10 +122,14 @@ public sealed class PdfFile : IDisposable
     /// <summary>Reads the structure of a PDF from a readable, seekable stream.</summary>
     /// <param name="stream">The PDF bytes; must stay open while the reader is used.</param>
     /// <param name="leaveOpen">Whether <see cref="Dispose"/> leaves the stream open.</param>
-    public static PdfFile Open(Stream stream, bool leaveOpen = false)
+    public static PdfFile Open(Stream stream, bool leaveOpen = false) => Open(stream, leaveOpen, PdfReadLimits.Default);
+
+    /// <summary>As <see cref="Open(Stream, bool)"/>, within tighter <paramref name="limits"/> (e.g. for uploads).</summary>
+    public static PdfFile Open(Stream stream, bool leaveOpen, PdfReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var f = new PdfFile(stream, leaveOpen);
+        ArgumentNullException.ThrowIfNull(limits);
+        var f = new PdfFile(stream, leaveOpen) { _limits = limits };
         try
         {
             f.ReadStructure();
@@ -225,7 +232,17 @@ public sealed class PdfFile : IDisposable
 
     /// <summary>Decoded stream data (FlateDecode with predictors or unfiltered).</summary>
     public byte[] DecodeStream(PdfStreamObj s, long maxDecoded = MaxStructureStreamBytes, int revision = -1)
-        => Guard(() => PdfStreamDecoder.Decode(s, ReadRawStreamData(s, maxDecoded), maxDecoded, o => Resolve(o, revision)));
+        => Guard(() => Counted(PdfStreamDecoder.Decode(s, ReadRawStreamData(s, Math.Min(maxDecoded, _limits.MaxStreamBytes)),
+            Math.Min(maxDecoded, _limits.MaxStreamBytes), o => Resolve(o, revision))));
+
+    /// <summary>Charges decoded bytes to the file's budget, so many small bombs fail like one large one.</summary>
+    private byte[] Counted(byte[] decoded)
+    {
+        _decodedBytes += decoded.Length;
+        if (_decodedBytes > _limits.MaxTotalDecodedBytes)
+            throw new PdfFormatException($"the PDF's compressed structure expands to more than {_limits.MaxTotalDecodedBytes / (1024 * 1024)} MB");
+        return decoded;
+    }
 
     /// <summary>
     /// Copies the bytes [<paramref name="offset"/>, <paramref name="offset"/>+<paramref name="count"/>)
@@ -327,6 +344,8 @@ public sealed class PdfFile : IDisposable
         var key = (e.Type, e.Offset, e.Generation);
         if (_cache.TryGetValue(key, out var cached)) return cached;
         if (!_loading.Add(key)) throw new PdfFormatException($"circular reference while reading object {e.Number}");
+        if (++_objectsParsed > _limits.MaxObjects)
+            throw new PdfFormatException($"the PDF has more than {_limits.MaxObjects} objects to read");
         try
         {
             PdfObj value;
@@ -361,7 +380,7 @@ public sealed class PdfFile : IDisposable
                 throw new PdfFormatException($"object {e.Number} is said to be in object stream {stmNum}, which is not an object stream");
             var n = (Resolve(stm.Get("N"), revision) as PdfNumObj)?.LongValue ?? -1;
             var first = (Resolve(stm.Get("First"), revision) as PdfNumObj)?.LongValue ?? -1;
-            var data = DecodeStream(stm, MaxStructureStreamBytes, revision);
+            var data = DecodeStream(stm, _limits.MaxStreamBytes, revision);
             if (n < 0 || first < 0 || first > data.Length || n > data.Length / 2 + 1)
                 throw new PdfFormatException($"object stream {stmNum} has an invalid /N or /First");
             var lex = new PdfLexer(new MemoryStream(data, 0, (int)first, writable: false));
@@ -552,7 +571,7 @@ public sealed class PdfFile : IDisposable
         if (obj is not PdfStreamObj stm || stm.GetName("Type") != "XRef")
             throw new PdfFormatException($"the object at offset {offset} is not a cross-reference stream");
         if (stm.Get("Encrypt") is not null and not PdfNullObj) throw new PdfEncryptedException();
-        var data = PdfStreamDecoder.Decode(stm, ReadRawStreamData(stm, MaxStructureStreamBytes), MaxStructureStreamBytes, o => o is PdfRefObj ? null : o);
+        var data = Counted(PdfStreamDecoder.Decode(stm, ReadRawStreamData(stm, _limits.MaxStreamBytes), _limits.MaxStreamBytes, o => o is PdfRefObj ? null : o));
         if (stm.Get("W") is not PdfArrayObj w || w.Count < 3) throw new PdfFormatException($"cross-reference stream at offset {offset} has no valid /W");
         var widths = new int[3];
         for (var i = 0; i < 3; i++)
@@ -632,4 +651,20 @@ public sealed class PdfFile : IDisposable
     {
         if (!_leaveOpen) _stream.Dispose();
     }
+}
+
+/// <summary>
+/// How much one <see cref="PdfFile"/> may read: the largest decoded structure stream, all decoded
+/// bytes together, and objects parsed. <see cref="Default"/> suits trusted files of any size;
+/// <see cref="Upload"/> bounds what a stranger's upload can cost the server.
+/// </summary>
+public sealed record PdfReadLimits(long MaxStreamBytes, long MaxTotalDecodedBytes, int MaxObjects)
+{
+    public static readonly PdfReadLimits Default = new(PdfFile.MaxStructureStreamBytes, long.MaxValue, int.MaxValue);
+
+    /// <summary>
+    /// Uploads: no structure stream over 16 MB decoded, 48 MB decoded in all, 200,000 objects,
+    /// so one check stays well under 64 MB of extra memory.
+    /// </summary>
+    public static readonly PdfReadLimits Upload = new(16L * 1024 * 1024, 48L * 1024 * 1024, 200_000);
 }

@@ -9,9 +9,6 @@ namespace SealPortal.Pdf.Signing;
 /// </summary>
 public static class CadesSignatureBuilder
 {
-    /// <summary>Room reserved for a signature time-stamp token: TSTInfo + the TSA's signature and certificate chain.</summary>
-    private const int TimestampAllowance = 16 * 1024;
-
     /// <param name="contentDigest">SHA-256 of the bytes covered by the PDF /ByteRange.</param>
     /// <param name="tsa">When given, the signature value is time-stamped (unsigned attribute id-aa-signatureTimeStampToken).</param>
     /// <returns>DER ContentInfo(SignedData), detached (no encapsulated content).</returns>
@@ -42,13 +39,16 @@ public static class CadesSignatureBuilder
     /// A safe upper bound of the DER length <see cref="BuildAsync"/> returns, for sizing the
     /// /Contents placeholder (twice this many hex digits).
     /// </summary>
-    public static int EstimateMaxSize(SigningIdentity identity, bool withTimestamp)
+    /// <param name="sampleTimestampToken">A token from the TSA that will stamp (null: no time-stamp).</param>
+    public static int EstimateMaxSize(SigningIdentity identity, byte[]? sampleTimestampToken)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        // The layout is fixed apart from the signature value, so a dry run with a maximum-length
-        // zero signature gives the exact size plus a little for DER length bytes that might grow.
+        // The layout is fixed apart from the signature value and the token, so a dry run with a
+        // maximum-length zero signature and the sample token gives the size to within the bytes
+        // that vary between two tokens of one TSA (serial, nonce, time fraction, DER lengths).
         var (attrs, zeroSignature) = CmsWriter.Sign(CmsOids.Data, new byte[32], identity, sign: false);
-        var dry = CmsWriter.Assemble(CmsOids.Data, null, identity, includeCertificates: true, attrs, zeroSignature, []);
-        return dry.Length + 16 + (withTimestamp ? TimestampAllowance : 0);
+        IReadOnlyList<byte[]> unsigned = sampleTimestampToken is null ? [] : [CmsWriter.Attribute(CmsOids.SignatureTimeStampTokenAttr, sampleTimestampToken)];
+        var dry = CmsWriter.Assemble(CmsOids.Data, null, identity, includeCertificates: true, attrs, zeroSignature, unsigned);
+        return dry.Length + 16 + (sampleTimestampToken is null ? 0 : TimestampTokenSize.Variation);
     }
 }

@@ -47,10 +47,18 @@ public sealed class PdfSignOptions
 /// <param name="BuildAsync">Builds the CMS over the SHA-256 of the signed byte ranges.</param>
 public sealed record PdfSignatureContent(int MaxSize, Func<ReadOnlyMemory<byte>, CancellationToken, Task<byte[]>> BuildAsync)
 {
-    /// <summary>PAdES (ETSI.CAdES.detached) via <see cref="CadesSignatureBuilder"/>, time-stamped when <paramref name="tsa"/> is given.</summary>
-    public static PdfSignatureContent FromCades(SigningIdentity identity, ITimestampClient? tsa)
-        => new(CadesSignatureBuilder.EstimateMaxSize(identity, tsa is not null),
-               (digest, ct) => CadesSignatureBuilder.BuildAsync(digest, identity, tsa, ct));
+    /// <summary>
+    /// PAdES (ETSI.CAdES.detached) via <see cref="CadesSignatureBuilder"/>, time-stamped when
+    /// <paramref name="tsa"/> is given. /Contents is sized from the real CMS layout and, with a
+    /// TSA, from a token that TSA issued (<see cref="TimestampTokenSize"/>), so little of it stays unused.
+    /// </summary>
+    /// <exception cref="TimestampException">The TSA could not be asked for the size of its tokens.</exception>
+    public static async Task<PdfSignatureContent> FromCadesAsync(SigningIdentity identity, ITimestampClient? tsa, CancellationToken ct = default)
+    {
+        var sample = tsa is null ? null : await TimestampTokenSize.SampleTokenAsync(tsa, ct);
+        return new(CadesSignatureBuilder.EstimateMaxSize(identity, sample),
+                   (digest, c) => CadesSignatureBuilder.BuildAsync(digest, identity, tsa, c));
+    }
 }
 
 /// <summary>The request cannot be fulfilled for this document (page out of range, ...); the message is for the user.</summary>
@@ -69,8 +77,6 @@ public sealed record PdfSignResult(string FieldName, long[] ByteRange, int Widge
 /// </summary>
 public sealed class PdfSigner(TimeProvider time)
 {
-    private const string ByteRangePlaceholder = "[0 9999999999 9999999999 9999999999]";
-
     /// <summary>
     /// Whether <see cref="SignFileAsync"/> forces the output to disk (fsync) before the rename.
     /// True by default so that a crash never leaves a renamed but incomplete file; the bench turns
@@ -128,43 +134,23 @@ public sealed class PdfSigner(TimeProvider time)
         var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
         var update = writer.Build();
 
-        var (objStart, objEnd) = update.ObjectSpans[sigRef.Number];
-        var span = update.Bytes[objStart..objEnd];
-        var brRel = span.IndexOf(Encoding.ASCII.GetBytes(ByteRangePlaceholder));
-        var ctRel = span.IndexOf("/Contents <"u8);
-        if (brRel < 0 || ctRel < 0) throw new InvalidOperationException("signature placeholders not found in the update");
-        var contentsStart = objStart + ctRel + "/Contents ".Length;
-        var contentsEnd = contentsStart + 2 + 2 * signature.MaxSize;
-        var total = update.BaseOffset + update.Bytes.Length;
-        long[] byteRange = [0, update.BaseOffset + contentsStart, update.BaseOffset + contentsEnd, total - (update.BaseOffset + contentsEnd)];
-        var brText = $"[0 {byteRange[1]} {byteRange[2]} {byteRange[3]}";
-        if (brText.Length + 1 > ByteRangePlaceholder.Length) throw new PdfSigningException("the PDF is too large to sign");
-        brText = brText.PadRight(ByteRangePlaceholder.Length - 1) + "]";
-        Encoding.ASCII.GetBytes(brText).CopyTo(update.Bytes[(objStart + brRel)..]);
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        output.Position = 0;
-        output.SetLength(0);
-        source.ReadRange(0, source.Length, chunk =>
-        {
-            hash.AppendData(chunk);
-            output.Write(chunk);
-        });
-        ct.ThrowIfCancellationRequested();
-        var bytes = update.Bytes.ToArray();
-        hash.AppendData(bytes, 0, contentsStart);
-        hash.AppendData(bytes, contentsEnd, bytes.Length - contentsEnd);
-        output.Write(bytes);
-        var digest = hash.GetHashAndReset();
-
-        var cms = await signature.BuildAsync(digest, ct);
-        if (cms.Length == 0 || cms.Length > signature.MaxSize)
-            throw new PdfSigningException($"the signature ({cms.Length} bytes) does not fit the space reserved for it ({signature.MaxSize} bytes)");
-        output.Position = update.BaseOffset + contentsStart + 1;
-        output.Write(Encoding.ASCII.GetBytes(Convert.ToHexString(cms)));
-        output.Position = total;
-        await output.FlushAsync(ct);
+        var (byteRange, total) = await SignatureSlot.WriteAsync(source, update, sigRef, signature.MaxSize, output, (d, c) => signature.BuildAsync(d, c), ct);
         return new PdfSignResult(fieldName, byteRange, widgets, total);
+    }
+
+    /// <summary>
+    /// Builds in memory, without writing anything, the update a cross-page seal would add: every
+    /// page, the form and the cross-reference data the signer needs are read and checked, so an
+    /// upload can be refused for what would otherwise fail at sealing, after every approval.
+    /// </summary>
+    /// <exception cref="PdfFormatException">The PDF cannot be sealed as it is; the message is for the user.</exception>
+    /// <exception cref="PdfSigningException">Its certification forbids any change.</exception>
+    public void CheckSealable(PdfFile source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var writer = new PdfIncrementalWriter(source);
+        AddSignatureObjects(source, writer, 16, new PdfSignOptions { CrossPage = true }, null);
+        writer.Build();
     }
 
     private (string FieldName, PdfRefObj SigRef, int Widgets) AddSignatureObjects(PdfFile src, PdfIncrementalWriter writer,
@@ -222,12 +208,8 @@ public sealed class PdfSigner(TimeProvider time)
             .Set("TransformParams", fieldLock)
             .Set("Data", rootRef));
         sigDict.Set("Reference", references);
-        sigDict.Set("ByteRange", new PdfRawObj(Encoding.ASCII.GetBytes(ByteRangePlaceholder)));
-        var contents = new byte[2 + 2 * maxCms];
-        contents.AsSpan().Fill((byte)'0');
-        contents[0] = (byte)'<';
-        contents[^1] = (byte)'>';
-        sigDict.Set("Contents", new PdfRawObj(contents));
+        sigDict.Set("ByteRange", SignatureSlot.ByteRange());
+        sigDict.Set("Contents", SignatureSlot.Contents(maxCms));
         var sigRef = writer.Add(sigDict);
 
         var targets = options.CrossPage ? pages : [pages[options.Page - 1]];
@@ -321,7 +303,7 @@ public sealed class PdfSigner(TimeProvider time)
     /// Appends <paramref name="item"/> to the array at <paramref name="key"/>. An indirect array is
     /// rewritten as its own object; returns true when <paramref name="owner"/> itself changed.
     /// </summary>
-    private static bool AppendToArray(PdfFile src, PdfIncrementalWriter writer, PdfDictObj owner, string key, PdfObj item,
+    internal static bool AppendToArray(PdfFile src, PdfIncrementalWriter writer, PdfDictObj owner, string key, PdfObj item,
         Dictionary<int, PdfArrayObj> changedArrays)
     {
         var v = owner.Get(key);
@@ -398,7 +380,7 @@ public sealed class PdfSigner(TimeProvider time)
         return false;
     }
 
-    private static string UniqueFieldName(PdfFile src, PdfDictObj acro)
+    internal static string UniqueFieldName(PdfFile src, PdfDictObj acro, string prefix = "Seal")
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         if (src.Resolve(acro.Get("Fields")) is PdfArrayObj fields)
@@ -408,7 +390,7 @@ public sealed class PdfSigner(TimeProvider time)
                     names.Add(t.ToText());
         }
         for (var i = 1; ; i++)
-            if (!names.Contains($"Seal{i}")) return $"Seal{i}";
+            if (!names.Contains($"{prefix}{i}")) return $"{prefix}{i}";
     }
 
     /// <summary>A PDF date string (PDF 32000-1, 7.9.4) in UTC.</summary>

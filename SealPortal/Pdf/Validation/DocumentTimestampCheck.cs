@@ -87,7 +87,14 @@ internal static class DocumentTimestampCheck
             ChainTrusted = trusted,
             ValidAtSigningTime = validThen,
             KeyUsageOk = ekuOk,
-            Timestamp = new TimestampReport { Present = true, Valid = imprintOk && signatureOk && validThen && ekuOk && (trusted || options.TrustAnchors.Count == 0), Time = time, Authority = tsa?.Subject },
+            Timestamp = new TimestampReport
+            {
+                Present = true,
+                Valid = imprintOk && signatureOk && validThen && ekuOk,
+                Trusted = options.TrustAnchors.Count == 0 ? null : trusted,
+                Time = time,
+                Authority = tsa?.Subject,
+            },
             Problems = problems,
         };
     }

@@ -69,13 +69,14 @@ public static class PdfSignatureVerifier
             }
 
             var diff = new RevisionDiff(new PdfRevisionObjects(file));
+            var dss = LongTermCheck.ReadDss(file);
             var reports = new List<SignatureReport>();
             foreach (var f in fields)
             {
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    reports.Add(VerifyOne(file, diff, pdf, f, options, ct));
+                    reports.Add(VerifyOne(file, diff, dss, pdf, f, options, ct));
                 }
                 catch (PdfFormatException ex)
                 {
@@ -88,7 +89,7 @@ public static class PdfSignatureVerifier
                 reports.AddRange(Unlisted(pdf, reports, damage, options, ct).ToList());
             if (reports.Count == 0 && damage is not null)
                 return Unreadable(options, length, damage);
-            return Report(reports, options, length, file.Revisions.Count, damage);
+            return Report(LongTermCheck.ApplyArchiveTimestamps(file, reports), options, length, file.Revisions.Count, damage);
         }
     }
 
@@ -371,7 +372,7 @@ public static class PdfSignatureVerifier
 
     // ------------------------------------------------------------------ one signature
 
-    private static SignatureReport VerifyOne(PdfFile file, RevisionDiff diff, Stream pdf, FoundField f, VerifyOptions options, CancellationToken ct)
+    private static SignatureReport VerifyOne(PdfFile file, RevisionDiff diff, LongTermCheck.Dss dss, Stream pdf, FoundField f, VerifyOptions options, CancellationToken ct)
     {
         var sig = f.Signature;
         var subFilter = sig.GetName("SubFilter");
@@ -432,6 +433,9 @@ public static class PdfSignatureVerifier
                 ? DocumentTimestampCheck.Verify(der, digestOf, options)
                 : FromCms(der, digestOf, options, claimedM);
         problems.AddRange(cms.Problems);
+        var provenTime = kind == SignatureKind.DocumentTimestamp ? cms.SigningTime : cms.Timestamp is { Valid: true } ts ? ts.Time : null;
+        var longTerm = LongTermCheck.Evaluate(der, kind, provenTime, cms.Timestamp?.Valid == true, dss, options, ct);
+        problems.AddRange(longTerm.Problems);
 
         var removed = f.Revision < file.Revisions.Count - 1;
         if (removed)
@@ -440,10 +444,10 @@ public static class PdfSignatureVerifier
         var anchors = options.TrustAnchors.Count > 0;
         var intact = byteRange.Valid && cms.DigestValid && cms.SignatureValid;
         var certificateOk = cms.ValidAtSigningTime && cms.KeyUsageOk && (cms.Timestamp is null || !cms.Timestamp.Present || cms.Timestamp.Valid);
-        var status = !intact || !certificateOk ? SignatureStatus.Invalid
+        var status = !intact || !certificateOk || longTerm.RevokedBeforeSigning ? SignatureStatus.Invalid
             : !changes.AllAllowed || removed ? SignatureStatus.ModifiedAfterSigning
             : !anchors ? SignatureStatus.ValidTrustNotChecked
-            : !cms.ChainTrusted ? SignatureStatus.Untrusted
+            : !cms.ChainTrusted || cms.Timestamp is { Trusted: false } ? SignatureStatus.Untrusted
             : SignatureStatus.Valid;
         if (anchors && cms.Decoded && !cms.ChainTrusted && !problems.Any(p => p.Contains("trust", StringComparison.OrdinalIgnoreCase)))
             problems.Add("the signer's certificate does not chain to any of the given trust anchors");
@@ -473,6 +477,9 @@ public static class PdfSignatureVerifier
             CertificateValidAtSigningTime = cms.Decoded ? cms.ValidAtSigningTime : null,
             KeyUsageOk = cms.Decoded ? cms.KeyUsageOk : null,
             Problems = problems.Distinct().ToList(),
+            Level = status == SignatureStatus.Invalid ? null : longTerm.Level,
+            VerifiableUntil = longTerm.VerifiableUntil,
+            Revocation = longTerm.Revocation,
         };
     }
 
@@ -748,8 +755,10 @@ public static class PdfSignatureVerifier
             Timestamp = c.Timestamp is null ? null : new TimestampReport
             {
                 Present = true,
-                // Without anchors nobody's chain is checked, the TSA's included; the token must still be intact.
-                Valid = c.Timestamp.SignatureValid && c.Timestamp.ImprintValid && (c.Timestamp.ChainTrusted || options.TrustAnchors.Count == 0),
+                // An intact token from an authority the anchors do not vouch for makes the signature
+                // "untrusted", not "invalid": trust is reported apart from validity.
+                Valid = c.Timestamp.SignatureValid && c.Timestamp.ImprintValid,
+                Trusted = options.TrustAnchors.Count == 0 ? null : c.Timestamp.ChainTrusted,
                 Time = c.Timestamp.Time,
                 Authority = c.Timestamp.TsaSubject,
             },

@@ -10,6 +10,12 @@ public sealed record VerifyOptions
 
     /// <summary>The moment of verification, used when a signature carries no usable time.</summary>
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>
+    /// Asked for the revocation status of a certificate the document's /DSS says nothing about.
+    /// Null (the default): no network, embedded data only.
+    /// </summary>
+    public Signing.IRevocationSource? OnlineRevocation { get; init; }
 }
 
 /// <summary>
@@ -123,6 +129,19 @@ public sealed record SignatureReport
 
     /// <summary>Every reason this signature is not fully valid, in plain words.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>PAdES baseline level reached: "B-B", "B-T", "B-LT", "B-LTA"; null for document time-stamps and unreadable signatures.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>
+    /// Until when the signature stays verifiable: the earliest expiry among the certificates of the
+    /// last time-stamp's chain (the signer's chain without a time-stamp). Before then a B-LTA
+    /// document needs a new document time-stamp.
+    /// </summary>
+    public DateTimeOffset? VerifiableUntil { get; init; }
+
+    /// <summary>Revocation status of each certificate below a root in the signer's and time-stamp authority's chains.</summary>
+    public IReadOnlyList<CertificateRevocationReport> Revocation { get; init; } = [];
 }
 
 public sealed record ByteRangeReport
@@ -237,6 +256,8 @@ public sealed record TimestampReport
     public bool Valid { get; init; }
     public DateTimeOffset? Time { get; init; }
     public string? Authority { get; init; }
+    /// <summary>The authority's chain ends in a given trust anchor; null when no anchors were given.</summary>
+    public bool? Trusted { get; init; }
 }
 
 public static class VerdictRules

@@ -73,6 +73,13 @@ public static class VerificationReportFormat
             sb.Append("  Chain trusted:     ").AppendLine(YesNo(s.ChainTrusted, "not checked"));
             sb.Append("  Cert valid then:   ").AppendLine(YesNo(s.CertificateValidAtSigningTime, "unknown"));
             sb.Append("  Key usage:         ").AppendLine(YesNo(s.KeyUsageOk, "unknown"));
+            if (s.Level is not null)
+                sb.Append("  PAdES level:       ").AppendLine(s.Level);
+            if (s.VerifiableUntil is { } until)
+                sb.Append("  Verifiable until:  ").AppendLine(Time(until));
+            foreach (var r in s.Revocation)
+                sb.Append("  Revocation:        ").AppendLine($"{r.Role} {r.Subject}: {r.State.ToString().ToLowerInvariant()}"
+                    + (r.RevokedAt is { } at ? $" on {Time(at)}" : "") + (r.Source is null ? " (no revocation data)" : $" ({r.Source})"));
             foreach (var p in s.Problems)
                 sb.Append("  Problem: ").AppendLine(p);
         }
