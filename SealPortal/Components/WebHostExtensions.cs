@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
+using SealPortal.Components.Interactive;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Verification;
@@ -50,11 +51,19 @@ public static class WebHostExtensions
         return builder;
     }
 
-    /// <summary>Razor components (static server rendering only), antiforgery and data protection.</summary>
+    /// <summary>
+    /// Razor components: interactive server pages (MudBlazor) and the static account and status pages,
+    /// antiforgery and data protection.
+    /// </summary>
     public static WebApplicationBuilder AddSealPortalWeb(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddRazorComponents();
+        // Package assets (_framework/blazor.web.js, _content/MudBlazor) are found through the static
+        // web assets manifest under `dotnet run` in every environment, not only in Development; after
+        // `publish` they sit in wwwroot and the manifest is absent, which this call tolerates.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.AddSealPortalInteractive();
         // Chinese text goes out as characters, not as &#x...; escapes: half the bytes and readable source.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "SealPortal.Antiforgery");
@@ -118,7 +127,8 @@ public static class WebHostExtensions
     public static WebApplication MapSealPortalPages(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
-        app.MapRazorComponents<App>();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

@@ -21,11 +21,14 @@ public static class DataServiceExtensions
             .PostConfigure<IHostEnvironment>((o, env) =>
                 o.DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DataFolder)));
 
+        // A factory per provider (which also registers the context itself as scoped): static pages and
+        // jobs take the scoped context, interactive pages and their services one context per operation.
         // Single queries, said explicitly: the request page loads documents and seals together, and EF Core
         // warns on every such query (on the console, at start and per request) while the choice is left implicit.
-        services.AddDbContext<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
-        services.AddDbContext<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
-        services.AddDbContext<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddDbContextFactory<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddDbContextFactory<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddDbContextFactory<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        services.AddSingleton<IDbContextFactory<SealPortalDbContext>, SealPortalDbContextFactory>();
         services.AddScoped<SealPortalDbContext>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
         {
             DatabaseProvider.Postgres => sp.GetRequiredService<PostgresSealPortalDbContext>(),
@@ -70,6 +73,17 @@ public static class DataServiceExtensions
         await using var scope = app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().RunAsync(app.Lifetime.ApplicationStopping);
     }
+}
+
+/// <summary>Contexts of the configured provider, for code that must not hold one for long (circuits).</summary>
+internal sealed class SealPortalDbContextFactory(IServiceProvider services, IConfiguration configuration) : IDbContextFactory<SealPortalDbContext>
+{
+    public SealPortalDbContext CreateDbContext() => DataServiceExtensions.Provider(configuration) switch
+    {
+        DatabaseProvider.Postgres => services.GetRequiredService<IDbContextFactory<PostgresSealPortalDbContext>>().CreateDbContext(),
+        DatabaseProvider.SqlServer => services.GetRequiredService<IDbContextFactory<SqlServerSealPortalDbContext>>().CreateDbContext(),
+        _ => services.GetRequiredService<IDbContextFactory<SqliteSealPortalDbContext>>().CreateDbContext(),
+    };
 }
 
 /// <summary>/health is healthy only while the database answers.</summary>
