@@ -22,6 +22,10 @@ public static class InteractiveExtensions
         builder.Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationState>();
         builder.Services.AddScoped<CircuitUser>();
+        builder.Services.AddOptions<SealPortal.Features.CompanyOptions>().BindConfiguration(SealPortal.Features.CompanyOptions.Section)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Company:TimeZone is not a known time zone id.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SealPortal.Features.CompanyTime>();
         return builder;
     }
 }

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Security.Claims;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using SealPortal.Components.Interactive;
+using SealPortal.Data;
+
+namespace SealPortal.Tests.Infrastructure;
+
+/// <summary>
+/// bUnit over a real portal: a component gets the portal's own services (its real database, with
+/// the demo company), while MudBlazor, JS interop and the signed-in user are bUnit's. The user is a
+/// real demo user: their id, roles and security stamp come from the portal's database, so the
+/// circuit's checks (<see cref="CircuitUser"/>) see exactly what a browser's circuit would.
+/// </summary>
+public sealed class PortalComponents : IAsyncDisposable
+{
+    private readonly CultureInfo _previousCulture = CultureInfo.CurrentCulture;
+    private readonly CultureInfo _previousUiCulture = CultureInfo.CurrentUICulture;
+
+    private PortalComponents(SealPortalFactory portal)
+    {
+        Portal = portal;
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices();
+        Context.Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
+        Authorization = Context.AddAuthorization();
+        Context.Services.AddScoped(sp => new CircuitUser(sp.GetRequiredService<AuthenticationStateProvider>(),
+            portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>()));
+        Context.Services.AddFallbackServiceProvider(portal.Services);
+    }
+
+    public SealPortalFactory Portal { get; }
+
+    public BunitContext Context { get; } = new();
+
+    public BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>Snackbar messages the component showed so far.</summary>
+    public IEnumerable<string> Snackbars => Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message);
+
+    /// <summary>A context signed in as the demo user <paramref name="userName"/>, in <paramref name="culture"/>.</summary>
+    public static async Task<PortalComponents> SignedInAsync(SealPortalFactory portal, string userName, string culture = "en")
+    {
+        var components = new PortalComponents(portal);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"no demo user {userName}");
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
+        components.Authorization.SetAuthorized(userName);
+        components.Authorization.SetRoles(principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray());
+        components.Authorization.SetClaims(principal.Claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role)).ToArray());
+        return components;
+    }
+
+    public IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : IComponent =>
+        Context.Render<T>(parameters ?? (_ => { }));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        CultureInfo.CurrentCulture = _previousCulture;
+        CultureInfo.CurrentUICulture = _previousUiCulture;
+    }
+}
