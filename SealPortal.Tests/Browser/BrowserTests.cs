@@ -33,15 +33,22 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
         Assert.Equal("Dashboard", await page.Locator("h1").InnerTextAsync());
         Assert.Contains("赵敏 Zhao Min", await page.Locator("[data-testid=welcome]").InnerTextAsync());
         Assert.True(await page.Locator("nav a[href='/admin/users']").IsVisibleAsync());
-        // The stylesheet from npm reached the browser: Bootstrap's .btn-primary is not the browser default.
-        var background = await page.Locator(".language-switch .btn-primary").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
-        Assert.Equal("rgb(13, 110, 253)", background);
+        // MudBlazor's stylesheet and the portal's theme reached the browser: the app bar is the company's red.
+        var background = await page.Locator(".mud-appbar").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
+        Assert.Equal("rgb(200, 16, 46)", background);
+        // The page is live over its circuit: the menu button closes the drawer without a page load.
+        var drawer = page.Locator("[data-testid=nav-drawer]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+        await page.ClickAsync("[data-testid=nav-toggle]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--closed"));
+        await page.ClickAsync("[data-testid=nav-toggle]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
         await Chromium.ScreenshotAsync(page, "dashboard-en");
 
         await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
         await page.WaitForSelectorAsync("h1:has-text('工作台')");
         Assert.Equal("zh-CN", await page.Locator("html").GetAttributeAsync("lang"));
-        Assert.Equal("印章", await page.Locator("nav a[href='/seals'] span").InnerTextAsync());
+        Assert.Equal("印章", (await page.Locator("nav a[href='/seals']").InnerTextAsync()).Trim());
         await Chromium.ScreenshotAsync(page, "dashboard-zh");
 
         await page.ClickAsync("nav a[href='/seals']");

@@ -43,8 +43,7 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
         var url = created.LocalTarget();
 
         using var deputy = await SignInAsync("reviewer");
-        var inbox = await deputy.GetDocumentAsync("/inbox");
-        var row = inbox.QuerySelector($"a[href='{url}']")?.Closest("tr");
+        var row = (await InteractiveLists.InboxRowsAsync(portal, "reviewer")).FirstOrDefault(tr => tr.QuerySelector($"a[href='{url}?from=inbox']") is not null);
         Assert.NotNull(row);
         Assert.Contains("王芳", row.QuerySelector("[data-testid=deputy]")!.TextContent);
 

@@ -95,14 +95,10 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.NotNull(page.QuerySelector("form input[name=_handler][value=withdraw-request]"));
         Assert.Null(page.QuerySelector("form input[name=_handler][value=decide]"));
 
-        var mine = await applicant.GetDocumentAsync("/requests");
-        Assert.NotNull(mine.QuerySelector($"tr[data-number='{page.TextOf("[data-testid=number]")}']"));
+        Assert.Contains(page.TextOf("[data-testid=number]"), await InteractiveLists.MyRequestNumbersAsync(portal, "applicant"));
 
-        using var head = await SignInAsync("depthead");
-        var inbox = await head.GetDocumentAsync("/inbox");
-        Assert.NotNull(inbox.QuerySelector($"a[href='/requests/{id}']"));
-        using var executive = await SignInAsync("executive");
-        Assert.Null((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+        Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "depthead"));
+        Assert.DoesNotContain($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "executive"));
     }
 
     [Fact]
@@ -225,7 +221,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.DoesNotContain(portal.Approvals.Calls, c => c.RequestId == id);
 
         using var executive = await SignInAsync("executive");
-        Assert.NotNull((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+        Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "executive"));
         var final = await executive.SubmitNamedFormAsync($"/requests/{id}", "decide",
             new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "" });
         Assert.Equal(HttpStatusCode.OK, final.StatusCode);
@@ -236,7 +232,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Equal(2, decisions.Length);
         Assert.Contains("同意", decisions[0].TextContent);
         Assert.Equal([(id, SealRequestStatus.Approved)], portal.Approvals.Calls.Where(c => c.RequestId == id).ToList());
-        Assert.Null((await executive.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+        Assert.DoesNotContain($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "executive"));
     }
 
     [Fact]
@@ -348,7 +344,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var after = await PortalClient.ParseAsync(resubmitted);
         Assert.Equal("InApproval", after.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Contains("with-page.pdf", after.TextOf("[data-testid=documents]"));
-        Assert.NotNull((await head.GetDocumentAsync("/inbox")).QuerySelector($"a[href='/requests/{id}']"));
+        Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "depthead"));
     }
 
     [Fact]
@@ -376,13 +372,15 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var letter = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         using var head = await SignInAsync("depthead");
 
-        var contracts = await head.GetDocumentAsync("/inbox?type=Contract");
-        Assert.NotNull(contracts.QuerySelector($"a[href='/requests/{urgentContract}']"));
-        Assert.Null(contracts.QuerySelector($"a[href='/requests/{letter}']"));
-        var urgent = await head.GetDocumentAsync("/inbox?urgent=true");
-        Assert.NotNull(urgent.QuerySelector($"a[href='/requests/{urgentContract}']"));
-        Assert.Null(urgent.QuerySelector($"a[href='/requests/{letter}']"));
-        Assert.Null((await head.GetDocumentAsync("/inbox?overdue=true")).QuerySelector($"a[href='/requests/{letter}']"));
+        var contracts = await InteractiveLists.InboxLinksAsync(portal, "depthead", type: "Contract");
+        Assert.Contains($"/requests/{urgentContract}?from=inbox", contracts);
+        Assert.DoesNotContain($"/requests/{letter}?from=inbox", contracts);
+        var urgent = await InteractiveLists.InboxLinksAsync(portal, "depthead", urgent: "true");
+        Assert.Contains($"/requests/{urgentContract}?from=inbox", urgent);
+        Assert.DoesNotContain($"/requests/{letter}?from=inbox", urgent);
+        Assert.DoesNotContain($"/requests/{letter}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "depthead", overdue: "true"));
+        // A filter value that does not parse is ignored, not an error.
+        Assert.Contains($"/requests/{letter}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "depthead", urgent: "x"));
     }
 
     [Fact]

@@ -31,6 +31,8 @@ public static class RequestServiceExtensions
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<RequestNumberSource>();
         builder.Services.AddScoped<SealRequestService>();
+        builder.Services.AddSingleton<RequestQueries>();
+        builder.Services.AddSingleton<RequestCommands>();
         return builder;
     }
 

@@ -40,10 +40,14 @@ public sealed record RequestResult(bool Succeeded, string? Error = null, object[
 public sealed record SealRequestRow(int Id, string Number, string Purpose, string DocumentType, SealRequestStatus Status,
     bool Urgent, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt, IReadOnlyList<string> SealNames);
 
-/// <summary>A line of the inbox: a request waiting for the user, possibly as deputy for <see cref="OnBehalfOf"/>.</summary>
+/// <summary>
+/// A line of the inbox: a request waiting for the user, possibly as deputy for <see cref="OnBehalfOf"/>.
+/// <see cref="NodeKey"/> names the step (template and node) so that items at the same step can be decided
+/// together; <see cref="Version"/> is the workflow version a decision is based on.
+/// </summary>
 public sealed record InboxItem(int Id, string Number, string Purpose, string DocumentType, string Applicant, string Department,
     bool Urgent, string NodeName, DateTimeOffset EnteredAt, DateTimeOffset? DueAt, bool Overdue, string? OnBehalfOf,
-    IReadOnlyList<string> SealNames);
+    IReadOnlyList<string> SealNames, string? Counterparty = null, string NodeKey = "", long Version = 0);
 
 /// <summary>Inbox filters; null or false means "any".</summary>
 public sealed record InboxFilter(int? SealId = null, string? DocumentType = null, bool UrgentOnly = false, bool OverdueOnly = false);

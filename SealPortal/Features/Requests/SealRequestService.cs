@@ -361,7 +361,7 @@ public sealed class SealRequestService(
         var candidates = await query
             .Select(r => new
             {
-                r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.WorkflowStateJson,
+                r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.WorkflowStateJson, r.Counterparty,
                 Applicant = r.Applicant!.DisplayName, Department = r.Department!.Name,
                 Seals = r.Seals.Select(s => s.Seal!.Name).ToList(),
             })
@@ -385,7 +385,8 @@ public sealed class SealRequestService(
             var deputyFor = rights.FirstOrDefault(r => r.OnBehalfOfUserId is not null && rights.All(x => x.OnBehalfOfUserId is not null))?.OnBehalfOfUserId;
             items.Add(new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
                 state.Template.Nodes[current.NodeIndex].Name, current.EnteredAt, current.DueAt, overdue,
-                deputyFor is null ? null : await NameAsync(deputyFor, names, ct), c.Seals.Distinct().ToList()));
+                deputyFor is null ? null : await NameAsync(deputyFor, names, ct), c.Seals.Distinct().ToList(),
+                c.Counterparty, $"{state.Template.Key}/{state.Template.Version}#{current.NodeIndex}", state.Version));
         }
         return items
             .OrderByDescending(i => i.Overdue)

@@ -1,0 +1,148 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using SealPortal.Data;
+using SealPortal.Features.Requests;
+using SealPortal.Tests.Features.Sealing;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+using SealPortal.Workflow;
+
+namespace SealPortal.Tests.Features.Requests;
+
+/// <summary>The interactive inbox (bUnit over a real portal): search, and approving several requests at one step.</summary>
+public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
+{
+    [Fact]
+    public async Task Search_finds_requests_by_number_title_counterparty_and_applicant()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var alpha = await SubmitAsync($"采购合同 Alpha-{tag}", $"甲方 Counter-{tag}");
+        var beta = await SubmitAsync($"Letter Beta-{tag}", null);
+        var alphaNumber = (await SealRequestKit.LoadAsync(portal, alpha)).Number;
+
+        await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
+        var inbox = ui.Render<Inbox>();
+        InteractiveLists.WaitUntilLoaded(inbox);
+
+        async Task<List<string>> SearchAsync(string text)
+        {
+            var loads = int.Parse(inbox.Find("[data-testid=grid-state]").GetAttribute("data-loads")!);
+            await inbox.InvokeAsync(() => inbox.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync(text));
+            InteractiveLists.WaitUntilLoaded(inbox, loads + 1);
+            return inbox.FindAll("a[data-number]").Select(a => a.GetAttribute("href")!).ToList();
+        }
+
+        Assert.Equal([$"/requests/{alpha}?from=inbox"], await SearchAsync($"Alpha-{tag}"));
+        Assert.Equal([$"/requests/{beta}?from=inbox"], await SearchAsync($"beta-{tag}"));
+        Assert.Equal([$"/requests/{alpha}?from=inbox"], await SearchAsync($"Counter-{tag}"));
+        Assert.Equal([$"/requests/{alpha}?from=inbox"], await SearchAsync(alphaNumber));
+        var byApplicant = await SearchAsync("张伟");
+        Assert.Contains($"/requests/{alpha}?from=inbox", byApplicant);
+        Assert.Contains($"/requests/{beta}?from=inbox", byApplicant);
+        Assert.Empty(await SearchAsync($"nothing-{tag}"));
+        Assert.NotEmpty(inbox.FindAll("[data-testid=empty]"));
+    }
+
+    [Fact]
+    public async Task Approving_selected_requests_decides_each_one_and_a_request_decided_meanwhile_is_refused_alone()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var first = await SubmitAsync($"bulk one {tag}", null);
+        var second = await SubmitAsync($"bulk two {tag}", null);
+        var third = await SubmitAsync($"bulk three {tag}", null);
+
+        await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
+        var page = ui.Context.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+            b.OpenComponent<Inbox>(2);
+            b.CloseComponent();
+        });
+        var inbox = page.FindComponent<Inbox>();
+        InteractiveLists.WaitUntilLoaded(inbox);
+        Assert.True(inbox.Find("[data-testid=bulk-approve]").HasAttribute("disabled"));
+
+        // The search narrows the list to this test's three requests; select them all.
+        var loads = int.Parse(inbox.Find("[data-testid=grid-state]").GetAttribute("data-loads")!);
+        await inbox.InvokeAsync(() => inbox.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync(tag));
+        InteractiveLists.WaitUntilLoaded(inbox, loads + 1);
+        foreach (var id in new[] { first, second, third })
+            await RowOf(inbox, id).QuerySelector("input[type=checkbox]")!.ChangeAsync(new() { Value = true });
+        inbox.WaitForAssertion(() => Assert.False(inbox.Find("[data-testid=bulk-approve]").HasAttribute("disabled")));
+
+        // Meanwhile the third is returned from its own page.
+        await DecideAsync(third, "depthead", DecisionKind.Return, "请补充材料");
+
+        await inbox.Find("[data-testid=bulk-approve]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=decision-dialog]")));
+        Assert.Contains("3", page.Find("[data-testid=decision-count]").TextContent);
+        page.Find("[data-testid=decision-comment] textarea").Input("批量同意");
+        await page.Find("[data-testid=decision-confirm]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("2 requests approved.", ui.Snackbars));
+        var thirdNumber = (await SealRequestKit.LoadAsync(portal, third)).Number;
+        Assert.Contains(ui.Snackbars, s => s.StartsWith(thirdNumber + ":"));
+        foreach (var id in new[] { first, second })
+        {
+            var decisions = await DecisionsAsync(id);
+            var approval = Assert.Single(decisions);
+            Assert.Equal(DecisionKind.Approve, approval.Kind);
+            Assert.Equal("批量同意", approval.Comment);
+            Assert.Single(await SealRequestKit.AuditAsync(portal, (await SealRequestKit.LoadAsync(portal, id)).Number),
+                e => e.Action == AuditAction.DecisionMade);
+        }
+        Assert.Equal(SealRequestStatus.Returned, (await SealRequestKit.LoadAsync(portal, third)).Status);
+        Assert.Equal([DecisionKind.Return], (await DecisionsAsync(third)).Select(d => d.Kind));
+    }
+
+    [Fact]
+    public async Task Requests_at_different_steps_are_not_approved_together()
+    {
+        var commands = portal.Services.GetRequiredService<RequestCommands>();
+        InboxItem Item(int id, string node) => new(id, $"26-{id:00000}", "p", "Letter", "a", "d", false, "n", DateTimeOffset.UtcNow, null, false, null, [], null, node, 1);
+        var user = new System.Security.Claims.ClaimsPrincipal();
+        Assert.Null(await commands.ApproveManyAsync(user, [Item(1, "t/1#0"), Item(2, "t/1#1")], "ok"));
+        Assert.Null(await commands.ApproveManyAsync(user, [], "ok"));
+    }
+
+    private static IElement RowOf(IRenderedComponent<Inbox> inbox, int id) =>
+        inbox.FindAll("tr").Single(tr => tr.QuerySelector($"a[href='/requests/{id}?from=inbox']") is not null);
+
+    private async Task<int> SubmitAsync(string purpose, string? counterparty)
+    {
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+        var pdf = PdfTestKit.ClassicPdf(1);
+        var created = await requests.CreateDraftAsync(applicant,
+            new SealRequestInput(purpose, DocumentTypes.Other, 1, null, counterparty, false, [physical]),
+            [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
+        Assert.True(created.Succeeded, created.Error);
+        var submitted = await requests.SubmitAsync(created.RequestId!.Value, applicant);
+        Assert.True(submitted.Succeeded, submitted.Error);
+        return created.RequestId!.Value;
+    }
+
+    private async Task DecideAsync(int id, string userName, DecisionKind kind, string comment)
+    {
+        var request = await SealRequestKit.LoadAsync(portal, id);
+        var state = System.Text.Json.JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!;
+        await using var scope = portal.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
+            .DecideAsync(id, await SealRequestKit.UserIdAsync(portal, userName), kind, comment, state.Version);
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    private async Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(int id)
+    {
+        var request = await SealRequestKit.LoadAsync(portal, id);
+        return System.Text.Json.JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!.Decisions;
+    }
+}
