@@ -44,7 +44,7 @@ public sealed class PortalComponents : IAsyncDisposable
     public BunitAuthorizationContext Authorization { get; }
 
     /// <summary>Snackbar messages the component showed so far.</summary>
-    public IEnumerable<string> Snackbars => Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message);
+    public IEnumerable<string> Snackbars => Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message ?? "");
 
     /// <summary>A context signed in as the demo user <paramref name="userName"/>, in <paramref name="culture"/>.</summary>
     public static async Task<PortalComponents> SignedInAsync(SealPortalFactory portal, string userName, string culture = "en")
