@@ -34,9 +34,9 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
         Assert.Contains("赵敏 Zhao Min", await page.Locator("[data-testid=welcome]").InnerTextAsync());
         Assert.True(await page.Locator("nav a[href='/admin/users']").IsVisibleAsync());
         // MudBlazor's stylesheet and the portal's theme reached the browser: the app bar is the company's red.
-        var background = await page.Locator(".mud-appbar").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor");
-        Assert.Equal("rgb(200, 16, 46)", background);
+        await Assertions.Expect(page.Locator("header.mud-appbar")).ToHaveCSSAsync("background-color", "rgb(200, 16, 46)");
         // The page is live over its circuit: the menu button closes the drawer without a page load.
+        await page.WaitForSelectorAsync("[data-interactive=true]");
         var drawer = page.Locator("[data-testid=nav-drawer]");
         await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
         await page.ClickAsync("[data-testid=nav-toggle]");

@@ -10,7 +10,9 @@ using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using SealPortal.Components.Interactive;
+using Microsoft.AspNetCore.Authentication;
 using SealPortal.Data;
+using SealPortal.Features.Account;
 
 namespace SealPortal.Tests.Infrastructure;
 
@@ -33,7 +35,7 @@ public sealed class PortalComponents : IAsyncDisposable
         Context.Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         Authorization = Context.AddAuthorization();
         Context.Services.AddScoped(sp => new CircuitUser(sp.GetRequiredService<AuthenticationStateProvider>(),
-            portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<IOptions<IdentityOptions>>()));
+            portal.Services.GetRequiredService<SessionRevocation>(), portal.Services.GetRequiredService<IServiceScopeFactory>()));
         Context.Services.AddFallbackServiceProvider(portal.Services);
     }
 
@@ -42,6 +44,9 @@ public sealed class PortalComponents : IAsyncDisposable
     public BunitContext Context { get; } = new();
 
     public BunitAuthorizationContext Authorization { get; }
+
+    /// <summary>The key of the server-side session the signed-in user holds.</summary>
+    public string SessionKey { get; private set; } = "";
 
     /// <summary>Snackbar messages the component showed so far.</summary>
     public IEnumerable<string> Snackbars => Context.Services.GetRequiredService<ISnackbar>().ShownSnackbars.Select(s => s.Message ?? "");
@@ -55,6 +60,11 @@ public sealed class PortalComponents : IAsyncDisposable
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"no demo user {userName}");
         var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync(user);
+        // A session row as a browser's sign-in makes, so the circuit's checks find it (and a sign-out can end it).
+        var store = new SessionStore(portal.Services.GetRequiredService<IServiceScopeFactory>(), portal.Services.GetRequiredService<TimeProvider>());
+        var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow.AddHours(8) }, IdentityConstants.ApplicationScheme);
+        components.SessionKey = await store.StoreAsync(ticket);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionRevocation.SessionClaim, components.SessionKey));
         components.Authorization.SetAuthorized(userName);
         components.Authorization.SetRoles(principal.FindAll(ClaimTypes.Role).Select(c => c.Value).ToArray());
         components.Authorization.SetClaims(principal.Claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role)).ToArray());

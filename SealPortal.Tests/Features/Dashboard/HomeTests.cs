@@ -101,6 +101,21 @@ public class HomeTests(SealingPortal portal) : IClassFixture<SealingPortal>
     }
 
     [Fact]
+    public async Task After_signing_out_elsewhere_the_open_dashboard_can_no_longer_run_the_check()
+    {
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        var home = ui.Render<Home>();
+        home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=run-integrity-check]")));
+        var userId = await SealRequestKit.UserIdAsync(portal, "auditor");
+        Assert.True(await portal.Services.GetRequiredService<SealPortal.Features.Account.SessionRevocation>().EndSessionsAsync(userId) >= 1);
+
+        var runs = await RunCountAsync();
+        await home.Find("[data-testid=run-integrity-check]").ClickAsync(new());
+        Assert.Equal(runs, await RunCountAsync());
+        Assert.Contains("You may not run the integrity check.", ui.Snackbars);
+    }
+
+    [Fact]
     public async Task A_form_posted_to_the_dashboard_reaches_no_action()
     {
         using var auditor = await portal.SignInAsync("auditor");

@@ -79,11 +79,13 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         // Meanwhile the third is returned from its own page.
         await DecideAsync(third, "depthead", DecisionKind.Return, "请补充材料");
 
-        await inbox.Find("[data-testid=bulk-approve]").ClickAsync(new());
+        // The click's handler waits for the dialog's answer, so it completes only after the confirmation below.
+        var approving = inbox.Find("[data-testid=bulk-approve]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=decision-dialog]")));
         Assert.Contains("3", page.Find("[data-testid=decision-count]").TextContent);
         page.Find("[data-testid=decision-comment] textarea").Input("批量同意");
         await page.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await approving.WaitAsync(TimeSpan.FromSeconds(60));
 
         page.WaitForAssertion(() => Assert.Contains("2 requests approved.", ui.Snackbars));
         var thirdNumber = (await SealRequestKit.LoadAsync(portal, third)).Number;

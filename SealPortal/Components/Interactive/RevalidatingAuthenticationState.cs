@@ -1,47 +1,23 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-using SealPortal.Data;
+using SealPortal.Features.Account;
 
 namespace SealPortal.Components.Interactive;
 
 /// <summary>
-/// The signed-in user of an open circuit, checked again every minute: a user who was deleted,
-/// locked, or whose security stamp changed (password change, reset, role change) since the cookie
-/// was issued is signed out of the circuit, so the page falls back to the sign-in redirect.
-/// Handlers check authorization on each action as well (see <see cref="CircuitUser"/>); this
+/// The signed-in user of an open circuit, checked again every minute against the server-side session
+/// (<see cref="SessionRevocation"/>): a session ended by sign-out elsewhere, a lock, a deleted user or a
+/// changed security stamp (password change, reset, role change) signs the circuit out, so the page falls
+/// back to the sign-in redirect. Actions check again on their own (see <see cref="CircuitUser"/>); this
 /// catches the idle page that would otherwise keep showing data.
 /// </summary>
-public sealed class RevalidatingAuthenticationState(
-    ILoggerFactory loggerFactory,
-    IServiceScopeFactory scopes,
-    IOptions<IdentityOptions> identity)
+public sealed class RevalidatingAuthenticationState(ILoggerFactory loggerFactory, SessionRevocation sessions)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     protected override TimeSpan RevalidationInterval => Interval;
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await IsStillValidAsync(users, identity.Value, state.User);
-    }
-
-    /// <summary>True while the principal's user exists, is not locked out and has the stamp the cookie was issued with.</summary>
-    public static async Task<bool> IsStillValidAsync(UserManager<ApplicationUser> users, IdentityOptions options, ClaimsPrincipal principal)
-    {
-        if (principal.Identity?.IsAuthenticated != true)
-            return true;
-        var user = await users.GetUserAsync(principal);
-        if (user is null || await users.IsLockedOutAsync(user))
-            return false;
-        if (!users.SupportsUserSecurityStamp)
-            return true;
-        var stamp = principal.FindFirstValue(options.ClaimsIdentity.SecurityStampClaimType);
-        return stamp == await users.GetSecurityStampAsync(user);
-    }
+    protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct) =>
+        sessions.IsActiveAsync(state.User, ct);
 }
