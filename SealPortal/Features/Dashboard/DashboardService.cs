@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
 using SealPortal.Features.Ledger;
@@ -115,7 +116,7 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
         var jobs = scope.ServiceProvider.GetRequiredService<SealPortal.Jobs.JobScheduler>();
         if (!jobs.Running)
             return await monitor.RunOnceAsync(actor, lastSeen, CancellationToken.None);
-        scope.ServiceProvider.GetRequiredService<Hangfire.IBackgroundJobClient>().Enqueue<SealPortal.Jobs.IntegrityCheckJob>(
+        scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>().Enqueue<SealPortal.Jobs.IntegrityCheckJob>(
             SealPortal.Jobs.JobQueues.Integrity, j => j.RunAsync(actor, lastSeen, CancellationToken.None));
         var until = DateTime.UtcNow + wait;
         while (DateTime.UtcNow < until)
