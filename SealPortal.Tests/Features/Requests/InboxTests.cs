@@ -83,7 +83,7 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         var approving = inbox.Find("[data-testid=bulk-approve]").ClickAsync(new());
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=decision-dialog]")));
         Assert.Contains("3", page.Find("[data-testid=decision-count]").TextContent);
-        page.Find("[data-testid=decision-comment] textarea").Input("批量同意");
+        page.Find("textarea[data-testid=decision-comment], [data-testid=decision-comment] textarea").Input("批量同意");
         await page.Find("[data-testid=decision-confirm]").ClickAsync(new());
         await approving.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -96,8 +96,12 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
             var approval = Assert.Single(decisions);
             Assert.Equal(DecisionKind.Approve, approval.Kind);
             Assert.Equal("批量同意", approval.Comment);
-            Assert.Single(await SealRequestKit.AuditAsync(portal, (await SealRequestKit.LoadAsync(portal, id)).Number),
-                e => e.Action == AuditAction.DecisionMade);
+            var number = (await SealRequestKit.LoadAsync(portal, id)).Number;
+            await using var scope = portal.Services.CreateAsyncScope();
+            var line = Assert.Single(await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().AuditEvents
+                .Where(e => e.Subject == number && e.Action == AuditAction.DecisionMade).ToListAsync());
+            Assert.Equal("depthead", line.Actor);
+            Assert.Equal(await SealRequestKit.UserIdAsync(portal, "depthead"), line.ActorUserId);
         }
         Assert.Equal(SealRequestStatus.Returned, (await SealRequestKit.LoadAsync(portal, third)).Status);
         Assert.Equal([DecisionKind.Return], (await DecisionsAsync(third)).Select(d => d.Kind));

@@ -40,10 +40,28 @@ public sealed class AuditTrail(
         await own.SaveChangesAsync(ct);
     }
 
+    private static readonly AsyncLocal<ClaimsPrincipal?> Acting = new();
+
+    /// <summary>
+    /// Names the user behind work that runs outside an HTTP request (an action in an open Blazor circuit,
+    /// where there is no HttpContext), for every event recorded until the returned scope is disposed.
+    /// </summary>
+    public static IDisposable ActingAs(ClaimsPrincipal user)
+    {
+        var previous = Acting.Value;
+        Acting.Value = user;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(ClaimsPrincipal? previous) : IDisposable
+    {
+        public void Dispose() => Acting.Value = previous;
+    }
+
     private AuditEvent Create(AuditAction action, string? detail, string? subject, string? actor, string? actorUserId)
     {
         var context = http.HttpContext;
-        var user = context?.User;
+        var user = context?.User?.Identity?.IsAuthenticated == true ? context.User : Acting.Value;
         var signedIn = user?.Identity?.IsAuthenticated == true;
         return new AuditEvent
         {

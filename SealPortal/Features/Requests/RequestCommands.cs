@@ -16,6 +16,8 @@ public sealed class RequestCommands(IServiceScopeFactory scopes)
     public async Task<RequestResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion)
     {
         await using var scope = scopes.CreateAsyncScope();
+        // No HttpContext in a circuit: the audit trail learns the approver from here.
+        using var acting = SealPortal.Features.AuditTrail.AuditTrail.ActingAs(user);
         return await scope.ServiceProvider.GetRequiredService<SealRequestService>()
             .DecideAsync(requestId, user.FindFirstValue(ClaimTypes.NameIdentifier)!, kind, comment, basedOnVersion, ct: CancellationToken.None);
     }
