@@ -5,12 +5,15 @@ using SealPortal.Tests.Features.Ledger;
 using SealPortal.Tests.Features.Requests;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Pdf;
+using SealPortal.Tests.Pdf.Signing;
 
 namespace SealPortal.Tests.Browser;
 
 public sealed class EndToEndPortal : SealPortalFactory
 {
-    protected override IDictionary<string, string?> ExtraSettings => RequestSeeding.SampleCertificates;
+    // The verification page trusts the sample root, as the README's demo does.
+    protected override IDictionary<string, string?> ExtraSettings =>
+        new Dictionary<string, string?>(RequestSeeding.SampleCertificates) { ["Signing:TrustedRootsPath"] = SamplePki.Path_("sample-root-ca.crt") };
 }
 
 public sealed class EndToEndFixture : BrowserFixture<EndToEndPortal>
@@ -70,6 +73,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await applicant.CheckAsync($"[data-seal='{Seal}'] input[type=checkbox]");
         await applicant.FillAsync("#request-purpose", "Letter of intent to the supplier");
         await applicant.SelectOptionAsync("#request-type", "Letter");
+        await Chromium.ScreenshotAsync(applicant, "first-1-new-request");
         await applicant.ClickAsync("[data-testid=save-draft]");
         await applicant.WaitForURLAsync(new Regex(@"/requests/\d+$"));
         var id = int.Parse(Regex.Match(applicant.Url, @"/requests/(\d+)$").Groups[1].Value);
@@ -86,6 +90,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await applicant.Mouse.DownAsync();
         await applicant.Mouse.MoveAsync(target.X + target.Width * 0.7f, target.Y + 150, new MouseMoveOptions { Steps = 8 });
         await applicant.Mouse.UpAsync();
+        await Chromium.ScreenshotAsync(applicant, "first-2-placement");
         await applicant.ClickAsync("[data-testid=save-placements]");
         await applicant.WaitForSelectorAsync("[data-testid=message]");
         var placed = Assert.Single(await RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
@@ -96,9 +101,14 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await applicant.ClickAsync("[data-testid=submit]");
         await applicant.WaitForSelectorAsync("[data-testid=status][data-status=InApproval]");
 
+        // The department head finds it in the interactive inbox and approves it from the request page.
         var (headContext, head) = await SignedInAsync("depthead");
         await using var _h = headContext;
+        await head.GotoAsync("/inbox");
+        await head.WaitForSelectorAsync($"a[href='/requests/{id}?from=inbox']");
+        await Chromium.ScreenshotAsync(head, "first-3-inbox");
         await ApproveAsync(head, id);
+        await Chromium.ScreenshotAsync(head, "first-4-approved");
         var (executiveContext, executive) = await SignedInAsync("executive");
         await using var _e = executiveContext;
         await ApproveAsync(executive, id);
@@ -106,13 +116,16 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         // The last approval seals the document; the applicant downloads it from the request page.
         await applicant.GotoAsync($"/requests/{id}");
         await applicant.WaitForSelectorAsync("[data-testid=status][data-status=Completed]");
+        await Chromium.ScreenshotAsync(applicant, "first-5-sealed");
         var download = await applicant.RunAndWaitForDownloadAsync(() => applicant.ClickAsync("[data-testid=download-sealed]"));
         var dir = PdfTestKit.NewTempDir("e2e-sealed");
+        byte[] sealedBytes;
         try
         {
             var path = Path.Combine(dir, "sealed.pdf");
             await download.SaveAsAsync(path);
             Assert.Equal(1, fixture.Nss.AssertAllSignaturesValid(path));
+            sealedBytes = await File.ReadAllBytesAsync(path);
 
             // The seal's widget sits on page 2 where it was dropped (the page is not rotated, so
             // the placement's points are the page's own coordinates).
@@ -142,5 +155,14 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         Assert.Equal(1, await row.CountAsync());
         Assert.Contains("供货合同.pdf", await row.InnerTextAsync());
         await Chromium.ScreenshotAsync(auditor, "ledger-person");
+
+        // ... and checks the downloaded file on the verification page: valid.
+        await auditor.GotoAsync("/verify");
+        await auditor.SetInputFilesAsync("#pdf", new FilePayload { Name = "供货合同-sealed.pdf", MimeType = "application/pdf", Buffer = sealedBytes });
+        await auditor.ClickAsync("[data-testid=verify-form] button[type=submit]");
+        var verdict = auditor.Locator("[data-testid=verdict]");
+        await verdict.WaitForAsync();
+        Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));
+        await Chromium.ScreenshotAsync(auditor, "first-6-verified");
     }
 }
