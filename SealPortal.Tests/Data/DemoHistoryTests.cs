@@ -137,11 +137,8 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
     [Fact]
     public async Task Inboxes_ledger_and_analytics_show_the_history_at_once()
     {
-        using var executive = await portal.SignInAsync("executive");
-        Assert.Contains("Certificate of employment for a visa application", await executive.Http.GetStringAsync("/inbox"));
-
-        using var depthead = await portal.SignInAsync("depthead");
-        Assert.Contains("Bid bond letter for the Pudong tender", await depthead.Http.GetStringAsync("/inbox"));
+        Assert.Contains(await InteractiveLists.InboxRowsAsync(portal, "executive"), r => r.TextContent.Contains("Certificate of employment for a visa application"));
+        Assert.Contains(await InteractiveLists.InboxRowsAsync(portal, "depthead"), r => r.TextContent.Contains("Bid bond letter for the Pudong tender"));
 
         using var auditor = await portal.SignInAsync("auditor");
         var ledger = await auditor.GetAsync("/ledger");

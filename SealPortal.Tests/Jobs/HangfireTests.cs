@@ -1,3 +1,4 @@
+using Bunit;
 using System.Net;
 using Hangfire;
 using Hangfire.Storage;
@@ -134,18 +135,32 @@ public class HangfireTests
         await using var smtp = new TinySmtpServer();
         var clock = new FakeTimeProvider(Start);
         await using var portal = new JobsPortal(storage.Database, storage.DataFolder, clock, Settings(smtp));
-        var auditor = await portal.SignInAsync("auditor");
-
-        // A check is running (held here) while the auditor clicks three times.
+        // A check is running (held here) while "Run check now" is clicked on three open dashboards.
+        var pages = new List<PortalComponents>();
+        var clicks = new List<Task>();
         await SealPortal.Features.Ledger.IntegrityMonitor.OneAtATime.WaitAsync();
-        for (var click = 0; click < 3; click++)
+        try
         {
-            var answer = await auditor.SubmitNamedFormAsync("/", "run-integrity-check", new Dictionary<string, object>());
-            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-            var page = await PortalClient.ParseAsync(answer);
-            Assert.NotNull(page.QuerySelector("[data-testid=integrity-check-queued]"));
+            for (var click = 0; click < 3; click++)
+            {
+                var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+                pages.Add(ui);
+                var home = ui.Render<SealPortal.Features.Dashboard.Home>();
+                home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=run-integrity-check]")));
+                // The click's handler waits for the queued check's answer, so it is awaited after the release.
+                clicks.Add(home.Find("[data-testid=run-integrity-check]").ClickAsync(new()));
+            }
         }
-        SealPortal.Features.Ledger.IntegrityMonitor.OneAtATime.Release();
+        finally
+        {
+            SealPortal.Features.Ledger.IntegrityMonitor.OneAtATime.Release();
+        }
+        await Task.WhenAll(clicks).WaitAsync(Patience);
+        foreach (var ui in pages)
+        {
+            Assert.Contains("The ledger and the audit trail are intact.", ui.Snackbars);
+            await ui.DisposeAsync();
+        }
 
         var monitoring = portal.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         await WaitUntilAsync(() => monitoring.SucceededListCount() >= 3, "the three queued checks did not finish");
