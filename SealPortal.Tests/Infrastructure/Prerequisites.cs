@@ -54,6 +54,9 @@ public static class Prerequisites
     [ModuleInitializer]
     internal static void StopWhenMissing()
     {
+        // External tools (pdfsig, qpdf, mutool) start in the current directory; pin it to this assembly's
+        // folder, which outlives every test, rather than whatever folder the runner was started from.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         if (Message(Missing(File.Exists, Environment.GetEnvironmentVariable("PATH"))) is not { } message)
             return;
         Console.Error.WriteLine(message);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using SealPortal.Data.Demo;
 
 namespace SealPortal.Data;
@@ -41,8 +42,43 @@ public sealed class DatabaseInitializer(
 
     public static readonly IReadOnlyList<string> DemoDepartments = ["总经办", "法务部", "财务部", "销售部"];
 
+    /// <summary>
+    /// Creates the configured PostgreSQL database when it does not exist yet, through the server's
+    /// maintenance database. Left to MigrateAsync, the first start would try the missing database first
+    /// and EF Core would log that failed connection as an error before creating it.
+    /// </summary>
+    private static async Task EnsurePostgresDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var name = target.Database ?? throw new InvalidOperationException("The PostgreSQL connection string names no database.");
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var conn = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        await conn.OpenAsync(ct);
+        await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", conn);
+        exists.Parameters.AddWithValue("name", name);
+        if (await exists.ExecuteScalarAsync(ct) is not null)
+            return;
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"")}\"", conn);
+        try
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another instance created it meanwhile.
+        }
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            await EnsurePostgresDatabaseAsync(db.Database.GetConnectionString()!, ct);
+            // The migrator probes the history table by selecting from it, and EF Core logs the probe's
+            // failure on a new database as an error; EF's own create-if-not-exists script makes it answer.
+            var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
+            await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
+        }
         await db.Database.MigrateAsync(ct);
 
         foreach (var role in Roles.All)
