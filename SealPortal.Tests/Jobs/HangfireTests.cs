@@ -150,6 +150,10 @@ public class HangfireTests
                 // The click's handler waits for the queued check's answer, so it is awaited after the release.
                 clicks.Add(home.Find("[data-testid=run-integrity-check]").ClickAsync(new()));
             }
+            // All three requests are queued (the first one's job waits for the held check) before it ends.
+            var queued = portal.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+            await WaitUntilAsync(() => queued.EnqueuedCount(SealPortal.Jobs.JobQueues.Integrity) + queued.ProcessingCount() >= 3,
+                "the three clicks were not all queued");
         }
         finally
         {
