@@ -330,24 +330,6 @@ public sealed class SealRequestService(
         return choices;
     }
 
-    public async Task<IReadOnlyList<(int Id, string Name)>> SealNamesAsync(CancellationToken ct = default) =>
-        (await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
-            .Select(s => (s.Id, s.Name)).ToList();
-
-    public async Task<IReadOnlyList<SealRequestRow>> MineAsync(string userId, CancellationToken ct = default)
-    {
-        var rows = await db.SealRequests.AsNoTracking().Where(r => r.ApplicantUserId == userId)
-            .OrderByDescending(r => r.Id)
-            .Select(r => new
-            {
-                r.Id, r.Number, r.Purpose, r.DocumentType, r.Status, r.Urgent, r.CreatedAt, r.SubmittedAt,
-                Seals = r.Seals.Select(s => s.Seal!.Name).ToList(),
-            })
-            .ToListAsync(ct);
-        return rows.Select(r => new SealRequestRow(r.Id, r.Number, r.Purpose, r.DocumentType, r.Status, r.Urgent, r.CreatedAt, r.SubmittedAt,
-            r.Seals.Distinct().ToList())).ToList();
-    }
-
     /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
     public async Task<IReadOnlyList<InboxItem>> InboxAsync(string userId, InboxFilter filter, CancellationToken ct = default)
     {
