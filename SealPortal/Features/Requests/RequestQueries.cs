@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
@@ -20,11 +22,12 @@ public sealed record ListQuery(string? Search = null, SealRequestStatus? Status 
 public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
 
 /// <summary>
-/// The request lists of the interactive pages. Each call opens a context of its own and reads one page:
+/// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).
+/// Each call opens a context of its own, so pages in a long-lived circuit, endpoints and jobs can all use it:
 /// "my requests" is paged, sorted and searched in the database; the inbox is decided by the workflow
-/// engine per request (see <see cref="SealRequestService.InboxAsync"/>) and paged after that.
+/// engine per request and paged after that.
 /// </summary>
-public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, IServiceScopeFactory scopes)
+public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, ArchiveStore archive, TimeProvider clock)
 {
     /// <summary>Columns "my requests" sorts by; anything else sorts by creation.</summary>
     public static readonly IReadOnlyList<string> MineSortable = ["Number", "Purpose", "Status", "CreatedAt"];
@@ -67,10 +70,7 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
 
     public async Task<ListPage<InboxItem>> InboxAsync(string userId, InboxFilter filter, ListQuery q, CancellationToken ct = default)
     {
-        IReadOnlyList<InboxItem> all;
-        await using (var scope = scopes.CreateAsyncScope())
-            all = await scope.ServiceProvider.GetRequiredService<SealRequestService>().InboxAsync(userId, filter, ct);
-        IEnumerable<InboxItem> items = all;
+        IEnumerable<InboxItem> items = await InboxAllAsync(userId, filter, ct);
         if (q.Term is { } term)
             items = items.Where(i => Has(i.Number, term) || Has(i.Purpose, term) || Has(i.Counterparty, term) || Has(i.Applicant, term));
         items = (q.SortBy, q.Descending) switch
@@ -87,6 +87,66 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
         };
         var list = items.ToList();
         return new(list.Skip(q.Skip).Take(q.Take).ToList(), list.Count);
+    }
+
+    /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
+    public async Task<IReadOnlyList<InboxItem>> InboxAllAsync(string userId, InboxFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var query = db.SealRequests.AsNoTracking().Where(r => r.Status == SealRequestStatus.InApproval && r.WorkflowStateJson != null);
+        if (filter.SealId is { } sealId)
+            query = query.Where(r => r.Seals.Any(s => s.SealId == sealId));
+        if (!string.IsNullOrEmpty(filter.DocumentType))
+            query = query.Where(r => r.DocumentType == filter.DocumentType);
+        if (filter.UrgentOnly)
+            query = query.Where(r => r.Urgent);
+        var candidates = await query
+            .Select(r => new
+            {
+                r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.WorkflowStateJson, r.Counterparty,
+                Applicant = r.Applicant!.DisplayName, Department = r.Department!.Name,
+                Seals = r.Seals.Select(s => s.Seal!.Name).ToList(),
+            })
+            .ToListAsync(ct);
+        if (candidates.Count == 0)
+            return [];
+
+        var engine = new WorkflowEngine(await ApproverDirectoryLoader.LoadAsync(db, ct), calendar);
+        var now = clock.GetUtcNow();
+        var found = new List<(InboxItem Item, string? DeputyFor)>();
+        foreach (var c in candidates)
+        {
+            var state = RequestWorkflowStore.Deserialize(c.WorkflowStateJson!);
+            var rights = engine.RightsOf(state, userId, now);
+            if (rights.Count == 0 || state.Current is not { } current)
+                continue;
+            var overdue = WorkflowQueries.IsOverdue(state, now);
+            if (filter.OverdueOnly && !overdue)
+                continue;
+            var deputyFor = rights.FirstOrDefault(r => r.OnBehalfOfUserId is not null && rights.All(x => x.OnBehalfOfUserId is not null))?.OnBehalfOfUserId;
+            found.Add((new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
+                state.Template.Nodes[current.NodeIndex].Name, current.EnteredAt, current.DueAt, overdue,
+                null, c.Seals.Distinct().ToList(),
+                c.Counterparty, $"{state.Template.Key}/{state.Template.Version}#{current.NodeIndex}", state.Version), deputyFor));
+        }
+        var names = await NamesAsync(db, found.Select(f => f.DeputyFor), ct);
+        return found
+            .Select(f => f.DeputyFor is null ? f.Item : f.Item with { OnBehalfOf = names[f.DeputyFor] })
+            .OrderByDescending(i => i.Overdue)
+            .ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue)
+            .ThenBy(i => i.EnteredAt)
+            .ToList();
+    }
+
+    /// <summary>Display names of the given users in one query; a user who is gone keeps their id.</summary>
+    private static async Task<Dictionary<string, string>> NamesAsync(SealPortalDbContext db, IEnumerable<string?> userIds, CancellationToken ct)
+    {
+        var ids = userIds.OfType<string>().Distinct().ToList();
+        var names = ids.Count == 0 ? new Dictionary<string, string>() : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        foreach (var id in ids.Where(id => !names.ContainsKey(id)))
+            names[id] = id;
+        return names;
     }
 
     /// <summary>Every seal by name, for the inbox's seal filter.</summary>
