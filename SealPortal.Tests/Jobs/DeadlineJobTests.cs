@@ -79,6 +79,7 @@ public class DeadlineJobTests
         // Escalation tells; who decides does not change.
         var inbox = await portal.InScopeAsync(sp => sp.GetRequiredService<RequestQueries>().InboxAllAsync(depthead, new InboxFilter()));
         Assert.True(Assert.Single(inbox, i => i.Id == id).Overdue);
+        await EngineInbox.AssertSameAsync(portal.Services, "after the escalation");
     }
 
     [Fact]
@@ -111,6 +112,7 @@ public class DeadlineJobTests
 
         // Before the transfer the deputy sees the request only on the reviewer's behalf.
         Assert.NotNull(Assert.Single(await Inbox(keeper), i => i.Id == id).OnBehalfOf);
+        await EngineInbox.AssertSameAsync(portal.Services, "before the transfer");
 
         // Thursday 10:01, past the deadline (Thursday 10:00).
         clock.Advance(new TimeSpan(2, 0, 1, 0));
@@ -132,6 +134,7 @@ public class DeadlineJobTests
         Assert.Null(mine.OnBehalfOf);
         Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.Zero), mine.DueAt);
         Assert.DoesNotContain(await Inbox(reviewer), i => i.Id == id);
+        await EngineInbox.AssertSameAsync(portal.Services, "after the transfer");
     }
 
     private static async Task<(int Id, string Number)> SubmitAsync(JobsPortal portal, string sealName, string documentType)

@@ -80,6 +80,7 @@ public sealed class DatabaseInitializer(
             await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
         }
         await db.Database.MigrateAsync(ct);
+        await SealPortal.Features.Requests.PendingApprovalsBackfill.RunAsync(db, logger, ct);
 
         foreach (var role in Roles.All)
         {

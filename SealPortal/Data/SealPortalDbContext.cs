@@ -32,6 +32,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
 
+    public DbSet<PendingApproval> PendingApprovals => Set<PendingApproval>();
+
     public DbSet<PhysicalStamping> PhysicalStampings => Set<PhysicalStamping>();
 
     public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
@@ -115,6 +117,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestConfiguration());
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new PendingApprovalConfiguration());
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());

@@ -82,9 +82,8 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
 
     public async Task<ApproverWork> ApproverAsync(string userId, CancellationToken ct = default)
     {
-        var inbox = await requests.InboxAllAsync(userId, new InboxFilter(), ct);
-        var next = inbox.FirstOrDefault();
-        return new ApproverWork(inbox.Count, inbox.Count(i => i.Overdue), next?.Id, next?.Number, next?.Purpose);
+        var (waiting, overdue, next) = await requests.WaitingCountsAsync(userId, ct);
+        return new ApproverWork(waiting, overdue, next?.Id, next?.Number, next?.Purpose);
     }
 
     /// <summary>Physical seals kept by <paramref name="userId"/> on approved requests, not yet recorded as stamped; oldest request first.</summary>

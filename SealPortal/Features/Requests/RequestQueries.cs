@@ -24,8 +24,8 @@ public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
 /// <summary>
 /// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).
 /// Each call opens a context of its own, so pages in a long-lived circuit, endpoints and jobs can all use it:
-/// "my requests" is paged, sorted and searched in the database; the inbox is decided by the workflow
-/// engine per request and paged after that.
+/// "my requests" is paged, sorted and searched in the database; the inbox reads the pending-approvals table
+/// (<see cref="PendingApproval"/>) for the user and their delegators, then searches, sorts and pages that list.
 /// </summary>
 public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, ArchiveStore archive, TimeProvider clock)
 {
@@ -70,7 +70,8 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
 
     public async Task<ListPage<InboxItem>> InboxAsync(string userId, InboxFilter filter, ListQuery q, CancellationToken ct = default)
     {
-        IEnumerable<InboxItem> items = await InboxAllAsync(userId, filter, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        IEnumerable<InboxItem> items = await WaitingAsync(db, userId, filter, ct);
         if (q.Term is { } term)
             items = items.Where(i => Has(i.Number, term) || Has(i.Purpose, term) || Has(i.Counterparty, term) || Has(i.Applicant, term));
         items = (q.SortBy, q.Descending) switch
@@ -86,48 +87,69 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             _ => items,
         };
         var list = items.ToList();
-        return new(list.Skip(q.Skip).Take(q.Take).ToList(), list.Count);
+        return new(await WithSealNamesAsync(db, list.Skip(q.Skip).Take(q.Take).ToList(), ct), list.Count);
     }
 
     /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
     public async Task<IReadOnlyList<InboxItem>> InboxAllAsync(string userId, InboxFilter filter, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = db.SealRequests.AsNoTracking().Where(r => r.Status == SealRequestStatus.InApproval && r.WorkflowStateJson != null);
+        return await WithSealNamesAsync(db, await WaitingAsync(db, userId, filter, ct), ct);
+    }
+
+    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), and how many of them are overdue.</summary>
+    public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var items = await WaitingAsync(db, userId, new InboxFilter(), ct);
+        return (items.Count, items.Count(i => i.Overdue), items.FirstOrDefault());
+    }
+
+    /// <summary>
+    /// The inbox from the pending-approvals table (written with each workflow save): the user's own pending
+    /// approvals and those of the approvers who delegate to the user now, never the user's own requests, as the
+    /// workflow engine's rights would answer. Sorted overdue first, then by deadline, then oldest first; no seal names.
+    /// </summary>
+    private async Task<List<InboxItem>> WaitingAsync(SealPortalDbContext db, string userId, InboxFilter filter, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Delegations are few per deputy; their time window is checked here, where DateTimeOffset compares on every provider.
+        var delegators = (await db.ApproverDelegations.AsNoTracking()
+                .Where(d => d.DeputyUserId == userId && d.CancelledAt == null)
+                .Select(d => new { d.DelegatorUserId, d.From, d.Until }).ToListAsync(ct))
+            .Where(d => d.From <= now && now < d.Until).Select(d => d.DelegatorUserId).Where(id => id != userId).Distinct().ToList();
+        var approvers = delegators.Append(userId).ToList();
+        var query = from p in db.PendingApprovals.AsNoTracking()
+                    join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
+                    where approvers.Contains(p.ApproverUserId) && r.ApplicantUserId != userId && r.Status == SealRequestStatus.InApproval
+                    select new { p, r };
         if (filter.SealId is { } sealId)
-            query = query.Where(r => r.Seals.Any(s => s.SealId == sealId));
+            query = query.Where(x => x.r.Seals.Any(s => s.SealId == sealId));
         if (!string.IsNullOrEmpty(filter.DocumentType))
-            query = query.Where(r => r.DocumentType == filter.DocumentType);
+            query = query.Where(x => x.r.DocumentType == filter.DocumentType);
         if (filter.UrgentOnly)
-            query = query.Where(r => r.Urgent);
-        var candidates = await query
-            .Select(r => new
+            query = query.Where(x => x.r.Urgent);
+        var rows = await query
+            .Select(x => new
             {
-                r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.WorkflowStateJson, r.Counterparty,
-                Applicant = r.Applicant!.DisplayName, Department = r.Department!.Name,
-                Seals = r.Seals.Select(s => s.Seal!.Name).ToList(),
+                x.r.Id, x.r.Number, x.r.Purpose, x.r.DocumentType, x.r.Urgent, x.r.Counterparty,
+                Applicant = x.r.Applicant!.DisplayName, Department = x.r.Department!.Name,
+                x.p.ApproverUserId, x.p.Slot, x.p.NodeName, x.p.NodeKey, x.p.WorkflowVersion, x.p.Since, x.p.DueAt,
             })
             .ToListAsync(ct);
-        if (candidates.Count == 0)
-            return [];
 
-        var engine = new WorkflowEngine(await ApproverDirectoryLoader.LoadAsync(db, ct), calendar);
-        var now = clock.GetUtcNow();
         var found = new List<(InboxItem Item, string? DeputyFor)>();
-        foreach (var c in candidates)
+        foreach (var request in rows.GroupBy(r => r.Id))
         {
-            var state = RequestWorkflowStore.Deserialize(c.WorkflowStateJson!);
-            var rights = engine.RightsOf(state, userId, now);
-            if (rights.Count == 0 || state.Current is not { } current)
-                continue;
-            var overdue = WorkflowQueries.IsOverdue(state, now);
+            var slots = request.OrderBy(r => r.Slot).ToList();
+            var c = slots[0];
+            var overdue = c.DueAt is { } due && now >= due;
             if (filter.OverdueOnly && !overdue)
                 continue;
-            var deputyFor = rights.FirstOrDefault(r => r.OnBehalfOfUserId is not null && rights.All(x => x.OnBehalfOfUserId is not null))?.OnBehalfOfUserId;
+            // Shown as deputy only when every right is a deputy's, for the first approver in the step's order.
+            var deputyFor = slots.Any(s => s.ApproverUserId == userId) ? null : c.ApproverUserId;
             found.Add((new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
-                state.Template.Nodes[current.NodeIndex].Name, current.EnteredAt, current.DueAt, overdue,
-                null, c.Seals.Distinct().ToList(),
-                c.Counterparty, $"{state.Template.Key}/{state.Template.Version}#{current.NodeIndex}", state.Version), deputyFor));
+                c.NodeName, c.Since, c.DueAt, overdue, null, [], c.Counterparty, c.NodeKey, c.WorkflowVersion), deputyFor));
         }
         var names = await NamesAsync(db, found.Select(f => f.DeputyFor), ct);
         return found
@@ -136,6 +158,18 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             .ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue)
             .ThenBy(i => i.EnteredAt)
             .ToList();
+    }
+
+    /// <summary>The items with the names of their seals, read for these requests only.</summary>
+    private static async Task<List<InboxItem>> WithSealNamesAsync(SealPortalDbContext db, List<InboxItem> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+            return items;
+        var ids = items.Select(i => i.Id).ToList();
+        var seals = (await db.SealRequestSeals.AsNoTracking().Where(s => ids.Contains(s.SealRequestId))
+                .OrderBy(s => s.Id).Select(s => new { s.SealRequestId, s.Seal!.Name }).ToListAsync(ct))
+            .ToLookup(s => s.SealRequestId, s => s.Name);
+        return items.Select(i => i with { SealNames = seals[i.Id].Distinct().ToList() }).ToList();
     }
 
     /// <summary>Display names of the given users in one query; a user who is gone keeps their id.</summary>

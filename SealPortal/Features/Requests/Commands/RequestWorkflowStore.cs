@@ -56,11 +56,15 @@ public sealed class RequestWorkflowStore(
             request.Urgent);
     }
 
-    /// <summary>Stores the engine's new state with the request's status, in one save guarded by the concurrency token.</summary>
+    /// <summary>
+    /// Stores the engine's new state with the request's status and its pending approvals, in one save guarded
+    /// by the concurrency token.
+    /// </summary>
     public async Task<CommandResult> StoreAsync(SealRequest request, WorkflowResult result, CancellationToken ct)
     {
         var state = result.State!;
         request.WorkflowStateJson = Serialize(state);
+        await ReplacePendingAsync(db, request.Id, state, ct);
         RememberApprovers(request, state, result.Events);
         request.Status = state.Status switch
         {
@@ -92,6 +96,55 @@ public sealed class RequestWorkflowStore(
             return CommandResult.Conflict("Someone else decided on or changed this request meanwhile. Reload the page to see the current state.");
         }
     }
+
+    /// <summary>
+    /// Replaces the request's <see cref="PendingApproval"/> rows (tracked, so they go with the caller's save) by
+    /// one per pending slot of the current step while the request is in approval, none otherwise.
+    /// </summary>
+    public static async Task ReplacePendingAsync(SealPortalDbContext db, int requestId, WorkflowState state, CancellationToken ct)
+    {
+        var old = requestId == 0 ? [] : await db.PendingApprovals.Where(p => p.SealRequestId == requestId).ToListAsync(ct);
+        var wanted = PendingOf(requestId, state);
+        // Unchanged rows stay, so a deadline tick that only records a reminder rewrites nothing.
+        var same = old.Count == wanted.Count && old.OrderBy(p => p.Slot).Zip(wanted).All(x =>
+            x.First.Slot == x.Second.Slot && x.First.ApproverUserId == x.Second.ApproverUserId && x.First.NodeKey == x.Second.NodeKey
+            && x.First.NodeId == x.Second.NodeId && x.First.NodeName == x.Second.NodeName && x.First.WorkflowVersion == x.Second.WorkflowVersion
+            && x.First.Since == x.Second.Since && x.First.DueAt == x.Second.DueAt);
+        if (same)
+            return;
+        db.PendingApprovals.RemoveRange(old);
+        db.PendingApprovals.AddRange(wanted);
+    }
+
+    /// <summary>The rows <paramref name="state"/> calls for (the request id is filled in by the save when 0).</summary>
+    public static List<PendingApproval> PendingOf(int requestId, WorkflowState state)
+    {
+        if (state.Status != RequestStatus.InApproval || state.Current is not { } current)
+            return [];
+        var node = state.Template.Nodes[current.NodeIndex];
+        var rows = new List<PendingApproval>();
+        for (var i = 0; i < current.Slots.Count; i++)
+        {
+            var slot = current.Slots[i];
+            if (slot.Status != SlotStatus.Pending)
+                continue;
+            rows.Add(new PendingApproval
+            {
+                SealRequestId = requestId,
+                NodeId = Clip(node.Id, 200),
+                NodeName = Clip(node.Name, 400),
+                NodeKey = Clip($"{state.Template.Key}/{state.Template.Version}#{current.NodeIndex}", 200),
+                Slot = i,
+                ApproverUserId = slot.AssigneeUserId,
+                WorkflowVersion = state.Version,
+                Since = current.EnteredAt,
+                DueAt = current.DueAt,
+            });
+        }
+        return rows;
+    }
+
+    private static string Clip(string text, int max) => text.Length > max ? text[..max] : text;
 
     /// <summary>Why the engine did not apply a command, as the result a person reads.</summary>
     public static CommandResult Refused(WorkflowResult result)
