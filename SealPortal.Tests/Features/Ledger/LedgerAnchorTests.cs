@@ -188,6 +188,31 @@ public class LedgerAnchorTests
         Assert.Equal(1, await portal.QueryAsync(d => d.ChainAnchors.CountAsync(a => a.Chain == IntegrityCheck.LedgerChain)));
     }
 
+    [Fact]
+    public async Task Post_ledger_anchor_anchors_for_an_auditor_with_the_form_token_and_refuses_a_post_without_it()
+    {
+        await using var portal = new AnchoringPortal();
+        var seal = await LedgerWorld.SealAsync(portal.Services, "锚定接口章", null);
+        await LedgerWorld.AppendAsync(portal.Services, LedgerWorld.Draft(seal.Id, seal.Name, seal.DepartmentId, T0, 1));
+        using var auditor = await portal.SignInAsync("auditor");
+
+        var forged = await auditor.Http.PostAsync("/ledger/anchor", new FormUrlEncodedContent([]));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(0, await portal.QueryAsync(d => d.ChainAnchors.CountAsync()));
+
+        var answer = await auditor.PostHandMadeAsync("/ledger/anchor", null, []);
+        var json = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.IsSuccessStatusCode, json);
+        Assert.Contains("\"chain\":\"ledger\",\"sequence\":1,", json);
+        var stored = await portal.QueryAsync(d => d.ChainAnchors.SingleAsync(a => a.Chain == IntegrityCheck.LedgerChain));
+        Assert.Equal(("auditor", 1L), (stored.TriggeredBy, stored.Sequence));
+
+        using var admin = await portal.SignInAsync("admin");
+        var again = await (await admin.PostHandMadeAsync("/ledger/anchor", null, [])).Content.ReadAsStringAsync();
+        Assert.Contains("already anchored", again);
+        Assert.Equal(1, await portal.QueryAsync(d => d.ChainAnchors.CountAsync(a => a.Chain == IntegrityCheck.LedgerChain)));
+    }
+
     private static AnchorOutcome Outcome(IReadOnlyList<AnchorOutcome> outcomes, string chain) => outcomes.Single(o => o.Chain == chain);
 
     private static async Task<IReadOnlyList<AnchorOutcome>> AnchorAsync(SealPortalFactory portal)
