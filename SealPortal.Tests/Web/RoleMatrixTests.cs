@@ -106,6 +106,8 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
         new("GET /ledger?seal=B", SeeEveryone, Get(w => $"/ledger?seal={w.Ledger.SealB.Id}")),
         new("GET /ledger/export.csv?seal=B", SeeEveryone, Get(w => $"/ledger/export.csv?seal={w.Ledger.SealB.Id}")),
         new("GET /ledger/export.xlsx?seal=B", SeeEveryone, Get(w => $"/ledger/export.xlsx?seal={w.Ledger.SealB.Id}")),
+        // Anchoring on demand: this portal has no time-stamp authority, so an allowed role gets 409 and the reason.
+        new("POST /ledger/anchor", IntegrityCheckers, Post(_ => "/ledger/anchor", "anchor"), HttpStatusCode.Conflict),
 
         new("GET /audit-trail", SeeEveryone, Get(_ => "/audit-trail")),
 
