@@ -20,9 +20,10 @@ public static class LedgerServiceExtensions
         services.AddScoped<SealLedger>();
         services.AddScoped<IntegrityCheck>();
         services.AddScoped<LedgerQuery>();
+        services.AddSingleton<LedgerGrid>();
+        services.AddSingleton<AuditTrailGrid>();
         services.AddScoped<LedgerExport>();
         services.AddScoped<LedgerLookup>();
-        services.AddScoped<AuditTrailQuery>();
         services.AddScoped<AuditTrail.AuditTrail>();
         return services;
     }
