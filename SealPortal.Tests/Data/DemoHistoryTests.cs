@@ -1,4 +1,5 @@
 using System.Net;
+using Bunit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -145,7 +146,8 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         using var auditor = await portal.SignInAsync("auditor");
         var ledger = await auditor.GetAsync("/ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
-        Assert.Contains("公司公章", await ledger.Content.ReadAsStringAsync());
+        await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor", "zh-CN"))
+            Assert.Contains("公司公章", InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger").Find("[data-testid=ledger-table]").TextContent);
         var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
         Assert.Contains("合同专用章", analytics);
     }

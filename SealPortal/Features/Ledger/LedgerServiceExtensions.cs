@@ -27,9 +27,10 @@ public static class LedgerServiceExtensions
         services.AddOptions<Sealing.SigningOptions>().BindConfiguration(Sealing.SigningOptions.Section);
         services.AddHttpClient();
         services.AddScoped<LedgerQuery>();
+        services.AddSingleton<LedgerGrid>();
+        services.AddSingleton<AuditTrailGrid>();
         services.AddScoped<LedgerExport>();
         services.AddScoped<LedgerLookup>();
-        services.AddScoped<AuditTrailQuery>();
         services.AddScoped<AuditTrail.AuditTrail>();
         return services;
     }
