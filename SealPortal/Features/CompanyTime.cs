@@ -37,6 +37,14 @@ public sealed class CompanyTime(IOptions<CompanyOptions> options, TimeProvider c
     public string Date(DateTimeOffset at) =>
         Local(at).ToString(Chinese ? "yyyy-MM-dd" : "d MMM yyyy", CultureInfo.CurrentCulture);
 
+    /// <summary>A calendar day in the same format as <see cref="Date(DateTimeOffset)"/>.</summary>
+    public string Date(DateOnly day) =>
+        day.ToDateTime(TimeOnly.MinValue).ToString(Chinese ? "yyyy-MM-dd" : "d MMM yyyy", CultureInfo.CurrentCulture);
+
+    /// <summary>To the second, for signing and verification times: 2026-12-06 14:05:09 / 6 Dec 2026 14:05:09.</summary>
+    public string Precise(DateTimeOffset at) =>
+        Local(at).ToString(Chinese ? "yyyy-MM-dd HH:mm:ss" : "d MMM yyyy HH:mm:ss", CultureInfo.CurrentCulture);
+
     /// <summary>The company's calendar day of an instant.</summary>
     public DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(Local(at).DateTime);
 

@@ -49,6 +49,21 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
     }
 
     [Fact]
+    public async Task The_Chinese_demo_company_gets_Chinese_template_and_node_names_and_an_English_one_English_names()
+    {
+        // The test portal is seeded like a fresh one: the demo company is Chinese unless Demo:Culture says en.
+        var seeded = await GetAsync(DemoWorkflows.CompanySeal, 1);
+        Assert.Equal("公章审批", seeded!.Name);
+        Assert.Equal(["部门负责人审批", "法务审核", "高层领导审批"], seeded.Nodes.Select(n => n.Name));
+
+        var english = DemoWorkflows.TemplatesFor("en").Single(t => t.Key == DemoWorkflows.CompanySeal);
+        Assert.Equal("Company seal approval", english.Name);
+        Assert.Equal(["Department head", "Legal review", "Executive"], english.Nodes.Select(n => n.Name));
+        // Only the names differ.
+        Assert.Equal(english.Nodes.Select(n => (n.Id, n.Approvers, n.Mode)), seeded.Nodes.Select(n => (n.Id, n.Approvers, n.Mode)));
+    }
+
+    [Fact]
     public async Task Seeded_templates_are_listed_with_their_versions_and_a_new_key_is_checked()
     {
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
