@@ -39,6 +39,20 @@ public class WorkflowAdminPageTests(SealPortalFactory portal) : IClassFixture<Se
     }
 
     [Theory]
+    [InlineData("/admin/workflows/contract/v/999")]
+    [InlineData("/admin/workflows/no-such-template/v/1")]
+    [InlineData("/admin/workflows/Not%20A%20Key/edit")]
+    public async Task A_version_or_key_that_does_not_exist_is_a_404_with_a_message(string url)
+    {
+        using var admin = await portal.SignInAsync("admin");
+        var response = await admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var page = await PortalClient.ParseAsync(response);
+        // The portal's own not-found page answers (the status page re-executes for a 404), with its message.
+        Assert.NotNull(page.QuerySelector("[data-testid=not-found], [data-testid=bad-key], [data-testid=status-message]"));
+    }
+
+    [Theory]
     [InlineData("/admin/workflows/contract/edit")]
     [InlineData("/admin/workflows/rules")]
     [InlineData("/admin/authorizations")]
