@@ -79,11 +79,12 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
                      SealRequestStatus.Withdrawn, SealRequestStatus.Approved, SealRequestStatus.Completed })
             Assert.True(byStatus.GetValueOrDefault(status) > 0, $"no {status} request: {string.Join(", ", byStatus)}");
 
-        // Waiting at each node of the demo flows: department head, legal review and executive.
+        // Waiting at each node of the demo flows: department head, legal review and executive, named in
+        // Chinese like the rest of the (Chinese) demo company.
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var requests = scope.ServiceProvider.GetRequiredService<RequestQueries>();
-            foreach (var (approver, node) in new[] { ("depthead", "Department head"), ("reviewer", "Legal review"), ("executive", "Executive") })
+            foreach (var (approver, node) in new[] { ("depthead", "部门负责人审批"), ("reviewer", "法务审核"), ("executive", "高层领导审批") })
             {
                 var userId = await WithDb(db => db.Users.Where(u => u.UserName == approver).Select(u => u.Id).SingleAsync());
                 var inbox = await requests.InboxAllAsync(userId, new InboxFilter());
