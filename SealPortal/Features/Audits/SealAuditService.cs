@@ -200,6 +200,7 @@ public static class AuditServiceExtensions
     public static WebApplicationBuilder AddSealPortalAudits(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<SealAuditService>();
+        builder.Services.AddSingleton<AuditCommands>();
         return builder;
     }
 }
