@@ -171,7 +171,8 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         string[] Addresses(int request) =>
         [
             $"/requests/{request}",
-            $"/requests/{request}/placement",
+            // The placement step of the request editor (the old /placement address redirects there).
+            $"/requests/{request}/edit",
             $"/requests/{request}/documents/{documentId}/original",
             $"/requests/{request}/documents/{documentId}/sealed",
             $"/requests/{request}/stampings/1/scan",
