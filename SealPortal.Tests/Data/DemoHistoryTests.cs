@@ -81,11 +81,11 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         // Waiting at each node of the demo flows: department head, legal review and executive.
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+            var requests = scope.ServiceProvider.GetRequiredService<RequestQueries>();
             foreach (var (approver, node) in new[] { ("depthead", "Department head"), ("reviewer", "Legal review"), ("executive", "Executive") })
             {
                 var userId = await WithDb(db => db.Users.Where(u => u.UserName == approver).Select(u => u.Id).SingleAsync());
-                var inbox = await requests.InboxAsync(userId, new InboxFilter());
+                var inbox = await requests.InboxAllAsync(userId, new InboxFilter());
                 Assert.Contains(inbox, i => i.NodeName == node);
             }
         }
@@ -168,12 +168,12 @@ public class DemoHistoryDeterminismTests
         // portal seals it with the certificate the history bound (and its data-protection key).
         await using var scope = first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+        var decide = scope.ServiceProvider.GetRequiredService<DecideHandler>();
         var request = await db.SealRequests.AsNoTracking().SingleAsync(r => r.Purpose == "Service contract with Xinyu Software");
         var reviewer = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "reviewer");
         var version = System.Text.Json.JsonDocument.Parse(request.WorkflowStateJson!).RootElement.GetProperty("Version").GetInt64();
-        var decided = await requests.DecideAsync(request.Id, reviewer.Id, DecisionKind.Approve, null, version);
-        Assert.True(decided.Succeeded, decided.Error);
+        var decided = await decide.HandleAsync(request.Id, reviewer.Id, DecisionKind.Approve, null, version);
+        Assert.True(decided.Succeeded, decided.ToString());
         var after = await db.SealRequests.AsNoTracking().Include(r => r.Documents).SingleAsync(r => r.Id == request.Id);
         Assert.Equal(SealRequestStatus.Completed, after.Status);
         Assert.NotNull(after.Documents.Single().SealedSha256);

@@ -112,7 +112,7 @@ public class SiteTests(SealPortalFactory portal) : IClassFixture<SealPortalFacto
     }
 
     [Fact]
-    public async Task Second_start_does_not_seed_again_and_keys_are_on_disk()
+    public async Task Second_start_does_not_seed_again_and_keys_are_in_the_database()
     {
         // The demo company is seeded once: departments are unique and a second start must not fail.
         await using var scope = portal.Services.CreateAsyncScope();
@@ -120,7 +120,7 @@ public class SiteTests(SealPortalFactory portal) : IClassFixture<SealPortalFacto
         await init.RunAsync(CancellationToken.None);
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         Assert.Equal(DatabaseInitializer.DemoDepartments.Count, await db.Departments.CountAsync(d => DatabaseInitializer.DemoDepartments.Contains(d.Name)));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(portal.DataFolder, "keys"), "key-*.xml"));
+        Assert.NotEmpty(await db.DataProtectionKeys.ToListAsync());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
         Assert.Single(await users.GetUsersInRoleAsync(Roles.Admin), u => u.UserName == "admin");
     }

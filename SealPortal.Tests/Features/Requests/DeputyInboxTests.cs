@@ -27,20 +27,20 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
             Assert.True(made.Succeeded, made.Error);
         }
 
-        // The applicant's request is made through the service the request editor calls.
+        // The applicant's request is made through the handlers the request editor calls.
         int id;
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
             var applicant = (await users.FindByNameAsync("applicant"))!.Id;
             var seal = await RequestSeeding.SealIdAsync(portal.Services, "公司公章");
-            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
             var pdf = PdfTestKit.ClassicPdf(1);
-            var created = await requests.CreateDraftAsync(applicant, new SealRequestInput("deputy test", DocumentTypes.Letter, 1, null, null, false, [seal]),
+            var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
+                new SealRequestInput("deputy test", DocumentTypes.Letter, 1, null, null, false, [seal]),
                 [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
-            Assert.True(created.Succeeded, created.Error);
-            id = created.RequestId!.Value;
-            Assert.True((await requests.SubmitAsync(id, applicant)).Succeeded);
+            Assert.True(created.Succeeded, created.ToString());
+            id = created.Id!.Value;
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, applicant)).Succeeded);
         }
         var url = $"/requests/{id}";
 

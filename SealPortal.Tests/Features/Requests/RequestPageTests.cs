@@ -467,7 +467,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         (await client.GetDocumentAsync($"/requests/{id}")).TextOf("[data-testid=number]");
 
     /// <summary>
-    /// A request of "applicant" made through the same service the request editor calls (the editor itself
+    /// A request of "applicant" made through the same handlers the request editor calls (the editor itself
     /// is an interactive page, tested in RequestEditorTests); submitted when <paramref name="submit"/>.
     /// </summary>
     private async Task<int> CreateAsync(PortalClient client, string sealName, string documentType, bool submit,
@@ -478,17 +478,16 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var userId = await RequestSeeding.UserIdAsync(portal.Services, "applicant");
         var sealId = await RequestSeeding.SealIdAsync(portal.Services, sealName);
         await using var scope = portal.Services.CreateAsyncScope();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
-        var created = await requests.CreateDraftAsync(userId,
+        var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(userId,
             new SealRequestInput(purpose, documentType, 2, 5000m, "某银行", urgent, [sealId]),
             [new UploadedPdf(pdf.Name, pdf.Bytes.Length, () => new MemoryStream(pdf.Bytes))]);
-        Assert.True(created.Succeeded, $"creating a request refused: {created.Error}");
+        Assert.True(created.Succeeded, $"creating a request refused: {created}");
         if (submit)
         {
-            var submitted = await requests.SubmitAsync(created.RequestId!.Value, userId);
-            Assert.True(submitted.Succeeded, $"submitting refused: {submitted.Error}");
+            var submitted = await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(created.Id!.Value, userId);
+            Assert.True(submitted.Succeeded, $"submitting refused: {submitted}");
         }
-        return created.RequestId!.Value;
+        return created.Id!.Value;
     }
 
     private static async Task<HttpResponseMessage> PostMultipartAsync(PortalClient client, string url, string formName,

@@ -76,7 +76,7 @@ public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar cal
             WorkflowState state;
             try
             {
-                state = SealRequestService.Deserialize(r.WorkflowStateJson!);
+                state = RequestWorkflowStore.Deserialize(r.WorkflowStateJson!);
             }
             catch (JsonException)
             {

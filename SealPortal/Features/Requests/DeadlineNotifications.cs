@@ -10,12 +10,12 @@ namespace SealPortal.Features.Requests;
 /// crash between the two can neither lose a reminder nor send it twice. The dedup key (event, request,
 /// node, deadline) also keeps a repeated event from notifying twice.
 /// </summary>
-public sealed class DeadlineNotifications(SealPortalDbContext db, SealRequestService requests, Notifier notifier)
+public sealed class DeadlineNotifications(SealPortalDbContext db, DeadlineTickHandler deadlines, Notifier notifier)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var events = await requests.TickDeadlinesAsync(ct);
+        var events = await deadlines.HandleAsync(ct);
         var added = await AddNotificationsAsync(events, ct);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)

@@ -4,19 +4,19 @@ using SealPortal.Pdf.Signing;
 namespace SealPortal.Features.Requests;
 
 /// <summary>
-/// The one check of an uploaded PDF, used by the service before it stores anything and by the request
+/// The one check of an uploaded PDF, used by PdfIntake before it stores anything and by the request
 /// page as soon as a file arrives (so the applicant learns at once, and the same refusals apply).
 /// </summary>
 public static class PdfUploadCheck
 {
     /// <summary>What can be said from the name and size alone, before any byte is read.</summary>
-    public static RequestResult? BySize(string fileName, long length, RequestsOptions limits)
+    public static CommandResult? BySize(string fileName, long length, RequestsOptions limits)
     {
         var name = Path.GetFileName(fileName);
         if (length > limits.MaxUploadBytes)
-            return RequestResult.Fail(StatusCodes.Status413PayloadTooLarge, "{0} is larger than {1} MB.", name, limits.MaxUploadBytes / (1024 * 1024));
+            return CommandResult.TooLarge("{0} is larger than {1} MB.", name, limits.MaxUploadBytes / (1024 * 1024));
         if (length == 0)
-            return RequestResult.Fail("{0} is empty.", name);
+            return CommandResult.Invalid("{0} is empty.", name);
         return null;
     }
 
@@ -25,7 +25,7 @@ public static class PdfUploadCheck
     /// checks everything sealing will need: structure, no encryption, room for an incremental update,
     /// and active content when the portal refuses it.
     /// </summary>
-    public static (PdfPreflightResult? Check, RequestResult? Refusal) Check(Stream buffer, string fileName, RequestsOptions limits, CancellationToken ct)
+    public static (PdfPreflightResult? Check, CommandResult? Refusal) Check(Stream buffer, string fileName, RequestsOptions limits, CancellationToken ct)
     {
         var name = Path.GetFileName(fileName);
         PdfPreflightResult check;
@@ -35,18 +35,18 @@ public static class PdfUploadCheck
         }
         catch (PdfSigningException ex)
         {
-            return (null, RequestResult.Fail("{0} cannot be sealed: {1}", name, ex.Message));
+            return (null, CommandResult.Invalid("{0} cannot be sealed: {1}", name, ex.Message));
         }
         catch (PdfEncryptedException)
         {
-            return (null, RequestResult.Fail("{0}: encrypted PDFs cannot be sealed. Remove the password protection and upload it again.", name));
+            return (null, CommandResult.Invalid("{0}: encrypted PDFs cannot be sealed. Remove the password protection and upload it again.", name));
         }
         catch (PdfFormatException ex)
         {
-            return (null, RequestResult.Fail("{0} is not a readable PDF: {1}", name, ex.Message));
+            return (null, CommandResult.Invalid("{0} is not a readable PDF: {1}", name, ex.Message));
         }
         if (check.HasActiveContent && limits.RefuseActiveContent)
-            return (null, RequestResult.Fail("{0} contains active content ({1}), which this portal does not accept. Save it without scripts and actions (e.g. print it to PDF) and upload it again.",
+            return (null, CommandResult.Invalid("{0} contains active content ({1}), which this portal does not accept. Save it without scripts and actions (e.g. print it to PDF) and upload it again.",
                 name, string.Join(", ", check.ActiveContent)));
         return (check, null);
     }

@@ -3,36 +3,42 @@ using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
-/// <summary>The outcome of one request in a decision on several.</summary>
-public sealed record DecisionOutcome(int RequestId, string Number, RequestResult Result);
-
 /// <summary>
-/// Decisions taken from an open circuit. Each decision runs in a scope of its own (its own context and
-/// workflow load), so one stale or refused item does not affect the others, and nothing is bound to the
-/// page's lifetime: a closed tab does not cancel a decision that started.
+/// Runs request commands from an open circuit. Each command runs in a scope of its own (its own context,
+/// audit trail and workflow load) as the signed-in <c>user</c>, so one stale or refused item does not affect
+/// the others, and nothing is bound to the page's lifetime: a closed tab does not cancel a command that started.
+/// Static pages, endpoints and jobs inject the handlers (Features/Requests/Commands) directly.
 /// </summary>
 public sealed class RequestCommands(IServiceScopeFactory scopes)
 {
-    public async Task<RequestResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion)
+    /// <summary>Runs <paramref name="command"/> on a fresh <typeparamref name="THandler"/> as <paramref name="user"/>.</summary>
+    public async Task<CommandResult> RunAsync<THandler>(ClaimsPrincipal user, Func<THandler, string, Task<CommandResult>> command)
+        where THandler : notnull
     {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+            return CommandResult.Forbidden("Your session has ended. Sign in again.");
         await using var scope = scopes.CreateAsyncScope();
-        // No HttpContext in a circuit: the audit trail learns the approver from here.
-        using var acting = SealPortal.Features.AuditTrail.AuditTrail.ActingAs(user);
-        return await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-            .DecideAsync(requestId, user.FindFirstValue(ClaimTypes.NameIdentifier)!, kind, comment, basedOnVersion, ct: CancellationToken.None);
+        // No HttpContext in a circuit: the audit trail learns the actor from here.
+        using var acting = AuditTrail.AuditTrail.ActingAs(user);
+        return await command(scope.ServiceProvider.GetRequiredService<THandler>(), userId);
     }
+
+    public Task<CommandResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion,
+        string? onBehalfOfUserId = null) =>
+        RunAsync<DecideHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, kind, comment, basedOnVersion, onBehalfOfUserId, CancellationToken.None));
 
     /// <summary>
     /// Approves each item as its own decision (own audit line, own optimistic-concurrency check), in order,
-    /// and reports each outcome. Items must all wait at the same step; otherwise nothing is decided.
+    /// and reports each outcome. Items must all wait at the same step; otherwise nothing is decided (null).
     /// </summary>
-    public async Task<IReadOnlyList<DecisionOutcome>?> ApproveManyAsync(ClaimsPrincipal user, IReadOnlyList<InboxItem> items, string? comment)
+    public async Task<IReadOnlyList<(InboxItem Item, CommandResult Result)>?> ApproveManyAsync(ClaimsPrincipal user, IReadOnlyList<InboxItem> items, string? comment)
     {
         if (items.Count == 0 || items.Select(i => i.NodeKey).Distinct().Count() != 1)
             return null;
-        var outcomes = new List<DecisionOutcome>();
+        var outcomes = new List<(InboxItem, CommandResult)>();
         foreach (var item in items)
-            outcomes.Add(new(item.Id, item.Number, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
+            outcomes.Add((item, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
         return outcomes;
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
@@ -20,11 +22,12 @@ public sealed record ListQuery(string? Search = null, SealRequestStatus? Status 
 public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
 
 /// <summary>
-/// The request lists of the interactive pages. Each call opens a context of its own and reads one page:
-/// "my requests" is paged, sorted and searched in the database; the inbox is decided by the workflow
-/// engine per request (see <see cref="SealRequestService.InboxAsync"/>) and paged after that.
+/// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).
+/// Each call opens a context of its own, so pages in a long-lived circuit, endpoints and jobs can all use it:
+/// "my requests" is paged, sorted and searched in the database; the inbox reads the pending-approvals table
+/// (<see cref="PendingApproval"/>) for the user and their delegators, then searches, sorts and pages that list.
 /// </summary>
-public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, IServiceScopeFactory scopes)
+public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, ArchiveStore archive, TimeProvider clock)
 {
     /// <summary>Columns "my requests" sorts by; anything else sorts by creation.</summary>
     public static readonly IReadOnlyList<string> MineSortable = ["Number", "Purpose", "Status", "CreatedAt"];
@@ -67,10 +70,8 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
 
     public async Task<ListPage<InboxItem>> InboxAsync(string userId, InboxFilter filter, ListQuery q, CancellationToken ct = default)
     {
-        IReadOnlyList<InboxItem> all;
-        await using (var scope = scopes.CreateAsyncScope())
-            all = await scope.ServiceProvider.GetRequiredService<SealRequestService>().InboxAsync(userId, filter, ct);
-        IEnumerable<InboxItem> items = all;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        IEnumerable<InboxItem> items = await WaitingAsync(db, userId, filter, ct);
         if (q.Term is { } term)
             items = items.Where(i => Has(i.Number, term) || Has(i.Purpose, term) || Has(i.Counterparty, term) || Has(i.Applicant, term));
         items = (q.SortBy, q.Descending) switch
@@ -86,7 +87,100 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
             _ => items,
         };
         var list = items.ToList();
-        return new(list.Skip(q.Skip).Take(q.Take).ToList(), list.Count);
+        return new(await WithSealNamesAsync(db, list.Skip(q.Skip).Take(q.Take).ToList(), ct), list.Count);
+    }
+
+    /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
+    public async Task<IReadOnlyList<InboxItem>> InboxAllAsync(string userId, InboxFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await WithSealNamesAsync(db, await WaitingAsync(db, userId, filter, ct), ct);
+    }
+
+    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), and how many of them are overdue.</summary>
+    public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var items = await WaitingAsync(db, userId, new InboxFilter(), ct);
+        return (items.Count, items.Count(i => i.Overdue), items.FirstOrDefault());
+    }
+
+    /// <summary>
+    /// The inbox from the pending-approvals table (written with each workflow save): the user's own pending
+    /// approvals and those of the approvers who delegate to the user now, never the user's own requests, as the
+    /// workflow engine's rights would answer. Sorted overdue first, then by deadline, then oldest first; no seal names.
+    /// </summary>
+    private async Task<List<InboxItem>> WaitingAsync(SealPortalDbContext db, string userId, InboxFilter filter, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Delegations are few per deputy; their time window is checked here, where DateTimeOffset compares on every provider.
+        var delegators = (await db.ApproverDelegations.AsNoTracking()
+                .Where(d => d.DeputyUserId == userId && d.CancelledAt == null)
+                .Select(d => new { d.DelegatorUserId, d.From, d.Until }).ToListAsync(ct))
+            .Where(d => d.From <= now && now < d.Until).Select(d => d.DelegatorUserId).Where(id => id != userId).Distinct().ToList();
+        var approvers = delegators.Append(userId).ToList();
+        var query = from p in db.PendingApprovals.AsNoTracking()
+                    join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
+                    where approvers.Contains(p.ApproverUserId) && r.ApplicantUserId != userId && r.Status == SealRequestStatus.InApproval
+                    select new { p, r };
+        if (filter.SealId is { } sealId)
+            query = query.Where(x => x.r.Seals.Any(s => s.SealId == sealId));
+        if (!string.IsNullOrEmpty(filter.DocumentType))
+            query = query.Where(x => x.r.DocumentType == filter.DocumentType);
+        if (filter.UrgentOnly)
+            query = query.Where(x => x.r.Urgent);
+        var rows = await query
+            .Select(x => new
+            {
+                x.r.Id, x.r.Number, x.r.Purpose, x.r.DocumentType, x.r.Urgent, x.r.Counterparty,
+                Applicant = x.r.Applicant!.DisplayName, Department = x.r.Department!.Name,
+                x.p.ApproverUserId, x.p.Slot, x.p.NodeName, x.p.NodeKey, x.p.WorkflowVersion, x.p.Since, x.p.DueAt,
+            })
+            .ToListAsync(ct);
+
+        var found = new List<(InboxItem Item, string? DeputyFor)>();
+        foreach (var request in rows.GroupBy(r => r.Id))
+        {
+            var slots = request.OrderBy(r => r.Slot).ToList();
+            var c = slots[0];
+            var overdue = c.DueAt is { } due && now >= due;
+            if (filter.OverdueOnly && !overdue)
+                continue;
+            // Shown as deputy only when every right is a deputy's, for the first approver in the step's order.
+            var deputyFor = slots.Any(s => s.ApproverUserId == userId) ? null : c.ApproverUserId;
+            found.Add((new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
+                c.NodeName, c.Since, c.DueAt, overdue, null, [], c.Counterparty, c.NodeKey, c.WorkflowVersion), deputyFor));
+        }
+        var names = await NamesAsync(db, found.Select(f => f.DeputyFor), ct);
+        return found
+            .Select(f => f.DeputyFor is null ? f.Item : f.Item with { OnBehalfOf = names[f.DeputyFor] })
+            .OrderByDescending(i => i.Overdue)
+            .ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue)
+            .ThenBy(i => i.EnteredAt)
+            .ToList();
+    }
+
+    /// <summary>The items with the names of their seals, read for these requests only.</summary>
+    private static async Task<List<InboxItem>> WithSealNamesAsync(SealPortalDbContext db, List<InboxItem> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+            return items;
+        var ids = items.Select(i => i.Id).ToList();
+        var seals = (await db.SealRequestSeals.AsNoTracking().Where(s => ids.Contains(s.SealRequestId))
+                .OrderBy(s => s.Id).Select(s => new { s.SealRequestId, s.Seal!.Name }).ToListAsync(ct))
+            .ToLookup(s => s.SealRequestId, s => s.Name);
+        return items.Select(i => i with { SealNames = seals[i.Id].Distinct().ToList() }).ToList();
+    }
+
+    /// <summary>Display names of the given users in one query; a user who is gone keeps their id.</summary>
+    private static async Task<Dictionary<string, string>> NamesAsync(SealPortalDbContext db, IEnumerable<string?> userIds, CancellationToken ct)
+    {
+        var ids = userIds.OfType<string>().Distinct().ToList();
+        var names = ids.Count == 0 ? new Dictionary<string, string>() : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        foreach (var id in ids.Where(id => !names.ContainsKey(id)))
+            names[id] = id;
+        return names;
     }
 
     /// <summary>Every seal by name, for the inbox's seal filter.</summary>

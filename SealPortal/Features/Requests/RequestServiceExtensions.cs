@@ -30,7 +30,19 @@ public static class RequestServiceExtensions
         builder.Services.AddSingleton(new WorkingCalendar());
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<RequestNumberSource>();
-        builder.Services.AddScoped<SealRequestService>();
+        // One handler per use case (Features/Requests/Commands), each over the scope's context.
+        builder.Services.AddScoped<RequestWorkflowStore>();
+        builder.Services.AddScoped<DraftChecks>();
+        builder.Services.AddScoped<PdfIntake>();
+        builder.Services.AddScoped<CreateDraftHandler>();
+        builder.Services.AddScoped<UpdateDraftHandler>();
+        builder.Services.AddScoped<SubmitRequestHandler>();
+        builder.Services.AddScoped<DecideHandler>();
+        builder.Services.AddScoped<WithdrawRequestHandler>();
+        builder.Services.AddScoped<ResubmitRequestHandler>();
+        builder.Services.AddScoped<SetPlacementsHandler>();
+        builder.Services.AddScoped<DeadlineTickHandler>();
+        // Reads open a context per call, so circuits, endpoints and jobs share one instance.
         builder.Services.AddSingleton<RequestQueries>();
         builder.Services.AddSingleton<RequestCommands>();
         builder.Services.AddSingleton<DraftCommands>();
@@ -42,7 +54,7 @@ public static class RequestServiceExtensions
     {
         // The placement page became a step of the request editor; links in mails and notifications still lead there.
         app.MapGet("/requests/{id:int}/placement", (int id) => Results.Redirect($"/requests/{id}/edit?step=placement")).RequireAuthorization();
-        app.MapGet("/requests/{id:int}/documents/{documentId:int}/original", async (int id, int documentId, HttpContext context, SealRequestService requests) =>
+        app.MapGet("/requests/{id:int}/documents/{documentId:int}/original", async (int id, int documentId, HttpContext context, RequestQueries requests) =>
         {
             var (content, fileName, allowed) = await requests.OpenOriginalAsync(id, documentId, context.User, context.RequestAborted);
             if (!allowed)

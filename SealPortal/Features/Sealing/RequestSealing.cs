@@ -54,7 +54,7 @@ public sealed class RequestSealing(
     };
 
     /// <summary>
-    /// Called by <see cref="SealRequestService"/> after the final approval is committed. The committed
+    /// Called by <see cref="DecideHandler"/> after the final approval is committed. The committed
     /// status (approved, documents unsealed) is what makes sealing durable: this queues the job, and if
     /// the portal stops before or during it, <see cref="SealingQueue.ResumeAsync"/> queues it again.
     /// No request's cancellation reaches sealing: a browser closed after "approve" changes nothing.
@@ -494,7 +494,7 @@ public sealed class RequestSealing(
         return users.ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
     }
 
-    private static WorkflowState? State(SealRequest request) => SealRequestService.State(request);
+    private static WorkflowState? State(SealRequest request) => RequestWorkflowStore.State(request);
 
     private static string Subject(SealRequest request) => $"request {request.Number}";
 
