@@ -1,4 +1,5 @@
 using System.Net;
+using Bunit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -78,11 +79,12 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
                      SealRequestStatus.Withdrawn, SealRequestStatus.Approved, SealRequestStatus.Completed })
             Assert.True(byStatus.GetValueOrDefault(status) > 0, $"no {status} request: {string.Join(", ", byStatus)}");
 
-        // Waiting at each node of the demo flows: department head, legal review and executive.
+        // Waiting at each node of the demo flows: department head, legal review and executive, named in
+        // Chinese like the rest of the (Chinese) demo company.
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var requests = scope.ServiceProvider.GetRequiredService<RequestQueries>();
-            foreach (var (approver, node) in new[] { ("depthead", "Department head"), ("reviewer", "Legal review"), ("executive", "Executive") })
+            foreach (var (approver, node) in new[] { ("depthead", "部门负责人审批"), ("reviewer", "法务审核"), ("executive", "高层领导审批") })
             {
                 var userId = await WithDb(db => db.Users.Where(u => u.UserName == approver).Select(u => u.Id).SingleAsync());
                 var inbox = await requests.InboxAllAsync(userId, new InboxFilter());
@@ -145,7 +147,8 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         using var auditor = await portal.SignInAsync("auditor");
         var ledger = await auditor.GetAsync("/ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
-        Assert.Contains("公司公章", await ledger.Content.ReadAsStringAsync());
+        await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor", "zh-CN"))
+            Assert.Contains("公司公章", InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger").Find("[data-testid=ledger-table]").TextContent);
         var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
         Assert.Contains("合同专用章", analytics);
     }

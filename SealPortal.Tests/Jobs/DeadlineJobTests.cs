@@ -15,11 +15,12 @@ namespace SealPortal.Tests.Jobs;
 
 /// <summary>
 /// Deadline reminders, escalation and automatic transfer of the demo templates, on a fake clock over the
-/// default working calendar (Mon–Fri 09:00–18:00 UTC). 2026-12-01 is a Tuesday.
+/// portal's working calendar (Mon–Fri 09:00–18:00 in the company's time zone, Asia/Shanghai by default).
+/// 2026-12-01 is a Tuesday.
 /// </summary>
 public class DeadlineJobTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
 
     // No job server: the tests run the deadline job themselves, and the outbox rows are what they watch.
     private static Dictionary<string, string?> Settings(TinySmtpServer smtp) => new(RequestSeeding.SampleCertificates)
@@ -132,7 +133,7 @@ public class DeadlineJobTests
         // The approval is the deputy's own now, with a new deadline two working days on (Monday 10:01).
         var mine = Assert.Single(await Inbox(keeper), i => i.Id == id);
         Assert.Null(mine.OnBehalfOf);
-        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.Zero), mine.DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.FromHours(8)), mine.DueAt);
         Assert.DoesNotContain(await Inbox(reviewer), i => i.Id == id);
         await EngineInbox.AssertSameAsync(portal.Services, "after the transfer");
     }

@@ -128,7 +128,8 @@ public sealed class DatabaseInitializer(
     internal async Task SeedWorkflowsAsync(CancellationToken ct)
     {
         var store = services.GetRequiredService<SealPortal.Features.Workflows.WorkflowTemplateStore>();
-        foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.Templates)
+        // "Demo:Culture" (zh-CN unless set to en) chooses the language of the template and node names.
+        foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.TemplatesFor(configuration["Demo:Culture"]))
         {
             var saved = await store.SaveNewVersionAsync(template, SeedActor, ct);
             if (!saved.Succeeded)

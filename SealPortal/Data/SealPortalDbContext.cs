@@ -59,6 +59,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    public DbSet<ChainAnchor> ChainAnchors => Set<ChainAnchor>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -68,6 +70,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new LedgerEntryConfiguration());
         builder.ApplyConfiguration(new LedgerParticipantConfiguration());
         builder.ApplyConfiguration(new AuditEventConfiguration());
+        builder.ApplyConfiguration(new ChainAnchorConfiguration());
 
         builder.Entity<ApplicationUser>(u =>
         {

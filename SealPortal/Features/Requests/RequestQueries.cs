@@ -9,17 +9,17 @@ namespace SealPortal.Features.Requests;
 public sealed record ListQuery(string? Search = null, SealRequestStatus? Status = null, string? SortBy = null, bool Descending = true,
     int Page = 0, int PageSize = 25)
 {
-    public const int MaxPageSize = 100;
-
     public int Skip => Math.Max(0, Page) * Take;
 
-    public int Take => Math.Clamp(PageSize, 1, MaxPageSize);
+    public int Take => Math.Clamp(PageSize, 1, GridPageRequest.MaxPageSize);
 
     /// <summary>The search text trimmed, or null when there is nothing to search for.</summary>
     public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
-}
 
-public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
+    /// <summary>The grid's page, sort and direction with a page's search text and status.</summary>
+    public static ListQuery Of(GridPageRequest page, string? search, SealRequestStatus? status = null) =>
+        new(search, status, page.SortBy, page.Descending, page.Page, page.PageSize);
+}
 
 /// <summary>
 /// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).

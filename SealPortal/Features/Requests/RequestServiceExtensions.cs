@@ -27,7 +27,11 @@ public static class RequestServiceExtensions
                 "Requests:MaxUploadBytes must be positive, Requests:MaxTotalUploadBytes at least as large, Requests:MaxDocuments positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<ArchiveStore>();
-        builder.Services.AddSingleton(new WorkingCalendar());
+        // Working hours, deadlines and off-hours flags are counted in the company's time zone (Company:TimeZone).
+        builder.Services.AddSingleton(sp => new WorkingCalendar
+        {
+            TimeZoneId = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SealPortal.Features.CompanyOptions>>().Value.TimeZone,
+        });
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<RequestNumberSource>();
         // One handler per use case (Features/Requests/Commands), each over the scope's context.

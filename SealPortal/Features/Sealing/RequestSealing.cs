@@ -42,7 +42,8 @@ public sealed class RequestSealing(
     SealingQueue queue,
     IOptions<SealPortalOptions> portal,
     IStringLocalizer<SharedResource> localizer,
-    ILogger<RequestSealing> logger) : IRequestApprovedHandler
+    ILogger<RequestSealing> logger,
+    CompanyTime time) : IRequestApprovedHandler
 {
     /// <summary>Shown as the executor of electronic seals applied right after the last approval.</summary>
     public const string SystemExecutor = "SealPortal";
@@ -309,7 +310,7 @@ public sealed class RequestSealing(
             if (input.StampedAt > now.AddMinutes(5))
                 return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be in the future."]);
             if (request.ApprovedAt is { } approved && input.StampedAt < approved.AddMinutes(-1))
-                return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be before the approval ({0}).", approved.ToLocalTime().ToString("g")]);
+                return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be before the approval ({0}).", time.DateTime(approved)]);
             var executorId = string.IsNullOrWhiteSpace(input.ExecutorUserId) ? userId : input.ExecutorUserId;
             var executor = await db.Users.AsNoTracking().Where(u => u.Id == executorId)
                 .Select(u => new { u.Id, u.UserName, u.DisplayName }).SingleOrDefaultAsync(ct);
