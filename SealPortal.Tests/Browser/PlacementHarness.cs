@@ -15,7 +15,8 @@ namespace SealPortal.Tests.Browser;
 /// The portal plus a few test-only addresses in front of it, so the viewer and the placement
 /// editor can be driven in a browser on their own: /test-harness/{name}.pdf and seal.png serve
 /// inputs, /test-harness/editor?pdf=NAME renders <see cref="SealPlacementEditor"/> with
-/// HtmlRenderer inside a bare page that loads the portal's own stylesheets and modules.
+/// HtmlRenderer inside a bare page that loads the interactive portal's stylesheets (MudBlazor's and
+/// the portal's) and the placement module, which starts every editor it finds.
 /// </summary>
 public sealed class PlacementHarnessPortal : Infrastructure.SealPortalFactory
 {
@@ -66,10 +67,11 @@ public sealed class PlacementHarnessPortal : Infrastructure.SealPortalFactory
                 await context.Response.WriteAsync($"""
                     <!DOCTYPE html>
                     <html lang="en"><head><meta charset="utf-8" /><base href="/" />
-                    <link rel="stylesheet" href="lib/bootstrap/css/bootstrap.min.css" />
-                    <link rel="stylesheet" href="css/app.css" />
+                    <link rel="stylesheet" href="_content/MudBlazor/MudBlazor.min.css" />
+                    <link rel="stylesheet" href="css/portal.css" />
                     <title>placement harness</title></head>
-                    <body class="p-3"><form method="post" action="test-harness/echo" id="harness-form">{html}<button type="submit">Save</button></form></body></html>
+                    <body class="pa-3"><form method="post" action="test-harness/echo" id="harness-form">{html}<button type="submit">Save</button></form>
+                    <script type="module" src="js/seal-placement.js"></script></body></html>
                     """);
                 return;
             case "/echo":

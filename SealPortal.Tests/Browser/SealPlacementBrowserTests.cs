@@ -209,21 +209,38 @@ public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture)
         Assert.Contains("Items[0].Width=90", posted);
     }
 
+    private async Task<IPage> ApplicantPageAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, "applicant");
+        return page;
+    }
+
+    private Task<IBrowserContext> ContextAsync() => fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = fixture.BaseAddress.ToString(),
+        Locale = "en-US",
+        ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+    });
+
+    /// <summary>Opens the request's placement step through the old placement address (links in mails), ready to place.</summary>
+    private static async Task OpenPlacementAsync(IPage page, int id)
+    {
+        await page.GotoAsync($"/requests/{id}/placement");
+        Assert.EndsWith($"/requests/{id}/edit?step=placement", page.Url);
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.WaitForSelectorAsync("[data-seal-placement][data-placement-state=ready]");
+        await page.Locator("[data-pdf-viewer]").ScrollIntoViewIfNeededAsync();
+    }
+
     [Fact]
     public async Task The_applicant_drags_a_seal_on_the_placement_page_and_saves_it()
     {
         var id = await Features.Requests.RequestSeeding.DraftAsync(fixture.Portal.Services, ["公司电子公章"], ("contract.pdf", PlacementHarnessPortal.FivePages));
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString(),
-            Locale = "en-US",
-            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-        });
-        var page = await context.NewPageAsync();
-        await SignInAsync(page, "applicant");
+        await using var context = await ContextAsync();
+        var page = await ApplicantPageAsync(context);
 
-        await page.GotoAsync($"/requests/{id}/placement");
-        await page.WaitForSelectorAsync("[data-seal-placement][data-placement-state=ready]");
+        await OpenPlacementAsync(page, id);
         await page.FillAsync("[data-pdf-page-input]", "3");
         await page.DispatchEventAsync("[data-pdf-page-input]", "change");
         await page.WaitForSelectorAsync(".pdf-page[data-page-number='3'][data-rendered=true]");
@@ -244,35 +261,60 @@ public sealed class SealPlacementBrowserTests(PlacementHarnessFixture fixture)
     }
 
     [Fact]
-    public async Task Without_javascript_the_placement_page_saves_typed_coordinates()
+    public async Task With_the_keyboard_only_a_seal_is_placed_moved_and_typed_and_a_seal_off_the_page_is_refused()
     {
         var id = await Features.Requests.RequestSeeding.DraftAsync(fixture.Portal.Services, ["公司电子公章"], ("contract.pdf", PlacementHarnessPortal.FivePages));
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString(),
-            Locale = "en-US",
-            JavaScriptEnabled = false,
-        });
-        var page = await context.NewPageAsync();
-        await SignInAsync(page, "applicant");
-        await page.GotoAsync($"/requests/{id}/placement");
+        await using var context = await ContextAsync();
+        var page = await ApplicantPageAsync(context);
+        await OpenPlacementAsync(page, id);
+
+        // Enter on the palette's seal puts it in the middle of the page shown and gives it the focus ...
+        await page.FocusAsync("[data-testid=seal-chip]");
+        await page.Keyboard.PressAsync("Enter");
+        var overlay = page.Locator(".pdf-page[data-page-number='1'] .seal-overlay");
+        await Assertions.Expect(overlay).ToBeFocusedAsync();
+        Assert.Equal("1", await page.InputValueAsync("[name='Placements[0].Page']"));
+        Assert.Equal((595 - 110) / 2.0, await ValueAsync(page, "Placements[0].X"), 0.5);
+        var y0 = await ValueAsync(page, "Placements[0].Y");
+        // ... with a ring that shows where the focus is ...
+        var outline = await overlay.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth");
+        Assert.Equal("solid 3px", outline);
+        // ... and the arrow keys move it: one point, ten with Shift.
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("Shift+ArrowUp");
+        Assert.Equal((595 - 110) / 2.0 + 1, await ValueAsync(page, "Placements[0].X"), 0.5);
+        Assert.Equal(y0 + 10, await ValueAsync(page, "Placements[0].Y"), 0.5);
+        await page.ClickAsync("[data-testid=save-placements]");
+        await page.WaitForSelectorAsync("[data-testid=message]");
+        var moved = Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
+        Assert.Equal((1, (595 - 110) / 2.0 + 1, y0 + 10), (moved.Page!.Value, moved.X!.Value, moved.Y!.Value));
+
+        // Typed coordinates are saved as typed.
         await page.FillAsync("[name='Placements[0].Page']", "5");
         await page.FillAsync("[name='Placements[0].X']", "36");
         await page.FillAsync("[name='Placements[0].Y']", "36");
         await page.FillAsync("[name='Placements[0].Width']", "120");
         await page.FillAsync("[name='Placements[0].Height']", "120");
         await page.ClickAsync("[data-testid=save-placements]");
-        await page.WaitForSelectorAsync("[data-testid=message]");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=message]') && !document.querySelector('[data-testid=error]')");
+        await WaitForRowAsync(id, r => r.Page == 5);
         var row = Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null);
         Assert.Equal((5, 36.0, 120.0), (row.Page!.Value, row.X!.Value, row.Width!.Value));
 
         // A seal hanging off the page is refused with the reason, and nothing changes.
         await page.FillAsync("[name='Placements[0].X']", "540");
-        var response = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("[data-testid=save-placements]"), r => r.Request.Method == "POST");
-        Assert.Equal(400, response.Status);
+        await page.ClickAsync("[data-testid=save-placements]");
+        await page.WaitForSelectorAsync("[data-testid=error]");
+        Assert.Equal("400", await page.GetAttributeAsync("[data-testid=error]", "data-status"));
         Assert.Contains("the seal must lie inside the page", await page.InnerTextAsync("[data-testid=error]"));
         Assert.Equal("540", await page.InputValueAsync("[name='Placements[0].X']"));
         Assert.Equal(36.0, Assert.Single(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id), r => r.Page is not null).X);
+    }
+
+    private async Task WaitForRowAsync(int id, Func<SealPortal.Data.SealRequestSeal, bool> done)
+    {
+        for (var i = 0; i < 50 && !(await Features.Requests.RequestSeeding.PlacementsAsync(fixture.Portal.Services, id)).Any(done); i++)
+            await Task.Delay(100);
     }
 
     internal static async Task SignInAsync(IPage page, string userName)

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
+using SealPortal.Features.Requests;
 using SealPortal.Features.Workflows;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Pdf;
@@ -26,21 +27,22 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
             Assert.True(made.Succeeded, made.Error);
         }
 
-        using var applicant = await SignInAsync("applicant");
-        var page = await applicant.GetDocumentAsync("/requests/new");
-        var seal = page.QuerySelector("[data-seal='公司公章'] input")!.GetAttribute("value")!;
-        var form = new MultipartFormDataContent();
-        foreach (var (name, value) in new Dictionary<string, string>
-                 {
-                     ["_handler"] = "new-request",
-                     ["__RequestVerificationToken"] = page.QuerySelector("form input[name=__RequestVerificationToken]")!.GetAttribute("value")!,
-                     ["purpose"] = "deputy test", ["documentType"] = "Letter", ["copies"] = "1", ["seals"] = seal, ["action"] = "submit",
-                 })
-            form.Add(new StringContent(value), name);
-        form.Add(new ByteArrayContent(PdfTestKit.ClassicPdf(1)), "files", "a.pdf");
-        var created = await applicant.Http.PostAsync("/requests/new", form);
-        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        var url = created.LocalTarget();
+        // The applicant's request is made through the handlers the request editor calls.
+        int id;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var applicant = (await users.FindByNameAsync("applicant"))!.Id;
+            var seal = await RequestSeeding.SealIdAsync(portal.Services, "公司公章");
+            var pdf = PdfTestKit.ClassicPdf(1);
+            var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
+                new SealRequestInput("deputy test", DocumentTypes.Letter, 1, null, null, false, [seal]),
+                [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
+            Assert.True(created.Succeeded, created.ToString());
+            id = created.Id!.Value;
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, applicant)).Succeeded);
+        }
+        var url = $"/requests/{id}";
 
         using var deputy = await SignInAsync("reviewer");
         var row = (await InteractiveLists.InboxRowsAsync(portal, "reviewer")).FirstOrDefault(tr => tr.QuerySelector($"a[href='{url}?from=inbox']") is not null);

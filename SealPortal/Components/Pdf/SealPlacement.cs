@@ -24,3 +24,22 @@ public sealed record SealPlacementFields(string? Page, string? X, string? Y, str
 
     private static string? Number(double? value) => value?.ToString("0.#", CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// The fields of one seal as the interactive editor holds them: typed by the user, or written by the
+/// drag-and-drop script (which raises the inputs' change events), read when the placements are saved.
+/// </summary>
+public sealed class SealPlacementModel
+{
+    public string? Page { get; set; }
+    public string? X { get; set; }
+    public string? Y { get; set; }
+    public string? Width { get; set; }
+    public string? Height { get; set; }
+    public bool CrossPage { get; set; }
+
+    public static SealPlacementModel From(SealPlacementFields f) =>
+        new() { Page = f.Page, X = f.X, Y = f.Y, Width = f.Width, Height = f.Height, CrossPage = f.CrossPage };
+
+    public SealPlacementFields ToFields() => new(Page, X, Y, Width, Height, CrossPage);
+}

@@ -49,12 +49,15 @@ public static class RequestServiceExtensions
         // Reads open a context per call, so circuits, endpoints and jobs share one instance.
         builder.Services.AddSingleton<RequestQueries>();
         builder.Services.AddSingleton<RequestCommands>();
+        builder.Services.AddSingleton<DraftCommands>();
         return builder;
     }
 
     /// <summary>GET /requests/{id}/documents/{docId}/original: the uploaded PDF, inline, for people who may see the request.</summary>
     public static WebApplication MapRequestEndpoints(this WebApplication app)
     {
+        // The placement page became a step of the request editor; links in mails and notifications still lead there.
+        app.MapGet("/requests/{id:int}/placement", (int id) => Results.Redirect($"/requests/{id}/edit?step=placement")).RequireAuthorization();
         app.MapGet("/requests/{id:int}/documents/{documentId:int}/original", async (int id, int documentId, HttpContext context, RequestQueries requests) =>
         {
             var (content, fileName, allowed) = await requests.OpenOriginalAsync(id, documentId, context.User, context.RequestAborted);

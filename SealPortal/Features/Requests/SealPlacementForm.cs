@@ -34,7 +34,7 @@ public sealed record PlacementTarget(string Prefix, int DocumentId, string FileN
 /// <summary>A refused placement: a resource key (English text) and its arguments.</summary>
 public sealed record PlacementProblem(string Key, object[] Args);
 
-/// <summary>Reads and checks the posted placement fields of the placement page.</summary>
+/// <summary>Reads and checks the placement fields of the request editor (and of a plain form post).</summary>
 public static class SealPlacementForm
 {
     /// <summary>Half a tenth of a point: the editor rounds to tenths, so a seal flush with an edge may overshoot by that.</summary>
@@ -54,12 +54,16 @@ public static class SealPlacementForm
     /// document. The first problem found is returned instead when any target is incomplete, off its
     /// document or outside its page.
     /// </summary>
-    public static (IReadOnlyList<SealPlacementInput> Placements, PlacementProblem? Problem) Parse(IFormCollection form, IReadOnlyList<PlacementTarget> targets)
+    public static (IReadOnlyList<SealPlacementInput> Placements, PlacementProblem? Problem) Parse(IFormCollection form, IReadOnlyList<PlacementTarget> targets) =>
+        Parse(targets, t => Fields(form, t));
+
+    /// <summary>The same check over the fields as the request editor holds them (what was typed or dragged).</summary>
+    public static (IReadOnlyList<SealPlacementInput> Placements, PlacementProblem? Problem) Parse(IReadOnlyList<PlacementTarget> targets, Func<PlacementTarget, SealPlacementFields> fields)
     {
         var placements = new List<SealPlacementInput>();
         foreach (var target in targets)
         {
-            var f = Fields(form, target);
+            var f = fields(target);
             string?[] raw = [f.Page, f.X, f.Y, f.Width, f.Height];
             if (raw.All(string.IsNullOrWhiteSpace))
                 continue;
@@ -92,4 +96,14 @@ public static class SealPlacementForm
 
     private static bool TryNumber(string? text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+}
+
+/// <summary>
+/// The address the placement page had: it is now the placement step of <c>RequestEditor</c>
+/// (/requests/{id}/placement redirects there). Kept for the pages that link documents through it.
+/// </summary>
+public static class SealPlacementPage
+{
+    /// <summary>Where the viewer fetches a document of this request (the original, before any seal).</summary>
+    public static string OriginalUrl(int requestId, int documentId) => RequestEditor.OriginalUrl(requestId, documentId);
 }

@@ -121,7 +121,9 @@ export class PdfViewer {
     goTo(number) {
         const page = this.pages[Math.min(Math.max(1, number), this.pages.length) - 1];
         if (!page) return;
-        this.scroller.scrollTop = page.element.offsetTop - this.scroller.offsetTop - 8;
+        // Measured on screen, not by offsetTop: the scroller is positioned, and where the viewer sits in
+        // the page (low on a long form) must not shift the page it jumps to.
+        this.scroller.scrollTop += page.element.getBoundingClientRect().top - this.scroller.getBoundingClientRect().top - 8;
         this.#setCurrentPage(page.number);
     }
 

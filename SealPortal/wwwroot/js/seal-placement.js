@@ -1,7 +1,10 @@
 // Seal placement over the PDF viewer: drag a seal from the palette onto a page, then move it or
 // resize it by its corner. The result lives in the form's ordinary inputs (page, x, y, width,
 // height in PDF points of the page as displayed, origin bottom-left, the way the signer reads
-// them), so the same form works without this module and typed values move the seal on the page.
+// them), so typed values move the seal on the page, and every change made here raises the inputs'
+// change events (once a gesture ends), which is how an interactive page learns of it.
+// Keyboard: a palette seal with the focus takes Enter or Space to land on the page shown; a placed
+// seal with the focus moves with the arrow keys (Shift: 10 points) and grows or shrinks with + and −.
 import { viewerFor } from "./pdf-viewer.js";
 
 const minSize = 20;
@@ -16,7 +19,11 @@ class PlacementRow {
         this.element = element;
         this.key = element.dataset.sealKey;
         this.inputs = {};
-        for (const input of element.querySelectorAll("[data-field]")) this.inputs[input.dataset.field] = input;
+        // The data-field mark is on the input itself, or on a component's wrapper around it.
+        for (const marked of element.querySelectorAll("[data-field]")) {
+            const input = marked.matches("input") ? marked : marked.querySelector("input");
+            if (input) this.inputs[marked.dataset.field] = input;
+        }
         this.chip = editor.element.querySelector(`[data-seal-palette] [data-seal-key="${CSS.escape(this.key)}"]`);
         this.image = this.chip?.querySelector("img");
         // A seal without an image (404) is shown as a plain red frame so it can still be placed.
@@ -52,8 +59,8 @@ class PlacementRow {
         return rect;
     }
 
-    /** Keeps the rectangle on its page and writes it to the inputs. */
-    write(rect) {
+    /** Keeps the rectangle on its page and writes it to the inputs (telling the page unless `quiet`). */
+    write(rect, quiet = false) {
         const page = this.editor.viewer.pages[rect.page - 1];
         const width = Math.min(Math.max(minSize, rect.width), page.width);
         const height = Math.min(Math.max(minSize, rect.height), page.height);
@@ -66,6 +73,15 @@ class PlacementRow {
         this.inputs.width.value = String(round(width));
         this.inputs.height.value = String(round(height));
         this.layout();
+        if (!quiet) this.notify();
+    }
+
+    /** Raises the change events of the inputs, as typing would. */
+    notify() {
+        for (const input of Object.values(this.inputs)) {
+            if (input.type === "checkbox") continue;
+            input.dispatchEvent(new Event("change", { bubbles: true }));
+        }
         this.element.dispatchEvent(new CustomEvent("sealplacement:change", { bubbles: true, detail: this.read() }));
     }
 
@@ -129,16 +145,17 @@ class PlacementRow {
             const dx = (e.clientX - event.clientX) / scale;
             const dy = (e.clientY - event.clientY) / scale;
             if (mode === "move") {
-                this.write({ ...start, x: start.x + dx, y: start.y - dy });
+                this.write({ ...start, x: start.x + dx, y: start.y - dy }, true);
             } else {
                 // The top-left corner stays put (y is the bottom edge), the image keeps its proportions.
                 const top = start.y + start.height;
                 const width = Math.min(Math.max(minSize, start.width + dx), page.width - (this.crossPage ? 0 : start.x));
                 const height = Math.min(width * (start.height / start.width), top);
-                this.write({ ...start, width: height * (start.width / start.height), height, y: top - height });
+                this.write({ ...start, width: height * (start.width / start.height), height, y: top - height }, true);
             }
         };
         const end = () => {
+            this.notify();
             target.removeEventListener("pointermove", move);
             target.removeEventListener("pointerup", end);
             target.removeEventListener("pointercancel", end);
@@ -149,12 +166,30 @@ class PlacementRow {
     }
 
     #nudge(event) {
-        const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[event.key];
         const rect = this.read();
-        if (!steps || !rect) return;
-        event.preventDefault();
+        if (!rect) return;
         const by = event.shiftKey ? 10 : 1;
+        const grow = { "+": 5, "=": 5, "-": -5, "_": -5 }[event.key];
+        if (grow) {
+            // Grows or shrinks around the top-left corner, keeping the proportions.
+            event.preventDefault();
+            const width = Math.max(minSize, rect.width + grow);
+            const height = width * (rect.height / rect.width);
+            this.write({ ...rect, width, height, y: rect.y + rect.height - height });
+            return;
+        }
+        const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] }[event.key];
+        if (!steps) return;
+        event.preventDefault();
         this.write({ ...rect, x: rect.x + steps[0] * by, y: rect.y + steps[1] * by });
+    }
+
+    /** Puts the seal in the middle of page `number` and gives it the focus (the keyboard's drop). */
+    placeOnPage(number) {
+        const page = this.editor.viewer.pages[number - 1];
+        if (!page) return;
+        this.dropAt(page.number, page.width / 2, page.height / 2);
+        this.overlay?.focus({ preventScroll: false });
     }
 }
 
@@ -172,6 +207,11 @@ class SealPlacementEditor {
         if (palette) palette.hidden = false;
         for (const row of this.rows) {
             row.chip?.addEventListener("pointerdown", event => this.#dragFromPalette(event, row));
+            row.chip?.addEventListener("keydown", event => {
+                if (event.key !== "Enter" && event.key !== " ") return;
+                event.preventDefault();
+                row.placeOnPage(this.viewer.currentPage ?? 1);
+            });
             if (row.image && !row.image.complete) row.image.addEventListener("load", () => row.layout(), { once: true });
             row.layout();
         }
@@ -220,6 +260,18 @@ class SealPlacementEditor {
     }
 }
 
-for (const element of document.querySelectorAll("[data-seal-placement]")) {
+const started = new WeakSet();
+
+/** Starts the editor of `element` once (an interactive page calls this after its first render). */
+export function mount(element) {
+    if (!element || started.has(element)) return;
+    started.add(element);
     new SealPlacementEditor(element).start().catch(error => console.error("seal placement:", error));
+}
+
+for (const element of document.querySelectorAll("[data-seal-placement]")) mount(element);
+
+/** Scrolls the element with id `id` into view (a page opened at one of its steps). */
+export function reveal(id) {
+    document.getElementById(id)?.scrollIntoView({ block: "start" });
 }

@@ -30,35 +30,18 @@ public sealed class PdfIntake(ArchiveStore archive, IOptions<RequestsOptions> op
             foreach (var file in files)
             {
                 var name = Path.GetFileName(file.FileName);
-                if (file.Length == 0)
-                    return new([], CommandResult.Invalid("{0} is empty.", name));
+                if (PdfUploadCheck.BySize(name, file.Length, limits) is { } bySize)
+                    return new([], bySize);
                 var buffer = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
                     FileOptions.DeleteOnClose | FileOptions.Asynchronous);
                 buffers.Add((file, buffer, null));
                 await using (var source = file.OpenReadStream())
                     await source.CopyToAsync(buffer, ct);
                 buffer.Position = 0;
-                PdfPreflightResult check;
-                try
-                {
-                    // Everything sealing needs is checked now, within bounded memory, not after every approval.
-                    check = SealPreflight.Check(buffer, ct);
-                }
-                catch (PdfSigningException ex)
-                {
-                    return new([], CommandResult.Invalid("{0} cannot be sealed: {1}", name, ex.Message));
-                }
-                catch (PdfEncryptedException)
-                {
-                    return new([], CommandResult.Invalid("{0}: encrypted PDFs cannot be sealed. Remove the password protection and upload it again.", name));
-                }
-                catch (PdfFormatException ex)
-                {
-                    return new([], CommandResult.Invalid("{0} is not a readable PDF: {1}", name, ex.Message));
-                }
-                if (check.HasActiveContent && limits.RefuseActiveContent)
-                    return new([], CommandResult.Invalid("{0} contains active content ({1}), which this portal does not accept. Save it without scripts and actions (e.g. print it to PDF) and upload it again.",
-                        name, string.Join(", ", check.ActiveContent)));
+                // Everything sealing needs is checked now, within bounded memory, not after every approval.
+                var (check, refused) = PdfUploadCheck.Check(buffer, name, limits, ct);
+                if (refused is not null)
+                    return new([], refused);
                 buffers[^1] = (file, buffer, check);
             }
 
