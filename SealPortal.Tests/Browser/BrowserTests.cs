@@ -53,14 +53,16 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
 
         await page.ClickAsync("nav a[href='/seals']");
         await page.WaitForSelectorAsync("h1:has-text('印章')");
-        Assert.True(await page.Locator("[data-testid=seal-table] td:has-text('合同专用章')").CountAsync() >= 1);
+        // The grid reads its rows from the server after the page is interactive.
+        await Assertions.Expect(page.Locator("[data-testid=seal-table] td:has-text('合同专用章')").First).ToBeVisibleAsync();
         await Chromium.ScreenshotAsync(page, "seals-zh");
 
         await page.GotoAsync("/admin/users");
         await Chromium.ScreenshotAsync(page, "users-zh");
-        await page.ClickAsync("[data-testid=user-table] tr:has-text('keeper') a");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.ClickAsync("a[data-user=keeper]");
         await page.WaitForSelectorAsync("h1:has-text('编辑用户')");
-        Assert.True(await page.Locator("#role-SealKeeper").IsCheckedAsync());
+        await Assertions.Expect(page.Locator("[data-role=SealKeeper] input")).ToBeCheckedAsync();
         await Chromium.ScreenshotAsync(page, "user-edit-zh");
         await page.GotoAsync("/admin/departments");
         await Chromium.ScreenshotAsync(page, "departments-zh");

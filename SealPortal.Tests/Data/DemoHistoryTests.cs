@@ -148,7 +148,11 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         var ledger = await auditor.GetAsync("/ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
         await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor", "zh-CN"))
-            Assert.Contains("公司公章", InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger").Find("[data-testid=ledger-table]").TextContent);
+        {
+            // The grid asks the server for its rows once it has rendered.
+            var ledgerPage = InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger");
+            ledgerPage.WaitForAssertion(() => Assert.True(ledgerPage.Find("[data-testid=ledger-table]").TextContent.Contains("公司公章"), ledgerPage.Find("[data-testid=ledger-table]").TextContent), TimeSpan.FromSeconds(20));
+        }
         var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
         Assert.Contains("合同专用章", analytics);
     }

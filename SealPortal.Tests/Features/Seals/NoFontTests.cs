@@ -1,3 +1,4 @@
+using Bunit;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,13 +30,16 @@ public class NoFontTests(NoFontPortal portal) : IClassFixture<NoFontPortal>
             Assert.Equal(0, await db.Seals.CountAsync(s => s.ImagePng != null));
         }
 
-        var seal = await admin.GetDocumentAsync("/seals");
-        var url = seal.QuerySelectorAll("[data-testid=seal-table] a").First(a => a.TextContent == "公司公章").GetAttribute("href")!;
-        Assert.NotNull((await admin.GetDocumentAsync(url)).QuerySelector("[data-testid=no-image]"));
-        var generated = await admin.SubmitNamedFormAsync(url, "generate-image", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, generated.StatusCode);
-        var error = (await PortalClient.ParseAsync(generated)).TextOf("[data-testid=error]");
-        Assert.Contains("服务器未安装中文字体", error);
-        Assert.Contains("Seals:FontPath", error);
+        int sealId;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            sealId = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Seals.Where(s => s.Name == "公司公章").Select(s => s.Id).SingleAsync();
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("zh-CN");
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin", "zh-CN");
+        var page = ui.Render<SealPortal.Features.Seals.SealPage>(p => p.Add(x => x.Id, sealId));
+        page.WaitForAssertion(() => page.Find("[data-testid=no-image]"), TimeSpan.FromSeconds(20));
+        await page.Find("[data-testid=generate-image]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains(ui.Snackbars, s => s.Contains("服务器未安装中文字体") && s.Contains("Seals:FontPath")), TimeSpan.FromSeconds(20));
+        await using (var scope = portal.Services.CreateAsyncScope())
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Seals.CountAsync(s => s.ImagePng != null));
     }
 }
