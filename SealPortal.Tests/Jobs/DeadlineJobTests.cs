@@ -20,7 +20,8 @@ namespace SealPortal.Tests.Jobs;
 /// </summary>
 public class DeadlineJobTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
+    // 10:00 in Shanghai, held as UTC like every stored time (PostgreSQL stores only offset 0).
+    private static readonly DateTimeOffset Start = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
 
     // No job server: the tests run the deadline job themselves, and the outbox rows are what they watch.
     private static Dictionary<string, string?> Settings(TinySmtpServer smtp) => new(RequestSeeding.SampleCertificates)

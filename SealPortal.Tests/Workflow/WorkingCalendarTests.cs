@@ -68,7 +68,8 @@ public class WorkingCalendarTests
         // 08:00 UTC is 16:00 in Shanghai: 1h30 left that day, 30 minutes the next working day -> 09:00 Shanghai = 01:00 UTC.
         var due = shanghai.Add(Utc(11, 19, 8), WorkingDuration.Hours(2));
         Assert.Equal(Utc(11, 20, 1), due);
-        Assert.Equal(TimeSpan.FromHours(8), due.Offset);
+        // The same instant, returned as UTC: deadlines are stored, and PostgreSQL takes offset 0 only.
+        Assert.Equal(TimeSpan.Zero, due.Offset);
     }
 
     [Fact]

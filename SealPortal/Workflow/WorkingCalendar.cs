@@ -156,6 +156,7 @@ public sealed record WorkingCalendar
     private static DateTimeOffset FromLocal(DateOnly date, TimeOnly time, TimeZoneInfo zone)
     {
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        // The same instant, held as UTC like every stored time (PostgreSQL's timestamptz takes offset 0 only).
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
 }

@@ -21,6 +21,8 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
+    private static readonly TimeSpan Wait = WorkflowPageTests.Wait;
+
     [Fact]
     public async Task Demo_scopes_let_the_applicant_request_company_and_contract_seals_for_contracts()
     {
@@ -64,7 +66,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
         var page = WorkflowPageTests.WithProviders<Authorizations>(ui);
         var form = page.FindComponent<Authorizations>();
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")));
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")), Wait);
         await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-seal"), ids["财务专用章"]);
         await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-department"), sales);
         await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "scope-role"), Roles.Applicant);
@@ -75,7 +77,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await SetDateAsync(form, "scope-through", new DateTime(2030, 12, 31));
         await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "scope-reference"), "授权书 2030-07");
         await form.Find("[data-testid=add-scope]").ClickAsync(new());
-        form.WaitForAssertion(() => Assert.Contains("Scope added.", ui.Snackbars));
+        form.WaitForAssertion(() => Assert.Contains("Scope added.", ui.Snackbars), Wait);
         Assert.Contains("授权书 2030-07", form.Find("[data-testid=scope-table]").TextContent);
         // The form is empty again after its action.
         Assert.Null(Pick(form.FindComponents<MudTextField<string>>(), "scope-reference").Instance.GetState(x => x.Value));
@@ -110,21 +112,21 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         WorkflowPageTests.Chinese();
         var page = WorkflowPageTests.WithProviders<Authorizations>(ui);
         var form = page.FindComponent<Authorizations>();
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")));
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")), Wait);
         await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-seal"), ids["法定代表人章"]);
         await SetDateAsync(form, "scope-from", new DateTime(2030, 1, 1));
         await SetDateAsync(form, "scope-through", new DateTime(2029, 1, 1));
         await form.Find("[data-testid=add-scope]").ClickAsync(new());
-        form.WaitForAssertion(() => Assert.Contains("有效期的结束时间必须晚于开始时间。", ui.Snackbars));
+        form.WaitForAssertion(() => Assert.Contains("有效期的结束时间必须晚于开始时间。", ui.Snackbars), Wait);
         Assert.Equal(countBefore, await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealAuthorizations.CountAsync());
 
         var executive = await UserIdAsync(scope, "executive");
         Assert.True((await scopes.CheckAsync(executive, ids["法定代表人章"], DocumentTypes.Letter, Now, default)).Allowed);
         await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "seal-filter"), ids["法定代表人章"]);
-        var revoke = form.WaitForElement("[data-testid=scope-table] [data-testid=revoke]");
+        var revoke = form.WaitForElement("[data-testid=scope-table] [data-testid=revoke]", Wait);
         Assert.Single(form.FindAll("[data-testid=scope-table] [data-testid=revoke]"));
         await WorkflowPageTests.ConfirmAsync(page, revoke);
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=scope-table] [data-testid=revoked]")));
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=scope-table] [data-testid=revoked]")), Wait);
         Assert.False((await scopes.CheckAsync(executive, ids["法定代表人章"], DocumentTypes.Letter, Now, default)).Allowed);
     }
 
@@ -137,7 +139,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
     {
         await using var ui = await PortalComponents.SignedInAsync(portal, userName);
         var page = ui.Render<Authorizations>();
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")), Wait);
         Assert.Empty(page.FindAll("[data-testid=scope-table]"));
         Assert.Empty(page.FindAll("[data-testid=add-scope]"));
         Assert.Empty(page.FindAll("[data-testid=revoke]"));
@@ -151,7 +153,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         {
             await using var ui = await PortalComponents.SignedInAsync(portal, userName);
             var page = ui.Render<DelegationPage>();
-            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")));
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")), Wait);
             Assert.Empty(page.FindAll("[data-testid=delegation-table]"));
             Assert.Empty(page.FindAll("[data-testid=name-deputy]"));
         }
@@ -171,7 +173,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         WorkflowPageTests.Chinese();
         var page = WorkflowPageTests.WithProviders<DelegationPage>(ui);
         var form = page.FindComponent<DelegationPage>();
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")));
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")), Wait);
         // A non-admin names a deputy for themselves only, and cannot pick themselves.
         Assert.Empty(form.FindAll("[data-testid=delegator]"));
         var deputySelect = Pick(form.FindComponents<MudSelect<string>>(), "deputy");
@@ -191,7 +193,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
             if (reason is not null)
                 await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "reason"), reason);
             await form.Find("[data-testid=name-deputy]").ClickAsync(new());
-            form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars));
+            form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars), Wait);
             return ui.Snackbars.Single();
         }
 
@@ -220,7 +222,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         // Cancelling asks first, then the row shows it is cancelled.
         var row = form.FindAll("[data-testid=cancel-delegation]").Count;
         await WorkflowPageTests.ConfirmAsync(page, form.FindAll("[data-testid=cancel-delegation]")[0]);
-        form.WaitForAssertion(() => Assert.Contains("委托已取消。", ui.Snackbars));
+        form.WaitForAssertion(() => Assert.Contains("委托已取消。", ui.Snackbars), Wait);
         Assert.Equal(row - 1, form.FindAll("[data-testid=cancel-delegation]").Count);
     }
 
@@ -239,14 +241,14 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await using var ui = await PortalComponents.SignedInAsync(portal, name);
         var page = WorkflowPageTests.WithProviders<DelegationPage>(ui);
         var form = page.FindComponent<DelegationPage>();
-        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")));
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")), Wait);
         Assert.True((await users.RemoveFromRoleAsync((await users.FindByNameAsync(name))!, Roles.DepartmentHead)).Succeeded);
 
         await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "deputy"), executive);
         await SetDateAsync(form, "from", time.CurrentDay.AddDays(3).ToDateTime(TimeOnly.MinValue));
         await SetDateAsync(form, "through", time.CurrentDay.AddDays(4).ToDateTime(TimeOnly.MinValue));
         await form.Find("[data-testid=name-deputy]").ClickAsync(new());
-        form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars));
+        form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars), Wait);
         Assert.DoesNotContain("Deputy named.", ui.Snackbars);
         Assert.False(await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().ApproverDelegations.AnyAsync(d => d.DelegatorUserId == user.Id));
     }

@@ -18,6 +18,9 @@ namespace SealPortal.Tests.Features.Workflows;
 /// </summary>
 public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPortalFactory>
 {
+    /// <summary>How long a page may take to load or answer: the database may be PostgreSQL on a busy machine.</summary>
+    internal static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     [Theory]
     [InlineData("applicant")]
     [InlineData("depthead")]
@@ -28,22 +31,22 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
     {
         await using var ui = await PortalComponents.SignedInAsync(portal, userName);
         var list = ui.Render<WorkflowList>();
-        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("[data-testid=access-denied]")));
+        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("[data-testid=access-denied]")), Wait);
         Assert.Empty(list.FindAll("[data-testid=template-table]"));
         Assert.DoesNotContain(DemoWorkflows.Contract, list.Markup);
 
         var editor = ui.Render<TemplateEditor>(p => p.Add(c => c.Key, DemoWorkflows.Contract));
-        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=access-denied]")));
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=access-denied]")), Wait);
         Assert.Empty(editor.FindAll("[data-testid=node]"));
         Assert.Empty(editor.FindAll("[data-testid=save]"));
 
         var version = ui.Render<TemplateVersionPage>(p => p.Add(c => c.Key, DemoWorkflows.Contract).Add(c => c.Version, 1));
-        version.WaitForAssertion(() => Assert.NotEmpty(version.FindAll("[data-testid=access-denied]")));
+        version.WaitForAssertion(() => Assert.NotEmpty(version.FindAll("[data-testid=access-denied]")), Wait);
         Assert.Empty(version.FindAll("[data-testid=node-table]"));
         Assert.Empty(version.FindAll("[data-testid=publish]"));
 
         var rules = ui.Render<WorkflowRules>();
-        rules.WaitForAssertion(() => Assert.NotEmpty(rules.FindAll("[data-testid=access-denied]")));
+        rules.WaitForAssertion(() => Assert.NotEmpty(rules.FindAll("[data-testid=access-denied]")), Wait);
         Assert.Empty(rules.FindAll("[data-testid=rule]"));
         Assert.Empty(rules.FindAll("[data-testid=save]"));
     }
@@ -69,7 +72,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
         var page = WithProviders<WorkflowList>(ui);
         var list = page.FindComponent<WorkflowList>();
-        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("[data-testid=template-table]")));
+        list.WaitForAssertion(() => Assert.NotEmpty(list.FindAll("[data-testid=template-table]")), Wait);
         var keys = list.FindAll("[data-testid=template-table] tbody tr code").Select(c => c.TextContent).ToList();
         Assert.Contains(DemoWorkflows.Standard, keys);
         Assert.Contains(DemoWorkflows.Contract, keys);
@@ -78,11 +81,11 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         var key = list.FindComponents<MudTextField<string>>().Single();
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync("Not A Key"));
         await list.Find("[data-testid=create-template]").ClickAsync(new());
-        list.WaitForAssertion(() => Assert.Contains("lower-case letters, digits and hyphens", list.Markup));
+        list.WaitForAssertion(() => Assert.Contains("lower-case letters, digits and hyphens", list.Markup), Wait);
 
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync(DemoWorkflows.Contract));
         await list.Find("[data-testid=create-template]").ClickAsync(new());
-        list.WaitForAssertion(() => Assert.Contains("A template with this key already exists.", list.Markup));
+        list.WaitForAssertion(() => Assert.Contains("A template with this key already exists.", list.Markup), Wait);
 
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync("finance-new"));
         await list.Find("[data-testid=create-template]").ClickAsync(new());
@@ -96,14 +99,14 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
         var page = WithProviders<TemplateEditor>(ui, b => b.AddAttribute(3, nameof(TemplateEditor.Key), DemoWorkflows.Contract));
         var editor = page.FindComponent<TemplateEditor>();
-        editor.WaitForAssertion(() => Assert.Equal(before.Nodes.Count, editor.FindAll("[data-testid=node]").Count));
+        editor.WaitForAssertion(() => Assert.Equal(before.Nodes.Count, editor.FindAll("[data-testid=node]").Count), Wait);
 
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "template-name"), "合同审批（新）");
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-urgent", 1), "3");
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<WorkingTimeUnit>>(), "node-urgent-unit", 1), WorkingTimeUnit.Hours);
         await ConfirmAsync(page, editor.Find("[data-testid=save]"));
 
-        page.WaitForAssertion(() => Assert.Contains($"Saved as version {before.Version + 1}.", ui.Snackbars));
+        page.WaitForAssertion(() => Assert.Contains($"Saved as version {before.Version + 1}.", ui.Snackbars), Wait);
         Assert.EndsWith($"/admin/workflows/contract/v/{before.Version + 1}", ui.Context.Services.GetRequiredService<NavigationManager>().Uri);
         var after = await LatestAsync(DemoWorkflows.Contract);
         Assert.Equal(before.Version + 1, after.Version);
@@ -121,10 +124,10 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
 
         // The old version stays readable as it was, marked as older; the new one is current.
         var old = ui.Render<TemplateVersionPage>(p => p.Add(c => c.Key, DemoWorkflows.Contract).Add(c => c.Version, before.Version));
-        old.WaitForAssertion(() => Assert.NotEmpty(old.FindAll("[data-testid=older-version]")));
+        old.WaitForAssertion(() => Assert.NotEmpty(old.FindAll("[data-testid=older-version]")), Wait);
         Assert.Contains(before.Name, old.Find("h1").TextContent);
         var current = ui.Render<TemplateVersionPage>(p => p.Add(c => c.Key, DemoWorkflows.Contract).Add(c => c.Version, after.Version));
-        current.WaitForAssertion(() => Assert.NotEmpty(current.FindAll("[data-testid=current-version]")));
+        current.WaitForAssertion(() => Assert.NotEmpty(current.FindAll("[data-testid=current-version]")), Wait);
         Assert.Empty(current.FindAll("[data-testid=publish]"));
         var stored = await GetAsync(DemoWorkflows.Contract, before.Version);
         Assert.Equal(before.Name, stored!.Name);
@@ -144,17 +147,17 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
             b.AddAttribute(4, nameof(TemplateVersionPage.Version), before.Version);
         });
         var version = page.FindComponent<TemplateVersionPage>();
-        version.WaitForAssertion(() => Assert.NotEmpty(version.FindAll("[data-testid=publish]")));
+        version.WaitForAssertion(() => Assert.NotEmpty(version.FindAll("[data-testid=publish]")), Wait);
 
         // Cancelled: nothing written.
         var click = version.Find("[data-testid=publish]").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")), Wait);
         await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
         await click;
         Assert.Equal(before.Version + 1, (await LatestAsync(DemoWorkflows.Standard)).Version);
 
         await ConfirmAsync(page, version.Find("[data-testid=publish]"));
-        page.WaitForAssertion(() => Assert.Contains($"Saved as version {before.Version + 2}.", ui.Snackbars));
+        page.WaitForAssertion(() => Assert.Contains($"Saved as version {before.Version + 2}.", ui.Snackbars), Wait);
         var latest = await LatestAsync(DemoWorkflows.Standard);
         Assert.Equal(before.Version + 2, latest.Version);
         Assert.Equal(before.Name, latest.Name);
@@ -169,11 +172,11 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         Chinese();
         var page = WithProviders<TemplateEditor>(ui, b => b.AddAttribute(3, nameof(TemplateEditor.Key), DemoWorkflows.Standard));
         var editor = page.FindComponent<TemplateEditor>();
-        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=node]")));
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=node]")), Wait);
 
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<ApproverSource>>(), "node-source"), ApproverSource.Users);
         await ConfirmAsync(page, editor.Find("[data-testid=save]"));
-        editor.WaitForAssertion(() => Assert.Contains("指定用户时至少需要选择一名用户。", editor.Find("[data-testid=error]").TextContent));
+        editor.WaitForAssertion(() => Assert.Contains("指定用户时至少需要选择一名用户。", editor.Find("[data-testid=error]").TextContent), Wait);
         // The form stays as typed, so the admin can fix it.
         Assert.Equal(ApproverSource.Users, Pick(editor.FindComponents<MudSelect<ApproverSource>>(), "node-source").Instance.GetState(x => x.Value));
         Assert.NotEmpty(editor.FindAll("[data-testid=node-users]"));
@@ -182,7 +185,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-normal"), "one");
         // A typing error is found before any confirmation is asked.
         await editor.Find("[data-testid=save]").ClickAsync(new());
-        editor.WaitForAssertion(() => Assert.Contains("“one”不是正整数", editor.Find("[data-testid=error]").TextContent));
+        editor.WaitForAssertion(() => Assert.Contains("“one”不是正整数", editor.Find("[data-testid=error]").TextContent), Wait);
         Assert.Empty(page.FindAll(".mud-dialog"));
 
         Assert.Equal(before.Version, (await LatestAsync(DemoWorkflows.Standard)).Version);
@@ -194,7 +197,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
         var page = WithProviders<TemplateEditor>(ui, b => b.AddAttribute(3, nameof(TemplateEditor.Key), "finance-payments"));
         var editor = page.FindComponent<TemplateEditor>();
-        editor.WaitForAssertion(() => Assert.Single(editor.FindAll("[data-testid=node]")));
+        editor.WaitForAssertion(() => Assert.Single(editor.FindAll("[data-testid=node]")), Wait);
         Assert.Contains("Saving creates version 1", editor.Find("[data-testid=version-note]").TextContent);
 
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-name"), "财务审核");
@@ -213,17 +216,17 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
 
         // Removing asks first; "Cancel" keeps the node.
         var removing = editor.FindAll("[data-testid=remove-node]")[2].ClickAsync(new());
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")), Wait);
         await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
         await removing;
         Assert.Equal(3, editor.FindAll("[data-testid=node]").Count);
         await ConfirmAsync(page, editor.FindAll("[data-testid=remove-node]")[2]);
-        editor.WaitForAssertion(() => Assert.Equal(["总经理", "财务审核"], NodeNames(editor)));
+        editor.WaitForAssertion(() => Assert.Equal(["总经理", "财务审核"], NodeNames(editor)), Wait);
         Assert.Null(await GetAsync("finance-payments", null));
 
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "template-name"), "付款审批");
         await ConfirmAsync(page, editor.Find("[data-testid=save]"));
-        page.WaitForAssertion(() => Assert.Contains("Saved as version 1.", ui.Snackbars));
+        page.WaitForAssertion(() => Assert.Contains("Saved as version 1.", ui.Snackbars), Wait);
         var template = await GetAsync("finance-payments", null);
         Assert.Equal(1, template!.Version);
         Assert.Equal(["总经理", "财务审核"], template.Nodes.Select(n => n.Name));
@@ -240,7 +243,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await using var ui = await PortalComponents.SignedInAsync(portal, userName);
         var page = WithProviders<TemplateEditor>(ui, b => b.AddAttribute(3, nameof(TemplateEditor.Key), DemoWorkflows.Contract));
         var editor = page.FindComponent<TemplateEditor>();
-        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=node]")));
+        editor.WaitForAssertion(() => Assert.NotEmpty(editor.FindAll("[data-testid=node]")), Wait);
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "template-name"), "changed after losing the role");
 
         await using (var scope = portal.Services.CreateAsyncScope())
@@ -249,7 +252,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
             Assert.True((await users.RemoveFromRoleAsync((await users.FindByNameAsync(userName))!, Roles.Admin)).Succeeded);
         }
         await ConfirmAsync(page, editor.Find("[data-testid=save]"));
-        page.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars));
+        page.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars), Wait);
         Assert.DoesNotContain(ui.Snackbars, s => s.StartsWith("Saved as version"));
         Assert.Equal(before.Version, (await LatestAsync(DemoWorkflows.Contract)).Version);
     }
@@ -261,7 +264,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         Chinese();
         var page = WithProviders<WorkflowRules>(ui);
         var rules = page.FindComponent<WorkflowRules>();
-        rules.WaitForAssertion(() => Assert.Equal(2, rules.FindAll("[data-testid=rule]").Count));
+        rules.WaitForAssertion(() => Assert.Equal(2, rules.FindAll("[data-testid=rule]").Count), Wait);
 
         // Rule 1 (seal types 公章/法人章) loses its seal types: no condition left.
         var ticked = rules.FindComponents<MudCheckBox<bool>>()
@@ -270,7 +273,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         foreach (var box in ticked)
             await rules.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(false));
         await rules.Find("[data-testid=save]").ClickAsync(new());
-        rules.WaitForAssertion(() => Assert.Contains("规则 1 没有条件", rules.Find("[data-testid=error]").TextContent));
+        rules.WaitForAssertion(() => Assert.Contains("规则 1 没有条件", rules.Find("[data-testid=error]").TextContent), Wait);
 
         // Rule 1 gets its seal types back; rule 2 gets an amount, and a rule naming a template that is gone is refused by name.
         foreach (var box in ticked)
@@ -278,11 +281,11 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await SetAsync(rules, Pick(rules.FindComponents<MudTextField<string>>(), "amount-at-least", 1), "500000");
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "rule-template", 1), "gone-template");
         await rules.Find("[data-testid=save]").ClickAsync(new());
-        rules.WaitForAssertion(() => Assert.Contains("规则 2 使用的模板“gone-template”不存在", rules.Find("[data-testid=error]").TextContent));
+        rules.WaitForAssertion(() => Assert.Contains("规则 2 使用的模板“gone-template”不存在", rules.Find("[data-testid=error]").TextContent), Wait);
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "rule-template", 1), DemoWorkflows.Contract);
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "default-template"), DemoWorkflows.Standard);
         await ConfirmAsync(page, rules.Find("[data-testid=save]"));
-        page.WaitForAssertion(() => Assert.Contains("规则已保存。", ui.Snackbars));
+        page.WaitForAssertion(() => Assert.Contains("规则已保存。", ui.Snackbars), Wait);
 
         using var scope = portal.Services.CreateScope();
         var catalog = await scope.ServiceProvider.GetRequiredService<WorkflowTemplateStore>().LoadCatalogAsync(default);
@@ -321,7 +324,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
     internal static async Task ConfirmAsync(IRenderedComponent<Bunit.Rendering.ContainerFragment> page, AngleSharp.Dom.IElement button)
     {
         var click = button.ClickAsync(new());
-        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")));
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")), Wait);
         var buttons = page.FindAll(".mud-dialog .mud-dialog-actions button");
         await buttons[^1].ClickAsync(new());
         await click;

@@ -108,7 +108,8 @@ public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext>
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e.InnerException?.Message is { } m
+            && (m.Contains("unique", StringComparison.OrdinalIgnoreCase) || m.Contains("duplicate", StringComparison.OrdinalIgnoreCase)))
         {
             // The unique (Key, Version) index: someone saved the same template a moment earlier.
             return WorkflowChangeResult.Fail("Someone else saved this template at the same time. Reload it and save again.");
