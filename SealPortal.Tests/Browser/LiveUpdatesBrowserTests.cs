@@ -25,9 +25,9 @@ public sealed class LiveUpdatesBrowserTests(BrowserFixture<SealingPortal> fixtur
         while (await PendingAsync(portal, id) is { } pending && pending.Approver != executive)
         {
             await using var scope = portal.Services.CreateAsyncScope();
-            var decided = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-                .DecideAsync(id, pending.Approver, DecisionKind.Approve, "同意", pending.Version);
-            Assert.True(decided.Succeeded, decided.Error);
+            var decided = await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Requests.DecideHandler>()
+                .HandleAsync(id, pending.Approver, DecisionKind.Approve, "同意", pending.Version);
+            Assert.True(decided.Succeeded, decided.ToString());
         }
         Assert.NotNull(await PendingAsync(portal, id));
 

@@ -102,9 +102,9 @@ public class WorkflowNotificationTests(LivePortal portal) : IClassFixture<LivePo
         var request = await SealRequestKit.LoadAsync(portal, id);
         var state = System.Text.Json.JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!;
         await using var scope = portal.Services.CreateAsyncScope();
-        var decided = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-            .DecideAsync(id, WorkflowQueries.PendingApprovers(state).First(), kind, comment, state.Version);
-        Assert.True(decided.Succeeded, decided.Error);
+        var decided = await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Requests.DecideHandler>()
+            .HandleAsync(id, WorkflowQueries.PendingApprovers(state).First(), kind, comment, state.Version);
+        Assert.True(decided.Succeeded, decided.ToString());
     }
 
     private async Task SetSealStatusAsync(int sealId, SealStatus status)

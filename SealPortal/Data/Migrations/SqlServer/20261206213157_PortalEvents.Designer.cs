@@ -12,7 +12,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerSealPortalDbContext))]
-    [Migration("20261206201311_PortalEvents")]
+    [Migration("20261206213157_PortalEvents")]
     partial class PortalEvents
     {
         /// <inheritdoc />
@@ -24,6 +24,25 @@ namespace SealPortal.Data.Migrations.SqlServer
                 .HasAnnotation("Relational:MaxIdentifierLength", 128);
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -682,6 +701,58 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasIndex("SentAt", "GaveUp", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApproverUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NodeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<int>("SealRequestId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
+                    b.Property<long>("WorkflowVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApproverUserId");
+
+                    b.HasIndex("SealRequestId");
+
+                    b.ToTable("PendingApprovals");
                 });
 
             modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
@@ -1466,6 +1537,15 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
                         .WithOne()
                         .HasForeignKey("SealPortal.Data.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRequest", null)
+                        .WithMany()
+                        .HasForeignKey("SealRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

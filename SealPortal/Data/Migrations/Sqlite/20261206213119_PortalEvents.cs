@@ -11,6 +11,9 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ChainAnchors");
+
             migrationBuilder.CreateTable(
                 name: "PortalEvents",
                 columns: table => new
@@ -40,6 +43,30 @@ namespace SealPortal.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "PortalEvents");
+
+            migrationBuilder.CreateTable(
+                name: "ChainAnchors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Chain = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    HeadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    TimestampedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Token = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    TriggeredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChainAnchors", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChainAnchors_Chain_Sequence",
+                table: "ChainAnchors",
+                columns: new[] { "Chain", "Sequence" },
+                unique: true);
         }
     }
 }

@@ -11,7 +11,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSealPortalDbContext))]
-    [Migration("20261206201234_PortalEvents")]
+    [Migration("20261206213119_PortalEvents")]
     partial class PortalEvents
     {
         /// <inheritdoc />
@@ -19,6 +19,23 @@ namespace SealPortal.Data.Migrations.Sqlite
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
@@ -656,6 +673,56 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.HasIndex("SentAt", "GaveUp", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApproverUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SealRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkflowVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApproverUserId");
+
+                    b.HasIndex("SealRequestId");
+
+                    b.ToTable("PendingApprovals");
                 });
 
             modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
@@ -1416,6 +1483,15 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
                         .WithOne()
                         .HasForeignKey("SealPortal.Data.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRequest", null)
+                        .WithMany()
+                        .HasForeignKey("SealRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
