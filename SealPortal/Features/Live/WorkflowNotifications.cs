@@ -39,13 +39,13 @@ public sealed record RequestChange(
 /// failed for the applicant. Staged by <see cref="PortalEventInterceptor"/> into the save that makes the change,
 /// so each is sent once: with the change, never without it. The dedup keys make a replayed save harmless too.
 /// </summary>
-public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptions> smtp, IStringLocalizer<SharedResource> text)
+public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptions> smtp, IStringLocalizer<SharedResource> text, CompanyTime time)
 {
     public async Task StageAsync(SealPortalDbContext db, RequestChange change, CancellationToken ct)
     {
         if (change.Id is not { } id || change.Status == SealRequestStatus.Draft)
             return;
-        var notifier = new Notifier(db, clock, smtp, text);
+        var notifier = new Notifier(db, clock, smtp, text, time);
         var link = $"/requests/{id}";
 
         if (change.State is { Status: RequestStatus.InApproval, Current: { } node } state)

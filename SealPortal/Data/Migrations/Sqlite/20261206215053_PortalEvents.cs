@@ -11,9 +11,6 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropTable(
-                name: "ChainAnchors");
-
             migrationBuilder.CreateTable(
                 name: "PortalEvents",
                 columns: table => new
@@ -43,30 +40,6 @@ namespace SealPortal.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "PortalEvents");
-
-            migrationBuilder.CreateTable(
-                name: "ChainAnchors",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Chain = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    HeadHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
-                    TimestampedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    Token = table.Column<byte[]>(type: "BLOB", nullable: false),
-                    TriggeredBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ChainAnchors", x => x.Id);
-                });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ChainAnchors_Chain_Sequence",
-                table: "ChainAnchors",
-                columns: new[] { "Chain", "Sequence" },
-                unique: true);
         }
     }
 }

@@ -12,9 +12,6 @@ namespace SealPortal.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropTable(
-                name: "ChainAnchors");
-
             migrationBuilder.CreateTable(
                 name: "PortalEvents",
                 columns: table => new
@@ -57,30 +54,6 @@ namespace SealPortal.Data.Migrations.Postgres
             migrationBuilder.Sql("DROP TRIGGER IF EXISTS portal_events_notify ON \"PortalEvents\"; DROP FUNCTION IF EXISTS portal_events_notify();");
             migrationBuilder.DropTable(
                 name: "PortalEvents");
-
-            migrationBuilder.CreateTable(
-                name: "ChainAnchors",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Chain = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    HeadHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Sequence = table.Column<long>(type: "bigint", nullable: false),
-                    TimestampedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Token = table.Column<byte[]>(type: "bytea", nullable: false),
-                    TriggeredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ChainAnchors", x => x.Id);
-                });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_ChainAnchors_Chain_Sequence",
-                table: "ChainAnchors",
-                columns: new[] { "Chain", "Sequence" },
-                unique: true);
         }
     }
 }
