@@ -6,6 +6,7 @@ using SealPortal.Features.Admin;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Ledger;
+using SealPortal.Features.Live;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Requests;
 using SealPortal.Features.Retention;
@@ -42,6 +43,7 @@ public static class PortalComposition
         builder.AddSealPortalWorkflows();
         builder.AddSealPortalLedger();
         builder.AddSealPortalSealing();
+        builder.AddSealPortalLive();
         return builder;
     }
 }

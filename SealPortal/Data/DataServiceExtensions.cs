@@ -32,9 +32,13 @@ public static class DataServiceExtensions
         // jobs take the scoped context, interactive pages and their services one context per operation.
         // Single queries, said explicitly: the request page loads documents and seals together, and EF Core
         // warns on every such query (on the console, at start and per request) while the choice is left implicit.
-        services.AddDbContextFactory<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
-        services.AddDbContextFactory<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
-        services.AddDbContextFactory<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)));
+        // Interceptors registered as IInterceptor by an area (the live events) join every context.
+        services.AddDbContextFactory<SqliteSealPortalDbContext>((sp, o) => o.UseSqlite(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+        services.AddDbContextFactory<PostgresSealPortalDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+        services.AddDbContextFactory<SqlServerSealPortalDbContext>((sp, o) => o.UseSqlServer(ConnectionString(sp), x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.AddSingleton<IDbContextFactory<SealPortalDbContext>, SealPortalDbContextFactory>();
         services.AddScoped<SealPortalDbContext>(sp => Provider(sp.GetRequiredService<IConfiguration>()) switch
         {

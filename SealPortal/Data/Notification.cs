@@ -18,6 +18,10 @@ public enum NotificationKind
     Integrity,
     /// <summary>A periodic audit is due.</summary>
     AuditSchedule,
+    /// <summary>A request reached this user (an approver) for a decision.</summary>
+    Assigned,
+    /// <summary>The user's own request was approved, returned, rejected, sealed, or its sealing failed.</summary>
+    Outcome,
 }
 
 /// <summary>An in-app notification shown under the bell in the top bar.</summary>

@@ -60,6 +60,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     public DbSet<ChainAnchor> ChainAnchors => Set<ChainAnchor>();
+    public DbSet<PortalEvent> PortalEvents => Set<PortalEvent>();
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
@@ -134,6 +135,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealAuthorizationConfiguration());
         builder.ApplyConfiguration(new ApproverDelegationConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());
+        builder.ApplyConfiguration(new PortalEventConfiguration());
     }
 }
 

@@ -16,7 +16,7 @@ public sealed class NotificationInbox(IDbContextFactory<SealPortalDbContext> con
 
     /// <summary>Kinds a user can mute for e-mail, in the order the preferences page shows them.</summary>
     public static readonly IReadOnlyList<NotificationKind> MutableKinds =
-        [NotificationKind.Approval, NotificationKind.Certificate, NotificationKind.Integrity, NotificationKind.AuditSchedule, NotificationKind.General];
+        [NotificationKind.Assigned, NotificationKind.Outcome, NotificationKind.Approval, NotificationKind.Certificate, NotificationKind.Integrity, NotificationKind.AuditSchedule, NotificationKind.General];
 
     /// <summary>The bell's count.</summary>
     public async Task<int> UnreadCountAsync(string userId, CancellationToken ct = default)

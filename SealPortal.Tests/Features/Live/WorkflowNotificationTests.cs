@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SealPortal.Data;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Seals;
+using SealPortal.Tests.Features.Sealing;
+using SealPortal.Tests.Pdf;
+using SealPortal.Workflow;
+
+namespace SealPortal.Tests.Features.Live;
+
+/// <summary>
+/// Workflow notifications through the real request and sealing services: an item reaching an approver, and each
+/// outcome for the applicant, in the app always and by mail as each user's preferences say, each exactly once.
+/// </summary>
+public class WorkflowNotificationTests(LivePortal portal) : IClassFixture<LivePortal>
+{
+    [Fact]
+    public async Task Each_outcome_reaches_the_applicant_once_in_the_app_and_by_mail_as_preferred()
+    {
+        await portal.EnsureImagesAsync();
+        // The department head takes no mail for new items; the applicant takes every kind.
+        await portal.SetPreferenceAsync("depthead", email: true, SealPortal.Data.NotificationKind.Assigned);
+        await portal.SetPreferenceAsync("applicant", email: true);
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        var depthead = await SealRequestKit.UserIdAsync(portal, "depthead");
+        var rsa = await portal.SealIdAsync(SealingPortal.RsaSeal);
+        var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
+
+        // Reaching the first approver: in the app, no mail (muted).
+        var sealedId = await SealRequestKit.SubmitAsync(portal, [rsa], [PdfTestKit.ClassicPdf(1)]);
+        var waiting = Assert.Single(await NotificationsAsync(depthead, sealedId));
+        Assert.Equal(SealPortal.Data.NotificationKind.Assigned, waiting.Kind);
+        Assert.StartsWith($"req:{sealedId}:wait:1:0:", waiting.DedupKey);
+        Assert.Contains(Number(sealedId), waiting.Subject);
+        Assert.Empty(await MailsAsync("depthead@example.com", Number(sealedId)));
+
+        // Approved by everyone, then sealed (inline: this portal runs no job server): two outcomes, two mails.
+        await SealRequestKit.ApproveAllAsync(portal, sealedId);
+        Assert.Equal(SealRequestStatus.Completed, (await SealRequestKit.LoadAsync(portal, sealedId)).Status);
+        var outcomes = await NotificationsAsync(applicant, sealedId);
+        Assert.Equal([$"req:{sealedId}:approved:1", $"req:{sealedId}:completed"], outcomes.Select(n => n.DedupKey));
+        Assert.All(outcomes, n => Assert.Equal(SealPortal.Data.NotificationKind.Outcome, n.Kind));
+        Assert.Equal(2, (await MailsAsync("applicant@example.com", Number(sealedId))).Count);
+        // Every later approver was told once when the request reached them.
+        var approvers = (await SealRequestKit.LoadAsync(portal, sealedId)).ApproverUserIds.Split('|', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var approver in approvers)
+            Assert.Single(await NotificationsAsync(approver, sealedId), n => n.Kind == SealPortal.Data.NotificationKind.Assigned);
+
+        // Returned with a comment, and rejected with one.
+        var returnedId = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        await DecideAsync(returnedId, DecisionKind.Return, "请补充合同附件");
+        var returned = Assert.Single(await NotificationsAsync(applicant, returnedId));
+        Assert.Equal($"req:{returnedId}:returned:1", returned.DedupKey);
+        Assert.Contains("请补充合同附件", returned.Body);
+        var rejectedId = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        await DecideAsync(rejectedId, DecisionKind.Reject, "不符合用印范围");
+        var rejected = Assert.Single(await NotificationsAsync(applicant, rejectedId));
+        Assert.Equal($"req:{rejectedId}:rejected:1", rejected.DedupKey);
+        Assert.Contains("不符合用印范围", rejected.Body);
+        Assert.Single(await MailsAsync("applicant@example.com", Number(rejectedId)));
+
+        // Sealing fails (the seal is suspended meanwhile): the applicant hears it with the reason.
+        var failingId = await SealRequestKit.SubmitAsync(portal, [rsa], [PdfTestKit.ClassicPdf(1)]);
+        await SetSealStatusAsync(rsa, SealStatus.Suspended);
+        try
+        {
+            await SealRequestKit.ApproveAllAsync(portal, failingId);
+        }
+        finally
+        {
+            await SetSealStatusAsync(rsa, SealStatus.Active);
+        }
+        var failedRequest = await SealRequestKit.LoadAsync(portal, failingId);
+        Assert.Equal(SealRequestStatus.SealingFailed, failedRequest.Status);
+        var failed = (await NotificationsAsync(applicant, failingId)).Where(n => n.DedupKey!.Contains(":sealfail:")).ToList();
+        Assert.Contains(failedRequest.SealingError!, Assert.Single(failed).Body);
+
+        // Mail off for outcomes: still under the bell, but no mail.
+        await portal.SetPreferenceAsync("applicant", email: true, SealPortal.Data.NotificationKind.Outcome);
+        var quietId = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        await DecideAsync(quietId, DecisionKind.Reject, "重复申请");
+        Assert.Single(await NotificationsAsync(applicant, quietId));
+        Assert.Empty(await MailsAsync("applicant@example.com", Number(quietId)));
+        await portal.SetPreferenceAsync("applicant", email: true);
+    }
+
+    private readonly Dictionary<int, string> _numbers = [];
+
+    private string Number(int id) => _numbers.TryGetValue(id, out var n) ? n
+        : _numbers[id] = SealRequestKit.LoadAsync(portal, id).GetAwaiter().GetResult().Number;
+
+    private Task<List<Notification>> NotificationsAsync(string userId, int requestId) =>
+        portal.WithContextAsync(db => db.Notifications.AsNoTracking()
+            .Where(n => n.UserId == userId && n.Link == $"/requests/{requestId}").OrderBy(n => n.Id).ToListAsync());
+
+    private Task<List<OutboxMessage>> MailsAsync(string to, string number) =>
+        portal.WithContextAsync(db => db.OutboxMessages.AsNoTracking().Where(m => m.To == to && m.Subject.Contains(number)).ToListAsync());
+
+    private async Task DecideAsync(int id, DecisionKind kind, string comment)
+    {
+        var request = await SealRequestKit.LoadAsync(portal, id);
+        var state = System.Text.Json.JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!;
+        await using var scope = portal.Services.CreateAsyncScope();
+        var decided = await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Requests.DecideHandler>()
+            .HandleAsync(id, WorkflowQueries.PendingApprovers(state).First(), kind, comment, state.Version);
+        Assert.True(decided.Succeeded, decided.ToString());
+    }
+
+    private async Task SetSealStatusAsync(int sealId, SealStatus status)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<SealRegistry>();
+        var result = await registry.ChangeStatusAsync(sealId, status, "test", "system");
+        Assert.True(result.Succeeded, result.Error);
+    }
+}
