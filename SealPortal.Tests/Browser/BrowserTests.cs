@@ -58,13 +58,18 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
         await Chromium.ScreenshotAsync(page, "seals-zh");
 
         await page.GotoAsync("/admin/users");
-        await Chromium.ScreenshotAsync(page, "users-zh");
         await page.WaitForSelectorAsync("[data-interactive=true]");
-        await page.ClickAsync("a[data-user=keeper]");
+        await page.WaitForSelectorAsync("[data-testid=user-table] a[data-user=keeper]");
+        await Chromium.ScreenshotAsync(page, "users-zh");
+        await page.ClickAsync("[data-testid=user-table] a[data-user=keeper]");
         await page.WaitForSelectorAsync("h1:has-text('编辑用户')");
-        await Assertions.Expect(page.Locator("[data-role=SealKeeper] input")).ToBeCheckedAsync();
+        // MudCheckBox puts the role's marker on its input or around it, depending on the version.
+        var keeperRole = page.Locator(":is(input[data-role=SealKeeper], [data-role=SealKeeper] input)");
+        await keeperRole.WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        Assert.True(await keeperRole.IsCheckedAsync());
         await Chromium.ScreenshotAsync(page, "user-edit-zh");
         await page.GotoAsync("/admin/departments");
+        await page.WaitForSelectorAsync("[data-testid=department-table] [data-department]");
         await Chromium.ScreenshotAsync(page, "departments-zh");
     }
 }

@@ -38,6 +38,7 @@ public static class CliRunner
         root.Subcommands.Add(SealImageCommand.Create());
         root.Subcommands.Add(SealPortal.Features.Ledger.LedgerVerb.Create());
         root.Subcommands.Add(SealPortal.Features.Sealing.SealingBench.Create());
+        root.Subcommands.Add(SealPortal.Features.Requests.RequestListBench.Create());
         root.Subcommands.Add(SealPortal.Features.Account.ResetPasswordVerb.Create());
         return root;
     }

@@ -101,29 +101,14 @@ public sealed class AuditTrailGrid(IDbContextFactory<SealPortalDbContext> contex
     }
 }
 
-/// <summary>The pages of one search as the grid asks for them (see <see cref="Ledger.LedgerPager"/>, which pages the ledger alike).</summary>
+/// <summary>The pages of one search, as the grid asks for them (see <see cref="KeysetPager{TRow,TKey}"/>).</summary>
 public sealed class AuditPager(AuditTrailGrid grid, AuditSearch search)
 {
-    private readonly Dictionary<int, long> _lastOfPage = [];
-    private (bool OldestFirst, int Take) _shape;
-    private int? _total;
+    private readonly KeysetPager<AuditRow, AuditRow> _pages = new(r => r);
 
     public AuditSearch Search => search;
 
-    public async Task<ListPage<AuditRow>> PageAsync(GridPageRequest request, CancellationToken ct = default)
-    {
-        // The time (sequence) is the one sortable column: unsorted is newest first.
-        var oldestFirst = request.SortBy is not null && !request.Descending;
-        if (_shape != (oldestFirst, request.Take) || request.Page == 0 || _total is null)
-        {
-            _lastOfPage.Clear();
-            _shape = (oldestFirst, request.Take);
-            _total = await grid.CountAsync(search, ct);
-        }
-        long? after = _lastOfPage.TryGetValue(request.Page - 1, out var last) ? last : null;
-        var rows = await grid.RowsAsync(search, oldestFirst, request.Skip, request.Take, _total.Value, after, ct);
-        if (rows.Count > 0)
-            _lastOfPage[request.Page] = rows[^1].Sequence;
-        return new(rows, _total.Value);
-    }
+    public Task<ListPage<AuditRow>> PageAsync(GridPageRequest request, CancellationToken ct = default) =>
+        _pages.PageAsync(request, c => grid.CountAsync(search, c),
+            (r, c) => grid.RowsAsync(search, r.OldestFirst, r.Skip, r.Take, r.Total, r.After?.Sequence, c), ct);
 }

@@ -39,35 +39,15 @@ public sealed class LedgerGrid(IDbContextFactory<SealPortalDbContext> contexts)
     }
 }
 
-/// <summary>
-/// The pages of one filter, as the grid asks for them. It remembers the last row of each page it
-/// read, so the next page is a keyset read, and the count of the list, read again whenever the grid
-/// asks for its first page (a new filter, a new sort, or a reload).
-/// </summary>
+/// <summary>The pages of one ledger filter, as the grid asks for them (see <see cref="KeysetPager{TRow,TKey}"/>).</summary>
 public sealed class LedgerPager(LedgerGrid grid, LedgerFilter filter)
 {
-    private readonly Dictionary<int, LedgerCursor> _lastOfPage = [];
-    private (bool OldestFirst, int Take) _shape;
-    private int? _total;
+    private readonly KeysetPager<LedgerGridRow, LedgerCursor> _pages = new(r => r.Cursor);
 
     public LedgerFilter Filter => filter;
 
     /// <summary>A page of the entries <paramref name="user"/> (as they are now) may read.</summary>
-    public async Task<ListPage<LedgerGridRow>> PageAsync(ClaimsPrincipal user, GridPageRequest request, CancellationToken ct = default)
-    {
-        // The execution time is the one sortable column (the others have no index to sort 1,000,000 rows by):
-        // unsorted is newest first, as is a descending sort.
-        var oldestFirst = request.SortBy is not null && !request.Descending;
-        if (_shape != (oldestFirst, request.Take) || request.Page == 0 || _total is null)
-        {
-            _lastOfPage.Clear();
-            _shape = (oldestFirst, request.Take);
-            _total = await grid.CountAsync(user, filter, ct);
-        }
-        var after = _lastOfPage.TryGetValue(request.Page - 1, out var cursor) ? cursor : null;
-        var rows = await grid.RowsAsync(user, filter, oldestFirst, request.Skip, request.Take, _total.Value, after, ct);
-        if (rows.Count > 0)
-            _lastOfPage[request.Page] = rows[^1].Cursor;
-        return new(rows, _total.Value);
-    }
+    public Task<ListPage<LedgerGridRow>> PageAsync(ClaimsPrincipal user, GridPageRequest request, CancellationToken ct = default) =>
+        _pages.PageAsync(request, c => grid.CountAsync(user, filter, c),
+            (r, c) => grid.RowsAsync(user, filter, r.OldestFirst, r.Skip, r.Take, r.Total, r.After, c), ct);
 }
