@@ -13,14 +13,10 @@ public sealed record DecisionOutcome(int RequestId, string Number, RequestResult
 /// </summary>
 public sealed class RequestCommands(IServiceScopeFactory scopes)
 {
-    public async Task<RequestResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        // No HttpContext in a circuit: the audit trail learns the approver from here.
-        using var acting = SealPortal.Features.AuditTrail.AuditTrail.ActingAs(user);
-        return await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-            .DecideAsync(requestId, user.FindFirstValue(ClaimTypes.NameIdentifier)!, kind, comment, basedOnVersion, ct: CancellationToken.None);
-    }
+    /// <param name="onBehalfOfUserId">Whom a deputy decides for; null to decide for oneself.</param>
+    public Task<RequestResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion,
+        string? onBehalfOfUserId = null) =>
+        RunAsync(user, (requests, userId) => requests.DecideAsync(requestId, userId, kind, comment, basedOnVersion, onBehalfOfUserId, CancellationToken.None));
 
     /// <summary>
     /// Approves each item as its own decision (own audit line, own optimistic-concurrency check), in order,
@@ -34,5 +30,28 @@ public sealed class RequestCommands(IServiceScopeFactory scopes)
         foreach (var item in items)
             outcomes.Add(new(item.Id, item.Number, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
         return outcomes;
+    }
+
+    public Task<RequestResult> SubmitAsync(ClaimsPrincipal user, int requestId) =>
+        RunAsync(user, (requests, userId) => requests.SubmitAsync(requestId, userId, CancellationToken.None));
+
+    public Task<RequestResult> WithdrawAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync(user, (requests, userId) => requests.WithdrawAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+
+    public Task<RequestResult> ResubmitAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync(user, (requests, userId) => requests.ResubmitAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+
+    /// <summary>Changes a draft or a returned request; <paramref name="replacementFiles"/>, when any, replace its PDFs.</summary>
+    public Task<RequestResult> UpdateDraftAsync(ClaimsPrincipal user, int requestId, SealRequestInput input, IReadOnlyList<UploadedPdf> replacementFiles) =>
+        RunAsync(user, (requests, userId) => requests.UpdateDraftAsync(requestId, userId, input, replacementFiles, CancellationToken.None));
+
+    /// <summary>One command in a scope of its own, with the audit trail naming <paramref name="user"/> (a circuit has no HttpContext).</summary>
+    private async Task<RequestResult> RunAsync(ClaimsPrincipal user, Func<SealRequestService, string, Task<RequestResult>> command)
+    {
+        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return RequestResult.Fail(StatusCodes.Status403Forbidden, "Your session has ended. Sign in again.");
+        await using var scope = scopes.CreateAsyncScope();
+        using var acting = SealPortal.Features.AuditTrail.AuditTrail.ActingAs(user);
+        return await command(scope.ServiceProvider.GetRequiredService<SealRequestService>(), userId);
     }
 }

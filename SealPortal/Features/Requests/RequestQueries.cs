@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
 
@@ -95,6 +96,30 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
         await using var db = await contexts.CreateDbContextAsync(ct);
         return (await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
             .Select(s => (s.Id, s.Name)).ToList();
+    }
+
+    /// <summary>
+    /// The request page's content for <paramref name="user"/>, or null: with <c>Allowed</c> false the request exists
+    /// and the user may not see it (403); with <c>Allowed</c> true there is no such request (404).
+    /// </summary>
+    public async Task<(SealRequestView? View, bool Allowed)> DetailsAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SealRequestService>().GetAsync(requestId, user, ct);
+    }
+
+    /// <summary>The first request in <paramref name="userId"/>'s inbox other than <paramref name="exceptRequestId"/>: the next item to decide.</summary>
+    public async Task<InboxItem?> NextAsync(string userId, int exceptRequestId, CancellationToken ct = default)
+    {
+        var page = await InboxAsync(userId, new InboxFilter(), new ListQuery(PageSize: 2), ct);
+        return page.Items.FirstOrDefault(i => i.Id != exceptRequestId);
+    }
+
+    /// <summary>Active seals <paramref name="userId"/> may ask for, with the reason for each one they may not.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name, SealType Type, SealKind Kind, string? Unusable)>> SealChoicesAsync(string userId, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SealRequestService>().SealChoicesAsync(userId, null, ct);
     }
 
     private static bool Has(string? text, string term) => text is not null && text.Contains(term, StringComparison.CurrentCultureIgnoreCase);

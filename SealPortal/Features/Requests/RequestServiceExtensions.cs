@@ -33,6 +33,7 @@ public static class RequestServiceExtensions
         builder.Services.AddScoped<SealRequestService>();
         builder.Services.AddSingleton<RequestQueries>();
         builder.Services.AddSingleton<RequestCommands>();
+        builder.Services.AddSingleton<RequestTimelines>();
         return builder;
     }
 
