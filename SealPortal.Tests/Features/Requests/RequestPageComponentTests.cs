@@ -112,6 +112,28 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
     }
 
     [Fact]
+    public async Task The_keeper_records_the_stamping_in_a_dialog_and_the_request_is_completed()
+    {
+        var id = await SubmittedAsync();
+        await SealRequestKit.ApproveAllAsync(portal, id);
+        await using var keeper = await PortalComponents.SignedInAsync(portal, "keeper");
+        var (host, page) = Host(keeper, id);
+
+        var click = page.Find("[data-testid=record-stamping]").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=stamping-confirm]")));
+        await host.Find("[data-testid=stamping-confirm]").ClickAsync(new());
+        await click.WaitAsync(TimeSpan.FromSeconds(60));
+
+        page.WaitForAssertion(() => Assert.Equal("Completed", Status(page)), TimeSpan.FromSeconds(30));
+        Assert.NotEmpty(page.FindAll("[data-testid=stamping-done]"));
+        Assert.Empty(page.FindAll("[data-testid=record-stamping]"));
+        Assert.Empty(host.FindAll("[data-testid=stamping-dialog]"));
+        Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Stamped" && e.TextContent.Contains(SealingPortal.PhysicalSeal));
+        var entry = Assert.Single(await SealRequestKit.LedgerAsync(portal, id));
+        Assert.Equal(SealKind.Physical, entry.Kind);
+    }
+
+    [Fact]
     public async Task A_sealed_request_shows_the_sealed_pdf_with_its_download_as_the_main_action_and_sealing_in_the_timeline()
     {
         var id = await SealedAsync();
