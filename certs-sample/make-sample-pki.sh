@@ -172,4 +172,5 @@ openssl verify -attime 1590000000 -CAfile sample-root-ca.crt -untrusted sample-i
 openssl pkcs12 -in sample-seal-rsa.pfx -passin "pass:$PASS" -noout
 # The revocation material (OCSP responder, revoked seal, CRLs) is issued by the CAs just made.
 "$SCRIPT_DIR/make-sample-revocation.sh" "$OUT"
+"$SCRIPT_DIR/make-sample-dataprotection.sh" "$OUT"
 echo "sample PKI written to $OUT"

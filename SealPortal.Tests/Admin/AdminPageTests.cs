@@ -1,9 +1,21 @@
+using System.Globalization;
 using System.Net;
-using AngleSharp.Html.Dom;
+using Bunit;
+using Bunit.Rendering;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using SealPortal.Data;
+using SealPortal.Features.Admin;
 using SealPortal.Tests.Infrastructure;
 
 namespace SealPortal.Tests.Admin;
 
+/// <summary>
+/// The administration pages: who may open them (HTTP), and what an administrator does in them
+/// (bUnit over a real portal: the forms, dialogs and snackbars of the circuit).
+/// </summary>
 public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortalFactory>
 {
     [Theory]
@@ -35,19 +47,9 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
     [Fact]
     public async Task Admin_creates_a_user_who_can_then_sign_in_and_can_be_locked()
     {
-        using var admin = await portal.SignInAsync("admin");
-        var form = await admin.GetDocumentAsync("/admin/users/new");
-        var legal = form.QuerySelectorAll("#department option").First(o => o.TextContent == "法务部").GetAttribute("value")!;
-
-        var created = await admin.SubmitNamedFormAsync("/admin/users/new", "create-user", new Dictionary<string, object>
-        {
-            ["Input.UserName"] = "newlawyer",
-            ["Input.DisplayName"] = "周律师",
-            ["Input.DepartmentId"] = legal,
-            ["role"] = new[] { "Reviewer", "Auditor" },
-        });
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var password = (await PortalClient.ParseAsync(created)).TextOf("[data-testid=initial-password]");
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        var legal = await DepartmentIdAsync("法务部");
+        var password = await CreateAsync(ui, "newlawyer", "周律师", legal, [Roles.Reviewer, Roles.Auditor]);
 
         using (var lawyer = await portal.SignInAsync("newlawyer", password))
         {
@@ -55,44 +57,51 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
             Assert.Contains("周律师", dashboard.TextOf("[data-testid=welcome]"));
         }
 
-        var list = await admin.GetDocumentAsync("/admin/users");
-        var row = list.QuerySelectorAll("[data-testid=user-table] tbody tr").Single(r => r.TextContent.Contains("newlawyer"));
+        var row = await UserRowAsync(ui, "newlawyer");
         Assert.Contains("法务部", row.TextContent);
-        var editUrl = row.QuerySelector("a")!.GetAttribute("href")!;
+        Assert.NotNull(row.QuerySelector("[data-status=active]"));
+        var id = row.QuerySelector("a[data-user]")!.GetAttribute("href")!.Split('/')[^1];
 
-        var locked = await admin.SubmitNamedFormAsync(editUrl, "lock", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        var (root, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = id });
+        edit.WaitForElement("[data-testid=lock]");
+        await ConfirmAsync(root, edit, "[data-testid=lock]", "Lock");
+        edit.WaitForElement("[data-testid=unlock]");
+        Assert.Contains("The user is locked and cannot sign in.", ui.Snackbars);
         using var again = portal.CreatePortalClient();
         Assert.Equal(HttpStatusCode.OK, (await again.SignInAsync("newlawyer", password)).StatusCode);
 
-        await admin.SubmitNamedFormAsync(editUrl, "lock", new Dictionary<string, object>());
-        var reset = await admin.SubmitNamedFormAsync(editUrl, "reset-password", new Dictionary<string, object>());
-        var newPassword = (await PortalClient.ParseAsync(reset)).TextOf("[data-testid=new-password]");
+        await ConfirmAsync(root, edit, "[data-testid=unlock]", "Unlock");
+        edit.WaitForElement("[data-testid=lock]");
+        Assert.Contains("The user can sign in again.", ui.Snackbars);
+        var asking = edit.Find("[data-testid=reset-password]").ClickAsync(new());
+        var reset = root.WaitForElements(".mud-dialog button").Single(b => b.TextContent.Trim() == "Reset password");
+        var resetting = reset.ClickAsync(new());
+        var newPassword = root.WaitForElement("[data-testid=new-password]").TextContent.Trim();
+        await root.Find("[data-testid=secret-ok]").ClickAsync(new());
+        await resetting.WaitAsync(TimeSpan.FromSeconds(10));
+        await asking.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(password, newPassword);
         Assert.Equal(HttpStatusCode.Redirect, (await again.SignInAsync("newlawyer", newPassword)).StatusCode);
     }
 
     [Fact]
-    public async Task Admin_edits_roles_and_the_user_gains_admin_pages()
+    public async Task Admin_edits_roles_and_the_user_gains_admin_pages_and_loses_their_sessions()
     {
-        using var admin = await portal.SignInAsync("admin");
-        var created = await admin.SubmitNamedFormAsync("/admin/users/new", "create-user", new Dictionary<string, object>
-        {
-            ["Input.UserName"] = "promoted",
-            ["Input.DisplayName"] = "Promoted",
-            ["Input.DepartmentId"] = "1",
-            ["role"] = new[] { "Applicant" },
-        });
-        var password = (await PortalClient.ParseAsync(created)).TextOf("[data-testid=initial-password]");
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        var password = await CreateAsync(ui, "promoted", "Promoted", 1, [Roles.Applicant]);
         using var user = await portal.SignInAsync("promoted", password);
         Assert.Equal(HttpStatusCode.Redirect, (await user.GetAsync("/admin/users")).StatusCode);
 
-        var list = await admin.GetDocumentAsync("/admin/users");
-        var editUrl = list.QuerySelectorAll("[data-testid=user-table] tbody tr").Single(r => r.TextContent.Contains("promoted")).QuerySelector("a")!.GetAttribute("href")!;
-        var saved = await admin.SubmitNamedFormAsync(editUrl, "edit-user", new Dictionary<string, object> { ["role"] = new[] { "Applicant", "Admin" } });
-        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
-        Assert.NotNull((await PortalClient.ParseAsync(saved)).QuerySelector("[data-testid=message]"));
+        var (_, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = await UserIdAsync("promoted") });
+        edit.WaitForElement("[data-testid=save]");
+        await SetRoleAsync(edit, Roles.Admin, true);
+        await edit.Find("[data-testid=save]").ClickAsync(new());
+        Assert.Contains("Saved.", ui.Snackbars);
+        // The form does not stay: back to the list.
+        Assert.EndsWith("/admin/users", ui.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
 
+        // The session opened with the old roles ended with the change.
+        Assert.NotEqual(HttpStatusCode.OK, (await user.GetAsync("/")).StatusCode);
         using var relogged = await portal.SignInAsync("promoted", password);
         Assert.Equal(HttpStatusCode.OK, (await relogged.GetAsync("/admin/users")).StatusCode);
     }
@@ -100,58 +109,204 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
     [Fact]
     public async Task Admin_cannot_lock_out_or_demote_themselves()
     {
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
+        var (root, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = await UserIdAsync("admin") });
+        edit.WaitForElement("[data-testid=lock]");
+
+        await ConfirmAsync(root, edit, "[data-testid=lock]", "锁定");
+        edit.WaitForAssertion(() => Assert.Contains("不能锁定自己的账户。", ui.Snackbars));
+        Assert.NotNull(edit.Find("[data-testid=lock]"));
+
+        await SetRoleAsync(edit, Roles.Admin, false);
+        await SetRoleAsync(edit, Roles.Auditor, true);
+        await edit.Find("[data-testid=save]").ClickAsync(new());
+        Assert.Contains("不能移除自己的管理员角色。", ui.Snackbars);
+
         using var admin = await portal.SignInAsync("admin");
-        var list = await admin.GetDocumentAsync("/admin/users");
-        var editUrl = list.QuerySelectorAll("[data-testid=user-table] tbody tr")
-            .Single(r => r.QuerySelector("td")!.TextContent == "admin").QuerySelector("a")!.GetAttribute("href")!;
-
-        var locked = await admin.SubmitNamedFormAsync(editUrl, "lock", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.BadRequest, locked.StatusCode);
-        Assert.Equal("不能锁定自己的账户。", (await PortalClient.ParseAsync(locked)).TextOf(".alert-danger"));
-
-        var demoted = await admin.SubmitNamedFormAsync(editUrl, "edit-user", new Dictionary<string, object> { ["role"] = new[] { "Auditor" } });
-        Assert.Equal(HttpStatusCode.BadRequest, demoted.StatusCode);
-        Assert.Equal("不能移除自己的管理员角色。", (await PortalClient.ParseAsync(demoted)).TextOf(".alert-danger"));
-
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/admin/users")).StatusCode);
+        var roles = await RolesOfAsync("admin");
+        Assert.Contains(Roles.Admin, roles);
+        Assert.DoesNotContain(Roles.Auditor, roles);
     }
 
     [Fact]
-    public async Task Creating_a_user_without_a_role_is_refused_with_a_message()
+    public async Task Creating_a_user_without_a_role_or_a_name_is_refused_with_a_message()
     {
-        using var admin = await portal.SignInAsync("admin");
-        var response = await admin.SubmitNamedFormAsync("/admin/users/new", "create-user", new Dictionary<string, object>
-        {
-            ["Input.UserName"] = "noroles",
-            ["Input.DisplayName"] = "No Roles",
-            ["Input.DepartmentId"] = "1",
-            ["role"] = Array.Empty<string>(),
-        });
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.NotNull((await PortalClient.ParseAsync(response)).QuerySelector(".alert-danger"));
-        Assert.DoesNotContain("noroles", (await admin.GetDocumentAsync("/admin/users")).TextOf("[data-testid=user-table]"));
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        var (_, create) = ui.RenderWithDialogs<UserCreate>();
+        await TypeAsync(create, "User name", "noroles");
+        await TypeAsync(create, "Display name", "No Roles");
+        await create.InvokeAsync(() => create.FindComponent<MudSelect<int>>().Instance.ValueChanged.InvokeAsync(1));
+        await SetRoleAsync(create, Roles.Applicant, false);
+        await create.Find("[data-testid=create]").ClickAsync(new());
+        create.WaitForAssertion(() => Assert.Contains("Choose at least one role.", ui.Snackbars));
+
+        var (_, nameless) = ui.RenderWithDialogs<UserCreate>();
+        await nameless.Find("[data-testid=create]").ClickAsync(new());
+        nameless.WaitForAssertion(() => Assert.Contains("Fill in the marked fields.", ui.Snackbars));
+        Assert.Contains("Enter a user name.", nameless.Markup);
+
+        Assert.Null(await UserIdOrNullAsync("noroles"));
     }
 
     [Fact]
     public async Task Admin_creates_and_renames_a_department()
     {
-        using var admin = await portal.SignInAsync("admin");
-        var created = await admin.SubmitNamedFormAsync("/admin/departments", "create-department", new Dictionary<string, object> { ["name"] = "采购部" });
-        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        Assert.Contains("采购部", (await PortalClient.ParseAsync(created)).TextOf("[data-testid=department-table]"));
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        var (root, page) = ui.RenderWithDialogs<Departments>();
+        InteractiveLists.WaitUntilLoaded(page);
 
-        var duplicate = await admin.SubmitNamedFormAsync("/admin/departments", "create-department", new Dictionary<string, object> { ["name"] = "采购部" });
-        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        await NameAsync(root, page, "[data-testid=new-department]", "采购部");
+        page.WaitForAssertion(() => Assert.Contains("采购部", page.Find("[data-testid=department-table]").TextContent));
+        Assert.Contains("Department created.", ui.Snackbars);
 
-        var renamed = await admin.SubmitFormAsync("/admin/departments",
-            page => page.QuerySelectorAll("form").OfType<IHtmlFormElement>().Single(f =>
-                (f.QuerySelector("input[name=_handler]") as IHtmlInputElement)?.Value.StartsWith("rename-") == true &&
-                (f.QuerySelector("input[name=name]") as IHtmlInputElement)?.Value == "采购部"),
-            new Dictionary<string, object> { ["name"] = "采购与供应链部" });
-        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
-        var table = (await admin.GetDocumentAsync("/admin/departments")).QuerySelectorAll("[data-testid=department-table] input[name=name]")
-            .Cast<IHtmlInputElement>().Select(i => i.Value).ToList();
-        Assert.Contains("采购与供应链部", table);
-        Assert.DoesNotContain("采购部", table);
+        await NameAsync(root, page, "[data-testid=new-department]", "采购部");
+        page.WaitForAssertion(() => Assert.Contains("A department with this name already exists.", ui.Snackbars));
+        Assert.Equal(1, await DepartmentCountAsync("采购部"));
+
+        var id = await DepartmentIdAsync("采购部");
+        await NameAsync(root, page, $"[data-testid=rename-{id}]", "采购与供应链部");
+        page.WaitForAssertion(() => Assert.Contains("采购与供应链部", page.Find("[data-testid=department-table]").TextContent));
+        Assert.Contains("Department renamed.", ui.Snackbars);
+        Assert.Equal(0, await DepartmentCountAsync("采购部"));
+    }
+
+    [Theory]
+    [InlineData("applicant")]
+    [InlineData("auditor")]
+    public async Task A_non_admin_in_a_circuit_gets_no_users_and_can_change_nothing(string userName)
+    {
+        // The router refuses these pages to them (above); the pages themselves read and do nothing for them either.
+        await using var ui = await PortalComponents.SignedInAsync(portal, userName);
+        var (_, users) = ui.RenderWithDialogs<Users>();
+        InteractiveLists.WaitUntilLoaded(users);
+        Assert.Empty(users.FindAll("a[data-user]"));
+        Assert.Equal("0", users.Find("[data-testid=grid-state]").GetAttribute("data-total"));
+
+        var (root, departments) = ui.RenderWithDialogs<Departments>();
+        InteractiveLists.WaitUntilLoaded(departments);
+        Assert.Empty(departments.FindAll("[data-department]"));
+        await NameAsync(root, departments, "[data-testid=new-department]", "越权部门" + userName);
+        departments.WaitForAssertion(() => Assert.Contains("Only administrators may do this.", ui.Snackbars));
+        Assert.Equal(0, await DepartmentCountAsync("越权部门" + userName));
+
+        var (_, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = await UserIdAsync("keeper") });
+        edit.WaitForElement("[data-testid=no-user]");
+        Assert.Empty(edit.FindAll("[data-testid=lock]"));
+    }
+
+    [Fact]
+    public async Task An_admin_demoted_elsewhere_can_do_nothing_more_in_an_open_page()
+    {
+        await using var admin = await PortalComponents.SignedInAsync(portal, "admin");
+        var password = await CreateAsync(admin, "briefadmin", "Brief Admin", 1, [Roles.Admin]);
+        _ = password;
+        await using var ui = await PortalComponents.SignedInAsync(portal, "briefadmin");
+        var (root, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = await UserIdAsync("keeper") });
+        edit.WaitForElement("[data-testid=lock]");
+
+        // Another administrator takes the role away while the page is open.
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+            var id = await UserIdAsync("briefadmin");
+            Assert.True((await users.UpdateAsync(id, "Brief Admin", 1, [Roles.Applicant], "admin")).Succeeded);
+        }
+        await ConfirmAsync(root, edit, "[data-testid=lock]", "Lock");
+        edit.WaitForAssertion(() => Assert.True(ui.Snackbars.Contains("Your session has ended. Sign in again.") || ui.Snackbars.Contains("Only administrators may do this.")));
+        using var keeper = await portal.SignInAsync("keeper");
+        Assert.Equal(HttpStatusCode.OK, (await keeper.GetAsync("/")).StatusCode);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>Creates a user on the interactive page and returns the initial password its dialog shows once.</summary>
+    private async Task<string> CreateAsync(PortalComponents ui, string userName, string displayName, int departmentId, string[] roles)
+    {
+        var (root, create) = ui.RenderWithDialogs<UserCreate>();
+        create.WaitForAssertion(() => Assert.NotEmpty(create.FindComponents<MudSelect<int>>()));
+        await TypeAsync(create, "User name", userName);
+        await TypeAsync(create, "Display name", displayName);
+        await create.InvokeAsync(() => create.FindComponent<MudSelect<int>>().Instance.ValueChanged.InvokeAsync(departmentId));
+        foreach (var role in Roles.All)
+            await SetRoleAsync(create, role, roles.Contains(role));
+        var click = create.Find("[data-testid=create]").ClickAsync(new());
+        var password = root.WaitForElement("[data-testid=initial-password]").TextContent.Trim();
+        Assert.Contains(userName, root.Find("[data-testid=secret-dialog]").TextContent);
+        await root.Find("[data-testid=secret-ok]").ClickAsync(new());
+        await click.WaitAsync(TimeSpan.FromSeconds(10));
+        root.WaitForAssertion(() => Assert.Empty(root.FindAll("[data-testid=secret-dialog]")));
+        Assert.EndsWith("/admin/users", ui.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
+        return password;
+    }
+
+    private static async Task<AngleSharp.Dom.IElement> UserRowAsync(PortalComponents ui, string userName)
+    {
+        var (_, users) = ui.RenderWithDialogs<Users>();
+        InteractiveLists.WaitUntilLoaded(users);
+        var loads = InteractiveLists.Loads(users);
+        await users.InvokeAsync(() => users.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync(userName));
+        InteractiveLists.WaitUntilLoaded(users, loads + 1);
+        return users.FindAll("[data-testid=user-table] tbody tr").Single(r => r.QuerySelector($"a[data-user='{userName}']") is not null);
+    }
+
+    private static Task TypeAsync<T>(IRenderedComponent<T> page, string label, string text) where T : class, Microsoft.AspNetCore.Components.IComponent =>
+        page.InvokeAsync(() => page.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == label).Instance.ValueChanged.InvokeAsync(text));
+
+    private static Task SetRoleAsync<T>(IRenderedComponent<T> page, string role, bool on) where T : class, Microsoft.AspNetCore.Components.IComponent =>
+        page.InvokeAsync(() => page.FindComponents<MudCheckBox<bool>>()
+            .Single(c => c.Instance.UserAttributes.TryGetValue("data-role", out var r) && (string?)r == role).Instance.ValueChanged.InvokeAsync(on));
+
+    /// <summary>Clicks the button, then the confirming button (its text) of the message box that opens.</summary>
+    private static async Task ConfirmAsync<T>(IRenderedComponent<ContainerFragment> root, IRenderedComponent<T> page, string button, string yes)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        // The click's handler waits for the answer, so its task ends after the confirmation.
+        var click = page.Find(button).ClickAsync(new());
+        var confirm = root.WaitForElements(".mud-dialog button").Single(b => b.TextContent.Trim() == yes);
+        await confirm.ClickAsync(new());
+        await click.WaitAsync(TimeSpan.FromSeconds(10));
+        root.WaitForAssertion(() => Assert.Empty(root.FindAll(".mud-dialog")));
+    }
+
+    /// <summary>Opens the name dialog with the button, types the name and confirms.</summary>
+    private static async Task NameAsync<T>(IRenderedComponent<ContainerFragment> root, IRenderedComponent<T> page, string button, string name)
+        where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        var click = page.Find(button).ClickAsync(new());
+        root.WaitForElement("[data-testid=name-dialog]");
+        var field = root.FindComponent<NameDialog>().FindComponent<MudTextField<string>>();
+        await root.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(name));
+        await root.Find("[data-testid=name-confirm]").ClickAsync(new());
+        await click.WaitAsync(TimeSpan.FromSeconds(10));
+        root.WaitForAssertion(() => Assert.Empty(root.FindAll("[data-testid=name-dialog]")));
+    }
+
+    private async Task<int> DepartmentIdAsync(string name)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Departments.Where(d => d.Name == name).Select(d => d.Id).SingleAsync();
+    }
+
+    private async Task<int> DepartmentCountAsync(string name)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Departments.CountAsync(d => d.Name == name);
+    }
+
+    private async Task<string?> UserIdOrNullAsync(string userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByNameAsync(userName))?.Id;
+    }
+
+    private async Task<string> UserIdAsync(string userName) => await UserIdOrNullAsync(userName) ?? throw new InvalidOperationException($"no user {userName}");
+
+    private async Task<IList<string>> RolesOfAsync(string userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return await users.GetRolesAsync((await users.FindByNameAsync(userName))!);
     }
 }

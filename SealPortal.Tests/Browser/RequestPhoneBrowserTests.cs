@@ -58,7 +58,7 @@ public sealed class RequestPhoneBrowserTests(EndToEndFixture fixture) : IClassFi
 
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        var state = SealRequestService.Deserialize(db.SealRequests.Where(r => r.Id == id).Select(r => r.WorkflowStateJson).Single()!);
+        var state = RequestWorkflowStore.Deserialize(db.SealRequests.Where(r => r.Id == id).Select(r => r.WorkflowStateJson).Single()!);
         var decision = Assert.Single(state.Decisions);
         Assert.Equal((DecisionKind.Approve, "手机上同意"), (decision.Kind, decision.Comment));
     }
@@ -78,8 +78,8 @@ public sealed class RequestPhoneBrowserTests(EndToEndFixture fixture) : IClassFi
         var services = fixture.Portal.Services;
         var id = await RequestSeeding.DraftAsync(services, ["公司公章"], ("letter.pdf", PdfTestKit.ClassicPdf(3)));
         using var scope = services.CreateScope();
-        var submitted = await scope.ServiceProvider.GetRequiredService<SealRequestService>().SubmitAsync(id, await RequestSeeding.UserIdAsync(services, "applicant"));
-        Assert.True(submitted.Succeeded, submitted.Error);
+        var submitted = await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, await RequestSeeding.UserIdAsync(services, "applicant"));
+        Assert.True(submitted.Succeeded, submitted.Message);
         return id;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SealPortal.Pdf.Incremental;
 using SealPortal.Tests.Features.Ledger;
@@ -48,6 +49,15 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         var page = await context.NewPageAsync();
         await SealPlacementBrowserTests.SignInAsync(page, userName);
         return (context, page);
+    }
+
+    /// <summary>The name the ledger's person filter lists the user under.</summary>
+    private async Task<string> DisplayNameAsync(string userName)
+    {
+        var id = await LedgerWorld.UserIdAsync(fixture.Portal.Services, userName);
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SealPortal.Data.ApplicationUser>>().FindByIdAsync(id);
+        return string.IsNullOrEmpty(user!.DisplayName) ? userName : user.DisplayName;
     }
 
     /// <summary>Opens the request from the inbox, reads it with the seal drawn where it goes, and approves with a comment in the dialog.</summary>
@@ -164,10 +174,12 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         var (auditorContext, auditor) = await SignedInAsync("auditor");
         await using var _u = auditorContext;
         await auditor.GotoAsync("/ledger");
-        await auditor.SelectOptionAsync("#person", await LedgerWorld.UserIdAsync(fixture.Portal.Services, "depthead"));
-        await auditor.ClickAsync("[data-testid=ledger-filters] button[type=submit]");
+        await auditor.WaitForSelectorAsync("[data-interactive=true]");
+        await auditor.ClickAsync("[data-testid=person-filter]");
+        await auditor.ClickAsync($".mud-popover-open .mud-list-item:has-text('{await DisplayNameAsync("depthead")}')");
         await auditor.WaitForURLAsync(new Regex(@"/ledger\?.*person="));
-        var row = auditor.Locator("[data-testid=ledger-table] tbody tr[data-sequence]");
+        await auditor.WaitForSelectorAsync("[data-testid=grid-state][data-total='1']", new() { State = WaitForSelectorState.Attached });
+        var row = auditor.Locator("[data-testid=ledger-table] tbody tr:has([data-sequence])");
         Assert.Equal(1, await row.CountAsync());
         Assert.Contains("供货合同.pdf", await row.InnerTextAsync());
         await Chromium.ScreenshotAsync(auditor, "ledger-person");

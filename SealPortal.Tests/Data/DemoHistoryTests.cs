@@ -1,4 +1,5 @@
 using System.Net;
+using Bunit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
@@ -78,14 +79,15 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
                      SealRequestStatus.Withdrawn, SealRequestStatus.Approved, SealRequestStatus.Completed })
             Assert.True(byStatus.GetValueOrDefault(status) > 0, $"no {status} request: {string.Join(", ", byStatus)}");
 
-        // Waiting at each node of the demo flows: department head, legal review and executive.
+        // Waiting at each node of the demo flows: department head, legal review and executive, named in
+        // Chinese like the rest of the (Chinese) demo company.
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
-            foreach (var (approver, node) in new[] { ("depthead", "Department head"), ("reviewer", "Legal review"), ("executive", "Executive") })
+            var requests = scope.ServiceProvider.GetRequiredService<RequestQueries>();
+            foreach (var (approver, node) in new[] { ("depthead", "部门负责人审批"), ("reviewer", "法务审核"), ("executive", "高层领导审批") })
             {
                 var userId = await WithDb(db => db.Users.Where(u => u.UserName == approver).Select(u => u.Id).SingleAsync());
-                var inbox = await requests.InboxAsync(userId, new InboxFilter());
+                var inbox = await requests.InboxAllAsync(userId, new InboxFilter());
                 Assert.Contains(inbox, i => i.NodeName == node);
             }
         }
@@ -145,7 +147,8 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         using var auditor = await portal.SignInAsync("auditor");
         var ledger = await auditor.GetAsync("/ledger");
         Assert.Equal(HttpStatusCode.OK, ledger.StatusCode);
-        Assert.Contains("公司公章", await ledger.Content.ReadAsStringAsync());
+        await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor", "zh-CN"))
+            Assert.Contains("公司公章", InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger").Find("[data-testid=ledger-table]").TextContent);
         var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
         Assert.Contains("合同专用章", analytics);
     }
@@ -168,12 +171,12 @@ public class DemoHistoryDeterminismTests
         // portal seals it with the certificate the history bound (and its data-protection key).
         await using var scope = first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
+        var decide = scope.ServiceProvider.GetRequiredService<DecideHandler>();
         var request = await db.SealRequests.AsNoTracking().SingleAsync(r => r.Purpose == "Service contract with Xinyu Software");
         var reviewer = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == "reviewer");
         var version = System.Text.Json.JsonDocument.Parse(request.WorkflowStateJson!).RootElement.GetProperty("Version").GetInt64();
-        var decided = await requests.DecideAsync(request.Id, reviewer.Id, DecisionKind.Approve, null, version);
-        Assert.True(decided.Succeeded, decided.Error);
+        var decided = await decide.HandleAsync(request.Id, reviewer.Id, DecisionKind.Approve, null, version);
+        Assert.True(decided.Succeeded, decided.ToString());
         var after = await db.SealRequests.AsNoTracking().Include(r => r.Documents).SingleAsync(r => r.Id == request.Id);
         Assert.Equal(SealRequestStatus.Completed, after.Status);
         Assert.NotNull(after.Documents.Single().SealedSha256);

@@ -16,7 +16,7 @@ namespace SealPortal.Tests.Data;
 /// </summary>
 public sealed class SqlServerMigrationTests
 {
-    private static readonly string[] AppendOnly = ["LedgerEntries", "AuditEvents", "LedgerParticipants"];
+    private static readonly string[] AppendOnly = ["LedgerEntries", "AuditEvents", "LedgerParticipants", "ChainAnchors"];
 
     private static SqlServerSealPortalDbContext Context() =>
         new(new DbContextOptionsBuilder<SqlServerSealPortalDbContext>().UseSqlServer("Server=unused.invalid;Database=unused").Options);

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Features.Archive;
 using SealPortal.Tests.Infrastructure;
@@ -23,10 +24,8 @@ public class PrivateFilesTests(SealPortalFactory portal) : IClassFixture<SealPor
         var stored = await archive.StoreAsync("%PDF-1.7 private"u8.ToArray());
 
         Assert.Equal(Folder, File.GetUnixFileMode(portal.DataFolder));
-        var keys = Path.Combine(portal.DataFolder, "keys");
-        Assert.Equal(Folder, File.GetUnixFileMode(keys));
-        Assert.NotEmpty(Directory.GetFiles(keys));
-        Assert.All(Directory.GetFiles(keys), k => Assert.Equal(OwnerOnly, File.GetUnixFileMode(k)));
+        // The key ring is in the database now, not in files beside it.
+        Assert.False(Directory.Exists(Path.Combine(portal.DataFolder, "keys")));
         Assert.Equal(Folder, File.GetUnixFileMode(archive.Root));
         var archived = archive.PathOf(stored.Sha256);
         Assert.Equal(Folder, File.GetUnixFileMode(Path.GetDirectoryName(archived)!));
@@ -63,11 +62,10 @@ public class PrivateFilesTests(SealPortalFactory portal) : IClassFixture<SealPor
         {
         }
         var open = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        var keys = Path.Combine(portal.DataFolder, "keys");
+        var archive = portal.Services.GetRequiredService<ArchiveStore>();
+        await archive.StoreAsync("%PDF-1.7 left open"u8.ToArray());
         File.SetUnixFileMode(portal.DataFolder, Folder | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.SetUnixFileMode(keys, Folder | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        foreach (var key in Directory.GetFiles(keys))
-            File.SetUnixFileMode(key, open);
+        File.SetUnixFileMode(archive.Root, Folder | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var database = portal.Database.Provider == "Sqlite" ? new SqliteConnectionStringBuilder(portal.Database.ConnectionString).DataSource : null;
         if (database is not null)
             File.SetUnixFileMode(database, open);
@@ -77,8 +75,7 @@ public class PrivateFilesTests(SealPortalFactory portal) : IClassFixture<SealPor
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
 
         Assert.Equal(Folder, File.GetUnixFileMode(portal.DataFolder));
-        Assert.Equal(Folder, File.GetUnixFileMode(keys));
-        Assert.All(Directory.GetFiles(keys), k => Assert.Equal(OwnerOnly, File.GetUnixFileMode(k)));
+        Assert.Equal(Folder, File.GetUnixFileMode(archive.Root));
         if (database is not null)
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(database));
     }
@@ -113,14 +110,17 @@ public class KeyEncryptionTests(EncryptedKeysPortal portal) : IClassFixture<Encr
         var login = await new PortalClient(portal.CreateClient(new() { AllowAutoRedirect = false })).SignInAsync("depthead", SealPortalFactory.DemoPassword);
         var authCookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("SealPortal.Auth=")).Split(';')[0];
 
-        var keys = Directory.GetFiles(Path.Combine(portal.DataFolder, "keys"));
-        Assert.NotEmpty(keys);
-        foreach (var key in keys)
+        await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var xml = await File.ReadAllTextAsync(key);
-            Assert.Contains("<encryptedKey", xml);
-            Assert.DoesNotContain("<masterKey", xml);
+            var keys = await scope.ServiceProvider.GetRequiredService<SealPortal.Data.SealPortalDbContext>().DataProtectionKeys.Select(k => k.Xml!).ToListAsync();
+            Assert.NotEmpty(keys);
+            foreach (var xml in keys)
+            {
+                Assert.Contains("<encryptedKey", xml);
+                Assert.DoesNotContain("<masterKey", xml);
+            }
         }
+        Assert.False(Directory.Exists(Path.Combine(portal.DataFolder, "keys")));
 
         await using var restarted = portal.Restart();
         using var client = restarted.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });

@@ -40,7 +40,21 @@ public static class InteractiveLists
         return mine.FindAll("a[data-number]").Select(a => a.GetAttribute("data-number")!).ToList();
     }
 
-    public static void WaitUntilLoaded<T>(IRenderedComponent<T> list, int loads = 1) where T : Microsoft.AspNetCore.Components.IComponent =>
+    /// <summary><typeparamref name="T"/> opened at <paramref name="url"/> (its query is the page's filter), after its grid has loaded its first page.</summary>
+    public static IRenderedComponent<T> RenderAt<T>(PortalComponents ui, string url) where T : IComponent
+    {
+        var navigation = ui.Context.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo(url);
+        var page = ui.Render<T>();
+        WaitUntilLoaded(page);
+        return page;
+    }
+
+    /// <summary>How many times the page's grid has been filled so far.</summary>
+    public static int Loads<T>(IRenderedComponent<T> list) where T : IComponent =>
+        int.Parse(list.Find("[data-testid=grid-state]").GetAttribute("data-loads")!);
+
+    public static void WaitUntilLoaded<T>(IRenderedComponent<T> list, int loads = 1) where T : IComponent =>
         list.WaitForAssertion(() => Assert.True(int.Parse(list.Find("[data-testid=grid-state]").GetAttribute("data-loads")!) >= loads),
             TimeSpan.FromSeconds(10));
 }

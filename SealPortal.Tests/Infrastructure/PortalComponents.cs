@@ -74,6 +74,32 @@ public sealed class PortalComponents : IAsyncDisposable
     public IRenderedComponent<T> Render<T>(Action<ComponentParameterCollectionBuilder<T>>? parameters = null) where T : IComponent =>
         Context.Render<T>(parameters ?? (_ => { }));
 
+    private IRenderedComponent<Bunit.Rendering.ContainerFragment>? _providers;
+
+    /// <summary>
+    /// <typeparamref name="T"/> with the providers MainLayout has (popovers, dialogs; rendered once per
+    /// context), so its selects open and its dialogs show; the dialogs are in the markup of Root.
+    /// </summary>
+    public (IRenderedComponent<Bunit.Rendering.ContainerFragment> Root, IRenderedComponent<T> Page) RenderWithDialogs<T>(IReadOnlyDictionary<string, object?>? parameters = null)
+        where T : IComponent
+    {
+        _providers ??= Context.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+        });
+        var host = Context.Render(b =>
+        {
+            b.OpenComponent<T>(0);
+            foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
+                b.AddComponentParameter(1, name, value);
+            b.CloseComponent();
+        });
+        return (_providers, host.FindComponent<T>());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Context.DisposeAsync();

@@ -60,6 +60,9 @@ public class SealPortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["ConnectionStrings:SealPortal"] = _database.ConnectionString,
                 ["SealPortal:DataFolder"] = _dataFolder,
                 ["Seed:DemoPassword"] = DemoPassword,
+                // The key ring is stored in the database, encrypted with this SAMPLE certificate.
+                ["DataProtection:CertificatePath"] = Path.Combine(SealPortal.Tests.Pdf.PdfTestKit.CertsDir, "sample-dataprotection.pfx"),
+                ["DataProtection:CertificatePassword"] = "sample",
                 // Most tests count what they create; the few about the demo history turn it on.
                 ["Demo:History"] = "false",
                 // Tests that want the Hangfire job server turn it on; the others call services directly.

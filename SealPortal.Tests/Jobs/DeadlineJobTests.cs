@@ -15,11 +15,12 @@ namespace SealPortal.Tests.Jobs;
 
 /// <summary>
 /// Deadline reminders, escalation and automatic transfer of the demo templates, on a fake clock over the
-/// default working calendar (Mon–Fri 09:00–18:00 UTC). 2026-12-01 is a Tuesday.
+/// portal's working calendar (Mon–Fri 09:00–18:00 in the company's time zone, Asia/Shanghai by default).
+/// 2026-12-01 is a Tuesday.
 /// </summary>
 public class DeadlineJobTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 12, 1, 10, 0, 0, TimeSpan.FromHours(8));
 
     // No job server: the tests run the deadline job themselves, and the outbox rows are what they watch.
     private static Dictionary<string, string?> Settings(TinySmtpServer smtp) => new(RequestSeeding.SampleCertificates)
@@ -77,8 +78,9 @@ public class DeadlineJobTests
         Assert.Equal(1, await OutboxCountAsync(portal, "executive@example.com", number));
         Assert.Equal(1, await OutboxCountAsync(portal, "depthead@example.com", number));
         // Escalation tells; who decides does not change.
-        var inbox = await portal.InScopeAsync(sp => sp.GetRequiredService<SealRequestService>().InboxAsync(depthead, new InboxFilter()));
+        var inbox = await portal.InScopeAsync(sp => sp.GetRequiredService<RequestQueries>().InboxAllAsync(depthead, new InboxFilter()));
         Assert.True(Assert.Single(inbox, i => i.Id == id).Overdue);
+        await EngineInbox.AssertSameAsync(portal.Services, "after the escalation");
     }
 
     [Fact]
@@ -102,16 +104,16 @@ public class DeadlineJobTests
         var (id, number) = await SubmitAsync(portal, "合同专用章", DocumentTypes.Contract);
         await portal.InScopeAsync(async sp =>
         {
-            var requests = sp.GetRequiredService<SealRequestService>();
-            var decided = await requests.DecideAsync(id, depthead, DecisionKind.Approve, "ok", await VersionAsync(sp, id));
-            Assert.True(decided.Succeeded, decided.Error);
+            var decided = await sp.GetRequiredService<DecideHandler>().HandleAsync(id, depthead, DecisionKind.Approve, "ok", await VersionAsync(sp, id));
+            Assert.True(decided.Succeeded, decided.ToString());
         });
         Task<int> Run() => portal.InScopeAsync(sp => sp.GetRequiredService<DeadlineNotifications>().RunAsync(default));
         Task<IReadOnlyList<InboxItem>> Inbox(string user) =>
-            portal.InScopeAsync(sp => sp.GetRequiredService<SealRequestService>().InboxAsync(user, new InboxFilter()));
+            portal.InScopeAsync(sp => sp.GetRequiredService<RequestQueries>().InboxAllAsync(user, new InboxFilter()));
 
         // Before the transfer the deputy sees the request only on the reviewer's behalf.
         Assert.NotNull(Assert.Single(await Inbox(keeper), i => i.Id == id).OnBehalfOf);
+        await EngineInbox.AssertSameAsync(portal.Services, "before the transfer");
 
         // Thursday 10:01, past the deadline (Thursday 10:00).
         clock.Advance(new TimeSpan(2, 0, 1, 0));
@@ -131,8 +133,9 @@ public class DeadlineJobTests
         // The approval is the deputy's own now, with a new deadline two working days on (Monday 10:01).
         var mine = Assert.Single(await Inbox(keeper), i => i.Id == id);
         Assert.Null(mine.OnBehalfOf);
-        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.Zero), mine.DueAt);
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 1, 0, TimeSpan.FromHours(8)), mine.DueAt);
         Assert.DoesNotContain(await Inbox(reviewer), i => i.Id == id);
+        await EngineInbox.AssertSameAsync(portal.Services, "after the transfer");
     }
 
     private static async Task<(int Id, string Number)> SubmitAsync(JobsPortal portal, string sealName, string documentType)
@@ -142,16 +145,15 @@ public class DeadlineJobTests
         {
             var db = sp.GetRequiredService<SealPortalDbContext>();
             var sealId = await db.Seals.Where(s => s.Name == sealName).Select(s => s.Id).SingleAsync();
-            var requests = sp.GetRequiredService<SealRequestService>();
             var pdf = PdfTestKit.ClassicPdf(1);
-            var draft = await requests.CreateDraftAsync(applicant,
+            var draft = await sp.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
                 new SealRequestInput("Deadline test", documentType, 1, 50_000m, "示例客户有限公司", false, [sealId]),
                 [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
-            Assert.True(draft.Succeeded, $"draft refused: {draft.Error}");
-            var submitted = await requests.SubmitAsync(draft.RequestId!.Value, applicant);
-            Assert.True(submitted.Succeeded, $"submit refused: {submitted.Error}");
-            var number = await db.SealRequests.Where(r => r.Id == draft.RequestId).Select(r => r.Number).SingleAsync();
-            return (draft.RequestId.Value, number);
+            Assert.True(draft.Succeeded, $"draft refused: {draft}");
+            var submitted = await sp.GetRequiredService<SubmitRequestHandler>().HandleAsync(draft.Id!.Value, applicant);
+            Assert.True(submitted.Succeeded, $"submit refused: {submitted}");
+            var number = await db.SealRequests.Where(r => r.Id == draft.Id).Select(r => r.Number).SingleAsync();
+            return (draft.Id.Value, number);
         });
     }
 

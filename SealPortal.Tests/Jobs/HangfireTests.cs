@@ -28,6 +28,7 @@ public class HangfireTests
         // A schedule that will not fire during the test, so only the triggered run sends.
         ["Jobs:OutboxCron"] = "0 0 1 1 *",
         ["Jobs:DeadlineCron"] = "*/10 * * * *",
+        ["Jobs:ChainAnchorCron"] = "*/30 * * * *",
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = smtp.Port.ToString(),
     };
@@ -55,6 +56,8 @@ public class HangfireTests
             ("integrity-check", "0 2 * * *", JobQueues.Integrity, typeof(IntegrityCheckJob)),
             ("audit-schedule", "0 1 * * *", JobQueues.Maintenance, typeof(AuditScheduleJob)),
             ("retention", "30 2 * * *", JobQueues.Maintenance, typeof(RetentionJob)),
+            ("chain-anchor", "*/30 * * * *", JobQueues.Integrity, typeof(ChainAnchorJob)),
+            ("archive-timestamp-renewal", "0 3 * * *", JobQueues.Maintenance, typeof(ArchiveTimestampRenewalJob)),
         };
         Assert.Equal(expected.Select(e => e.Id).Order(), jobs.Keys.Order());
         foreach (var (id, cron, queue, type) in expected)

@@ -68,20 +68,19 @@ public static class WebHostExtensions
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "SealPortal.Antiforgery");
 
-        // Keys live in the data folder so that a restart keeps everyone signed in.
-        builder.Services.AddDataProtection().SetApplicationName("SealPortal");
+        // Keys live in the database, so a restart keeps everyone signed in and every instance on the same
+        // database reads a cookie, a form or a seal's protected password that another one wrote. Their
+        // secrets are encrypted with the configured certificate before they are stored.
+        builder.Services.AddDataProtection().SetApplicationName("SealPortal").PersistKeysToDbContext<SealPortalDbContext>();
         builder.Services.AddKeyEncryption();
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<SealPortalOptions>, ILoggerFactory>((o, portal, loggers) =>
-            {
-                var keys = PrivateFiles.CreateFolder(Path.Combine(portal.Value.DataFolder, "keys"));
-                o.XmlRepository = new FileSystemXmlRepository(keys, loggers);
-            });
+        builder.AddForwardedHeaders();
         return builder;
     }
 
     public static WebApplication UseSealPortalWeb(this WebApplication app)
     {
+        // Before everything that reads the client's address (logs, sign-in limits, the audit trail).
+        app.UseConfiguredForwardedHeaders();
         // Outermost, so it sees the status the error page finally answered with.
         app.UseMiddleware<RequestLogging>();
         app.UseSecurityHeaders();

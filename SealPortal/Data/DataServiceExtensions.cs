@@ -19,7 +19,14 @@ public static class DataServiceExtensions
         services.AddOptions<SealPortalOptions>()
             .BindConfiguration(SealPortalOptions.Section)
             .PostConfigure<IHostEnvironment>((o, env) =>
-                o.DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DataFolder)));
+            {
+                o.DataFolder = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.DataFolder));
+                o.ArchiveFolder = string.IsNullOrWhiteSpace(o.ArchiveFolder)
+                    ? Path.Combine(o.DataFolder, "archive")
+                    : Path.GetFullPath(Path.Combine(env.ContentRootPath, o.ArchiveFolder));
+                if (string.IsNullOrWhiteSpace(o.InstanceName))
+                    o.InstanceName = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(o.DataFolder)))[..12];
+            });
 
         // A factory per provider (which also registers the context itself as scoped): static pages and
         // jobs take the scoped context, interactive pages and their services one context per operation.

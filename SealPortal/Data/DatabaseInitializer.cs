@@ -8,7 +8,8 @@ using SealPortal.Data.Demo;
 namespace SealPortal.Data;
 
 /// <summary>
-/// Brings the schema up to date on start and, on an empty database, seeds the demo company:
+/// Brings the schema up to date on start and, on an empty database, seeds the demo company (one instance
+/// at a time, under <see cref="InitializationLock"/>):
 /// departments, one user per role and a few seals, and unless "Demo:History" is false a few months
 /// of its seal use (<see cref="DemoHistory"/>). Passwords are random (or "Seed:DemoPassword")
 /// and printed once, because they are stored only as hashes.
@@ -63,23 +64,38 @@ public sealed class DatabaseInitializer(
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DuplicateDatabase or Npgsql.PostgresErrorCodes.UniqueViolation)
         {
-            // Another instance created it meanwhile.
+            // Another instance created it meanwhile (a simultaneous CREATE DATABASE fails on pg_database's unique index).
         }
     }
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // Say in words what is missing before anything needs the key ring (it is never stored plain).
+        if (services.GetService<SealPortal.Hosting.KeyEncryption.KeyCertificate>() is { } keyCertificate)
+            _ = keyCertificate.Required;
+        if (db.Database.IsNpgsql())
+            await EnsurePostgresDatabaseAsync(db.Database.GetConnectionString()!, ct);
+        await using (await InitializationLock.AcquireAsync(db, ct))
+            await RunLockedAsync(ct);
+    }
+
+    private async Task RunLockedAsync(CancellationToken ct)
+    {
         if (db.Database.IsNpgsql())
         {
-            await EnsurePostgresDatabaseAsync(db.Database.GetConnectionString()!, ct);
             // The migrator probes the history table by selecting from it, and EF Core logs the probe's
             // failure on a new database as an error; EF's own create-if-not-exists script makes it answer.
             var history = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>();
             await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
         }
         await db.Database.MigrateAsync(ct);
+        await SealPortal.Features.Requests.PendingApprovalsBackfill.RunAsync(db, logger, ct);
+
+        if (services.GetService<SealPortal.Hosting.KeyEncryption.KeyCertificate>() is { } certificate &&
+            services.GetService<Microsoft.Extensions.Options.IOptions<SealPortalOptions>>() is { } portal)
+            await SealPortal.Hosting.SharedKeyRing.ImportKeyFilesAsync(db, certificate, portal.Value.DataFolder, logger, ct);
 
         foreach (var role in Roles.All)
         {
@@ -112,7 +128,8 @@ public sealed class DatabaseInitializer(
     internal async Task SeedWorkflowsAsync(CancellationToken ct)
     {
         var store = services.GetRequiredService<SealPortal.Features.Workflows.WorkflowTemplateStore>();
-        foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.Templates)
+        // "Demo:Culture" (zh-CN unless set to en) chooses the language of the template and node names.
+        foreach (var template in SealPortal.Features.Workflows.DemoWorkflows.TemplatesFor(configuration["Demo:Culture"]))
         {
             var saved = await store.SaveNewVersionAsync(template, SeedActor, ct);
             if (!saved.Succeeded)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,8 +8,14 @@ namespace SealPortal.Data;
 /// The portal's database, described once for every provider. Services depend on this type;
 /// each provider has a thin subclass only so that it can own its migrations folder.
 /// </summary>
-public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options)
+public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The data-protection key ring, shared by every instance on this database. Each key's secret is
+    /// encrypted with the configured certificate before it is stored (see Hosting/KeyEncryption).
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Department> Departments => Set<Department>();
 
     public DbSet<Seal> Seals => Set<Seal>();
@@ -32,6 +39,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<SealRequestSeal> SealRequestSeals => Set<SealRequestSeal>();
 
+    public DbSet<PendingApproval> PendingApprovals => Set<PendingApproval>();
+
     public DbSet<PhysicalStamping> PhysicalStampings => Set<PhysicalStamping>();
 
     public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
@@ -50,6 +59,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
 
+    public DbSet<ChainAnchor> ChainAnchors => Set<ChainAnchor>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -59,6 +70,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new LedgerEntryConfiguration());
         builder.ApplyConfiguration(new LedgerParticipantConfiguration());
         builder.ApplyConfiguration(new AuditEventConfiguration());
+        builder.ApplyConfiguration(new ChainAnchorConfiguration());
 
         builder.Entity<ApplicationUser>(u =>
         {
@@ -115,6 +127,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestConfiguration());
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
+        builder.ApplyConfiguration(new PendingApprovalConfiguration());
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());

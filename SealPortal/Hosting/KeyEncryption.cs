@@ -10,8 +10,8 @@ namespace SealPortal.Hosting;
 /// <summary>
 /// Encrypts the data-protection keys at rest (they protect the sign-in cookies and the seal
 /// certificates' passwords) with the RSA certificate named by "DataProtection:CertificatePath" and
-/// "DataProtection:CertificatePassword" (a PKCS#12 file). Without it the keys stay plain XML,
-/// readable only by the portal's user; Production should set it.
+/// "DataProtection:CertificatePassword" (a PKCS#12 file). It is required: the keys are stored in the
+/// database (see SharedKeyRing), and never as plain XML.
 /// </summary>
 /// <remarks>
 /// ASP.NET Core's own certificate decryptor finds the certificate in the user's certificate store
@@ -27,11 +27,10 @@ public static class KeyEncryption
     public static IServiceCollection AddKeyEncryption(this IServiceCollection services)
     {
         services.AddSingleton<KeyCertificate>();
+        // Never a plain key: without a certificate the key ring cannot be written at all (the start-up
+        // check in DatabaseInitializer says so first, in words).
         services.AddOptions<KeyManagementOptions>().Configure<KeyCertificate>((o, key) =>
-        {
-            if (key.Certificate is { } certificate)
-                o.XmlEncryptor = new CertificateKeyEncryptor(certificate);
-        });
+            o.XmlEncryptor = new CertificateKeyEncryptor(key.Required));
         return services;
     }
 
@@ -46,6 +45,16 @@ public static class KeyEncryption
         });
 
         public X509Certificate2? Certificate => certificate.Value;
+
+        public X509Certificate2 Required => Certificate ?? throw new InvalidOperationException(MissingMessage);
+
+        public const string MissingMessage =
+            "DataProtection:CertificatePath is not set. The data-protection keys (sign-in cookies, forms, the seal " +
+            "certificates' passwords) are kept in the database encrypted with that certificate: set it to a PKCS#12 file " +
+            "with an RSA key (and DataProtection:CertificatePassword). Development uses certs-sample/sample-dataprotection.pfx.";
+
+        /// <summary>Encrypts one key element as the key manager would (for keys imported from files).</summary>
+        public EncryptedXmlInfo Encrypt(XElement plaintextElement) => new CertificateKeyEncryptor(Required).Encrypt(plaintextElement);
     }
 
     private sealed class CertificateKeyEncryptor(X509Certificate2 certificate) : IXmlEncryptor

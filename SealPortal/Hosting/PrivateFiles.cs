@@ -66,6 +66,8 @@ public static class PrivateFiles
             foreach (var sub in new[] { "keys", "archive", "tmp" })
                 if (Directory.Exists(Path.Combine(data, sub)))
                     CreateFolder(Path.Combine(data, sub));
+            if (Directory.Exists(portal.Value.ArchiveFolder))
+                CreateFolder(portal.Value.ArchiveFolder);
             if (Directory.Exists(Path.Combine(data, "keys")))
                 foreach (var key in Directory.EnumerateFiles(Path.Combine(data, "keys")))
                     Tighten(key);

@@ -33,6 +33,12 @@ public sealed class JobsOptions
 
     public string RetentionCron { get; set; } = "30 2 * * *";
 
+    /// <summary>Time-stamping the ledger's and audit trail's heads: hourly, so at most an hour of entries is unanchored.</summary>
+    public string ChainAnchorCron { get; set; } = "15 * * * *";
+
+    /// <summary>Renewing archive time-stamps (B-LTA) that expire within the renewal margin.</summary>
+    public string ArchiveRenewalCron { get; set; } = "0 3 * * *";
+
     /// <summary>Workers of this portal's job server; sealing is CPU work, so more than twice the cores only waits.</summary>
     public int WorkerCount { get; set; } = Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 }
@@ -74,6 +80,10 @@ public sealed class JobScheduler(IServiceProvider services, IConfiguration confi
         new("audit-schedule", JobQueues.Maintenance, o => o.AuditScheduleCron,
             Job.FromExpression<AuditScheduleJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
         new("retention", JobQueues.Maintenance, o => o.RetentionCron, Job.FromExpression<RetentionJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
+        new("chain-anchor", JobQueues.Integrity, o => o.ChainAnchorCron,
+            Job.FromExpression<ChainAnchorJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Integrity)),
+        new("archive-timestamp-renewal", JobQueues.Maintenance, o => o.ArchiveRenewalCron,
+            Job.FromExpression<ArchiveTimestampRenewalJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
     ];
 
     private BackgroundJobServer? _server;
@@ -216,6 +226,8 @@ public static class JobServiceExtensions
         services.AddTransient<IntegrityCheckJob>();
         services.AddTransient<AuditScheduleJob>();
         services.AddTransient<RetentionJob>();
+        services.AddTransient<ChainAnchorJob>();
+        services.AddTransient<ArchiveTimestampRenewalJob>();
         services.AddTransient<SealingJob>();
 
         services.AddSingleton<JobScheduler>();

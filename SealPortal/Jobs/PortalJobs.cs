@@ -48,6 +48,35 @@ public sealed class IntegrityCheckJob(IntegrityMonitor monitor)
         monitor.RunOnceAsync(triggeredBy, lastSeenRunId, ct);
 }
 
+/// <summary>
+/// Time-stamps the ledger's and the audit trail's heads (issue 12, part 4). Without a configured
+/// time-stamp authority there is nothing to anchor with: the run says so in the log and ends; an
+/// authority that does not answer fails the run (visible on the jobs dashboard), and the next
+/// schedule tries again.
+/// </summary>
+[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class ChainAnchorJob(ChainAnchoring anchoring, ILogger<ChainAnchorJob> logger)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        if (anchoring.TimestampClient() is null)
+        {
+            logger.LogWarning("The ledger and audit trail are not anchored: no time-stamp authority is configured (Signing:TsaUrl)");
+            return;
+        }
+        await anchoring.AnchorAsync(IntegrityMonitor.Scheduled, ct);
+    }
+}
+
+/// <summary>Adds a new document time-stamp to B-LTA documents whose last one's chain expires soon (see <see cref="ArchiveTimestampRenewal"/>).</summary>
+[DisableConcurrentExecution(timeoutInSeconds: 3600)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class ArchiveTimestampRenewalJob(ArchiveTimestampRenewal renewal)
+{
+    public Task RunAsync(CancellationToken ct) => renewal.RenewDueAsync(null, ct);
+}
+
 [DisableConcurrentExecution(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class AuditScheduleJob(AuditScheduleReminders reminders)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -55,13 +56,48 @@ public class AnalyticsPageTests(SealPortalFactory portal) : IClassFixture<SealPo
         using var applicant = await portal.SignInAsync("applicant");
         Assert.Equal(HttpStatusCode.Redirect, (await applicant.GetAsync("/dashboard/analytics")).StatusCode);
 
-        using var auditor = await portal.SignInAsync("auditor");
-        var page = await auditor.GetDocumentAsync("/dashboard/analytics");
-        Assert.NotEmpty(page.QuerySelectorAll("svg[data-testid=chart]"));
-        Assert.Equal(AnalyticsService.Weeks, page.QuerySelectorAll("[data-testid=by-week] tbody tr").Length);
         using var scope = portal.Services.CreateScope();
         var count = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.CountAsync();
-        Assert.Equal(count.ToString(), page.TextOf("[data-testid=total]"));
+
+        // The prerendered page already carries the figures.
+        using var auditor = await portal.SignInAsync("auditor");
+        var prerendered = await auditor.GetDocumentAsync("/dashboard/analytics");
+        Assert.Equal(count.ToString(), prerendered.TextOf("[data-testid=total]"));
+        Assert.Equal(AnalyticsService.Weeks, prerendered.QuerySelectorAll("[data-testid=by-week] tbody tr").Length);
+
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        var page = ui.Render<AnalyticsPage>();
+        page.WaitForAssertion(() => Assert.Equal(count.ToString(), page.Find("[data-testid=total]").TextContent));
+        Assert.NotEmpty(page.FindAll("[data-testid=chart] svg"));
+        Assert.Equal(AnalyticsService.Weeks, page.FindAll("[data-testid=by-week] tbody tr").Count);
+    }
+
+    [Fact]
+    public async Task A_circuit_without_a_readers_role_or_session_gets_no_figures()
+    {
+        // The router refuses the page to an applicant; were it rendered anyway, it reads nothing.
+        await using (var ui = await PortalComponents.SignedInAsync(portal, "applicant"))
+        {
+            var page = ui.Render<AnalyticsPage>();
+            page.WaitForAssertion(() => page.Find("[data-testid=access-denied]"));
+            Assert.Empty(page.FindAll("[data-testid=total]"));
+        }
+
+        // An auditor signed out elsewhere before the page opened in their circuit.
+        await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor"))
+        {
+            var userId = await UserIdAsync("auditor");
+            Assert.True(await portal.Services.GetRequiredService<SealPortal.Features.Account.SessionRevocation>().EndSessionsAsync(userId) >= 1);
+            var page = ui.Render<AnalyticsPage>();
+            page.WaitForAssertion(() => page.Find("[data-testid=access-denied]"));
+            Assert.Empty(page.FindAll("[data-testid=by-week]"));
+        }
+    }
+
+    private async Task<string> UserIdAsync(string userName)
+    {
+        using var scope = portal.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Users.Where(u => u.UserName == userName).Select(u => u.Id).SingleAsync();
     }
 
     [Fact]
@@ -96,7 +132,7 @@ public class AnalyticsPageTests(SealPortalFactory portal) : IClassFixture<SealPo
             Request("26-90003", SealRequestStatus.InApproval, now.AddHours(-3), State(3, [4, 10], now.AddHours(-5))));
         await db.SaveChangesAsync();
 
-        var service = new AnalyticsService(db, new WorkingCalendar(), new FakeTimeProvider(now));
+        var service = new AnalyticsService(scope.ServiceProvider.GetRequiredService<IDbContextFactory<SealPortalDbContext>>(), new WorkingCalendar(), new FakeTimeProvider(now));
         var report = await service.BuildAsync(default);
 
         Assert.Equal(3, report.Total);

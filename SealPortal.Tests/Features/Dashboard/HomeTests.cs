@@ -44,8 +44,8 @@ public class HomeTests(SealingPortal portal) : IClassFixture<SealingPortal>
         home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=approver-card]")));
         await using var scope = portal.Services.CreateAsyncScope();
         var userId = await SealRequestKit.UserIdAsync(portal, first);
-        var inbox = await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Requests.SealRequestService>()
-            .InboxAsync(userId, new SealPortal.Features.Requests.InboxFilter());
+        var inbox = await scope.ServiceProvider.GetRequiredService<SealPortal.Features.Requests.RequestQueries>()
+            .InboxAllAsync(userId, new SealPortal.Features.Requests.InboxFilter());
         Assert.Contains(inbox, i => i.Id == id);
         Assert.Equal(inbox.Count.ToString(), home.Find("[data-testid=waiting-count]").TextContent);
         Assert.Equal($"/requests/{inbox[0].Id}?from=inbox", home.Find("[data-testid=next-item]").GetAttribute("href"));

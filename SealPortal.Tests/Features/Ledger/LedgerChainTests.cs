@@ -103,7 +103,7 @@ public class LedgerChainTests
         Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).Intact);
         // The database refuses these changes itself (AppendOnlyTests); someone with owner rights can
         // drop that guard, and the chain must still tell.
-        Assert.Equal(["AuditEvents", "LedgerEntries", "LedgerParticipants"], await portal.Database.DropAppendOnlyGuardsAsync());
+        Assert.Equal(["AuditEvents", "ChainAnchors", "LedgerEntries", "LedgerParticipants"], await portal.Database.DropAppendOnlyGuardsAsync());
 
         // Edit: one more copy recorded on entry 3.
         await LedgerWorld.SqlAsync(portal.Services, "UPDATE \"LedgerEntries\" SET \"Copies\" = \"Copies\" + 1 WHERE \"Sequence\" = 3");

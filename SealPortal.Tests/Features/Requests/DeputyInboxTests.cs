@@ -52,7 +52,7 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
         var id = int.Parse(url.Split('/')[^1]);
         var decided = await portal.Services.GetRequiredService<SealPortal.Features.Requests.RequestCommands>().DecideAsync(
             await PrincipalAsync("reviewer"), id, SealPortal.Workflow.DecisionKind.Approve, "代批", await VersionAsync(id), await UserIdAsync("depthead"));
-        Assert.True(decided.Succeeded, decided.Error);
+        Assert.True(decided.Succeeded, decided.Message);
         var after = await deputy.GetDocumentAsync(url);
         var decision = after.QuerySelector("[data-testid=timeline] [data-kind=Decided]")!;
         Assert.Contains("李娜", decision.TextContent);
@@ -77,7 +77,7 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var json = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.Where(r => r.Id == id).Select(r => r.WorkflowStateJson).Single()!;
-        return SealPortal.Features.Requests.SealRequestService.Deserialize(json).Version;
+        return SealPortal.Features.Requests.RequestWorkflowStore.Deserialize(json).Version;
     }
 
     private async Task<PortalClient> SignInAsync(string userName)

@@ -125,15 +125,14 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
         var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
         await using var scope = portal.Services.CreateAsyncScope();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
         var pdf = PdfTestKit.ClassicPdf(1);
-        var created = await requests.CreateDraftAsync(applicant,
+        var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
             new SealRequestInput(purpose, DocumentTypes.Other, 1, null, counterparty, false, [physical]),
             [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
-        Assert.True(created.Succeeded, created.Error);
-        var submitted = await requests.SubmitAsync(created.RequestId!.Value, applicant);
-        Assert.True(submitted.Succeeded, submitted.Error);
-        return created.RequestId!.Value;
+        Assert.True(created.Succeeded, created.ToString());
+        var submitted = await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(created.Id!.Value, applicant);
+        Assert.True(submitted.Succeeded, submitted.ToString());
+        return created.Id!.Value;
     }
 
     private async Task DecideAsync(int id, string userName, DecisionKind kind, string comment)
@@ -141,9 +140,9 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         var request = await SealRequestKit.LoadAsync(portal, id);
         var state = System.Text.Json.JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!;
         await using var scope = portal.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-            .DecideAsync(id, await SealRequestKit.UserIdAsync(portal, userName), kind, comment, state.Version);
-        Assert.True(result.Succeeded, result.Error);
+        var result = await scope.ServiceProvider.GetRequiredService<DecideHandler>()
+            .HandleAsync(id, await SealRequestKit.UserIdAsync(portal, userName), kind, comment, state.Version);
+        Assert.True(result.Succeeded, result.ToString());
     }
 
     private async Task<IReadOnlyList<DecisionRecord>> DecisionsAsync(int id)

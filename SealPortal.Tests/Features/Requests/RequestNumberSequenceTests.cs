@@ -31,19 +31,18 @@ public class RequestNumberSequenceTests(SealPortalFactory portal) : IClassFixtur
         {
             start.Wait();
             await using var scope = portal.Services.CreateAsyncScope();
-            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
-            return await requests.CreateDraftAsync(applicant,
+            return await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
                 new SealRequestInput($"并发编号 {i}", DocumentTypes.Contract, 1, 1_000m, "示例客户有限公司", false, [sealId]),
                 [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))]);
         })).ToList();
         start.Set();
         var results = await Task.WhenAll(drafts);
-        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
 
         List<string> numbers;
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var ids = results.Select(r => r.RequestId!.Value).ToList();
+            var ids = results.Select(r => r.Id!.Value).ToList();
             numbers = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests
                 .Where(r => ids.Contains(r.Id)).Select(r => r.Number).ToListAsync();
         }

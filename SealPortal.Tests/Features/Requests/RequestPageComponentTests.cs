@@ -233,11 +233,11 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         var reviewer = await PrincipalAsync("reviewer");
         var applicant = await PrincipalAsync("applicant");
 
-        Assert.Equal(403, (await commands.DecideAsync(reviewer, id, DecisionKind.Approve, null, Version(id))).StatusCode);
-        Assert.Equal(404, (await commands.DecideAsync(reviewer, 987654, DecisionKind.Approve, null, 1)).StatusCode);
-        Assert.Equal(403, (await commands.DecideAsync(applicant, id, DecisionKind.Approve, null, Version(id))).StatusCode);
-        Assert.Equal(403, (await commands.WithdrawAsync(reviewer, id, Version(id))).StatusCode);
-        Assert.Equal(403, (await commands.ResubmitAsync(reviewer, id, Version(id))).StatusCode);
+        Assert.Equal(403, (await commands.DecideAsync(reviewer, id, DecisionKind.Approve, null, Version(id))).StatusCode());
+        Assert.Equal(404, (await commands.DecideAsync(reviewer, 987654, DecisionKind.Approve, null, 1)).StatusCode());
+        Assert.Equal(403, (await commands.DecideAsync(applicant, id, DecisionKind.Approve, null, Version(id))).StatusCode());
+        Assert.Equal(403, (await commands.WithdrawAsync(reviewer, id, Version(id))).StatusCode());
+        Assert.Equal(403, (await commands.ResubmitAsync(reviewer, id, Version(id))).StatusCode());
         Assert.Equal(403, (await portal.Services.GetRequiredService<SealPortal.Features.Sealing.SealingCommands>().RetryAsync(reviewer, id)).StatusCode);
         Assert.Equal(SealRequestStatus.InApproval, (await SealRequestKit.LoadAsync(portal, id)).Status);
         Assert.Empty(Decisions(id));
@@ -471,21 +471,20 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
     {
         var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
         await using var scope = portal.Services.CreateAsyncScope();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
-        var created = await requests.CreateDraftAsync(applicant, new SealRequestInput(purpose, documentType, 1, null, null, false, sealIds),
+        var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant, new SealRequestInput(purpose, documentType, 1, null, null, false, sealIds),
             [new UploadedPdf("letter.pdf", pdf.Length, () => new MemoryStream(pdf))]);
-        Assert.True(created.Succeeded, created.Error);
-        var id = created.RequestId!.Value;
+        Assert.True(created.Succeeded, created.Message);
+        var id = created.Id!.Value;
         if (placements is not null)
         {
             var documentId = (await SealRequestKit.LoadAsync(portal, id)).Documents.Single().Id;
-            var placed = await requests.SetPlacementsAsync(id, applicant, placements(sealIds[0], documentId));
-            Assert.True(placed.Succeeded, placed.Error);
+            var placed = await scope.ServiceProvider.GetRequiredService<SetPlacementsHandler>().HandleAsync(id, applicant, placements(sealIds[0], documentId));
+            Assert.True(placed.Succeeded, placed.Message);
         }
         if (submit)
         {
-            var submitted = await requests.SubmitAsync(id, applicant);
-            Assert.True(submitted.Succeeded, submitted.Error);
+            var submitted = await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, applicant);
+            Assert.True(submitted.Succeeded, submitted.Message);
         }
         return id;
     }
@@ -502,9 +501,9 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
     private async Task DecideAsync(int id, string userName, DecisionKind kind, string comment)
     {
         await using var scope = portal.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-            .DecideAsync(id, await SealRequestKit.UserIdAsync(portal, userName), kind, comment, Version(id));
-        Assert.True(result.Succeeded, result.Error);
+        var result = await scope.ServiceProvider.GetRequiredService<DecideHandler>()
+            .HandleAsync(id, await SealRequestKit.UserIdAsync(portal, userName), kind, comment, Version(id));
+        Assert.True(result.Succeeded, result.Message);
     }
 
     private long Version(int id) => State(id).Version;
@@ -550,11 +549,10 @@ public sealed class DeputyRequestPageTests(SealingPortal portal) : IClassFixture
         int id;
         await using (var scope = portal.Services.CreateAsyncScope())
         {
-            var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
             var pdf = PdfTestKit.ClassicPdf(1);
-            id = (await requests.CreateDraftAsync(applicant, new SealRequestInput("deputy test", "Letter", 1, null, null, false, [physical]),
-                [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))])).RequestId!.Value;
-            Assert.True((await requests.SubmitAsync(id, applicant)).Succeeded);
+            id = (await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant, new SealRequestInput("deputy test", "Letter", 1, null, null, false, [physical]),
+                [new UploadedPdf("a.pdf", pdf.Length, () => new MemoryStream(pdf))])).Id!.Value;
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, applicant)).Succeeded);
         }
 
         await using var ui = await PortalComponents.SignedInAsync(portal, "reviewer");

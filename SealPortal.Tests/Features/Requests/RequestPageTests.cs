@@ -128,7 +128,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var current = await LoadInputAsync(id);
         var edited = await Commands.UpdateDraftAsync(await UserAsync("applicant"), id, current with { Purpose = "revised purpose", Copies = 3 },
             [new UploadedPdf("three-pages.pdf", ThreePagePdf.Length, () => new MemoryStream(ThreePagePdf))]);
-        Assert.True(edited.Succeeded, edited.Error);
+        Assert.True(edited.Succeeded, edited.Message);
         var after = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("revised purpose", after.TextOf("[data-testid=purpose]"));
         var documents = after.QuerySelectorAll("[data-testid=documents] [data-document]");
@@ -136,7 +136,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Contains("three-pages.pdf", documents[0].TextContent);
 
         var submitted = await Commands.SubmitAsync(await UserAsync("applicant"), id);
-        Assert.True(submitted.Succeeded, submitted.Error);
+        Assert.True(submitted.Succeeded, submitted.Message);
         Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
@@ -203,8 +203,8 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         }
 
         // Decisions on a missing request get the same 404; on someone else's, still 403 (the page's actions are commands of its circuit).
-        Assert.Equal(StatusCodes.Status404NotFound, (await Commands.DecideAsync(await UserAsync("reviewer"), Missing, DecisionKind.Approve, null, 1)).StatusCode);
-        Assert.Equal(StatusCodes.Status403Forbidden, (await Commands.DecideAsync(await UserAsync("reviewer"), id, DecisionKind.Approve, null, await VersionAsync(id))).StatusCode);
+        Assert.Equal(StatusCodes.Status404NotFound, (await Commands.DecideAsync(await UserAsync("reviewer"), Missing, DecisionKind.Approve, null, 1)).StatusCode());
+        Assert.Equal(StatusCodes.Status403Forbidden, (await Commands.DecideAsync(await UserAsync("reviewer"), id, DecisionKind.Approve, null, await VersionAsync(id))).StatusCode());
         // A plain form post to the interactive page is no way around that: it changes nothing.
         Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.PostHandMadeAsync($"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")])).StatusCode);
         Assert.Empty(await DecisionsAsync(id));
@@ -223,7 +223,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var head = await SignInAsync("depthead");
         Assert.NotNull((await head.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=action-bar] [data-testid=approve]"));
         var approved = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, "同意", await VersionAsync(id));
-        Assert.True(approved.Succeeded, approved.Error);
+        Assert.True(approved.Succeeded, approved.Message);
         var afterHead = await head.GetDocumentAsync($"/requests/{id}");
         Assert.Contains("刘强", afterHead.TextOf("[data-testid=pending]"));
         Assert.DoesNotContain(portal.Approvals.Calls, c => c.RequestId == id);
@@ -231,7 +231,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var executive = await SignInAsync("executive");
         Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "executive"));
         var final = await Commands.DecideAsync(await UserAsync("executive"), id, DecisionKind.Approve, "", await VersionAsync(id));
-        Assert.True(final.Succeeded, final.Error);
+        Assert.True(final.Succeeded, final.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Approved", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
@@ -252,11 +252,11 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var shownVersion = await VersionAsync(id);
 
         var first = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, shownVersion);
-        Assert.True(first.Succeeded, first.Error);
+        Assert.True(first.Succeeded, first.Message);
         var second = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, shownVersion);
 
-        Assert.Equal(StatusCodes.Status409Conflict, second.StatusCode);
-        Assert.Contains("first decision stands", second.Error);
+        Assert.Equal(StatusCodes.Status409Conflict, second.StatusCode());
+        Assert.Contains("first decision stands", second.Message);
         Assert.Single(await DecisionsAsync(id));
         Assert.Single((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=timeline] [data-kind=Decided]"));
     }
@@ -269,12 +269,12 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var staleVersion = await VersionAsync(id);
 
         var withdrawn = await Commands.WithdrawAsync(await UserAsync("applicant"), id, staleVersion);
-        Assert.True(withdrawn.Succeeded, withdrawn.Error);
+        Assert.True(withdrawn.Succeeded, withdrawn.Message);
         Assert.Equal("Withdrawn", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
 
         var late = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, staleVersion);
-        Assert.True(late.StatusCode == StatusCodes.Status409Conflict, $"{late.StatusCode}: {late.Error}");
-        Assert.Contains("not waiting for a decision", late.Error);
+        Assert.True(late.StatusCode() == StatusCodes.Status409Conflict, $"{late.StatusCode()}: {late.Message}");
+        Assert.Contains("not waiting for a decision", late.Message);
     }
 
     [Fact]
@@ -288,8 +288,8 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
 
         Assert.Null((await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=action-bar] [data-testid=withdraw]"));
         var response = await Commands.WithdrawAsync(await UserAsync("applicant"), id, before);
-        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode);
-        Assert.Contains("can no longer be withdrawn", response.Error);
+        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode());
+        Assert.Contains("can no longer be withdrawn", response.Message);
         Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
@@ -302,8 +302,8 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Null(page.QuerySelector("[data-testid=action-bar] [data-testid=approve]"));
 
         var response = await Commands.DecideAsync(await UserAsync("applicant"), id, DecisionKind.Approve, null, await VersionAsync(id));
-        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode);
-        Assert.Contains("own request", response.Error);
+        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode());
+        Assert.Contains("own request", response.Message);
         Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
@@ -317,7 +317,7 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Equal(HttpStatusCode.Forbidden, (await executive.GetAsync($"/requests/{id}")).StatusCode);
 
         var response = await Commands.DecideAsync(await UserAsync("executive"), id, DecisionKind.Approve, null, await VersionAsync(id));
-        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode);
+        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode());
         using var head = await SignInAsync("depthead");
         Assert.Equal("InApproval", (await head.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Empty((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=timeline] [data-kind=Decided]"));
@@ -331,9 +331,9 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var head = await SignInAsync("depthead");
 
         var noComment = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Return, null, await VersionAsync(id));
-        Assert.Equal(StatusCodes.Status400BadRequest, noComment.StatusCode);
+        Assert.Equal(StatusCodes.Status400BadRequest, noComment.StatusCode());
         var returned = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Return, "请附上盖章页", await VersionAsync(id));
-        Assert.True(returned.Succeeded, returned.Error);
+        Assert.True(returned.Succeeded, returned.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Returned", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
@@ -341,9 +341,9 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
 
         var revised = await Commands.UpdateDraftAsync(await UserAsync("applicant"), id, await LoadInputAsync(id),
             [new UploadedPdf("with-page.pdf", ThreePagePdf.Length, () => new MemoryStream(ThreePagePdf))]);
-        Assert.True(revised.Succeeded, revised.Error);
+        Assert.True(revised.Succeeded, revised.Message);
         var resubmitted = await Commands.ResubmitAsync(await UserAsync("applicant"), id, await VersionAsync(id));
-        Assert.True(resubmitted.Succeeded, resubmitted.Error);
+        Assert.True(resubmitted.Succeeded, resubmitted.Message);
         var after = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("InApproval", after.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Contains("with-page.pdf", after.TextOf("[data-testid=documents]"));
@@ -357,13 +357,13 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         using var head = await SignInAsync("depthead");
         var rejected = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Reject, "不符合规定", await VersionAsync(id));
-        Assert.True(rejected.Succeeded, rejected.Error);
+        Assert.True(rejected.Succeeded, rejected.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Rejected", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Null(page.QuerySelector("[data-testid=action-bar]"));
-        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.ResubmitAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode);
-        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.WithdrawAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode);
+        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.ResubmitAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode());
+        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.WithdrawAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode());
         Assert.Equal(SealRequestStatus.Rejected, (await LoadAsync(id)).Status);
     }
 
@@ -583,10 +583,10 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
 
     /// <summary>The workflow version a page showing the request now would base its action on.</summary>
     private async Task<long> VersionAsync(int id) =>
-        (await LoadAsync(id)).WorkflowStateJson is { } json ? SealRequestService.Deserialize(json).Version : 0;
+        (await LoadAsync(id)).WorkflowStateJson is { } json ? RequestWorkflowStore.Deserialize(json).Version : 0;
 
     private async Task<IReadOnlyList<SealPortal.Workflow.DecisionRecord>> DecisionsAsync(int id) =>
-        (await LoadAsync(id)).WorkflowStateJson is { } json ? SealRequestService.Deserialize(json).Decisions : [];
+        (await LoadAsync(id)).WorkflowStateJson is { } json ? RequestWorkflowStore.Deserialize(json).Decisions : [];
 
     /// <summary>The request's fields as the edit dialog starts with them.</summary>
     private async Task<SealRequestInput> LoadInputAsync(int id)

@@ -8,7 +8,7 @@ using SealPortal.Tests.Pdf.Signing;
 
 namespace SealPortal.Tests.Features.Requests;
 
-/// <summary>Makes draft requests straight through <see cref="SealRequestService"/>, so placement tests start at placement.</summary>
+/// <summary>Makes draft requests straight through <see cref="CreateDraftHandler"/>, so placement tests start at placement.</summary>
 public static class RequestSeeding
 {
     /// <summary>The settings that give the electronic demo seals the sample certificates (as Development does).</summary>
@@ -40,12 +40,11 @@ public static class RequestSeeding
         foreach (var name in sealNames)
             sealIds.Add(await SealIdAsync(services, name));
         using var scope = services.CreateScope();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
-        var result = await requests.CreateDraftAsync(applicant,
+        var result = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
             new SealRequestInput("Sign the supply contract", DocumentTypes.Contract, 2, 50_000m, "示例客户有限公司", false, sealIds),
             pdfs.Select(p => new UploadedPdf(p.Name, p.Bytes.Length, () => new MemoryStream(p.Bytes))).ToList());
-        Assert.True(result.Succeeded, $"draft refused: {result.Error} {string.Join(", ", result.Args ?? [])}");
-        return result.RequestId!.Value;
+        Assert.True(result.Succeeded, $"draft refused: {result}");
+        return result.Id!.Value;
     }
 
     public static async Task<List<SealRequestSeal>> PlacementsAsync(IServiceProvider services, int requestId)

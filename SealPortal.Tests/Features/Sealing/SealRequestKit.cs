@@ -24,21 +24,20 @@ public static class SealRequestKit
     {
         var applicant = await UserIdAsync(portal, "applicant");
         await using var scope = portal.Services.CreateAsyncScope();
-        var requests = scope.ServiceProvider.GetRequiredService<SealRequestService>();
         var files = documents.Select((bytes, i) => new UploadedPdf($"合同-{i + 1}.pdf", bytes.Length, () => new MemoryStream(bytes))).ToList();
-        var created = await requests.CreateDraftAsync(applicant,
+        var created = await scope.ServiceProvider.GetRequiredService<CreateDraftHandler>().HandleAsync(applicant,
             new SealRequestInput("采购合同盖章", DocumentTypes.Contract, 2, 50_000m, "示例供应商有限公司", false, sealIds), files);
-        Assert.True(created.Succeeded, $"draft refused: {created.Error} {string.Join(", ", created.Args ?? [])}");
-        var id = created.RequestId!.Value;
+        Assert.True(created.Succeeded, $"draft refused: {created}");
+        var id = created.Id!.Value;
         if (placements is not null)
         {
             var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
             var documentIds = await db.SealRequestDocuments.Where(d => d.SealRequestId == id).OrderBy(d => d.Id).Select(d => d.Id).ToListAsync();
-            var placed = await requests.SetPlacementsAsync(id, applicant, placements(id, documentIds));
-            Assert.True(placed.Succeeded, $"placement refused: {placed.Error} {string.Join(", ", placed.Args ?? [])}");
+            var placed = await scope.ServiceProvider.GetRequiredService<SetPlacementsHandler>().HandleAsync(id, applicant, placements(id, documentIds));
+            Assert.True(placed.Succeeded, $"placement refused: {placed}");
         }
-        var submitted = await requests.SubmitAsync(id, applicant);
-        Assert.True(submitted.Succeeded, $"submission refused: {submitted.Error} {string.Join(", ", submitted.Args ?? [])}");
+        var submitted = await scope.ServiceProvider.GetRequiredService<SubmitRequestHandler>().HandleAsync(id, applicant);
+        Assert.True(submitted.Succeeded, $"submission refused: {submitted}");
         return id;
     }
 
@@ -54,9 +53,9 @@ public static class SealRequestKit
                 return;
             var state = JsonSerializer.Deserialize<WorkflowState>(request.WorkflowStateJson!)!;
             var approver = WorkflowQueries.PendingApprovers(state).First();
-            var decided = await scope.ServiceProvider.GetRequiredService<SealRequestService>()
-                .DecideAsync(requestId, approver, DecisionKind.Approve, "同意", state.Version);
-            Assert.True(decided.Succeeded, $"approval refused: {decided.Error} {string.Join(", ", decided.Args ?? [])}");
+            var decided = await scope.ServiceProvider.GetRequiredService<DecideHandler>()
+                .HandleAsync(requestId, approver, DecisionKind.Approve, "同意", state.Version);
+            Assert.True(decided.Succeeded, $"approval refused: {decided}");
         }
         Assert.Fail("the request is still in approval after 10 decisions");
     }

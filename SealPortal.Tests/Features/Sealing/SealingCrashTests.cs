@@ -142,6 +142,8 @@ public class SealingCrashTests
         psi.Environment["Database__Provider"] = storage.Database.Provider;
         psi.Environment["ConnectionStrings__SealPortal"] = storage.Database.ConnectionString;
         psi.Environment["SealPortal__DataFolder"] = storage.DataFolder;
+        psi.Environment["DataProtection__CertificatePath"] = SamplePki.Path_("sample-dataprotection.pfx");
+        psi.Environment["DataProtection__CertificatePassword"] = "sample";
         psi.Environment["Seed__SealImages"] = "false";
         psi.Environment["Jobs__Enabled"] = "true";
         if (tsa is not null)

@@ -37,8 +37,7 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         await page.PressAsync("#password", "Enter");
         await page.WaitForURLAsync(new Uri(_baseAddress, "/").ToString());
 
-        await page.GotoAsync("/seals");
-        await page.ClickAsync("[data-testid=seal-table] a:has-text('公司电子公章')");
+        await OpenFromListAsync(page, "公司电子公章");
         await page.WaitForSelectorAsync("[data-testid=certificate]");
         Assert.Contains("SAMPLE Company Seal (RSA)", await page.Locator("[data-testid=certificate]").InnerTextAsync());
         Assert.Matches(@"^\d+ 天后过期$", await page.Locator("[data-testid=expiry]").InnerTextAsync());
@@ -51,21 +50,28 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         Assert.Contains("system", history);
         await Chromium.ScreenshotAsync(page, "seal-electronic-zh");
 
-        await page.GotoAsync("/seals");
-        await page.ClickAsync("[data-testid=seal-table] a:has-text('合同专用章')");
+        await OpenFromListAsync(page, "合同专用章");
         await page.WaitForSelectorAsync("[data-testid=certificate]");
         Assert.Contains("ECDSA", await page.Locator("[data-testid=certificate]").InnerTextAsync());
 
-        await page.GotoAsync("/seals");
-        await page.ClickAsync("[data-testid=seal-table] a:has-text('公司公章')");
+        await OpenFromListAsync(page, "公司公章");
         await page.WaitForSelectorAsync("[data-testid=seal-image]");
         var before = await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src");
         var file = Path.Combine(_portal.DataFolder, "upload-test.png");
         await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
-        await page.SetInputFilesAsync("#image-file", file);
-        await page.ClickAsync("form:has(#image-file) button[type=submit]");
-        await page.WaitForSelectorAsync("[data-testid=message]");
-        Assert.Equal("图像已保存。", (await page.Locator("[data-testid=message]").InnerTextAsync()).Trim());
+        // MudFileUpload's input is hidden behind its button; choosing the file uploads it at once.
+        await page.SetInputFilesAsync("[data-testid=image-upload] input[type=file], input[type=file][data-testid=image-upload]", file);
+        await page.Locator(".mud-snackbar", new() { HasTextString = "图像已保存。" }).WaitForAsync();
+        await page.WaitForFunctionAsync("before => document.querySelector('[data-testid=seal-image]')?.getAttribute('src') !== before", before);
         Assert.NotEqual(before, await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src"));
+    }
+
+    /// <summary>Opens a seal from the interactive list once its circuit runs and the grid has loaded.</summary>
+    private static async Task OpenFromListAsync(IPage page, string name)
+    {
+        await page.GotoAsync("/seals");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.ClickAsync($"[data-testid=seal-table] a:has-text('{name}')");
+        await page.WaitForSelectorAsync("[data-testid=seal-facts]");
     }
 }

@@ -1,10 +1,15 @@
-using System.Net;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using MudBlazor;
+using MudBlazor.Extensions;
 using SealPortal.Data;
+using SealPortal.Features;
 using SealPortal.Features.Authorizations;
 using SealPortal.Features.Workflows;
 using SealPortal.Resources;
@@ -52,117 +57,198 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
     [Fact]
     public async Task A_scope_added_on_the_page_is_valid_only_inside_its_period()
     {
-        using var admin = await portal.SignInAsync("admin");
         using var scope = portal.Services.CreateScope();
         var (scopes, ids) = await ServicesAsync(scope);
         var sales = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Departments.Where(d => d.Name == "销售部").Select(d => d.Id).SingleAsync();
 
-        var added = await admin.SubmitNamedFormAsync("/admin/authorizations", "add-scope", new Dictionary<string, object>
-        {
-            ["SealId"] = ids["财务专用章"].ToString(),
-            ["DepartmentId"] = sales.ToString(),
-            ["Role"] = Roles.Applicant,
-            ["DocumentTypes"] = new[] { DocumentTypes.Financial },
-            ["ValidFrom"] = "2030-01-01",
-            ["ValidThrough"] = "2030-12-31",
-            ["DocumentReference"] = "授权书 2030-07",
-        });
-        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
-        Assert.Contains("授权书 2030-07", (await PortalClient.ParseAsync(added)).TextOf("[data-testid=scope-table]"));
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        var page = WorkflowPageTests.WithProviders<Authorizations>(ui);
+        var form = page.FindComponent<Authorizations>();
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")));
+        await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-seal"), ids["财务专用章"]);
+        await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-department"), sales);
+        await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "scope-role"), Roles.Applicant);
+        var financial = form.FindComponents<MudCheckBox<bool>>()
+            .Single(b => b.Instance.UserAttributes.TryGetValue("data-document-type", out var t) && (string?)t == DocumentTypes.Financial);
+        await form.InvokeAsync(() => financial.Instance.ValueChanged.InvokeAsync(true));
+        await SetDateAsync(form, "scope-from", new DateTime(2030, 1, 1));
+        await SetDateAsync(form, "scope-through", new DateTime(2030, 12, 31));
+        await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "scope-reference"), "授权书 2030-07");
+        await form.Find("[data-testid=add-scope]").ClickAsync(new());
+        form.WaitForAssertion(() => Assert.Contains("Scope added.", ui.Snackbars));
+        Assert.Contains("授权书 2030-07", form.Find("[data-testid=scope-table]").TextContent);
+        // The form is empty again after its action.
+        Assert.Null(Pick(form.FindComponents<MudTextField<string>>(), "scope-reference").Instance.GetState(x => x.Value));
 
+        // The days are the company's (Asia/Shanghai by default): the scope runs from 2030-01-01 00:00 there
+        // through the whole of 2030-12-31 there.
+        var zone = portal.Services.GetRequiredService<CompanyTime>().Zone;
+        DateTimeOffset InCompany(int y, int m, int d, int h, int min) => new(new DateTime(y, m, d, h, min, 0), zone.GetUtcOffset(new DateTime(y, m, d, h, min, 0)));
         var applicant = await UserIdAsync(scope, "applicant");
         var clock = new FakeTimeProvider(Now);
         var early = await scopes.CheckAsync(applicant, ids["财务专用章"], DocumentTypes.Financial, clock.GetUtcNow(), default);
-        Assert.Equal("Your authorization for the seal 财务专用章 is valid only from 2030-01-01 00:00 UTC.", string.Format(early.Reason!, early.Args!));
+        Assert.Equal("Your authorization for the seal 财务专用章 is valid only from 1 Jan 2030 00:00.", string.Format(early.Reason!, early.Args!));
 
-        clock.SetUtcNow(new DateTimeOffset(2030, 12, 31, 23, 59, 0, TimeSpan.Zero));
+        clock.SetUtcNow(InCompany(2030, 12, 31, 23, 59));
         Assert.True((await scopes.CheckAsync(applicant, ids["财务专用章"], DocumentTypes.Financial, clock.GetUtcNow(), default)).Allowed);
         Assert.Contains(ids["财务专用章"], await scopes.AllowedSealIdsAsync(applicant, DocumentTypes.Financial, clock.GetUtcNow(), default));
 
         clock.Advance(TimeSpan.FromMinutes(1));
         var late = await scopes.CheckAsync(applicant, ids["财务专用章"], DocumentTypes.Financial, clock.GetUtcNow(), default);
-        Assert.Equal("Your authorization for the seal 财务专用章 ended at 2031-01-01 00:00 UTC.", string.Format(late.Reason!, late.Args!));
+        Assert.Equal("Your authorization for the seal 财务专用章 ended at 1 Jan 2031 00:00.", string.Format(late.Reason!, late.Args!));
         Assert.DoesNotContain(ids["财务专用章"], await scopes.AllowedSealIdsAsync(applicant, DocumentTypes.Financial, clock.GetUtcNow(), default));
     }
 
     [Fact]
     public async Task A_scope_that_ends_before_it_starts_is_refused_and_revoking_removes_the_right()
     {
-        using var admin = await portal.SignInAsync("admin");
         using var scope = portal.Services.CreateScope();
         var (scopes, ids) = await ServicesAsync(scope);
+        var countBefore = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealAuthorizations.CountAsync();
 
-        var backwards = await admin.SubmitNamedFormAsync("/admin/authorizations", "add-scope", new Dictionary<string, object>
-        {
-            ["SealId"] = ids["法定代表人章"].ToString(), ["ValidFrom"] = "2030-01-01", ["ValidThrough"] = "2029-01-01",
-        });
-        Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
-        Assert.Equal("有效期的结束时间必须晚于开始时间。", (await PortalClient.ParseAsync(backwards)).TextOf("[data-testid=error]"));
+        await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+        WorkflowPageTests.Chinese();
+        var page = WorkflowPageTests.WithProviders<Authorizations>(ui);
+        var form = page.FindComponent<Authorizations>();
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=add-scope]")));
+        await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-seal"), ids["法定代表人章"]);
+        await SetDateAsync(form, "scope-from", new DateTime(2030, 1, 1));
+        await SetDateAsync(form, "scope-through", new DateTime(2029, 1, 1));
+        await form.Find("[data-testid=add-scope]").ClickAsync(new());
+        form.WaitForAssertion(() => Assert.Contains("有效期的结束时间必须晚于开始时间。", ui.Snackbars));
+        Assert.Equal(countBefore, await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealAuthorizations.CountAsync());
 
         var executive = await UserIdAsync(scope, "executive");
         Assert.True((await scopes.CheckAsync(executive, ids["法定代表人章"], DocumentTypes.Letter, Now, default)).Allowed);
-        var page = await admin.GetDocumentAsync($"/admin/authorizations?seal={ids["法定代表人章"]}");
-        var row = page.QuerySelectorAll("[data-testid=scope-table] tbody tr").Single();
-        var revoked = await admin.SubmitNamedFormAsync($"/admin/authorizations?seal={ids["法定代表人章"]}", $"revoke-{row.GetAttribute("data-scope-id")}", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "seal-filter"), ids["法定代表人章"]);
+        var revoke = form.WaitForElement("[data-testid=scope-table] [data-testid=revoke]");
+        Assert.Single(form.FindAll("[data-testid=scope-table] [data-testid=revoke]"));
+        await WorkflowPageTests.ConfirmAsync(page, revoke);
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=scope-table] [data-testid=revoked]")));
         Assert.False((await scopes.CheckAsync(executive, ids["法定代表人章"], DocumentTypes.Letter, Now, default)).Allowed);
+    }
+
+    [Theory]
+    [InlineData("applicant")]
+    [InlineData("depthead")]
+    [InlineData("auditor")]
+    [InlineData("keeper")]
+    public async Task Other_roles_see_no_scopes_and_cannot_add_or_revoke(string userName)
+    {
+        await using var ui = await PortalComponents.SignedInAsync(portal, userName);
+        var page = ui.Render<Authorizations>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")));
+        Assert.Empty(page.FindAll("[data-testid=scope-table]"));
+        Assert.Empty(page.FindAll("[data-testid=add-scope]"));
+        Assert.Empty(page.FindAll("[data-testid=revoke]"));
+        Assert.DoesNotContain("合同专用章", page.Markup);
+    }
+
+    [Fact]
+    public async Task Applicants_and_auditors_get_no_deputy_page()
+    {
+        foreach (var userName in new[] { "applicant", "auditor" })
+        {
+            await using var ui = await PortalComponents.SignedInAsync(portal, userName);
+            var page = ui.Render<DelegationPage>();
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=access-denied]")));
+            Assert.Empty(page.FindAll("[data-testid=delegation-table]"));
+            Assert.Empty(page.FindAll("[data-testid=name-deputy]"));
+        }
     }
 
     [Fact]
     public async Task Delegation_rules_on_the_page()
     {
-        using var depthead = await portal.SignInAsync("depthead");
-        var page = await depthead.GetDocumentAsync("/delegations");
-        var deputies = page.QuerySelectorAll("#deputy option").ToDictionary(o => o.TextContent, o => o.GetAttribute("value")!);
-        Assert.DoesNotContain(deputies.Keys, k => k.Contains("(depthead)"));
         using var scope = portal.Services.CreateScope();
         var self = await UserIdAsync(scope, "depthead");
-        var executive = deputies.Single(d => d.Key.Contains("(executive)")).Value;
-        var reviewer = deputies.Single(d => d.Key.Contains("(reviewer)")).Value;
-        var start = DateTime.UtcNow.Date.AddDays(10);
-        string Day(int offset) => start.AddDays(offset).ToString("yyyy-MM-dd");
+        var executive = await UserIdAsync(scope, "executive");
+        var reviewer = await UserIdAsync(scope, "reviewer");
+        var time = portal.Services.GetRequiredService<CompanyTime>();
+        var start = time.CurrentDay.AddDays(10);
 
-        var own = await depthead.SubmitNamedFormAsync("/delegations", "add-delegation", new Dictionary<string, object>
-        {
-            ["DeputyUserId"] = self, ["From"] = Day(0), ["Through"] = Day(4),
-        });
-        Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
-        Assert.Equal("不能指定自己为代理人。", (await PortalClient.ParseAsync(own)).TextOf("[data-testid=error]"));
+        await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
+        WorkflowPageTests.Chinese();
+        var page = WorkflowPageTests.WithProviders<DelegationPage>(ui);
+        var form = page.FindComponent<DelegationPage>();
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")));
+        // A non-admin names a deputy for themselves only, and cannot pick themselves.
+        Assert.Empty(form.FindAll("[data-testid=delegator]"));
+        var deputySelect = Pick(form.FindComponents<MudSelect<string>>(), "deputy");
+        await form.InvokeAsync(() => deputySelect.Instance.OpenMenu());
+        var choices = page.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value).ToList();
+        Assert.Contains(executive, choices);
+        Assert.DoesNotContain(self, choices);
+        await form.InvokeAsync(() => deputySelect.Instance.CloseMenu());
 
-        var named = await depthead.SubmitNamedFormAsync("/delegations", "add-delegation", new Dictionary<string, object>
+        async Task<string> NameAsync(string deputy, int from, int through, string? reason = null)
         {
-            ["DeputyUserId"] = executive, ["From"] = Day(0), ["Through"] = Day(4), ["Reason"] = "年假",
-        });
-        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+            // MudBlazor shows the same message only once at a time; start from none.
+            ui.Context.Services.GetRequiredService<ISnackbar>().Clear();
+            await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "deputy"), deputy);
+            await SetDateAsync(form, "from", start.AddDays(from).ToDateTime(TimeOnly.MinValue));
+            await SetDateAsync(form, "through", start.AddDays(through).ToDateTime(TimeOnly.MinValue));
+            if (reason is not null)
+                await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "reason"), reason);
+            await form.Find("[data-testid=name-deputy]").ClickAsync(new());
+            form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars));
+            return ui.Snackbars.Single();
+        }
 
-        var overlapping = await depthead.SubmitNamedFormAsync("/delegations", "add-delegation", new Dictionary<string, object>
-        {
-            ["DeputyUserId"] = reviewer, ["From"] = Day(4), ["Through"] = Day(8),
-        });
-        Assert.Equal(HttpStatusCode.BadRequest, overlapping.StatusCode);
-        Assert.Contains("重叠", (await PortalClient.ParseAsync(overlapping)).TextOf("[data-testid=error]"));
-
-        var after = await depthead.SubmitNamedFormAsync("/delegations", "add-delegation", new Dictionary<string, object>
-        {
-            ["DeputyUserId"] = reviewer, ["From"] = Day(5), ["Through"] = Day(8),
-        });
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        // A forged choice of oneself (not offered in the list) is refused by the service.
+        Assert.Equal("不能指定自己为代理人。", await NameAsync(self, 0, 4));
+        Assert.Equal("已指定代理人。", await NameAsync(executive, 0, 4, "年假"));
+        Assert.Contains("年假", form.Find("[data-testid=delegation-table]").TextContent);
+        Assert.Contains("重叠", await NameAsync(reviewer, 4, 8));
+        Assert.Equal("已指定代理人。", await NameAsync(reviewer, 5, 8));
 
         // The executive stands in for the department head on day 0..4, so they cannot also be away then.
-        using var exec = await portal.SignInAsync("executive");
-        var away = await exec.SubmitNamedFormAsync("/delegations", "add-delegation", new Dictionary<string, object>
-        {
-            ["DeputyUserId"] = reviewer, ["From"] = Day(2), ["Through"] = Day(3),
-        });
-        Assert.Equal(HttpStatusCode.BadRequest, away.StatusCode);
+        var exec = await scope.ServiceProvider.GetRequiredService<DelegationService>().CreateAsync(
+            new DelegationInput(executive, reviewer, time.StartOf(start.AddDays(2)), time.EndOf(start.AddDays(3)), null), executive, false, default);
+        Assert.False(exec.Succeeded);
 
         var all = await scope.ServiceProvider.GetRequiredService<DelegationService>().AllAsync(default);
         var mine = all.Where(d => d.DelegatorUserId == self).OrderBy(d => d.From).ToList();
         Assert.Equal(2, mine.Count);
         Assert.Equal(executive, mine[0].DeputyUserId);
-        Assert.True(mine[0].IsActiveAt(new DateTimeOffset(start.AddDays(4).AddHours(23), TimeSpan.Zero)));
-        Assert.False(mine[0].IsActiveAt(new DateTimeOffset(start.AddDays(5), TimeSpan.Zero)));
-        Assert.True(mine[1].IsActiveAt(new DateTimeOffset(start.AddDays(5), TimeSpan.Zero)));
+        // Whole days in the company's time zone: the last day counts to its end there.
+        Assert.True(mine[0].IsActiveAt(time.StartOf(start.AddDays(4)).AddHours(23)));
+        Assert.False(mine[0].IsActiveAt(time.StartOf(start.AddDays(5))));
+        Assert.True(mine[1].IsActiveAt(time.StartOf(start.AddDays(5))));
+        Assert.Equal(time.StartOf(start), mine[0].From);
+
+        // Cancelling asks first, then the row shows it is cancelled.
+        var row = form.FindAll("[data-testid=cancel-delegation]").Count;
+        await WorkflowPageTests.ConfirmAsync(page, form.FindAll("[data-testid=cancel-delegation]")[0]);
+        form.WaitForAssertion(() => Assert.Contains("委托已取消。", ui.Snackbars));
+        Assert.Equal(row - 1, form.FindAll("[data-testid=cancel-delegation]").Count);
+    }
+
+    [Fact]
+    public async Task A_department_head_who_loses_the_approver_role_in_an_open_page_names_nobody()
+    {
+        using var scope = portal.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var name = "head-" + Guid.NewGuid().ToString("N")[..8];
+        var user = new ApplicationUser { UserName = name, DisplayName = name, Email = $"{name}@example.com" };
+        Assert.True((await users.CreateAsync(user, SealPortalFactory.DemoPassword)).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, Roles.DepartmentHead)).Succeeded);
+        var executive = await UserIdAsync(scope, "executive");
+        var time = portal.Services.GetRequiredService<CompanyTime>();
+
+        await using var ui = await PortalComponents.SignedInAsync(portal, name);
+        var page = WorkflowPageTests.WithProviders<DelegationPage>(ui);
+        var form = page.FindComponent<DelegationPage>();
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=name-deputy]")));
+        Assert.True((await users.RemoveFromRoleAsync((await users.FindByNameAsync(name))!, Roles.DepartmentHead)).Succeeded);
+
+        await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "deputy"), executive);
+        await SetDateAsync(form, "from", time.CurrentDay.AddDays(3).ToDateTime(TimeOnly.MinValue));
+        await SetDateAsync(form, "through", time.CurrentDay.AddDays(4).ToDateTime(TimeOnly.MinValue));
+        await form.Find("[data-testid=name-deputy]").ClickAsync(new());
+        form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars));
+        Assert.DoesNotContain("Deputy named.", ui.Snackbars);
+        Assert.False(await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().ApproverDelegations.AnyAsync(d => d.DelegatorUserId == user.Id));
     }
 
     [Fact]
@@ -171,7 +257,8 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         using var scope = portal.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         var clock = new FakeTimeProvider(Now);
-        var service = new DelegationService(db, scope.ServiceProvider.GetRequiredService<SealPortal.Features.AuditTrail.AuditTrail>(), clock, NullLogger<DelegationService>.Instance);
+        var service = new DelegationService(portal.Services.GetRequiredService<IDbContextFactory<SealPortalDbContext>>(),
+            portal.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>(), clock, NullLogger<DelegationService>.Instance);
         var keeper = await UserIdAsync(scope, "keeper");
         var auditor = await UserIdAsync(scope, "auditor");
         var applicant = await UserIdAsync(scope, "applicant");
@@ -193,6 +280,18 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         Assert.True((await service.CancelAsync(id, keeper, false, default)).Succeeded);
         Assert.DoesNotContain(await service.AllAsync(default), d => d.DelegatorUserId == keeper);
         Assert.Contains(await db.AuditEvents.Select(e => e.Action).ToListAsync(), a => a == AuditAction.DelegationChanged);
+    }
+
+    private static IRenderedComponent<TField> Pick<TField>(IEnumerable<IRenderedComponent<TField>> fields, string testId) where TField : MudComponentBase =>
+        WorkflowPageTests.Pick(fields, testId);
+
+    private static Task SetAsync<TPage>(IRenderedComponent<TPage> page, IRenderedComponent<MudSelect<int?>> select, int? value) where TPage : IComponent =>
+        page.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync(value));
+
+    private static Task SetDateAsync(IRenderedComponent<IComponent> page, string testId, DateTime day)
+    {
+        var picker = WorkflowPageTests.Pick(page.FindComponents<MudDatePicker>(), testId);
+        return page.InvokeAsync(() => picker.Instance.DateChanged.InvokeAsync(day));
     }
 
     private static async Task<(SealAuthorizationService, Dictionary<string, int>)> ServicesAsync(IServiceScope scope)

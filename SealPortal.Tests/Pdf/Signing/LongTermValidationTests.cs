@@ -114,6 +114,43 @@ public sealed class LongTermValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task B_LT_in_the_signing_pass_appends_the_DSS_after_the_signature_and_a_revoked_signer_leaves_no_file()
+    {
+        var input = F($"in-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(input, PdfTestKit.ClassicPdf(2));
+        var output = F("single-pass-blt.pdf");
+        var tsa = new HttpTimestampClient(_http, _tsa.Url);
+        using (var identity = SamplePki.Load("seal-rsa"))
+        {
+            var result = await new PdfSigner(TimeProvider.System).SignFileAsync(input, output, await PdfSignatureContent.FromCadesAsync(identity, tsa),
+                new PdfSignOptions { SignerName = "LTV test" }, new ValidationDataOptions(Sources()), CancellationToken.None);
+            Assert.Equal(new FileInfo(output).Length, result.OutputLength);
+        }
+        AssertToolsAccept(output);
+        using (var pdf = PdfFile.Open(output))
+        {
+            // Two updates: the signature, then the DSS whose VRI names it.
+            Assert.Equal(3, pdf.Revisions.Count);
+            var signature = Assert.Single(DssWriter.FindSignatures(pdf));
+            var vri = Assert.IsType<PdfDictObj>(pdf.Get(Assert.IsType<PdfDictObj>(pdf.Get(pdf.Catalog, "DSS"), exactMatch: false), "VRI"), exactMatch: false);
+            Assert.Contains(vri.Entries, e => e.Key == signature.VriKey);
+        }
+        var s = Assert.Single(Verify(output).Signatures);
+        Assert.Equal(SignatureStatus.Valid, s.Status);
+        Assert.Equal("B-LT", s.Level);
+        Assert.Contains(s.Revocation, r => r.Role == "signer" && r.State == RevocationState.Good && r.Source == "DSS OCSP");
+
+        var refused = F("single-pass-revoked.pdf");
+        using (var revoked = SamplePki.Load("seal-revoked"))
+        {
+            await Assert.ThrowsAsync<RevocationException>(async () => await new PdfSigner(TimeProvider.System).SignFileAsync(input, refused,
+                await PdfSignatureContent.FromCadesAsync(revoked, tsa), new PdfSignOptions(), new ValidationDataOptions(Sources()), CancellationToken.None));
+        }
+        Assert.False(File.Exists(refused));
+        Assert.Empty(Directory.GetFiles(_dir, ".single-pass-revoked*"));
+    }
+
+    [Fact]
     public async Task B_T_without_DSS_stays_B_T_and_revocation_is_unknown_offline()
     {
         var path = await SignAsync("seal-rsa", PadesLevel.BT);

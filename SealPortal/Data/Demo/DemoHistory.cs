@@ -22,7 +22,12 @@ namespace SealPortal.Data.Demo;
 public sealed class DemoHistory(
     SealPortalDbContext db,
     DatabaseInitializer initializer,
-    SealRequestService requests,
+    CreateDraftHandler createDraft,
+    SubmitRequestHandler submit,
+    DecideHandler decide,
+    WithdrawRequestHandler withdraw,
+    ResubmitRequestHandler resubmit,
+    RequestQueries requests,
     RequestSealing sealing,
     SealAuditService audits,
     UserManager<ApplicationUser> users,
@@ -268,8 +273,8 @@ public sealed class DemoHistory(
             "It was uploaded, approved and sealed by the portal's own services.",
         ]);
         var input = new SealRequestInput(purpose, documentType, documentType == DocumentTypes.Contract ? 2 : 1, amount > 0 ? amount : null, counterparty, urgent, [_seals[seal]]);
-        var created = Check(await requests.CreateDraftAsync(User("applicant").Id, input, [new UploadedPdf(fileName, pdf.Length, () => new MemoryStream(pdf))], ct));
-        return created.RequestId!.Value;
+        var created = Check(await createDraft.HandleAsync(User("applicant").Id, input, [new UploadedPdf(fileName, pdf.Length, () => new MemoryStream(pdf))], ct));
+        return created.Id!.Value;
     }
 
     private async Task<int> SubmittedAsync(DateTimeOffset at, string purpose, string documentType, string seal, decimal amount, string? counterparty,
@@ -277,7 +282,7 @@ public sealed class DemoHistory(
     {
         var id = await DraftAsync(at, purpose, documentType, seal, amount, counterparty, ct, urgent);
         clock.MoveTo(at.AddMinutes(10));
-        Check(await requests.SubmitAsync(id, User("applicant").Id, ct));
+        Check(await submit.HandleAsync(id, User("applicant").Id, ct));
         return id;
     }
 
@@ -285,19 +290,19 @@ public sealed class DemoHistory(
     {
         clock.MoveTo(at);
         var version = await VersionAsync(id, userName, ct);
-        Check(await requests.DecideAsync(id, User(userName).Id, kind, comment, version, ct: ct));
+        Check(await decide.HandleAsync(id, User(userName).Id, kind, comment, version, ct: ct));
     }
 
     private async Task WithdrawAsync(int id, DateTimeOffset at, CancellationToken ct)
     {
         clock.MoveTo(at);
-        Check(await requests.WithdrawAsync(id, User("applicant").Id, await VersionAsync(id, "applicant", ct), ct));
+        Check(await withdraw.HandleAsync(id, User("applicant").Id, await VersionAsync(id, "applicant", ct), ct));
     }
 
     private async Task ResubmitAsync(int id, DateTimeOffset at, CancellationToken ct)
     {
         clock.MoveTo(at);
-        Check(await requests.ResubmitAsync(id, User("applicant").Id, await VersionAsync(id, "applicant", ct), ct));
+        Check(await resubmit.HandleAsync(id, User("applicant").Id, await VersionAsync(id, "applicant", ct), ct));
     }
 
     private async Task StampAsync(int id, string seal, DateTimeOffset at, int copies, CancellationToken ct)
@@ -311,7 +316,7 @@ public sealed class DemoHistory(
 
     private async Task<long> VersionAsync(int id, string userName, CancellationToken ct)
     {
-        var (view, allowed) = await requests.GetAsync(id, await PrincipalAsync(userName), ct);
+        var (view, allowed) = await requests.DetailsAsync(id, await PrincipalAsync(userName), ct);
         if (view is null || !allowed)
             throw new InvalidOperationException($"Demo history: {userName} cannot see request {id}");
         return view.Version;
@@ -326,8 +331,8 @@ public sealed class DemoHistory(
         return principal;
     }
 
-    private static RequestResult Check(RequestResult result) => result.Succeeded ? result
-        : throw new InvalidOperationException($"Demo history: a request step was refused ({result.StatusCode}): {string.Format(result.Error!, result.Args ?? [])}");
+    private static CommandResult Check(CommandResult result) => result.Succeeded ? result
+        : throw new InvalidOperationException($"Demo history: a request step was refused ({result})");
 
     private static AuditResult Check(AuditResult result) => result.Succeeded ? result
         : throw new InvalidOperationException($"Demo history: an audit step was refused ({result.StatusCode}): {string.Format(result.Error!, result.Args ?? [])}");

@@ -6,6 +6,7 @@ public static class AdminServiceExtensions
     {
         builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<DepartmentAdministration>();
+        builder.Services.AddSingleton<AdminCommands>();
         return builder;
     }
 }

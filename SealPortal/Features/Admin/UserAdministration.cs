@@ -27,17 +27,36 @@ public sealed class UserAdministration(
     SessionRevocation sessions,
     ILogger<UserAdministration> logger)
 {
-    public Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken ct = default) => QueryAsync(null, ct);
+    /// <summary>Columns the user list sorts by; anything else sorts by user name.</summary>
+    public static readonly IReadOnlyList<string> Sortable = ["UserName", "DisplayName", "DepartmentName"];
 
-    public async Task<UserRow?> FindAsync(string id, CancellationToken ct = default) => (await QueryAsync(id, ct)).SingleOrDefault();
+    public async Task<UserRow?> FindAsync(string id, CancellationToken ct = default) => (await QueryAsync(db.Users.AsNoTracking().Where(u => u.Id == id), ct)).SingleOrDefault();
 
-    private async Task<IReadOnlyList<UserRow>> QueryAsync(string? id, CancellationToken ct)
+    /// <summary>One page of the user list, searched (user name, display name, email) and sorted in the database.</summary>
+    public async Task<ListPage<UserRow>> PageAsync(string? search, GridPageRequest page, CancellationToken ct = default)
     {
         var users = db.Users.AsNoTracking();
-        if (id is not null)
-            users = users.Where(u => u.Id == id);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim();
+            users = users.Where(u => u.UserName!.Contains(term) || u.DisplayName.Contains(term) || (u.Email != null && u.Email.Contains(term)));
+        }
+        var total = await users.CountAsync(ct);
+        users = (page.SortBy, page.Descending) switch
+        {
+            ("DisplayName", false) => users.OrderBy(u => u.DisplayName).ThenBy(u => u.UserName),
+            ("DisplayName", true) => users.OrderByDescending(u => u.DisplayName).ThenBy(u => u.UserName),
+            ("DepartmentName", false) => users.OrderBy(u => u.Department!.Name).ThenBy(u => u.UserName),
+            ("DepartmentName", true) => users.OrderByDescending(u => u.Department!.Name).ThenBy(u => u.UserName),
+            ("UserName", true) => users.OrderByDescending(u => u.UserName),
+            _ => users.OrderBy(u => u.UserName),
+        };
+        return new(await QueryAsync(users.Skip(page.Skip).Take(page.Take), ct), total);
+    }
+
+    private async Task<IReadOnlyList<UserRow>> QueryAsync(IQueryable<ApplicationUser> users, CancellationToken ct)
+    {
         var rows = await users
-            .OrderBy(u => u.UserName)
             .Select(u => new { u.Id, u.UserName, u.DisplayName, u.Email, u.DepartmentId, Dept = u.Department!.Name, u.LockoutEnd })
             .ToListAsync(ct);
         var ids = rows.Select(r => r.Id).ToList();

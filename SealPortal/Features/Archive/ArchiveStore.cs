@@ -9,7 +9,8 @@ namespace SealPortal.Features.Archive;
 public sealed record ArchivedFile(string Sha256, long Length);
 
 /// <summary>
-/// The archive (归档): content-addressed, write-once files under &lt;DataFolder&gt;/archive/ab/abcdef...
+/// The archive (归档): content-addressed, write-once files under &lt;ArchiveFolder&gt;/ab/abcdef... (by default
+/// &lt;DataFolder&gt;/archive; a folder shared by every instance when several serve one database).
 /// A file's name is the SHA-256 of its bytes, so storing it again is a no-op and a changed file
 /// would no longer match its name. The store never overwrites or deletes a file.
 /// </summary>
@@ -17,18 +18,24 @@ public sealed class ArchiveStore
 {
     private readonly string root;
 
+    private readonly string instance;
+
     public ArchiveStore(IOptions<SealPortalOptions> options)
-        : this(Path.Combine(options.Value.DataFolder, "archive"))
+        : this(options.Value.ArchiveFolder, options.Value.InstanceName)
     {
     }
 
     /// <summary>An archive rooted at <paramref name="root"/> (tests and command-line tools).</summary>
-    public ArchiveStore(string root)
+    public ArchiveStore(string root, string instance = "local")
     {
         this.root = Path.GetFullPath(root);
+        this.instance = instance;
     }
 
     public string Root => root;
+
+    /// <summary>The prefix of the half-written files this instance leaves when it is killed mid-write.</summary>
+    public string IncomingPrefix => $".incoming-{instance}-";
 
     /// <summary>
     /// Copies the stream into the archive. The bytes go to a temporary file in the archive folder first,
@@ -38,7 +45,7 @@ public sealed class ArchiveStore
     public async Task<ArchivedFile> StoreAsync(Stream content, CancellationToken ct = default)
     {
         PrivateFiles.CreateFolder(root);
-        var temp = Path.Combine(root, $".incoming-{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(root, $"{IncomingPrefix}{Guid.NewGuid():N}.tmp");
         string sha256;
         long length;
         try

@@ -24,8 +24,20 @@ public sealed class AuditTrail(
     /// </summary>
     public AuditEvent Add(AuditAction action, string? detail = null, string? subject = null, string? actor = null, string? actorUserId = null)
     {
-        var e = Create(action, detail, subject, actor, actorUserId);
+        var e = Create(http, clock, action, detail, subject, actor, actorUserId);
         db.AuditEvents.Add(e);
+        return e;
+    }
+
+    /// <summary>
+    /// Adds the event to <paramref name="into"/>, a context the caller made for one operation (services used
+    /// from a circuit hold no scoped context), so that context's SaveChanges writes it with the change it describes.
+    /// </summary>
+    public static AuditEvent AddTo(SealPortalDbContext into, IHttpContextAccessor http, TimeProvider clock,
+        AuditAction action, string? detail = null, string? subject = null)
+    {
+        var e = Create(http, clock, action, detail, subject, null, null);
+        into.AuditEvents.Add(e);
         return e;
     }
 
@@ -33,7 +45,7 @@ public sealed class AuditTrail(
     public async Task RecordAsync(AuditAction action, string? detail = null, string? subject = null, string? actor = null,
         string? actorUserId = null, CancellationToken ct = default)
     {
-        var e = Create(action, detail, subject, actor, actorUserId);
+        var e = Create(http, clock, action, detail, subject, actor, actorUserId);
         await using var scope = scopes.CreateAsyncScope();
         var own = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         own.AuditEvents.Add(e);
@@ -58,7 +70,7 @@ public sealed class AuditTrail(
         public void Dispose() => Acting.Value = previous;
     }
 
-    private AuditEvent Create(AuditAction action, string? detail, string? subject, string? actor, string? actorUserId)
+    private static AuditEvent Create(IHttpContextAccessor http, TimeProvider clock, AuditAction action, string? detail, string? subject, string? actor, string? actorUserId)
     {
         var context = http.HttpContext;
         var user = context?.User?.Identity?.IsAuthenticated == true ? context.User : Acting.Value;

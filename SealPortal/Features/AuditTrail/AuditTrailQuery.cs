@@ -5,7 +5,8 @@ using SealPortal.Data;
 namespace SealPortal.Features.AuditTrail;
 
 /// <summary>Search of the audit trail: actor (part of the name), action, period (UTC days, inclusive), free text.</summary>
-public sealed record AuditSearch(string? Actor = null, AuditAction? Action = null, DateOnly? From = null, DateOnly? To = null, string? Text = null)
+public sealed record AuditSearch(string? Actor = null, AuditAction? Action = null, DateOnly? From = null, DateOnly? To = null, string? Text = null,
+    long? Before = null)
 {
     /// <summary>Null error when every given value is valid; otherwise the resource key of the problem.</summary>
     public static (AuditSearch Search, string? Error) Parse(string? actor, string? action, string? from, string? to, string? text)
@@ -32,6 +33,7 @@ public sealed record AuditSearch(string? Actor = null, AuditAction? Action = nul
         From is { } f ? $"from={f:yyyy-MM-dd}" : null,
         To is { } t ? $"to={t:yyyy-MM-dd}" : null,
         Text is { } x ? $"text={Uri.EscapeDataString(x)}" : null,
+        Before is { } b ? $"before={b}" : null,
     }.Where(x => x is not null));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -39,14 +41,47 @@ public sealed record AuditSearch(string? Actor = null, AuditAction? Action = nul
 
 public sealed record AuditRow(long Sequence, DateTime At, AuditAction Action, string Actor, string? SourceAddress, string? Subject, string? Detail);
 
-public sealed record AuditPage(IReadOnlyList<AuditRow> Rows, long? NextBefore);
-
-/// <summary>Reads the audit trail newest first, paged by keyset on the sequence.</summary>
-public sealed class AuditTrailQuery(SealPortalDbContext db)
+/// <summary>
+/// The audit trail for the interactive page: one context per call. Newest first, or oldest first when
+/// the grid sorts by time ascending; the next page is a keyset read after the last row of the page
+/// before (remembered by <see cref="AuditPager"/>), the last pages are read from the other end.
+/// </summary>
+public sealed class AuditTrailGrid(IDbContextFactory<SealPortalDbContext> contexts)
 {
-    public const int PageSize = 50;
+    public AuditPager Pager(AuditSearch search) => new(this, search);
 
-    public async Task<AuditPage> PageAsync(AuditSearch s, long? before, int size = PageSize, CancellationToken ct = default)
+    internal async Task<int> CountAsync(AuditSearch s, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Filtered(db, s).CountAsync(ct);
+    }
+
+    internal async Task<IReadOnlyList<AuditRow>> RowsAsync(AuditSearch s, bool oldestFirst, int skip, int take, int total, long? after, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var q = Filtered(db, s);
+        IQueryable<AuditEvent> Order(IQueryable<AuditEvent> x, bool ascending) => ascending ? x.OrderBy(e => e.Sequence) : x.OrderByDescending(e => e.Sequence);
+        IQueryable<AuditEvent> page;
+        var reversed = false;
+        if (after is { } a)
+            page = Order(oldestFirst ? q.Where(e => e.Sequence > a) : q.Where(e => e.Sequence < a), oldestFirst).Take(take);
+        else if (skip > 0 && skip >= total / 2)
+        {
+            var count = Math.Min(take, total - skip);
+            if (count <= 0)
+                return [];
+            page = Order(q, !oldestFirst).Skip(total - skip - count).Take(count);
+            reversed = true;
+        }
+        else
+            page = Order(q, oldestFirst).Skip(skip).Take(take);
+        var rows = await page.Select(e => new AuditRow(e.Sequence, e.At, e.Action, e.Actor, e.SourceAddress, e.Subject, e.Detail)).ToListAsync(ct);
+        if (reversed)
+            rows.Reverse();
+        return rows;
+    }
+
+    private static IQueryable<AuditEvent> Filtered(SealPortalDbContext db, AuditSearch s)
     {
         var q = db.AuditEvents.AsNoTracking();
         if (s.Actor is { } actor)
@@ -60,11 +95,35 @@ public sealed class AuditTrailQuery(SealPortalDbContext db)
         if (s.Text is { } text)
             q = q.Where(e => e.Actor.Contains(text) || (e.Subject != null && e.Subject.Contains(text)) ||
                              (e.Detail != null && e.Detail.Contains(text)) || (e.SourceAddress != null && e.SourceAddress.Contains(text)));
-        if (before is { } b)
-            q = q.Where(e => e.Sequence < b);
-        var rows = await q.OrderByDescending(e => e.Sequence).Take(size + 1)
-            .Select(e => new AuditRow(e.Sequence, e.At, e.Action, e.Actor, e.SourceAddress, e.Subject, e.Detail))
-            .ToListAsync(ct);
-        return new AuditPage(rows.Take(size).ToList(), rows.Count > size ? rows[size - 1].Sequence : null);
+        if (s.Before is { } before)
+            q = q.Where(e => e.Sequence < before);
+        return q;
+    }
+}
+
+/// <summary>The pages of one search as the grid asks for them (see <see cref="Ledger.LedgerPager"/>, which pages the ledger alike).</summary>
+public sealed class AuditPager(AuditTrailGrid grid, AuditSearch search)
+{
+    private readonly Dictionary<int, long> _lastOfPage = [];
+    private (bool OldestFirst, int Take) _shape;
+    private int? _total;
+
+    public AuditSearch Search => search;
+
+    public async Task<ListPage<AuditRow>> PageAsync(GridPageRequest request, CancellationToken ct = default)
+    {
+        // The time (sequence) is the one sortable column: unsorted is newest first.
+        var oldestFirst = request.SortBy is not null && !request.Descending;
+        if (_shape != (oldestFirst, request.Take) || request.Page == 0 || _total is null)
+        {
+            _lastOfPage.Clear();
+            _shape = (oldestFirst, request.Take);
+            _total = await grid.CountAsync(search, ct);
+        }
+        long? after = _lastOfPage.TryGetValue(request.Page - 1, out var last) ? last : null;
+        var rows = await grid.RowsAsync(search, oldestFirst, request.Skip, request.Take, _total.Value, after, ct);
+        if (rows.Count > 0)
+            _lastOfPage[request.Page] = rows[^1].Sequence;
+        return new(rows, _total.Value);
     }
 }

@@ -1,16 +1,10 @@
-using System.Globalization;
 using SealPortal.Data;
 
 namespace SealPortal.Features.Audits;
 
-/// <summary>How the audit pages write days, times and statuses, in the reader's culture.</summary>
+/// <summary>How the audit pages read days and write statuses (times go through CompanyTime).</summary>
 public static class AuditText
 {
-    public static string Day(DateOnly d) => d.ToString("d", CultureInfo.CurrentCulture);
-
-    /// <summary>In UTC, like the period itself, so the period and the times it holds read alike.</summary>
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("g", CultureInfo.CurrentCulture) + " UTC";
-
     /// <summary>A day as a date input posts it (yyyy-MM-dd); null for anything else.</summary>
     public static DateOnly? ParseDay(string? text) => DayRange.ParseDay(text?.Trim());
 

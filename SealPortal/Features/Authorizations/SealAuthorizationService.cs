@@ -31,27 +31,32 @@ public sealed record AuthorizationInput(
 /// Authorization scopes (授权范围): which departments and roles may request which seal, for which document
 /// types and in which period. A user is allowed when one unrevoked scope of the seal matches their department,
 /// one of their roles, the document type and the moment; otherwise the refusal names the closest miss.
+/// Each method uses a context of its own, so the service serves an open circuit as well as a request.
 /// </summary>
-public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<SealAuthorizationService> logger)
+public sealed class SealAuthorizationService(IDbContextFactory<SealPortalDbContext> contexts, IHttpContextAccessor http, CompanyTime time, TimeProvider clock, ILogger<SealAuthorizationService> logger)
 {
     public async Task<AuthorizationDecision> CheckAsync(string userId, int sealId, string documentType, DateTimeOffset at, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var seal = await db.Seals.AsNoTracking().Where(s => s.Id == sealId).Select(s => new { s.Name, s.Status }).FirstOrDefaultAsync(ct);
         if (seal is null)
             return AuthorizationDecision.Refuse("No such seal.");
         if (seal.Status != SealStatus.Active)
             return AuthorizationDecision.Refuse("The seal {0} is not in use and cannot be requested.", seal.Name);
-        var user = await LoadUserAsync(userId, ct);
+        var user = await LoadUserAsync(db, userId, ct);
         if (user is null)
             return AuthorizationDecision.Refuse("No such user.");
-        var scopes = await ActiveScopesAsync(sealId, ct);
-        return Decide(scopes, user, seal.Name, documentType, at);
+        var scopes = await ActiveScopesAsync(db, sealId, ct);
+        var decision = Decide(scopes, user, seal.Name, documentType, at);
+        // Moments are shown as the company reads them (its time zone, the reader's language).
+        return decision.Args is { } args ? decision with { Args = args.Select(a => a is DateTimeOffset t ? time.DateTime(t) : a).ToArray() } : decision;
     }
 
     /// <summary>The seals the user may request now for <paramref name="documentType"/> (any type when null); only seals in use.</summary>
     public async Task<IReadOnlyList<int>> AllowedSealIdsAsync(string userId, string? documentType, DateTimeOffset at, CancellationToken ct)
     {
-        var user = await LoadUserAsync(userId, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var user = await LoadUserAsync(db, userId, ct);
         if (user is null)
             return [];
         var activeSeals = await db.Seals.AsNoTracking().Where(s => s.Status == SealStatus.Active).Select(s => s.Id).ToListAsync(ct);
@@ -60,8 +65,18 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
             .Select(a => a.SealId).Distinct().Order().ToList();
     }
 
+    /// <summary>The seals and departments a scope can name, for the page's choices.</summary>
+    public async Task<(IReadOnlyList<(int Id, string Name)> Seals, IReadOnlyList<(int Id, string Name)> Departments)> ChoicesAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var seals = await db.Seals.AsNoTracking().OrderBy(s => s.Id).Select(s => new { s.Id, s.Name }).ToListAsync(ct);
+        var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Id).Select(d => new { d.Id, d.Name }).ToListAsync(ct);
+        return (seals.Select(s => (s.Id, s.Name)).ToList(), departments.Select(d => (d.Id, d.Name)).ToList());
+    }
+
     public async Task<IReadOnlyList<AuthorizationRow>> ListAsync(int? sealId, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.SealAuthorizations.AsNoTracking();
         if (sealId is { } id)
             query = query.Where(a => a.SealId == id);
@@ -79,10 +94,11 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
     /// <summary>Adds a scope; the error (a resource key) says what is wrong with the input.</summary>
     public async Task<(bool Succeeded, string? Error)> AddAsync(AuthorizationInput input, string actor, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         if (!await db.Seals.AnyAsync(s => s.Id == input.SealId, ct))
-            return (false, "No such seal.");
+            return (false, "The seal no longer exists. Reload the page and choose another.");
         if (input.DepartmentId is { } dep && !await db.Departments.AnyAsync(d => d.Id == dep, ct))
-            return (false, "No such department.");
+            return (false, "The department no longer exists. Reload the page and choose another.");
         if (input.Role is not null && !Roles.All.Contains(input.Role))
             return (false, "No such role.");
         if (input.DocumentTypes.Any(t => !DocumentTypes.IsKnown(t)))
@@ -103,7 +119,7 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actor,
         });
-        audit.Add(AuditAction.AuthorizationChanged,
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.AuthorizationChanged,
             $"added: department {input.DepartmentId?.ToString() ?? "any"}, role {input.Role ?? "any"}, types [{string.Join(",", input.DocumentTypes)}], {input.ValidFrom:u} .. {input.ValidUntil?.ToString("u") ?? "open"}",
             $"seal:{input.SealId}");
         await db.SaveChangesAsync(ct);
@@ -113,6 +129,7 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
 
     public async Task<(bool Succeeded, string? Error)> RevokeAsync(int id, string actor, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var scope = await db.SealAuthorizations.FirstOrDefaultAsync(a => a.Id == id, ct);
         if (scope is null)
             return (false, "No such authorization scope.");
@@ -120,7 +137,7 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
             return (false, "This authorization scope is already revoked.");
         scope.RevokedAt = clock.GetUtcNow();
         scope.RevokedBy = actor;
-        audit.Add(AuditAction.AuthorizationChanged, $"revoked scope {id}", $"seal:{scope.SealId}");
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.AuthorizationChanged, $"revoked scope {id}", $"seal:{scope.SealId}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} revoked authorization scope {Id} of seal {Seal}", actor, id, scope.SealId);
         return (true, null);
@@ -142,9 +159,9 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
             return AuthorizationDecision.Allow;
         var upcoming = forType.Where(a => a.ValidFrom > at).OrderBy(a => a.ValidFrom).FirstOrDefault();
         if (upcoming is not null)
-            return AuthorizationDecision.Refuse("Your authorization for the seal {0} is valid only from {1:yyyy-MM-dd HH:mm} UTC.", sealName, upcoming.ValidFrom.UtcDateTime);
+            return AuthorizationDecision.Refuse("Your authorization for the seal {0} is valid only from {1}.", sealName, upcoming.ValidFrom);
         var expired = forType.Max(a => a.ValidUntil!.Value);
-        return AuthorizationDecision.Refuse("Your authorization for the seal {0} ended at {1:yyyy-MM-dd HH:mm} UTC.", sealName, expired.UtcDateTime);
+        return AuthorizationDecision.Refuse("Your authorization for the seal {0} ended at {1}.", sealName, expired);
     }
 
     internal sealed record ScopeUser(int? DepartmentId, IReadOnlyList<string> Roles);
@@ -158,10 +175,10 @@ public sealed class SealAuthorizationService(SealPortalDbContext db, AuditTrail.
     private static bool IsValidAt(SealAuthorization a, DateTimeOffset at) =>
         a.ValidFrom <= at && (a.ValidUntil is null || at < a.ValidUntil);
 
-    private async Task<List<SealAuthorization>> ActiveScopesAsync(int sealId, CancellationToken ct) =>
+    private static async Task<List<SealAuthorization>> ActiveScopesAsync(SealPortalDbContext db, int sealId, CancellationToken ct) =>
         await db.SealAuthorizations.AsNoTracking().Where(a => a.SealId == sealId && a.RevokedAt == null).ToListAsync(ct);
 
-    private async Task<ScopeUser?> LoadUserAsync(string userId, CancellationToken ct)
+    private static async Task<ScopeUser?> LoadUserAsync(SealPortalDbContext db, string userId, CancellationToken ct)
     {
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DepartmentId }).FirstOrDefaultAsync(ct);
         if (user is null)

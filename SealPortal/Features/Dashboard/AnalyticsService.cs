@@ -37,13 +37,15 @@ public sealed record AnalyticsReport(
 /// leaving it, read from each request's workflow state; unusual use is a submission outside working time or a
 /// department's week well above its usual weekly rate.
 /// </summary>
-public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar calendar, TimeProvider clock)
+public sealed class AnalyticsService(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, TimeProvider clock)
 {
     public const int Weeks = 12;
 
     public async Task<AnalyticsReport> BuildAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // A context of its own per report: the page lives in a long-lived circuit.
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var requests = await db.SealRequests.AsNoTracking()
             .Select(r => new { r.Id, r.Number, r.DepartmentId, r.Status, r.CreatedAt, r.SubmittedAt, r.WorkflowStateJson })
             .ToListAsync(ct);
@@ -76,7 +78,7 @@ public sealed class AnalyticsService(SealPortalDbContext db, WorkingCalendar cal
             WorkflowState state;
             try
             {
-                state = SealRequestService.Deserialize(r.WorkflowStateJson!);
+                state = RequestWorkflowStore.Deserialize(r.WorkflowStateJson!);
             }
             catch (JsonException)
             {

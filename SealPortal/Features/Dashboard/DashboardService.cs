@@ -34,7 +34,7 @@ public sealed record RoleDashboard(
     AuditorWork? Auditor);
 
 /// <summary>Reads for the dashboard; each call uses contexts of its own, as an open circuit needs.</summary>
-public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> contexts, IServiceScopeFactory scopes)
+public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> contexts, IServiceScopeFactory scopes, RequestQueries requests)
 {
     /// <summary>Roles with an inbox: those that approve.</summary>
     public static readonly IReadOnlyList<string> ApproverRoles = [Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper, Roles.Admin];
@@ -42,7 +42,7 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     public async Task<RoleDashboard> ForAsync(string userId, string userName, IReadOnlyList<string> roles, CancellationToken ct = default)
     {
         var summary = await GetAsync(userName, roles, ct);
-        var mine = roles.Any(SealRequestService.ApplyingRoles.Contains) ? await MyRequestsAsync(userId, ct) : null;
+        var mine = roles.Any(RequestRules.ApplyingRoles.Contains) ? await MyRequestsAsync(userId, ct) : null;
         var approver = roles.Any(ApproverRoles.Contains) ? await ApproverAsync(userId, ct) : null;
         var keeper = roles.Contains(Roles.SealKeeper) ? await SealsToExecuteAsync(userId, ct) : null;
         var auditor = roles.Any(IntegrityMonitor.AlertRoles.Contains) ? await AuditorAsync(ct) : null;
@@ -82,10 +82,8 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
 
     public async Task<ApproverWork> ApproverAsync(string userId, CancellationToken ct = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var inbox = await scope.ServiceProvider.GetRequiredService<SealRequestService>().InboxAsync(userId, new InboxFilter(), ct);
-        var next = inbox.FirstOrDefault();
-        return new ApproverWork(inbox.Count, inbox.Count(i => i.Overdue), next?.Id, next?.Number, next?.Purpose);
+        var (waiting, overdue, next) = await requests.WaitingCountsAsync(userId, ct);
+        return new ApproverWork(waiting, overdue, next?.Id, next?.Number, next?.Purpose);
     }
 
     /// <summary>Physical seals kept by <paramref name="userId"/> on approved requests, not yet recorded as stamped; oldest request first.</summary>

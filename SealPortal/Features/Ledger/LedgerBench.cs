@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -17,9 +15,9 @@ namespace SealPortal.Features.Ledger;
 /// <c>ledger bench [--entries 1000000] [--provider sqlite|postgres --connection CS] [--runs 15] [--export-rows 100000] [--keep]</c>.
 /// Fills a FRESH database (a temp SQLite file, or a new database on the PostgreSQL server named
 /// by --connection, dropped afterwards unless --keep) with N chained entries, then prints:
-/// a filtered ledger page (the LedgerQuery the page runs + the page's LedgerTable component
-/// rendered to HTML by HtmlRenderer: the server-side work of GET /ledger minus HTTP and layout),
-/// median and worst over the runs; the CSV export of about --export-rows rows (time, and peak
+/// the ledger grid's pages as the interactive page reads them (<see cref="LedgerPager"/>: count and
+/// rows of a first page, a next page by keyset, jumps to the last and the middle page), median and
+/// worst over the runs; the CSV export of about --export-rows rows (time, and peak
 /// managed heap and working set, also for a tenth of the rows to show memory does not grow with
 /// rows); the XLSX export of the same rows; and `ledger verify` over everything.
 /// </summary>
@@ -84,7 +82,7 @@ public static class LedgerBench
         {
             ["Database:Provider"] = provider == "sqlite" ? "Sqlite" : "Postgres",
             ["ConnectionStrings:SealPortal"] = connection,
-        }, s => s.AddRazorComponents());
+        });
         try
         {
             await using (var scope = app.Services.CreateAsyncScope())
@@ -274,38 +272,47 @@ public static class LedgerBench
     {
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
         int sealId, departmentId;
-        LedgerCursor middle;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
             sealId = await db.Seals.OrderBy(s => s.Id).Select(s => s.Id).Skip(3).FirstAsync();
             departmentId = await db.Departments.OrderBy(d => d.Id).Select(d => d.Id).Skip(3).FirstAsync();
-            middle = await db.LedgerEntries.Where(e => e.Sequence == entries / 2).Select(e => new LedgerCursor(e.ExecutedAt, e.Sequence)).SingleAsync();
         }
-        var cases = new (string Name, LedgerFilter Filter, LedgerCursor? Before)[]
+        var grid = services.GetRequiredService<LedgerGrid>();
+        var size = 50;
+        var lastPage = (entries - 1) / size;
+        // What the grid asks for (GridPageRequest) through what it holds between pages (LedgerPager):
+        // a fresh pager for a first page (it counts), a pager that has read page N-1 for a next page.
+        var cases = new (string Name, LedgerFilter Filter, GridPageRequest Request, int? ReadBefore)[]
         {
-            ("no filter, newest page", new LedgerFilter(), null),
-            ("seal + period (2024)", new LedgerFilter(SealId: sealId, From: new DateOnly(2024, 1, 1), To: new DateOnly(2024, 12, 31)), null),
-            ("department + kind, page in the middle", new LedgerFilter(DepartmentId: departmentId, Kind: SealKind.Physical), middle),
-            ("person (applicant) + period", new LedgerFilter(Person: "user-42", From: new DateOnly(2025, 1, 1), To: new DateOnly(2025, 6, 30)), null),
-            ("person (approver) + seal", new LedgerFilter(Person: "head-3", SealId: sealId), null),
+            ("first page, no filter", new LedgerFilter(), new(null, false, 0, size), null),
+            ("first page, seal + period (2024)", new LedgerFilter(SealId: sealId, From: new DateOnly(2024, 1, 1), To: new DateOnly(2024, 12, 31)), new(null, false, 0, size), null),
+            ("first page, department + kind", new LedgerFilter(DepartmentId: departmentId, Kind: SealKind.Physical), new(null, false, 0, size), null),
+            ("first page, person (applicant) + period", new LedgerFilter(Person: "user-42", From: new DateOnly(2025, 1, 1), To: new DateOnly(2025, 6, 30)), new(null, false, 0, size), null),
+            ("first page, person (approver) + seal", new LedgerFilter(Person: "head-3", SealId: sealId), new(null, false, 0, size), null),
+            ("first page, sorted oldest first", new LedgerFilter(), new("ExecutedAt", false, 0, size), null),
+            ($"next page (page {lastPage / 2 + 1} after page {lastPage / 2}), no filter", new LedgerFilter(), new(null, false, lastPage / 2 + 1, size), lastPage / 2),
+            ($"deep page, jump to the last (page {lastPage + 1})", new LedgerFilter(), new(null, false, lastPage, size), null),
+            ($"deep page, jump to the middle (page {lastPage / 2 + 1})", new LedgerFilter(), new(null, false, lastPage / 2, size), null),
         };
-        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
-        foreach (var (name, filter, before) in cases)
+        var auditor = Auditor();
+        foreach (var (name, filter, request, readBefore) in cases)
         {
             var times = new List<double>();
             var cpuTimes = new List<double>();
             var rows = 0;
-            var htmlLength = 0;
             for (var r = 0; r < runs + 1; r++)
             {
+                var pager = grid.Pager(filter);
+                if (readBefore is { } before)
+                {
+                    // The page before, as the grid read it when the user got there (its count, its last row).
+                    await pager.PageAsync(auditor, request with { Page = 0 });
+                    await pager.PageAsync(auditor, request with { Page = before });
+                }
                 var cpu = Cpu();
                 var sw = Stopwatch.StartNew();
-                await using var scope = services.CreateAsyncScope();
-                var page = await scope.ServiceProvider.GetRequiredService<LedgerQuery>().PageAsync(Auditor(), filter, before);
-                await using var renderer = new HtmlRenderer(scope.ServiceProvider, loggerFactory);
-                var html = await renderer.Dispatcher.InvokeAsync(async () =>
-                    (await renderer.RenderComponentAsync<LedgerTable>(ParameterView.FromDictionary(new Dictionary<string, object?> { ["Rows"] = page.Rows }))).ToHtmlString());
+                var page = await pager.PageAsync(auditor, request);
                 sw.Stop();
                 if (r > 0)
                 {
@@ -313,12 +320,11 @@ public static class LedgerBench
                     times.Add(sw.Elapsed.TotalMilliseconds);
                     cpuTimes.Add((Cpu() - cpu) * 1000);
                 }
-                rows = page.Rows.Count;
-                htmlLength = html.Length;
+                rows = page.Items.Count;
             }
             times.Sort();
             cpuTimes.Sort();
-            Console.Out.WriteLine($"page [{name}]: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms), worst {times[^1]:0.0} ms over {runs} runs ({rows} rows, {htmlLength / 1024} KB HTML)");
+            Console.Out.WriteLine($"grid page [{name}]: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms), worst {times[^1]:0.0} ms over {runs} runs ({rows} rows)");
         }
     }
 

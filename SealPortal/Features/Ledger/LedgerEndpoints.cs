@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Localization;
 using SealPortal.Data;
@@ -100,6 +101,38 @@ public static class LedgerEndpoints
             }
             return Results.Empty;
         }).RequireAuthorization(p => p.RequireRole(readers));
+
+        // Anchoring on demand (the chain-anchor job does it hourly): auditors and administrators,
+        // a form post with the antiforgery token. Answers JSON: what was time-stamped, per chain.
+        app.MapPost("/ledger/anchor", async (HttpContext http, IAntiforgery antiforgery, ChainAnchoring anchoring,
+            IStringLocalizer<SharedResource> L, CancellationToken ct) =>
+        {
+            try
+            {
+                await antiforgery.ValidateRequestAsync(http);
+            }
+            catch (AntiforgeryValidationException)
+            {
+                return Results.Text(L["The request could not be understood. Reload the page and try again."], "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
+            }
+            try
+            {
+                var outcomes = await anchoring.AnchorAsync(http.User.Identity?.Name ?? "unknown", ct);
+                return Results.Json(outcomes.Select(o => new
+                {
+                    chain = o.Chain, sequence = o.Sequence, timestampedAt = o.TimestampedAt, skipped = o.Skipped,
+                }));
+            }
+            catch (AnchoringException ex) when (ex.InnerException is null)
+            {
+                // No time-stamp authority configured: nothing this request can change.
+                return Results.Text(ex.Message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status409Conflict);
+            }
+            catch (AnchoringException ex)
+            {
+                return Results.Text(ex.Message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status502BadGateway);
+            }
+        }).RequireAuthorization(p => p.RequireRole(LedgerServiceExtensions.AuditTrailRoles.Split(','))).DisableAntiforgery();
 
         return app;
     }

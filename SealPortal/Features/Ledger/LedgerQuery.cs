@@ -33,6 +33,16 @@ public sealed record LedgerRow(
 
 public sealed record LedgerPage(IReadOnlyList<LedgerRow> Rows, LedgerCursor? NextBefore);
 
+/// <summary>One ledger entry as the grid shows it: only the columns it shows (no hash, no ids but the seal's).</summary>
+public sealed record LedgerGridRow(
+    long Sequence, string? RequestNumber, int SealId, string SealName, SealKind Kind, string ApplicantName, DateTime? AppliedAt,
+    string DepartmentName, string ApproversJson, string ExecutorName, DateTime ExecutedAt, string DocumentName, string DocumentSha256, int Copies)
+{
+    public IReadOnlyList<LedgerApproval> Approvers => LedgerApprovals.FromJson(ApproversJson);
+
+    public LedgerCursor Cursor => new(ExecutedAt, Sequence);
+}
+
 /// <summary>
 /// Where a page ends: the execution time and sequence of its last row. Written "ticks.sequence"
 /// in the address (e.g. before=638712345678900000.1234).
@@ -88,29 +98,70 @@ public sealed class LedgerQuery(SealPortalDbContext db)
             q = q.Where(x => x.ExecutedAt <= at && (x.ExecutedAt < at || x.Sequence < sequence));
         }
         var page = Project(Newest(q).Take(size + 1));
-        List<LedgerRow> rows;
-        if (!string.IsNullOrWhiteSpace(filter.Person) && db.Database.IsNpgsql() && db.Database.CurrentTransaction is null)
-        {
-            // PostgreSQL's planner takes the person and the entry filters as independent. For a person
-            // who approves every use of a seal, "person + seal" then looks like a long scan and gets
-            // parallel workers, whose start-up is most of the time (about 40 ms on a 2-core server, 160
-            // ms for the whole page), while the serial walk of the participants index takes about 1 ms.
-            // SET LOCAL keeps the hint to this one read.
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
-            rows = await page.ToListAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        else
-        {
-            rows = await page.ToListAsync(ct);
-        }
+        var rows = await ReadAsync(filter, () => page.ToListAsync(ct), ct);
         var next = rows.Count > size ? new LedgerCursor(rows[size - 1].ExecutedAt, rows[size - 1].Sequence) : null;
         return new LedgerPage(rows.Take(size).ToList(), next);
     }
 
-    private static IQueryable<Ordered> Newest(IQueryable<Ordered> q) =>
-        q.OrderByDescending(x => x.ExecutedAt).ThenByDescending(x => x.Sequence);
+    /// <summary>How many entries the filter matches for the user (the grid's pager shows it).</summary>
+    public Task<int> CountAsync(ClaimsPrincipal user, LedgerFilter filter, CancellationToken ct = default) =>
+        ReadAsync(filter, () => Filtered(user, filter).CountAsync(ct), ct);
+
+    /// <summary>
+    /// One page of the grid, in execution order (newest first unless <paramref name="oldestFirst"/>).
+    /// With <paramref name="after"/> (the last row of the page before) it is a keyset read, as cheap
+    /// for page 40,000 as for page 1. Without, the rows are skipped in the index: from the start for
+    /// the first half of the list, and from its end (in the other order, turned round) for the second
+    /// half, so the last page costs what the first does; only a jump into the middle walks far.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerGridRow>> GridPageAsync(ClaimsPrincipal user, LedgerFilter filter, bool oldestFirst,
+        int skip, int take, int total, LedgerCursor? after, CancellationToken ct = default)
+    {
+        var q = Filtered(user, filter);
+        if (after is { } a)
+        {
+            var (at, sequence) = (a.ExecutedAt, a.Sequence);
+            q = oldestFirst
+                ? q.Where(x => x.ExecutedAt >= at && (x.ExecutedAt > at || x.Sequence > sequence))
+                : q.Where(x => x.ExecutedAt <= at && (x.ExecutedAt < at || x.Sequence < sequence));
+            return await ReadAsync(filter, () => ProjectGrid(InOrder(q, oldestFirst).Take(take)).ToListAsync(ct), ct);
+        }
+        if (skip > 0 && skip >= total / 2)
+        {
+            var count = Math.Min(take, total - skip);
+            if (count <= 0)
+                return [];
+            var fromEnd = total - skip - count;
+            var rows = await ReadAsync(filter, () => ProjectGrid(InOrder(q, !oldestFirst).Skip(fromEnd).Take(count)).ToListAsync(ct), ct);
+            rows.Reverse();
+            return rows;
+        }
+        return await ReadAsync(filter, () => ProjectGrid(InOrder(q, oldestFirst).Skip(skip).Take(take)).ToListAsync(ct), ct);
+    }
+
+    /// <summary>
+    /// Runs a read. PostgreSQL's planner takes the person and the entry filters as independent. For a
+    /// person who approves every use of a seal, "person + seal" then looks like a long scan and gets
+    /// parallel workers, whose start-up is most of the time (about 40 ms on a 2-core server, 160 ms for
+    /// the whole page), while the serial walk of the participants index takes about 1 ms. SET LOCAL
+    /// keeps the hint to this one read.
+    /// </summary>
+    private async Task<T> ReadAsync<T>(LedgerFilter filter, Func<Task<T>> read, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(filter.Person) || !db.Database.IsNpgsql() || db.Database.CurrentTransaction is not null)
+            return await read();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL max_parallel_workers_per_gather = 0", ct);
+        var result = await read();
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private static IQueryable<Ordered> Newest(IQueryable<Ordered> q) => InOrder(q, oldestFirst: false);
+
+    private static IQueryable<Ordered> InOrder(IQueryable<Ordered> q, bool oldestFirst) => oldestFirst
+        ? q.OrderBy(x => x.ExecutedAt).ThenBy(x => x.Sequence)
+        : q.OrderByDescending(x => x.ExecutedAt).ThenByDescending(x => x.Sequence);
 
     /// <summary>Every matching entry, newest first, read as a stream for the exports.</summary>
     public IAsyncEnumerable<LedgerRow> StreamAsync(ClaimsPrincipal user, LedgerFilter filter) =>
@@ -185,6 +236,11 @@ public sealed class LedgerQuery(SealPortalDbContext db)
             ordered = ordered.Where(x => x.ExecutedAt < end);
         return ordered;
     }
+
+    private static IQueryable<LedgerGridRow> ProjectGrid(IQueryable<Ordered> q) =>
+        q.Select(x => new LedgerGridRow(x.Entry.Sequence, x.Entry.RequestNumber, x.Entry.SealId, x.Entry.SealName, x.Entry.Kind,
+            x.Entry.ApplicantName, x.Entry.AppliedAt, x.Entry.DepartmentName, x.Entry.ApproversJson, x.Entry.ExecutorName,
+            x.Entry.ExecutedAt, x.Entry.DocumentName, x.Entry.DocumentSha256, x.Entry.Copies));
 
     private static IQueryable<LedgerRow> Project(IQueryable<Ordered> q) =>
         q.Select(x => new LedgerRow(x.Entry.Id, x.Entry.Sequence, x.Entry.RequestNumber, x.Entry.SealId, x.Entry.SealName, x.Entry.Kind,

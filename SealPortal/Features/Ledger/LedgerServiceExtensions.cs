@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SealPortal.Features.AuditTrail;
 
 namespace SealPortal.Features.Ledger;
@@ -19,10 +20,17 @@ public static class LedgerServiceExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<SealLedger>();
         services.AddScoped<IntegrityCheck>();
+        services.AddScoped<ChainAnchoring>();
+        // The anchors' time-stamp authority and the roots it must chain to are the signing ones;
+        // `ledger verify` and `ledger anchor` build only the ledger's services, so they are added here too.
+        services.TryAddSingleton<Verification.TrustAnchors>();
+        services.AddOptions<Sealing.SigningOptions>().BindConfiguration(Sealing.SigningOptions.Section);
+        services.AddHttpClient();
         services.AddScoped<LedgerQuery>();
+        services.AddSingleton<LedgerGrid>();
+        services.AddSingleton<AuditTrailGrid>();
         services.AddScoped<LedgerExport>();
         services.AddScoped<LedgerLookup>();
-        services.AddScoped<AuditTrailQuery>();
         services.AddScoped<AuditTrail.AuditTrail>();
         return services;
     }

@@ -25,19 +25,49 @@ public static class LedgerVerb
             TreatUnmatchedTokensAsErrors = false,
         };
         verify.SetAction(p => VerifyAsync([.. p.UnmatchedTokens]));
-        return new Command("ledger", "The seal-use ledger: verify its chains, or measure it.") { verify, LedgerBench.Create() };
+        var anchor = new Command("anchor",
+            "Time-stamp the heads of the ledger and the audit trail now with the configured time-stamp authority (Signing:TsaUrl); " +
+            "exit 0 anchored (or already anchored), 2 no authority configured, authority unreachable or unusable database. " +
+            "Further --Key value pairs override the portal's configuration.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        anchor.SetAction(p => AnchorAsync([.. p.UnmatchedTokens]));
+        return new Command("ledger", "The seal-use ledger: verify its chains, anchor them, or measure it.") { verify, anchor, LedgerBench.Create() };
     }
 
-    private static async Task<int> VerifyAsync(string[] args)
+    private static async Task<int> AnchorAsync(string[] args)
+    {
+        await using var app = await OpenAsync(args);
+        await using var scope = app.Services.CreateAsyncScope();
+        IReadOnlyList<AnchorOutcome> outcomes;
+        try
+        {
+            outcomes = await scope.ServiceProvider.GetRequiredService<ChainAnchoring>().AnchorAsync("cli", CancellationToken.None);
+        }
+        catch (AnchoringException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+        foreach (var o in outcomes)
+        {
+            Console.Out.WriteLine(o.Skipped is not null
+                ? $"{o.Chain}: not anchored: {o.Skipped}"
+                : $"{o.Chain}: entry {o.Sequence} time-stamped at {o.TimestampedAt:u}");
+        }
+        return 0;
+    }
+
+    private static async Task<WebApplication> OpenAsync(string[] args)
     {
         // Only "--Key value" configuration overrides are accepted, so a typo cannot pass silently.
         if (args.Length % 2 != 0 || args.Where((_, i) => i % 2 == 0).Any(a => !a.StartsWith("--", StringComparison.Ordinal)))
             throw new CliUsageException($"expected only --Key value configuration pairs, not '{string.Join(' ', args)}'");
-        await using var app = BuildHost(args);
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var app = BuildHost(args);
         try
         {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
             if (!await db.Database.CanConnectAsync())
                 throw new CliUsageException("cannot open the portal's database; check Database:Provider and ConnectionStrings:SealPortal");
             if ((await db.Database.GetPendingMigrationsAsync()).Any())
@@ -45,15 +75,34 @@ public static class LedgerVerb
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
         {
+            await app.DisposeAsync();
             throw new CliUsageException($"cannot open the portal's database: {ex.Message}");
         }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
+    }
 
+    private static async Task<int> VerifyAsync(string[] args)
+    {
+        await using var app = await OpenAsync(args);
+        await using var scope = app.Services.CreateAsyncScope();
         var started = System.Diagnostics.Stopwatch.StartNew();
         var report = await scope.ServiceProvider.GetRequiredService<IntegrityCheck>().VerifyAsync();
         foreach (var chain in report.Chains)
         {
             if (chain.Intact)
-                Console.Out.WriteLine($"{chain.Chain}: intact, {chain.EntriesChecked} entries");
+            {
+                var anchored = chain.AnchoredThrough is { } through
+                    ? $"; time-stamped through entry {through} at {chain.AnchoredAt:u} ({chain.Anchors} anchor{(chain.Anchors == 1 ? "" : "s")} checked)"
+                    : "; not anchored yet (ledger anchor)";
+                Console.Out.WriteLine($"{chain.Chain}: intact, {chain.EntriesChecked} entries{anchored}");
+                if (chain.AnchorWarning is not null)
+                    Console.Out.WriteLine($"{chain.Chain}: warning: {chain.AnchorWarning}");
+            }
             else
                 Console.Out.WriteLine($"{chain.Chain}: BROKEN at entry {chain.BrokenSequence} (id {chain.BrokenId}): {chain.Problem}");
         }

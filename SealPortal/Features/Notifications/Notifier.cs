@@ -11,7 +11,7 @@ namespace SealPortal.Features.Notifications;
 /// was rolled back, and nothing stored goes unannounced.
 /// </summary>
 public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOptions<SmtpOptions> smtp,
-    Microsoft.Extensions.Localization.IStringLocalizer<SealPortal.Resources.SharedResource> text)
+    Microsoft.Extensions.Localization.IStringLocalizer<SealPortal.Resources.SharedResource> text, CompanyTime time)
 {
     /// <summary>
     /// As <see cref="AddAsync"/>, with subject and body given as resource keys (English text) and format
@@ -33,8 +33,10 @@ public sealed class Notifier(SealPortalDbContext db, TimeProvider clock, IOption
             var c = System.Globalization.CultureInfo.GetCultureInfo(string.IsNullOrEmpty(recipient?.Culture) ? "zh-CN" : recipient.Culture);
             System.Globalization.CultureInfo.CurrentUICulture = c;
             System.Globalization.CultureInfo.CurrentCulture = c;
-            subject = string.Format(c, text[subjectKey], args);
-            body = string.Format(c, text[bodyKey], args);
+            // Moments read as the company reads them: its time zone, the recipient's language.
+            var shown = args.Select(a => a is DateTimeOffset t ? time.DateTime(t) : a).ToArray();
+            subject = string.Format(c, text[subjectKey], shown);
+            body = string.Format(c, text[bodyKey], shown);
         }
         finally
         {

@@ -7,11 +7,15 @@ namespace SealPortal.Features.Requests;
 
 /// <summary>
 /// Answers the workflow engine's questions about people from the database: a snapshot of who holds which
-/// approver role in which department and who keeps which seal, loaded once per operation so the engine stays pure.
+/// approver role in which department, who keeps which seal and who deputizes for whom, loaded once per
+/// operation so the engine stays pure.
 /// </summary>
-public sealed class ApproverDirectoryLoader(SealPortalDbContext db, DelegationService delegations)
+public sealed class ApproverDirectoryLoader(SealPortalDbContext db)
 {
-    public async Task<ApproverDirectorySnapshot> LoadAsync(CancellationToken ct)
+    public Task<ApproverDirectorySnapshot> LoadAsync(CancellationToken ct) => LoadAsync(db, ct);
+
+    /// <summary>The snapshot read through <paramref name="db"/> (a query's own context).</summary>
+    public static async Task<ApproverDirectorySnapshot> LoadAsync(SealPortalDbContext db, CancellationToken ct)
     {
         var assignments = await (
                 from ur in db.UserRoles
@@ -22,6 +26,8 @@ public sealed class ApproverDirectoryLoader(SealPortalDbContext db, DelegationSe
             .ToListAsync(ct);
         var custodians = await db.Seals.AsNoTracking().Where(s => s.CustodianUserId != null)
             .Select(s => new { s.Id, s.CustodianUserId }).ToListAsync(ct);
+        var delegations = await db.ApproverDelegations.AsNoTracking().Where(d => d.CancelledAt == null)
+            .Select(d => new { d.DelegatorUserId, d.DeputyUserId, d.From, d.Until }).ToListAsync(ct);
         return new ApproverDirectorySnapshot
         {
             Roles = assignments
@@ -30,7 +36,7 @@ public sealed class ApproverDirectoryLoader(SealPortalDbContext db, DelegationSe
             Custodians = custodians.ToDictionary(
                 s => s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 s => (IReadOnlyList<string>)[s.CustodianUserId!]),
-            Delegations = await delegations.AllAsync(ct),
+            Delegations = delegations.Select(d => new Delegation(d.DelegatorUserId, d.DeputyUserId, d.From, d.Until)).ToList(),
         };
     }
 }

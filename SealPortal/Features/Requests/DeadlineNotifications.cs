@@ -10,12 +10,12 @@ namespace SealPortal.Features.Requests;
 /// crash between the two can neither lose a reminder nor send it twice. The dedup key (event, request,
 /// node, deadline) also keeps a repeated event from notifying twice.
 /// </summary>
-public sealed class DeadlineNotifications(SealPortalDbContext db, SealRequestService requests, Notifier notifier)
+public sealed class DeadlineNotifications(SealPortalDbContext db, DeadlineTickHandler deadlines, Notifier notifier)
 {
     public async Task<int> RunAsync(CancellationToken ct)
     {
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var events = await requests.TickDeadlinesAsync(ct);
+        var events = await deadlines.HandleAsync(ct);
         var added = await AddNotificationsAsync(events, ct);
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
@@ -47,21 +47,21 @@ public sealed class DeadlineNotifications(SealPortalDbContext db, SealRequestSer
             {
                 case ReminderDue r:
                     await Tell(r.Users, e, Key(e, r.NodeId, r.DueAt), "Reminder: seal request {0} awaits your decision",
-                        "Seal request {0} awaits your decision; it is due at {1:yyyy-MM-dd HH:mm} UTC.", r.DueAt.UtcDateTime);
+                        "Seal request {0} awaits your decision; it is due at {1}.", r.DueAt);
                     break;
                 case DeadlineMissed m:
                     await Tell(m.Users, e, Key(e, m.NodeId, m.DueAt), "Seal request {0} is overdue",
-                        "Your decision on seal request {0} was due at {1:yyyy-MM-dd HH:mm} UTC.", m.DueAt.UtcDateTime);
+                        "Your decision on seal request {0} was due at {1}.", m.DueAt);
                     break;
                 case EscalationRaised x:
                     await Tell(x.EscalatedTo, e, Key(e, x.NodeId, x.DueAt), "Seal request {0} escalated to you",
-                        "Seal request {0} passed its deadline ({1:yyyy-MM-dd HH:mm} UTC) without a decision from {2}.",
-                        x.DueAt.UtcDateTime, await NamesAsync(x.PendingUsers, ct));
+                        "Seal request {0} passed its deadline ({1}) without a decision from {2}.",
+                        x.DueAt, await NamesAsync(x.PendingUsers, ct));
                     break;
                 case ApprovalTransferred t:
                     await Tell([t.ToUserId], e, Key(e, t.NodeId, t.NewDueAt) + ":to", "Seal request {0} was transferred to you",
-                        "The approval of seal request {0} was transferred to you after its deadline passed; it is now due at {1:yyyy-MM-dd HH:mm} UTC.",
-                        t.NewDueAt.UtcDateTime);
+                        "The approval of seal request {0} was transferred to you after its deadline passed; it is now due at {1}.",
+                        t.NewDueAt);
                     await Tell([t.FromUserId], e, Key(e, t.NodeId, t.NewDueAt) + ":from", "Seal request {0} was transferred",
                         "Your pending approval of seal request {0} passed its deadline and was transferred to {1}.", await NamesAsync([t.ToUserId], ct));
                     break;

@@ -1,57 +1,65 @@
 using System.Security.Claims;
+using SealPortal.Data;
 using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
-/// <summary>The outcome of one request in a decision on several.</summary>
-public sealed record DecisionOutcome(int RequestId, string Number, RequestResult Result);
-
 /// <summary>
-/// Decisions taken from an open circuit. Each decision runs in a scope of its own (its own context and
-/// workflow load), so one stale or refused item does not affect the others, and nothing is bound to the
-/// page's lifetime: a closed tab does not cancel a decision that started.
+/// Runs request commands from an open circuit. Each command runs in a scope of its own (its own context,
+/// audit trail and workflow load) as the signed-in <c>user</c>, so one stale or refused item does not affect
+/// the others, and nothing is bound to the page's lifetime: a closed tab does not cancel a command that started.
+/// Static pages, endpoints and jobs inject the handlers (Features/Requests/Commands) directly.
 /// </summary>
 public sealed class RequestCommands(IServiceScopeFactory scopes)
 {
-    /// <param name="onBehalfOfUserId">Whom a deputy decides for; null to decide for oneself.</param>
-    public Task<RequestResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion,
+    /// <summary>Runs <paramref name="command"/> on a fresh <typeparamref name="THandler"/> as <paramref name="user"/>.</summary>
+    public async Task<CommandResult> RunAsync<THandler>(ClaimsPrincipal user, Func<THandler, string, Task<CommandResult>> command)
+        where THandler : notnull
+    {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+            return CommandResult.Forbidden("Your session has ended. Sign in again.");
+        await using var scope = scopes.CreateAsyncScope();
+        // No HttpContext in a circuit: the audit trail learns the actor from here.
+        using var acting = AuditTrail.AuditTrail.ActingAs(user);
+        return await command(scope.ServiceProvider.GetRequiredService<THandler>(), userId);
+    }
+
+    public Task<CommandResult> DecideAsync(ClaimsPrincipal user, int requestId, DecisionKind kind, string? comment, long basedOnVersion,
         string? onBehalfOfUserId = null) =>
-        RunAsync(user, (requests, userId) => requests.DecideAsync(requestId, userId, kind, comment, basedOnVersion, onBehalfOfUserId, CancellationToken.None));
+        RunAsync<DecideHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, kind, comment, basedOnVersion, onBehalfOfUserId, CancellationToken.None));
 
     /// <summary>
     /// Approves each item as its own decision (own audit line, own optimistic-concurrency check), in order,
-    /// and reports each outcome. Items must all wait at the same step; otherwise nothing is decided.
+    /// and reports each outcome. Items must all wait at the same step; otherwise nothing is decided (null).
     /// </summary>
-    public async Task<IReadOnlyList<DecisionOutcome>?> ApproveManyAsync(ClaimsPrincipal user, IReadOnlyList<InboxItem> items, string? comment)
+    public async Task<IReadOnlyList<(InboxItem Item, CommandResult Result)>?> ApproveManyAsync(ClaimsPrincipal user, IReadOnlyList<InboxItem> items, string? comment)
     {
         if (items.Count == 0 || items.Select(i => i.NodeKey).Distinct().Count() != 1)
             return null;
-        var outcomes = new List<DecisionOutcome>();
+        var outcomes = new List<(InboxItem, CommandResult)>();
         foreach (var item in items)
-            outcomes.Add(new(item.Id, item.Number, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
+            outcomes.Add((item, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
         return outcomes;
     }
 
-    public Task<RequestResult> SubmitAsync(ClaimsPrincipal user, int requestId) =>
-        RunAsync(user, (requests, userId) => requests.SubmitAsync(requestId, userId, CancellationToken.None));
+    public Task<CommandResult> SubmitAsync(ClaimsPrincipal user, int requestId) =>
+        RunAsync<SubmitRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, CancellationToken.None));
 
-    public Task<RequestResult> WithdrawAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
-        RunAsync(user, (requests, userId) => requests.WithdrawAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+    public Task<CommandResult> WithdrawAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync<WithdrawRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, basedOnVersion, CancellationToken.None));
 
-    public Task<RequestResult> ResubmitAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
-        RunAsync(user, (requests, userId) => requests.ResubmitAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+    public Task<CommandResult> ResubmitAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync<ResubmitRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, basedOnVersion, CancellationToken.None));
 
     /// <summary>Changes a draft or a returned request; <paramref name="replacementFiles"/>, when any, replace its PDFs.</summary>
-    public Task<RequestResult> UpdateDraftAsync(ClaimsPrincipal user, int requestId, SealRequestInput input, IReadOnlyList<UploadedPdf> replacementFiles) =>
-        RunAsync(user, (requests, userId) => requests.UpdateDraftAsync(requestId, userId, input, replacementFiles, CancellationToken.None));
+    public Task<CommandResult> UpdateDraftAsync(ClaimsPrincipal user, int requestId, SealRequestInput input, IReadOnlyList<UploadedPdf> replacementFiles) =>
+        RunAsync<UpdateDraftHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, input, replacementFiles, CancellationToken.None));
 
-    /// <summary>One command in a scope of its own, with the audit trail naming <paramref name="user"/> (a circuit has no HttpContext).</summary>
-    private async Task<RequestResult> RunAsync(ClaimsPrincipal user, Func<SealRequestService, string, Task<RequestResult>> command)
+    /// <summary>The seals the edit dialog offers <paramref name="userId"/>, with the reason for each one they may not ask for (the same checks a save runs).</summary>
+    public async Task<IReadOnlyList<(int Id, string Name, SealType Type, SealKind Kind, string? Unusable)>> SealChoicesAsync(string userId)
     {
-        if (user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
-            return RequestResult.Fail(StatusCodes.Status403Forbidden, "Your session has ended. Sign in again.");
         await using var scope = scopes.CreateAsyncScope();
-        using var acting = SealPortal.Features.AuditTrail.AuditTrail.ActingAs(user);
-        return await command(scope.ServiceProvider.GetRequiredService<SealRequestService>(), userId);
+        return await scope.ServiceProvider.GetRequiredService<DraftChecks>().SealChoicesAsync(userId, null, CancellationToken.None);
     }
 }

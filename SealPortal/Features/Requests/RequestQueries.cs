@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
+using SealPortal.Features.Archive;
+using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
 
@@ -8,24 +10,25 @@ namespace SealPortal.Features.Requests;
 public sealed record ListQuery(string? Search = null, SealRequestStatus? Status = null, string? SortBy = null, bool Descending = true,
     int Page = 0, int PageSize = 25)
 {
-    public const int MaxPageSize = 100;
-
     public int Skip => Math.Max(0, Page) * Take;
 
-    public int Take => Math.Clamp(PageSize, 1, MaxPageSize);
+    public int Take => Math.Clamp(PageSize, 1, GridPageRequest.MaxPageSize);
 
     /// <summary>The search text trimmed, or null when there is nothing to search for.</summary>
     public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
+
+    /// <summary>The grid's page, sort and direction with a page's search text and status.</summary>
+    public static ListQuery Of(GridPageRequest page, string? search, SealRequestStatus? status = null) =>
+        new(search, status, page.SortBy, page.Descending, page.Page, page.PageSize);
 }
 
-public sealed record ListPage<T>(IReadOnlyList<T> Items, int Total);
-
 /// <summary>
-/// The request lists of the interactive pages. Each call opens a context of its own and reads one page:
-/// "my requests" is paged, sorted and searched in the database; the inbox is decided by the workflow
-/// engine per request (see <see cref="SealRequestService.InboxAsync"/>) and paged after that.
+/// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).
+/// Each call opens a context of its own, so pages in a long-lived circuit, endpoints and jobs can all use it:
+/// "my requests" is paged, sorted and searched in the database; the inbox reads the pending-approvals table
+/// (<see cref="PendingApproval"/>) for the user and their delegators, then searches, sorts and pages that list.
 /// </summary>
-public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, IServiceScopeFactory scopes)
+public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, ArchiveStore archive, TimeProvider clock)
 {
     /// <summary>Columns "my requests" sorts by; anything else sorts by creation.</summary>
     public static readonly IReadOnlyList<string> MineSortable = ["Number", "Purpose", "Status", "CreatedAt"];
@@ -68,10 +71,8 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
 
     public async Task<ListPage<InboxItem>> InboxAsync(string userId, InboxFilter filter, ListQuery q, CancellationToken ct = default)
     {
-        IReadOnlyList<InboxItem> all;
-        await using (var scope = scopes.CreateAsyncScope())
-            all = await scope.ServiceProvider.GetRequiredService<SealRequestService>().InboxAsync(userId, filter, ct);
-        IEnumerable<InboxItem> items = all;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        IEnumerable<InboxItem> items = await WaitingAsync(db, userId, filter, ct);
         if (q.Term is { } term)
             items = items.Where(i => Has(i.Number, term) || Has(i.Purpose, term) || Has(i.Counterparty, term) || Has(i.Applicant, term));
         items = (q.SortBy, q.Descending) switch
@@ -87,7 +88,100 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
             _ => items,
         };
         var list = items.ToList();
-        return new(list.Skip(q.Skip).Take(q.Take).ToList(), list.Count);
+        return new(await WithSealNamesAsync(db, list.Skip(q.Skip).Take(q.Take).ToList(), ct), list.Count);
+    }
+
+    /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
+    public async Task<IReadOnlyList<InboxItem>> InboxAllAsync(string userId, InboxFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await WithSealNamesAsync(db, await WaitingAsync(db, userId, filter, ct), ct);
+    }
+
+    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), and how many of them are overdue.</summary>
+    public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var items = await WaitingAsync(db, userId, new InboxFilter(), ct);
+        return (items.Count, items.Count(i => i.Overdue), items.FirstOrDefault());
+    }
+
+    /// <summary>
+    /// The inbox from the pending-approvals table (written with each workflow save): the user's own pending
+    /// approvals and those of the approvers who delegate to the user now, never the user's own requests, as the
+    /// workflow engine's rights would answer. Sorted overdue first, then by deadline, then oldest first; no seal names.
+    /// </summary>
+    private async Task<List<InboxItem>> WaitingAsync(SealPortalDbContext db, string userId, InboxFilter filter, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Delegations are few per deputy; their time window is checked here, where DateTimeOffset compares on every provider.
+        var delegators = (await db.ApproverDelegations.AsNoTracking()
+                .Where(d => d.DeputyUserId == userId && d.CancelledAt == null)
+                .Select(d => new { d.DelegatorUserId, d.From, d.Until }).ToListAsync(ct))
+            .Where(d => d.From <= now && now < d.Until).Select(d => d.DelegatorUserId).Where(id => id != userId).Distinct().ToList();
+        var approvers = delegators.Append(userId).ToList();
+        var query = from p in db.PendingApprovals.AsNoTracking()
+                    join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
+                    where approvers.Contains(p.ApproverUserId) && r.ApplicantUserId != userId && r.Status == SealRequestStatus.InApproval
+                    select new { p, r };
+        if (filter.SealId is { } sealId)
+            query = query.Where(x => x.r.Seals.Any(s => s.SealId == sealId));
+        if (!string.IsNullOrEmpty(filter.DocumentType))
+            query = query.Where(x => x.r.DocumentType == filter.DocumentType);
+        if (filter.UrgentOnly)
+            query = query.Where(x => x.r.Urgent);
+        var rows = await query
+            .Select(x => new
+            {
+                x.r.Id, x.r.Number, x.r.Purpose, x.r.DocumentType, x.r.Urgent, x.r.Counterparty,
+                Applicant = x.r.Applicant!.DisplayName, Department = x.r.Department!.Name,
+                x.p.ApproverUserId, x.p.Slot, x.p.NodeName, x.p.NodeKey, x.p.WorkflowVersion, x.p.Since, x.p.DueAt,
+            })
+            .ToListAsync(ct);
+
+        var found = new List<(InboxItem Item, string? DeputyFor)>();
+        foreach (var request in rows.GroupBy(r => r.Id))
+        {
+            var slots = request.OrderBy(r => r.Slot).ToList();
+            var c = slots[0];
+            var overdue = c.DueAt is { } due && now >= due;
+            if (filter.OverdueOnly && !overdue)
+                continue;
+            // Shown as deputy only when every right is a deputy's, for the first approver in the step's order.
+            var deputyFor = slots.Any(s => s.ApproverUserId == userId) ? null : c.ApproverUserId;
+            found.Add((new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
+                c.NodeName, c.Since, c.DueAt, overdue, null, [], c.Counterparty, c.NodeKey, c.WorkflowVersion), deputyFor));
+        }
+        var names = await NamesAsync(db, found.Select(f => f.DeputyFor), ct);
+        return found
+            .Select(f => f.DeputyFor is null ? f.Item : f.Item with { OnBehalfOf = names[f.DeputyFor] })
+            .OrderByDescending(i => i.Overdue)
+            .ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue)
+            .ThenBy(i => i.EnteredAt)
+            .ToList();
+    }
+
+    /// <summary>The items with the names of their seals, read for these requests only.</summary>
+    private static async Task<List<InboxItem>> WithSealNamesAsync(SealPortalDbContext db, List<InboxItem> items, CancellationToken ct)
+    {
+        if (items.Count == 0)
+            return items;
+        var ids = items.Select(i => i.Id).ToList();
+        var seals = (await db.SealRequestSeals.AsNoTracking().Where(s => ids.Contains(s.SealRequestId))
+                .OrderBy(s => s.Id).Select(s => new { s.SealRequestId, s.Seal!.Name }).ToListAsync(ct))
+            .ToLookup(s => s.SealRequestId, s => s.Name);
+        return items.Select(i => i with { SealNames = seals[i.Id].Distinct().ToList() }).ToList();
+    }
+
+    /// <summary>Display names of the given users in one query; a user who is gone keeps their id.</summary>
+    private static async Task<Dictionary<string, string>> NamesAsync(SealPortalDbContext db, IEnumerable<string?> userIds, CancellationToken ct)
+    {
+        var ids = userIds.OfType<string>().Distinct().ToList();
+        var names = ids.Count == 0 ? new Dictionary<string, string>() : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName }).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        foreach (var id in ids.Where(id => !names.ContainsKey(id)))
+            names[id] = id;
+        return names;
     }
 
     /// <summary>Every seal by name, for the inbox's seal filter.</summary>
@@ -98,28 +192,11 @@ public sealed class RequestQueries(IDbContextFactory<SealPortalDbContext> contex
             .Select(s => (s.Id, s.Name)).ToList();
     }
 
-    /// <summary>
-    /// The request page's content for <paramref name="user"/>, or null: with <c>Allowed</c> false the request exists
-    /// and the user may not see it (403); with <c>Allowed</c> true there is no such request (404).
-    /// </summary>
-    public async Task<(SealRequestView? View, bool Allowed)> DetailsAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SealRequestService>().GetAsync(requestId, user, ct);
-    }
-
     /// <summary>The first request in <paramref name="userId"/>'s inbox other than <paramref name="exceptRequestId"/>: the next item to decide.</summary>
     public async Task<InboxItem?> NextAsync(string userId, int exceptRequestId, CancellationToken ct = default)
     {
         var page = await InboxAsync(userId, new InboxFilter(), new ListQuery(PageSize: 2), ct);
         return page.Items.FirstOrDefault(i => i.Id != exceptRequestId);
-    }
-
-    /// <summary>Active seals <paramref name="userId"/> may ask for, with the reason for each one they may not.</summary>
-    public async Task<IReadOnlyList<(int Id, string Name, SealType Type, SealKind Kind, string? Unusable)>> SealChoicesAsync(string userId, CancellationToken ct = default)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SealRequestService>().SealChoicesAsync(userId, null, ct);
     }
 
     private static bool Has(string? text, string term) => text is not null && text.Contains(term, StringComparison.CurrentCultureIgnoreCase);

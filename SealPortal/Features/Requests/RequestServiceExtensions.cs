@@ -27,10 +27,26 @@ public static class RequestServiceExtensions
                 "Requests:MaxUploadBytes must be positive, Requests:MaxTotalUploadBytes at least as large, Requests:MaxDocuments positive")
             .ValidateOnStart();
         builder.Services.AddSingleton<ArchiveStore>();
-        builder.Services.AddSingleton(new WorkingCalendar());
+        // Working hours, deadlines and off-hours flags are counted in the company's time zone (Company:TimeZone).
+        builder.Services.AddSingleton(sp => new WorkingCalendar
+        {
+            TimeZoneId = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SealPortal.Features.CompanyOptions>>().Value.TimeZone,
+        });
         builder.Services.AddScoped<ApproverDirectoryLoader>();
         builder.Services.AddScoped<RequestNumberSource>();
-        builder.Services.AddScoped<SealRequestService>();
+        // One handler per use case (Features/Requests/Commands), each over the scope's context.
+        builder.Services.AddScoped<RequestWorkflowStore>();
+        builder.Services.AddScoped<DraftChecks>();
+        builder.Services.AddScoped<PdfIntake>();
+        builder.Services.AddScoped<CreateDraftHandler>();
+        builder.Services.AddScoped<UpdateDraftHandler>();
+        builder.Services.AddScoped<SubmitRequestHandler>();
+        builder.Services.AddScoped<DecideHandler>();
+        builder.Services.AddScoped<WithdrawRequestHandler>();
+        builder.Services.AddScoped<ResubmitRequestHandler>();
+        builder.Services.AddScoped<SetPlacementsHandler>();
+        builder.Services.AddScoped<DeadlineTickHandler>();
+        // Reads open a context per call, so circuits, endpoints and jobs share one instance.
         builder.Services.AddSingleton<RequestQueries>();
         builder.Services.AddSingleton<RequestCommands>();
         builder.Services.AddSingleton<RequestTimelines>();
@@ -40,7 +56,7 @@ public static class RequestServiceExtensions
     /// <summary>GET /requests/{id}/documents/{docId}/original: the uploaded PDF, inline, for people who may see the request.</summary>
     public static WebApplication MapRequestEndpoints(this WebApplication app)
     {
-        app.MapGet("/requests/{id:int}/documents/{documentId:int}/original", async (int id, int documentId, HttpContext context, SealRequestService requests) =>
+        app.MapGet("/requests/{id:int}/documents/{documentId:int}/original", async (int id, int documentId, HttpContext context, RequestQueries requests) =>
         {
             var (content, fileName, allowed) = await requests.OpenOriginalAsync(id, documentId, context.User, context.RequestAborted);
             if (!allowed)

@@ -64,7 +64,7 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
             .SingleOrDefaultAsync(ct);
         if (r is null)
             return null;
-        var state = r.WorkflowStateJson is null ? null : SealRequestService.Deserialize(r.WorkflowStateJson);
+        var state = r.WorkflowStateJson is null ? null : RequestWorkflowStore.Deserialize(r.WorkflowStateJson);
 
         var userIds = state is null ? [] : state.Decisions.SelectMany(d => new[] { d.ActorUserId, d.OnBehalfOfUserId })
             .OfType<string>().Distinct().ToList();

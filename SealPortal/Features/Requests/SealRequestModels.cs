@@ -23,19 +23,6 @@ public sealed record UploadedPdf(string FileName, long Length, Func<Stream> Open
 /// </summary>
 public sealed record SealPlacementInput(int SealId, int DocumentId, int Page, double X, double Y, double Width, double Height, bool CrossPage);
 
-/// <summary>
-/// The outcome of a request command. <see cref="Error"/> is a resource key (English text) with <see cref="Args"/>;
-/// <see cref="StatusCode"/> is what a page should answer with.
-/// </summary>
-public sealed record RequestResult(bool Succeeded, string? Error = null, object[]? Args = null, int StatusCode = StatusCodes.Status200OK, int? RequestId = null)
-{
-    public static RequestResult Ok(int requestId) => new(true, RequestId: requestId);
-
-    public static RequestResult Fail(string error, params object[] args) => new(false, error, args, StatusCodes.Status400BadRequest);
-
-    public static RequestResult Fail(int statusCode, string error, params object[] args) => new(false, error, args, statusCode);
-}
-
 /// <summary>A line of "my requests".</summary>
 public sealed record SealRequestRow(int Id, string Number, string Purpose, string DocumentType, SealRequestStatus Status,
     bool Urgent, DateTimeOffset CreatedAt, DateTimeOffset? SubmittedAt, IReadOnlyList<string> SealNames);

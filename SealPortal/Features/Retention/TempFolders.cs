@@ -43,9 +43,13 @@ public sealed class TempFolders(IOptions<SealPortalOptions> portal, ArchiveStore
         }
         if (Directory.Exists(archive.Root))
         {
+            // The archive folder may be shared with other running instances: at start only this instance's
+            // own half-written files are certainly abandoned; another's are removed once they are a day old.
+            var sweepBefore = (clock.GetUtcNow() - SweepAge).UtcDateTime;
             foreach (var file in Directory.EnumerateFiles(archive.Root, ".incoming-*.tmp"))
             {
-                if (File.GetLastWriteTimeUtc(file) < olderThanUtc)
+                var own = Path.GetFileName(file).StartsWith(archive.IncomingPrefix, StringComparison.Ordinal);
+                if (File.GetLastWriteTimeUtc(file) < (own ? olderThanUtc : sweepBefore))
                 {
                     File.Delete(file);
                     removed++;

@@ -152,12 +152,17 @@ public sealed class DocumentSealer(
 
             var signer = new PdfSigner(clock);
             var applied = new List<AppliedSeal>();
-            foreach (var application in seals)
+            // B-LT: the last seal's signing pass also appends the DSS for every seal applied here.
+            var sources = level >= PadesLevel.BLT ? RevocationSources() : null;
+            for (var i = 0; i < seals.Count; i++)
             {
-                applied.Add(await ApplyAsync(signer, path, application, prepared.Get(application.SealId), tsa, ct));
+                var validation = sources is not null && i == seals.Count - 1
+                    ? new ValidationDataOptions(sources, applied.Select(a => a.FieldName).ToList())
+                    : null;
+                applied.Add(await ApplyAsync(signer, path, seals[i], prepared.Get(seals[i].SealId), tsa, validation, level, ct));
             }
-            if (level >= PadesLevel.BLT)
-                await ExtendAsync(path, level, applied, tsa!, ct);
+            if (level == PadesLevel.BLTA)
+                await ExtendAsync(path, level, tsa!, ct);
 
             string sha;
             long length;
@@ -233,7 +238,7 @@ public sealed class DocumentSealer(
     }
 
     private async Task<AppliedSeal> ApplyAsync(PdfSigner signer, string path, SealApplication application, PreparedSeal seal,
-        ITimestampClient? tsa, CancellationToken ct)
+        ITimestampClient? tsa, ValidationDataOptions? validation, PadesLevel level, CancellationToken ct)
     {
         try
         {
@@ -247,8 +252,13 @@ public sealed class DocumentSealer(
                 Location = string.IsNullOrWhiteSpace(location) ? null : location,
                 SignerName = seal.Name,
                 SealImage = seal.Image,
-            }, ct);
+            }, validation, ct);
             return new AppliedSeal(application.SealId, seal.Name, result.FieldName, seal.Identity.Certificate.Thumbprint, tsa is not null);
+        }
+        catch (RevocationException ex)
+        {
+            logger.LogWarning("The sealed document could not be made {Level}: {Reason}", level.Name(), ex.Message);
+            throw new SealingException(localizer["The sealed document could not be made long-term verifiable ({0}): {1}", level.Name(), ex.Message], null, ex);
         }
         catch (TimestampException ex)
         {
@@ -265,14 +275,12 @@ public sealed class DocumentSealer(
         }
     }
 
-    /// <summary>B-LT: the DSS with revocation data for the seals just applied; B-LTA: then a document time-stamp.</summary>
-    private async Task ExtendAsync(string path, PadesLevel level, IReadOnlyList<AppliedSeal> applied, ITimestampClient tsa, CancellationToken ct)
+    /// <summary>B-LTA: a document time-stamp over the seals and their DSS (written in the last seal's signing pass).</summary>
+    private async Task ExtendAsync(string path, PadesLevel level, ITimestampClient tsa, CancellationToken ct)
     {
         try
         {
-            await LongTermValidation.AddValidationDataAsync(path, RevocationSources(), applied.Select(a => a.FieldName).ToList(), ct);
-            if (level == PadesLevel.BLTA)
-                await LongTermValidation.AddDocumentTimestampAsync(path, tsa, ct);
+            await LongTermValidation.AddDocumentTimestampAsync(path, tsa, ct);
         }
         catch (Exception ex) when (ex is RevocationException or TimestampException or PdfFormatException or PdfSigningException)
         {

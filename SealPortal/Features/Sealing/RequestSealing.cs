@@ -42,7 +42,8 @@ public sealed class RequestSealing(
     SealingQueue queue,
     IOptions<SealPortalOptions> portal,
     IStringLocalizer<SharedResource> localizer,
-    ILogger<RequestSealing> logger) : IRequestApprovedHandler
+    ILogger<RequestSealing> logger,
+    CompanyTime time) : IRequestApprovedHandler
 {
     /// <summary>Shown as the executor of electronic seals applied right after the last approval.</summary>
     public const string SystemExecutor = "SealPortal";
@@ -54,7 +55,7 @@ public sealed class RequestSealing(
     };
 
     /// <summary>
-    /// Called by <see cref="SealRequestService"/> after the final approval is committed. The committed
+    /// Called by <see cref="DecideHandler"/> after the final approval is committed. The committed
     /// status (approved, documents unsealed) is what makes sealing durable: this queues the job, and if
     /// the portal stops before or during it, <see cref="SealingQueue.ResumeAsync"/> queues it again.
     /// No request's cancellation reaches sealing: a browser closed after "approve" changes nothing.
@@ -309,7 +310,7 @@ public sealed class RequestSealing(
             if (input.StampedAt > now.AddMinutes(5))
                 return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be in the future."]);
             if (request.ApprovedAt is { } approved && input.StampedAt < approved.AddMinutes(-1))
-                return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be before the approval ({0}).", approved.ToLocalTime().ToString("g")]);
+                return new(StatusCodes.Status400BadRequest, localizer["The stamping time cannot be before the approval ({0}).", time.DateTime(approved)]);
             var executorId = string.IsNullOrWhiteSpace(input.ExecutorUserId) ? userId : input.ExecutorUserId;
             var executor = await db.Users.AsNoTracking().Where(u => u.Id == executorId)
                 .Select(u => new { u.Id, u.UserName, u.DisplayName }).SingleOrDefaultAsync(ct);
@@ -494,7 +495,7 @@ public sealed class RequestSealing(
         return users.ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
     }
 
-    private static WorkflowState? State(SealRequest request) => SealRequestService.State(request);
+    private static WorkflowState? State(SealRequest request) => RequestWorkflowStore.State(request);
 
     private static string Subject(SealRequest request) => $"request {request.Number}";
 

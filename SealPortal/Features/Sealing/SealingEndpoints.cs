@@ -68,8 +68,9 @@ public static class SealingEndpoints
                 file = new StampingScan(scan.FileName, type, bytes);
             }
 
-            // The form shows times in the server's zone (like every date on the portal), so it is read back in it.
-            var at = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZoneInfo.Local.GetUtcOffset(local));
+            // The form shows times in the company's zone (like every time on the portal), so it is read back in it.
+            var zone = http.RequestServices.GetRequiredService<CompanyTime>().Zone;
+            var at = new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone.GetUtcOffset(local));
             var result = await sealing.RecordStampingAsync(id, http.User, new StampingInput(seal, at, count, executor, file), ct);
             return result.Succeeded ? Back(id, "stamped") : Refuse(http, id, result.StatusCode, result.Message);
         }).WithFormOptions(multipartBodyLengthLimit: maxScan + FormOverhead)

@@ -38,8 +38,8 @@ public sealed class CertificateExpiryWarnings(SealPortalDbContext db, Notifier n
             {
                 if (await notifier.AddLocalizedAsync(userId, NotificationKind.Certificate,
                         "Certificate of {0} expires in {1} days",
-                        "The signing certificate of the seal {0} expires on {2:yyyy-MM-dd HH:mm} UTC ({1} days). Bind a renewed certificate before then, or the seal cannot sign.",
-                        [seal.Name, days, seal.CertificateNotAfter.Value.UtcDateTime], $"/seals/{seal.Id}", key, ct))
+                        "The signing certificate of the seal {0} expires on {2} ({1} days). Bind a renewed certificate before then, or the seal cannot sign.",
+                        [seal.Name, days, seal.CertificateNotAfter.Value], $"/seals/{seal.Id}", key, ct))
                     added++;
             }
         }

@@ -2,14 +2,25 @@ using SealPortal.Data;
 
 namespace SealPortal.Features.Seals;
 
-/// <summary>Reads the fields of <c>SealFields</c> from a posted form.</summary>
-public static class SealForm
+/// <summary>What the seal form edits (<c>SealFields</c>); the registry validates it as a <see cref="SealInput"/>.</summary>
+public sealed class SealFormModel
 {
-    public static SealInput Read(IFormCollection form) => new(
-        form["name"].ToString(),
-        Enum.TryParse<SealType>(form["type"], out var type) ? type : (SealType)(-1),
-        Enum.TryParse<SealKind>(form["kind"], out var kind) ? kind : (SealKind)(-1),
-        int.TryParse(form["departmentId"], out var department) ? department : 0,
-        form["custodian"].ToString(),
-        form["organization"].ToString());
+    public string Name { get; set; } = "";
+
+    public string? OrganizationName { get; set; }
+
+    public SealType Type { get; set; } = SealType.Official;
+
+    public SealKind Kind { get; set; } = SealKind.Physical;
+
+    public int DepartmentId { get; set; }
+
+    public string? CustodianUserId { get; set; }
+
+    public SealInput ToInput() => new(Name, Type, Kind, DepartmentId, CustodianUserId, OrganizationName);
+
+    public static SealFormModel From(SealDetail s) => new()
+    {
+        Name = s.Name, OrganizationName = s.OrganizationName, Type = s.Type, Kind = s.Kind, DepartmentId = s.DepartmentId, CustodianUserId = s.CustodianUserId,
+    };
 }

@@ -69,7 +69,8 @@ public sealed class SealRegistry(
     TimeProvider clock,
     IStringLocalizer<SharedResource> localizer,
     AuditTrail.AuditTrail audit,
-    ILogger<SealRegistry> logger)
+    ILogger<SealRegistry> logger,
+    CompanyTime time)
 {
     public const string ProtectorPurpose = "SealPortal.SealCertificates";
 
@@ -346,9 +347,9 @@ public sealed class SealRegistry(
         if (s.CertificateSubject is null)
             return localizer["The electronic seal {0} has no signing certificate.", s.Name];
         if (now > s.CertificateNotAfter)
-            return localizer["The certificate of seal {0} expired on {1}.", s.Name, s.CertificateNotAfter!.Value.ToString("yyyy-MM-dd")];
+            return localizer["The certificate of seal {0} expired on {1}.", s.Name, time.Date(s.CertificateNotAfter!.Value)];
         if (now < s.CertificateNotBefore)
-            return localizer["The certificate of seal {0} is not valid before {1}.", s.Name, s.CertificateNotBefore!.Value.ToString("yyyy-MM-dd")];
+            return localizer["The certificate of seal {0} is not valid before {1}.", s.Name, time.Date(s.CertificateNotBefore!.Value)];
         return null;
     }
 

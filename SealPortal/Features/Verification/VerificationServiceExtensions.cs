@@ -32,7 +32,7 @@ public static class VerificationServiceExtensions
         builder.Services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.Section)
             .Validate(o => o.MaxUploadBytes > 0, "Verification:MaxUploadBytes must be positive")
             .ValidateOnStart();
-        builder.Services.AddSingleton<TrustAnchors>();
+        builder.Services.TryAddSingleton<TrustAnchors>();
         builder.Services.AddScoped<DocumentVerifier>();
         builder.Services.AddHttpClient(DocumentVerifier.RevocationHttpClient, c => c.Timeout = TimeSpan.FromSeconds(15));
         builder.Services.TryAddScoped<ArchivedDocuments>();

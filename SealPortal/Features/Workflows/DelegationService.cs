@@ -22,9 +22,9 @@ public sealed record DelegationResult(bool Succeeded, string? Error = null, obje
 /// <summary>
 /// Deputies for absent approvers. The engine reads the active delegations through the approver directory
 /// (<see cref="AllAsync"/>); this service guards the rules: nobody is their own deputy, one deputy per person
-/// at a time, and a deputy who is away in that period cannot stand in.
+/// at a time, and a deputy who is away in that period cannot stand in. Each method uses a context of its own.
 /// </summary>
-public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<DelegationService> logger)
+public sealed class DelegationService(IDbContextFactory<SealPortalDbContext> contexts, IHttpContextAccessor http, TimeProvider clock, ILogger<DelegationService> logger)
 {
     /// <summary>Roles whose holders decide on requests and so may name a deputy.</summary>
     public static readonly IReadOnlyList<string> ApproverRoles =
@@ -33,6 +33,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
     /// <summary>Users that can be picked as deputies or named approvers: id, display name, user name.</summary>
     public async Task<IReadOnlyList<(string Id, string DisplayName, string UserName)>> UserChoicesAsync(CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct);
         return users.OrderBy(u => u.UserName, StringComparer.Ordinal).Select(u => (u.Id, u.DisplayName, u.UserName!)).ToList();
     }
@@ -40,6 +41,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
     /// <summary>Every delegation that is not cancelled, past ones included (the engine asks for the moment it needs).</summary>
     public async Task<IReadOnlyList<Delegation>> AllAsync(CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.ApproverDelegations.AsNoTracking().Where(d => d.CancelledAt == null)
             .Select(d => new { d.DelegatorUserId, d.DeputyUserId, d.From, d.Until }).ToListAsync(ct);
         return rows.Select(d => new Delegation(d.DelegatorUserId, d.DeputyUserId, d.From, d.Until)).ToList();
@@ -48,6 +50,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
     /// <summary>Delegations given by or to <paramref name="userId"/>, or all when null (admins), newest first.</summary>
     public async Task<IReadOnlyList<DelegationRow>> ListAsync(string? userId, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.ApproverDelegations.AsNoTracking();
         if (userId is not null)
             query = query.Where(d => d.DelegatorUserId == userId || d.DeputyUserId == userId);
@@ -58,6 +61,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
 
     public async Task<DelegationResult> CreateAsync(DelegationInput input, string actorUserId, bool actorIsAdmin, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         if (!actorIsAdmin && input.DelegatorUserId != actorUserId)
             return DelegationResult.Fail("You can only name a deputy for yourself.");
         if (input.DeputyUserId == input.DelegatorUserId)
@@ -104,7 +108,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actorUserId,
         });
-        audit.Add(AuditAction.DelegationChanged, $"{delegator.UserName} -> {deputy.UserName} {input.From:u} .. {input.Until:u}", $"user:{delegator.UserName}");
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.DelegationChanged, $"{delegator.UserName} -> {deputy.UserName} {input.From:u} .. {input.Until:u}", $"user:{delegator.UserName}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Delegation from {Delegator} to {Deputy} {From:u} to {Until:u} created by {Actor}",
             delegator.UserName, deputy.UserName, input.From, input.Until, actorUserId);
@@ -113,6 +117,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
 
     public async Task<DelegationResult> CancelAsync(int id, string actorUserId, bool actorIsAdmin, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var delegation = await db.ApproverDelegations.FirstOrDefaultAsync(d => d.Id == id, ct);
         if (delegation is null)
             return DelegationResult.Fail("No such delegation.");
@@ -122,7 +127,7 @@ public sealed class DelegationService(SealPortalDbContext db, AuditTrail.AuditTr
             return DelegationResult.Fail("This delegation is already cancelled.");
         delegation.CancelledAt = clock.GetUtcNow();
         delegation.CancelledBy = actorUserId;
-        audit.Add(AuditAction.DelegationChanged, $"cancelled delegation {id}", $"delegation:{id}");
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.DelegationChanged, $"cancelled delegation {id}", $"delegation:{id}");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Delegation {Id} cancelled by {Actor}", id, actorUserId);
         return DelegationResult.Ok;

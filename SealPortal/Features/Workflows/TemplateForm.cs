@@ -5,7 +5,7 @@ namespace SealPortal.Features.Workflows;
 
 /// <summary>
 /// The editable fields of a request condition as the forms hold them (text, so that a wrong entry can be
-/// shown back to the user as typed). Field names are "{prefix}.AmountAtLeast" and so on.
+/// shown back to the user as typed).
 /// </summary>
 public sealed class ConditionForm
 {
@@ -20,14 +20,6 @@ public sealed class ConditionForm
         AmountBelow = c?.AmountBelow?.ToString(CultureInfo.InvariantCulture) ?? "",
         DocumentTypes = c?.DocumentTypes?.ToList() ?? [],
         SealTypes = c?.SealTypes?.ToList() ?? [],
-    };
-
-    public static ConditionForm Read(IFormCollection form, string prefix) => new()
-    {
-        AmountAtLeast = form[$"{prefix}.AmountAtLeast"].ToString().Trim(),
-        AmountBelow = form[$"{prefix}.AmountBelow"].ToString().Trim(),
-        DocumentTypes = form[$"{prefix}.DocumentTypes"].Where(v => Data.DocumentTypes.IsKnown(v)).Select(v => v!).Distinct().ToList(),
-        SealTypes = form[$"{prefix}.SealTypes"].Where(v => Enum.TryParse<Data.SealType>(v, out _)).Select(v => v!).Distinct().ToList(),
     };
 
     /// <summary>The condition, or null when nothing is set (the node always applies).</summary>
@@ -102,30 +94,6 @@ public sealed class NodeForm
         Condition = ConditionForm.From(n.AppliesWhen),
     };
 
-    public static NodeForm Read(IFormCollection form, int i)
-    {
-        string F(string field) => form[$"n{i}.{field}"].ToString().Trim();
-        return new NodeForm
-        {
-            Id = F("Id"),
-            Name = F("Name"),
-            Source = Enum.TryParse<ApproverSource>(F("Source"), out var source) ? source : ApproverSource.DepartmentRole,
-            Role = F("Role"),
-            Specialty = F("Specialty"),
-            Users = form[$"n{i}.Users"].Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u!).Distinct().ToList(),
-            FallbackRole = F("FallbackRole"),
-            Mode = Enum.TryParse<ApprovalMode>(F("Mode"), out var mode) ? mode : ApprovalMode.AnySign,
-            NormalAmount = F("NormalAmount"),
-            NormalUnit = Enum.TryParse<WorkingTimeUnit>(F("NormalUnit"), out var nu) ? nu : WorkingTimeUnit.Days,
-            UrgentAmount = F("UrgentAmount"),
-            UrgentUnit = Enum.TryParse<WorkingTimeUnit>(F("UrgentUnit"), out var uu) ? uu : WorkingTimeUnit.Hours,
-            Overdue = Enum.TryParse<OverdueActionKind>(F("Overdue"), out var od) ? od : OverdueActionKind.RemindOnly,
-            OverdueRole = F("OverdueRole"),
-            ReminderPercent = F("ReminderPercent"),
-            Condition = ConditionForm.Read(form, $"n{i}"),
-        };
-    }
-
     public WorkflowNode ToNode(List<FormProblem> problems, int position)
     {
         var where = string.IsNullOrEmpty(Name) ? $"#{position}" : Name;
@@ -186,7 +154,7 @@ public sealed class NodeForm
 }
 
 /// <summary>
-/// The template editor's state: read from the posted form, changed by the add/remove/move buttons without
+/// The template editor's state: edited in place by the page, changed by the add/remove/move buttons without
 /// saving, and turned into a <see cref="WorkflowTemplate"/> on save.
 /// </summary>
 public sealed class TemplateForm
@@ -208,19 +176,6 @@ public sealed class TemplateForm
 
     public static TemplateForm NewTemplate(string key) => new() { Key = key, Name = key, Nodes = [NewNode([])] };
 
-    public static TemplateForm Read(IFormCollection form, string key)
-    {
-        var count = int.TryParse(form["count"], out var c) ? Math.Clamp(c, 0, 50) : 0;
-        return new TemplateForm
-        {
-            Key = key,
-            Name = form["Name"].ToString().Trim(),
-            ReminderPercent = form["ReminderPercent"].ToString().Trim(),
-            ReminderMinutesBefore = form["ReminderMinutesBefore"].ToString().Trim(),
-            Nodes = Enumerable.Range(0, count).Select(i => NodeForm.Read(form, i)).ToList(),
-        };
-    }
-
     /// <summary>A node with an id no other node of the template has, so decisions recorded against ids stay unambiguous.</summary>
     public static NodeForm NewNode(IEnumerable<NodeForm> existing)
     {
@@ -235,7 +190,7 @@ public sealed class TemplateForm
     public bool Apply(string action) => ApplyListEdit(Nodes, action, () => NewNode(Nodes));
 
     /// <summary>
-    /// The list-editing buttons of the plain-form editors (template nodes, routing rules): "add",
+    /// The list-editing buttons of the editors (template nodes, routing rules): "add",
     /// "remove:i", "up:i", "down:i". False when the action is not one of these or its index is out of range.
     /// </summary>
     public static bool ApplyListEdit<T>(List<T> items, string action, Func<T> add)

@@ -25,8 +25,9 @@ public sealed record WorkflowChangeResult(bool Succeeded, IReadOnlyList<string> 
 /// <summary>
 /// Persists approval templates (one row per version, never updated) and the rules that choose among them.
 /// Requests take their template from <see cref="LoadCatalogAsync"/> at submission and keep that snapshot.
+/// Each method uses a context of its own, so the store can serve an open circuit as well as a request.
 /// </summary>
-public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.AuditTrail audit, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
+public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext> contexts, IHttpContextAccessor http, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
 {
     /// <summary>Keys are short, lower-case and URL-safe because they appear in addresses and rules.</summary>
     public static bool IsValidKey(string? key) =>
@@ -35,6 +36,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
     /// <summary>The latest version of every template and the rules, for choosing a template at submission.</summary>
     public async Task<WorkflowCatalog> LoadCatalogAsync(CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         // Only each key's newest row is read: older versions stay in the table for the record, not for this.
         var json = await db.WorkflowTemplateVersions.AsNoTracking()
             .Where(r => r.Version == db.WorkflowTemplateVersions.Where(o => o.Key == r.Key).Max(o => o.Version))
@@ -46,6 +48,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
 
     public async Task<IReadOnlyList<TemplateSummary>> ListAsync(CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.WorkflowTemplateVersions.AsNoTracking()
             .Select(r => new { r.Key, r.Version, r.Name, r.CreatedAt, r.CreatedBy }).ToListAsync(ct);
         return rows.GroupBy(r => r.Key)
@@ -60,6 +63,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
     /// <summary>One version of a template (the latest when <paramref name="version"/> is null); null when there is none.</summary>
     public async Task<WorkflowTemplate?> GetAsync(string key, int? version, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var query = db.WorkflowTemplateVersions.AsNoTracking().Where(r => r.Key == key);
         query = version is { } v ? query.Where(r => r.Version == v) : query.OrderByDescending(r => r.Version);
         var row = await query.FirstOrDefaultAsync(ct);
@@ -67,8 +71,11 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
     }
 
     /// <summary>The newest version number of a template; null when the key has none.</summary>
-    public Task<int?> LatestVersionAsync(string key, CancellationToken ct) =>
-        db.WorkflowTemplateVersions.Where(r => r.Key == key).MaxAsync(r => (int?)r.Version, ct);
+    public async Task<int?> LatestVersionAsync(string key, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.WorkflowTemplateVersions.Where(r => r.Key == key).MaxAsync(r => (int?)r.Version, ct);
+    }
 
     /// <summary>
     /// Validates <paramref name="template"/> and stores it as the next version of its key (version 1 for a new key).
@@ -84,7 +91,8 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
         if (problems.Count > 0)
             return new WorkflowChangeResult(false, problems);
 
-        var current = await LatestVersionAsync(template.Key, ct) ?? 0;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var current = await db.WorkflowTemplateVersions.Where(r => r.Key == template.Key).MaxAsync(r => (int?)r.Version, ct) ?? 0;
         var saved = template with { Version = current + 1 };
         db.WorkflowTemplateVersions.Add(new WorkflowTemplateVersion
         {
@@ -95,7 +103,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = actor,
         });
-        audit.Add(AuditAction.TemplateChanged, $"{saved.Name} v{saved.Version}: {saved.Nodes.Count} nodes", $"workflow:{saved.Key}");
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TemplateChanged, $"{saved.Name} v{saved.Version}: {saved.Nodes.Count} nodes", $"workflow:{saved.Key}");
         try
         {
             await db.SaveChangesAsync(ct);
@@ -103,7 +111,6 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
         catch (DbUpdateException)
         {
             // The unique (Key, Version) index: someone saved the same template a moment earlier.
-            db.ChangeTracker.Clear();
             return WorkflowChangeResult.Fail("Someone else saved this template at the same time. Reload it and save again.");
         }
         logger.LogInformation("{Actor} saved workflow template {Key} version {Version}", actor, saved.Key, saved.Version);
@@ -112,6 +119,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
 
     public async Task<TemplateRuleSet> GetRulesAsync(CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.WorkflowTemplateRules.AsNoTracking().OrderBy(r => r.Position).ToListAsync(ct);
         var rules = rows.Where(r => !r.IsDefault)
             .Select(r => new TemplateRule(r.ConditionJson is null ? new RequestCondition() : WorkflowJson.Deserialize<RequestCondition>(r.ConditionJson), r.TemplateKey))
@@ -122,6 +130,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
     /// <summary>Replaces the rules: every key must name a stored template, and a default is required.</summary>
     public async Task<WorkflowChangeResult> SaveRulesAsync(TemplateRuleSet set, string actor, CancellationToken ct)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var keys = await db.WorkflowTemplateVersions.Select(r => r.Key).Distinct().ToListAsync(ct);
         if (string.IsNullOrEmpty(set.DefaultTemplateKey))
             return WorkflowChangeResult.Fail("Choose the default template.");
@@ -139,7 +148,7 @@ public sealed class WorkflowTemplateStore(SealPortalDbContext db, AuditTrail.Aud
             });
         }
         db.WorkflowTemplateRules.Add(new WorkflowTemplateRule { Position = ++position, IsDefault = true, TemplateKey = set.DefaultTemplateKey });
-        audit.Add(AuditAction.TemplateChanged,
+        AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TemplateChanged,
             string.Join("; ", set.Rules.Select(r => $"{r.When} -> {r.TemplateKey}").Append($"default -> {set.DefaultTemplateKey}")), "workflow-rules");
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{Actor} saved {Count} workflow rules, default {Default}", actor, set.Rules.Count, set.DefaultTemplateKey);

@@ -78,6 +78,7 @@ public sealed class PdfIncrementalWriter
         }
 
         var prev = _source.StartXref;
+        var id = NewId(w.WrittenSpan);
         var trailer = new PdfDictObj();
         long xrefOffset;
         if (_source.LatestRevision.Kind == PdfXrefKind.Stream)
@@ -107,7 +108,7 @@ public sealed class PdfIncrementalWriter
                 .Set("Size", new PdfNumObj(size))
                 .Set("Index", index)
                 .Set("W", new PdfArrayObj([new PdfNumObj(1), new PdfNumObj(offWidth), new PdfNumObj(2)]));
-            CopyTrailerKeys(d);
+            CopyTrailerKeys(d, id);
             d.Set("Prev", new PdfNumObj(prev - _source.HeaderOffset));
             w.WriteLong(xrefNum); w.WriteAscii(" 0 obj\n");
             new PdfStreamObj(d, [.. data]).WriteTo(w);
@@ -130,7 +131,7 @@ public sealed class PdfIncrementalWriter
                 }
             }
             trailer.Set("Size", new PdfNumObj(Math.Max(_nextNumber, SourceSize())));
-            CopyTrailerKeys(trailer);
+            CopyTrailerKeys(trailer, id);
             trailer.Set("Prev", new PdfNumObj(prev - _source.HeaderOffset));
             w.WriteAscii("trailer\n");
             trailer.WriteTo(w);
@@ -144,10 +145,30 @@ public sealed class PdfIncrementalWriter
 
     private long SourceSize() => (_source.Trailer.Get("Size") as PdfNumObj)?.LongValue ?? 0;
 
-    private void CopyTrailerKeys(PdfDictObj target)
+    private void CopyTrailerKeys(PdfDictObj target, PdfArrayObj id)
     {
-        foreach (var key in new[] { "Root", "Info", "ID" })
+        foreach (var key in new[] { "Root", "Info" })
             if (_source.Trailer.Get(key) is { } v and not PdfNullObj) target.Set(key, v);
+        target.Set("ID", id);
+    }
+
+    /// <summary>
+    /// The file identifier after this update (ISO 32000-1, 14.4): the first element stays the
+    /// source's (the document's permanent identity), the second changes with every update. It is
+    /// the first 16 bytes of SHA-256 over the previous second element and the new objects, so it
+    /// differs for every different update and is the same for the same bytes. A source without a
+    /// usable /ID gets both elements from that digest.
+    /// </summary>
+    private PdfArrayObj NewId(ReadOnlySpan<byte> newObjects)
+    {
+        var old = _source.Trailer.Get("ID") as PdfArrayObj;
+        var first = old is { Items.Count: 2 } && old.Items[0] is PdfStringObj f && f.Bytes.Length > 0 ? f : null;
+        var oldSecond = old is { Items.Count: 2 } && old.Items[1] is PdfStringObj s ? s.Bytes : [];
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(oldSecond);
+        sha.AppendData(newObjects);
+        var second = new PdfStringObj(sha.GetHashAndReset().AsSpan(0, 16).ToArray(), hex: true);
+        return new PdfArrayObj([first ?? second, second]);
     }
 
     private static IEnumerable<(int Start, int Count)> Runs(IEnumerable<int> sortedNumbers)

@@ -129,8 +129,16 @@ public static class DssWriter
     /// </summary>
     public static void Write(PdfFile source, Stream output, IReadOnlyList<VriEntry> entries)
     {
-        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
+        Writer(source, entries).WriteTo(output);
+    }
+
+    /// <summary>The DSS update alone, to be appended right after the source's last byte (see <see cref="PdfSigner"/>'s single-pass B-LT).</summary>
+    public static PdfUpdateBytes BuildUpdate(PdfFile source, IReadOnlyList<VriEntry> entries) => Writer(source, entries).Build();
+
+    private static PdfIncrementalWriter Writer(PdfFile source, IReadOnlyList<VriEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         var writer = new PdfIncrementalWriter(source);
         var catalog = source.Catalog.Clone();
         var rootRef = source.Trailer.Get("Root") as PdfRefObj ?? throw new PdfFormatException("the PDF trailer has no /Root reference");
@@ -176,7 +184,7 @@ public static class DssWriter
         dss.Set("VRI", vri);
         catalog.Set("DSS", writer.Add(dss));
         writer.Set(rootRef, catalog);
-        writer.WriteTo(output);
+        return writer;
     }
 
     private static List<X509Certificate2> CertificatesOf(PdfSignatureValue sig)

@@ -61,6 +61,13 @@ public sealed record PdfSignatureContent(int MaxSize, Func<ReadOnlyMemory<byte>,
     }
 }
 
+/// <summary>
+/// B-LT in the signing pass: revocation data for the new signature (and for <paramref name="AlsoRequired"/>
+/// signature fields, e.g. seals applied just before) from <paramref name="Sources"/>, written as a DSS
+/// update right after the signature in the same output file, before its one flush and rename.
+/// </summary>
+public sealed record ValidationDataOptions(IReadOnlyList<IRevocationSource> Sources, IReadOnlyCollection<string>? AlsoRequired = null);
+
 /// <summary>The request cannot be fulfilled for this document (page out of range, ...); the message is for the user.</summary>
 public sealed class PdfSigningException(string message, Exception? inner = null) : Exception(message, inner);
 
@@ -92,8 +99,19 @@ public sealed class PdfSigner(TimeProvider time)
     /// </summary>
     /// <exception cref="PdfFormatException">Unreadable, malformed or encrypted input.</exception>
     /// <exception cref="PdfSigningException">Page out of range or a signature larger than reserved.</exception>
+    public Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
+        PdfSignOptions options, CancellationToken ct = default) =>
+        SignFileAsync(inputPath, outputPath, signature, options, null, ct);
+
+    /// <summary>
+    /// As <see cref="SignFileAsync(string, string, PdfSignatureContent, PdfSignOptions, CancellationToken)"/>,
+    /// and with <paramref name="validation"/> also PAdES B-LT in the same pass: the DSS is a second
+    /// incremental update (after the signature, so its VRI can name it) appended to the same
+    /// temporary file, which is then flushed and renamed once. Nothing is read or written twice.
+    /// </summary>
+    /// <exception cref="RevocationException">Revocation data for a required certificate could not be obtained; no output is left.</exception>
     public async Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
-        PdfSignOptions options, CancellationToken ct = default)
+        PdfSignOptions options, ValidationDataOptions? validation, CancellationToken ct = default)
     {
         var fullOut = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(fullOut) ?? ".";
@@ -105,6 +123,8 @@ public sealed class PdfSigner(TimeProvider time)
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None))
             {
                 result = await SignAsync(src, output, signature, options, ct);
+                if (validation is not null)
+                    result = result with { OutputLength = await AppendValidationDataAsync(output, result.FieldName, validation, ct) };
                 output.Flush(flushToDisk: FlushToDisk);
             }
             File.Move(temp, fullOut, overwrite: true);
@@ -115,6 +135,24 @@ public sealed class PdfSigner(TimeProvider time)
             try { if (File.Exists(temp)) File.Delete(temp); }
             catch (IOException) { }
         }
+    }
+
+    /// <summary>Reads the signed file back from the output stream, collects its validation data and appends the DSS update.</summary>
+    private static async Task<long> AppendValidationDataAsync(FileStream output, string fieldName, ValidationDataOptions validation, CancellationToken ct)
+    {
+        output.Flush();
+        PdfUpdateBytes update;
+        using (var signed = PdfFile.Open(output, leaveOpen: true))
+        {
+            var required = new HashSet<string>(validation.AlsoRequired ?? [], StringComparer.Ordinal) { fieldName };
+            var entries = await DssWriter.CollectAsync(DssWriter.FindSignatures(signed), validation.Sources, s => required.Contains(s.FieldName), ct);
+            update = DssWriter.BuildUpdate(signed, entries);
+        }
+        output.Seek(0, SeekOrigin.End);
+        if (output.Position != update.BaseOffset)
+            throw new InvalidOperationException("the DSS update does not start where the signed file ends");
+        output.Write(update.Bytes);
+        return output.Length;
     }
 
     /// <summary>
@@ -171,7 +209,8 @@ public sealed class PdfSigner(TimeProvider time)
         if (options.Certify is not null && IsSigned(src))
             throw new PdfSigningException("the PDF is already signed; only the first signature of a document can certify it");
         var catalog = src.Catalog.Clone();
-        var catalogChanged = false;
+        var catalogChanged = DeclareEsic(src, catalog);
+        var pdfa = PdfAIdentification.Detect(src);
 
         PdfDictObj acro;
         PdfRefObj? acroRef = catalog.Get("AcroForm") as PdfRefObj;
@@ -215,7 +254,7 @@ public sealed class PdfSigner(TimeProvider time)
         var targets = options.CrossPage ? pages : [pages[options.Page - 1]];
         var sealW = options.Rect?.Width ?? 110;
         var sealH = options.Rect?.Height ?? 110;
-        var forms = SealAppearance.AddSlices(writer, image, options.SignerName, sealW, sealH, targets.Select(t => t.Rotate).ToList());
+        var forms = SealAppearance.AddSlices(writer, image, options.SignerName, sealW, sealH, targets.Select(t => t.Rotate).ToList(), pdfa);
         var sliceW = sealW / targets.Count;
 
         var fieldRef = writer.Reserve();
@@ -271,6 +310,15 @@ public sealed class PdfSigner(TimeProvider time)
         writer.Set(fieldRef, field);
 
         var acroChanged = AppendToArray(src, writer, acro, "Fields", fieldRef, changedArrays);
+        // With NeedAppearances true, poppler-based viewers (and others) rebuild every field's
+        // appearance and draw a signature field empty: the seal would vanish. Fields that lack an
+        // appearance are still drawn by those viewers from their values; PDF 2.0 deprecates the
+        // flag and PDF/A-2 and later forbid it.
+        if (src.Resolve(acro.Get("NeedAppearances")) is PdfBoolObj { Value: true })
+        {
+            acro.Set("NeedAppearances", new PdfBoolObj(false));
+            acroChanged = true;
+        }
         if ((src.Resolve(acro.Get("SigFlags")) as PdfNumObj)?.LongValue is not { } flags || (flags & 3) != 3)
         {
             acro.Set("SigFlags", new PdfNumObj(((src.Resolve(acro.Get("SigFlags")) as PdfNumObj)?.LongValue ?? 0) | 3));
@@ -297,6 +345,24 @@ public sealed class PdfSigner(TimeProvider time)
         }
         if (catalogChanged) writer.Set(rootRef, catalog);
         return (fieldName, sigRef, targets.Count);
+    }
+
+    /// <summary>
+    /// Declares the PAdES extension (ETSI EN 319 142-1, 5.2: /Extensions /ESIC with /BaseVersion /1.7
+    /// and /ExtensionLevel 2) in the catalog unless it already is; other developer extensions stay.
+    /// Returns true when the catalog changed.
+    /// </summary>
+    private static bool DeclareEsic(PdfFile src, PdfDictObj catalog)
+    {
+        var extensions = src.Resolve(catalog.Get("Extensions")) as PdfDictObj;
+        if (src.Resolve(extensions?.Get("ESIC")) is PdfDictObj esic
+            && src.Resolve(esic.Get("BaseVersion")) is PdfNameObj { Value: "1.7" }
+            && (src.Resolve(esic.Get("ExtensionLevel")) as PdfNumObj)?.LongValue >= 2)
+            return false;
+        var updated = extensions?.Clone() ?? new PdfDictObj();
+        updated.Set("ESIC", new PdfDictObj().Set("BaseVersion", new PdfNameObj("1.7")).Set("ExtensionLevel", new PdfNumObj(2)));
+        catalog.Set("Extensions", updated);
+        return true;
     }
 
     /// <summary>

@@ -9,6 +9,11 @@ namespace SealPortal.Pdf.Signing;
 /// Builds the appearance streams (/AP /N form XObjects) of a seal widget: the seal image
 /// (RGB with its alpha as /SMask) or, without an image, a vector seal (red circle, star, name).
 /// A cross-page seal (骑缝章) is the same drawing clipped to one vertical slice per page.
+/// For a PDF/A document (<see cref="PdfAIdentification"/>) the appearance uses no font at all
+/// (glyph-free: the vector seal draws its circle and star but not the name, which stays in the
+/// signature's /Name; a seal image carries its text as pixels), since PDF/A requires every font
+/// used to be embedded; and on PDF/A-1, which has no transparency, the image's alpha becomes a
+/// 1-bit explicit /Mask (opaque where alpha is at least half) instead of a soft mask.
 /// </summary>
 public static class SealAppearance
 {
@@ -19,7 +24,7 @@ public static class SealAppearance
     /// seal), turned against its page's /Rotate (degrees clockwise) so that it reads upright.
     /// </summary>
     public static IReadOnlyList<PdfRefObj> AddSlices(PdfIncrementalWriter writer, SealBitmap? image, string? sealText,
-        double width, double height, IReadOnlyList<int> pageRotations)
+        double width, double height, IReadOnlyList<int> pageRotations, PdfAIdentification? pdfa = null)
     {
         var slices = pageRotations.Count;
         if (slices < 1) throw new ArgumentOutOfRangeException(nameof(pageRotations));
@@ -27,9 +32,13 @@ public static class SealAppearance
         string drawing;
         if (image is not null)
         {
-            var imRef = writer.Add(ImageXObject(writer, image));
+            var imRef = writer.Add(ImageXObject(writer, image, softMask: pdfa?.ForbidsTransparency != true));
             resources.Set("XObject", new PdfDictObj().Set("Im0", imRef));
             drawing = $"{N(width)} 0 0 {N(height)} 0 0 cm /Im0 Do";
+        }
+        else if (pdfa is not null)
+        {
+            drawing = VectorSeal(width, height, "");
         }
         else
         {
@@ -70,7 +79,7 @@ public static class SealAppearance
         return new PdfStreamObj(d, content);
     }
 
-    private static PdfStreamObj ImageXObject(PdfIncrementalWriter writer, SealBitmap image)
+    private static PdfStreamObj ImageXObject(PdfIncrementalWriter writer, SealBitmap image, bool softMask)
     {
         var d = new PdfDictObj()
             .Set("Type", new PdfNameObj("XObject"))
@@ -80,7 +89,20 @@ public static class SealAppearance
             .Set("ColorSpace", new PdfNameObj("DeviceRGB"))
             .Set("BitsPerComponent", new PdfNumObj(8))
             .Set("Filter", new PdfNameObj("FlateDecode"));
-        if (image.Alpha is not null)
+        if (image.Alpha is not null && !softMask)
+        {
+            // Explicit masking (ISO 32000-1, 8.9.6.3): an image mask where 1 leaves the page as it was.
+            var stencil = new PdfDictObj()
+                .Set("Type", new PdfNameObj("XObject"))
+                .Set("Subtype", new PdfNameObj("Image"))
+                .Set("Width", new PdfNumObj(image.Width))
+                .Set("Height", new PdfNumObj(image.Height))
+                .Set("ImageMask", new PdfBoolObj(true))
+                .Set("BitsPerComponent", new PdfNumObj(1))
+                .Set("Filter", new PdfNameObj("FlateDecode"));
+            d.Set("Mask", writer.Add(new PdfStreamObj(stencil, Deflate(StencilBits(image.Alpha, image.Width, image.Height)))));
+        }
+        else if (image.Alpha is not null)
         {
             var mask = new PdfDictObj()
                 .Set("Type", new PdfNameObj("XObject"))
@@ -93,6 +115,22 @@ public static class SealAppearance
             d.Set("SMask", writer.Add(new PdfStreamObj(mask, Deflate(image.Alpha))));
         }
         return new PdfStreamObj(d, Deflate(image.Rgb));
+    }
+
+    /// <summary>One bit per pixel, rows padded to whole bytes, most significant bit first: 1 where alpha is below half.</summary>
+    private static byte[] StencilBits(byte[] alpha, int width, int height)
+    {
+        var rowBytes = (width + 7) / 8;
+        var bits = new byte[rowBytes * height];
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                if (alpha[y * width + x] < 128)
+                    bits[y * rowBytes + x / 8] |= (byte)(0x80 >> (x % 8));
+            }
+        }
+        return bits;
     }
 
     private static byte[] Deflate(byte[] data)

@@ -22,6 +22,25 @@ namespace SealPortal.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -349,6 +368,47 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasIndex("Actor", "Sequence");
 
                     b.ToTable("AuditEvents", (string)null);
+                });
+
+            modelBuilder.Entity("SealPortal.Data.ChainAnchor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("TimestampedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<byte[]>("Token")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Chain", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ChainAnchors", (string)null);
                 });
 
             modelBuilder.Entity("SealPortal.Data.Department", b =>
@@ -679,6 +739,58 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasIndex("SentAt", "GaveUp", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ApproverUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NodeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<int>("SealRequestId")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
+                    b.Property<long>("WorkflowVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApproverUserId");
+
+                    b.HasIndex("SealRequestId");
+
+                    b.ToTable("PendingApprovals");
                 });
 
             modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
@@ -1423,6 +1535,15 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
                         .WithOne()
                         .HasForeignKey("SealPortal.Data.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRequest", null)
+                        .WithMany()
+                        .HasForeignKey("SealRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -17,6 +17,23 @@ namespace SealPortal.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -336,6 +353,45 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents", (string)null);
                 });
 
+            modelBuilder.Entity("SealPortal.Data.ChainAnchor", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Chain")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("TimestampedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Token")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("TriggeredBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Chain", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ChainAnchors", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Department", b =>
                 {
                     b.Property<int>("Id")
@@ -653,6 +709,56 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.HasIndex("SentAt", "GaveUp", "NextAttemptAt");
 
                     b.ToTable("OutboxMessages");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ApproverUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeName")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SealRequestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WorkflowVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApproverUserId");
+
+                    b.HasIndex("SealRequestId");
+
+                    b.ToTable("PendingApprovals");
                 });
 
             modelBuilder.Entity("SealPortal.Data.PhysicalStamping", b =>
@@ -1375,6 +1481,15 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.HasOne("SealPortal.Data.ApplicationUser", null)
                         .WithOne()
                         .HasForeignKey("SealPortal.Data.NotificationPreference", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SealPortal.Data.PendingApproval", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRequest", null)
+                        .WithMany()
+                        .HasForeignKey("SealRequestId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

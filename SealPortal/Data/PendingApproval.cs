@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace SealPortal.Data;
+
+/// <summary>
+/// One approval a request waits for now: the current step's pending slot of <see cref="ApproverUserId"/>.
+/// Written in the same save as the request's workflow state (RequestWorkflowStore), so the inbox and the
+/// dashboard read who is waited for from here instead of replaying every request's workflow. Deputies are
+/// not stored: a delegation can start, end or be cancelled without any save of the request, so the inbox
+/// adds the rows of the approvers who delegate to the reader at the moment it reads (as the engine decides).
+/// </summary>
+public class PendingApproval
+{
+    public long Id { get; set; }
+
+    public int SealRequestId { get; set; }
+
+    /// <summary>The node's id in the request's template.</summary>
+    public string NodeId { get; set; } = "";
+
+    public string NodeName { get; set; } = "";
+
+    /// <summary>"template/version#index": requests with the same key wait at the same step and can be approved together.</summary>
+    public string NodeKey { get; set; } = "";
+
+    /// <summary>The slot's position at the node, to keep the engine's order of approvers.</summary>
+    public int Slot { get; set; }
+
+    public string ApproverUserId { get; set; } = "";
+
+    /// <summary>The workflow state's version a decision must be based on.</summary>
+    public long WorkflowVersion { get; set; }
+
+    /// <summary>When the request entered the node.</summary>
+    public DateTimeOffset Since { get; set; }
+
+    public DateTimeOffset? DueAt { get; set; }
+}
+
+internal sealed class PendingApprovalConfiguration : IEntityTypeConfiguration<PendingApproval>
+{
+    public void Configure(EntityTypeBuilder<PendingApproval> p)
+    {
+        p.Property(x => x.NodeId).HasMaxLength(200).IsRequired();
+        p.Property(x => x.NodeName).HasMaxLength(400).IsRequired();
+        p.Property(x => x.NodeKey).HasMaxLength(200).IsRequired();
+        p.Property(x => x.ApproverUserId).HasMaxLength(450).IsRequired();
+        p.HasOne<SealRequest>().WithMany().HasForeignKey(x => x.SealRequestId).OnDelete(DeleteBehavior.Cascade);
+        p.HasIndex(x => x.ApproverUserId);
+        p.HasIndex(x => x.SealRequestId);
+    }
+}

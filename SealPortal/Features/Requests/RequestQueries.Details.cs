@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using SealPortal.Data;
+using SealPortal.Workflow;
+
+namespace SealPortal.Features.Requests;
+
+/// <summary>The request page's read: one request, the columns it shows, never a seal's image or certificate.</summary>
+public sealed partial class RequestQueries
+{
+    /// <summary>
+    /// The request page's content, or null. <c>Allowed</c> is false when the request exists and the user may not
+    /// see it (only its applicant, its approvers past and present and their deputies, the custodians of its
+    /// seals, auditors and administrators may): a 403. Null with <c>Allowed</c> true means there is no such
+    /// request: a 404, which tells the reader nothing beyond that.
+    /// </summary>
+    public async Task<(SealRequestView? View, bool Allowed)> DetailsAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var request = await db.SealRequests.AsNoTracking().Where(r => r.Id == requestId)
+            .Select(r => new
+            {
+                r.Id, r.Number, r.ApplicantUserId, Applicant = r.Applicant!.DisplayName, r.DepartmentId, Department = r.Department!.Name,
+                r.Purpose, r.DocumentType, r.Copies, r.Amount, r.Counterparty, r.Urgent, r.Status,
+                r.CreatedAt, r.SubmittedAt, r.ApprovedAt, r.CompletedAt, r.WorkflowStateJson, r.ApproverUserIds,
+                Documents = r.Documents.OrderBy(d => d.Id)
+                    .Select(d => new SealRequestDocumentView(d.Id, d.FileName, d.OriginalSha256, d.Length, d.PageCount, d.SealedSha256, d.ActiveContent))
+                    .ToList(),
+                Seals = r.Seals.OrderBy(s => s.Id)
+                    .Select(s => new
+                    {
+                        View = new SealRequestSealView(s.Id, s.SealId, s.Seal!.Name, s.Seal.Type, s.Seal.Kind,
+                            s.DocumentId, s.Page, s.X, s.Y, s.Width, s.Height, s.CrossPage),
+                        s.Seal.CustodianUserId,
+                    })
+                    .ToList(),
+            })
+            .SingleOrDefaultAsync(ct);
+        if (request is null)
+            return (null, true);
+        var state = request.WorkflowStateJson is null ? null : RequestWorkflowStore.Deserialize(request.WorkflowStateJson);
+        var now = clock.GetUtcNow();
+        // A draft has no workflow yet, so no approver directory to read.
+        var rights = state is null ? [] : new WorkflowEngine(await ApproverDirectoryLoader.LoadAsync(db, ct), calendar).RightsOf(state, userId, now);
+        var isCustodian = request.Seals.Any(s => s.CustodianUserId == userId);
+        if (!RequestRules.MayView(request.ApplicantUserId, request.ApproverUserIds, isCustodian, state, rights.Count > 0, user, userId))
+            return (null, false);
+
+        var pendingIds = state is null ? [] : WorkflowQueries.PendingApprovers(state).ToList();
+        var names = await NamesAsync(db,
+            (state?.Decisions ?? []).SelectMany(d => new[] { d.ActorUserId, d.OnBehalfOfUserId })
+                .Concat(pendingIds).Concat(rights.Select(r => r.OnBehalfOfUserId)), ct);
+        var decisions = (state?.Decisions ?? []).Select(d => new DecisionView(d.Round,
+                state!.Template.Nodes.FirstOrDefault(n => n.Id == d.NodeId)?.Name ?? d.NodeId,
+                names[d.ActorUserId], d.OnBehalfOfUserId is null ? null : names[d.OnBehalfOfUserId], d.Kind, d.Comment, d.At))
+            .ToList();
+        var decide = rights.Select(r => new DecideRight(r.OnBehalfOfUserId, r.OnBehalfOfUserId is null ? null : names[r.OnBehalfOfUserId])).ToList();
+
+        var isApplicant = request.ApplicantUserId == userId;
+        var can = new SealRequestPermissions(
+            Edit: isApplicant && request.Status is SealRequestStatus.Draft or SealRequestStatus.Returned,
+            Submit: isApplicant && request.Status == SealRequestStatus.Draft,
+            Resubmit: isApplicant && request.Status == SealRequestStatus.Returned,
+            Withdraw: isApplicant && (request.Status is SealRequestStatus.Draft or SealRequestStatus.Returned
+                                      || request.Status == SealRequestStatus.InApproval && state is not null && !state.Decisions.Any(d => d.Round == state.Round)),
+            Place: RequestRules.MayPlace(request.ApplicantUserId, request.Status, isCustodian, userId),
+            Decide: decide);
+
+        return (new SealRequestView(
+            request.Id, request.Number, request.ApplicantUserId, request.Applicant ?? "", request.DepartmentId, request.Department ?? "",
+            request.Purpose, request.DocumentType, request.Copies, request.Amount, request.Counterparty, request.Urgent, request.Status,
+            request.CreatedAt, request.SubmittedAt, request.ApprovedAt, request.CompletedAt,
+            request.Documents,
+            request.Seals.Select(s => s.View).ToList(),
+            decisions,
+            state?.Current is { } current && state.Status == RequestStatus.InApproval ? state.Template.Nodes[current.NodeIndex].Name : null,
+            state?.Current?.DueAt,
+            state is not null && WorkflowQueries.IsOverdue(state, now),
+            pendingIds.Select(p => names[p]).ToList(),
+            state?.Version ?? 0,
+            can), true);
+    }
+
+    /// <summary>
+    /// The original PDF of a request's document, for people who may see the request. Null with
+    /// <c>Allowed</c> false when they may not; null with <c>Allowed</c> true when there is no such document.
+    /// </summary>
+    public async Task<(Stream? Content, string? FileName, bool Allowed)> OpenOriginalAsync(int requestId, int documentId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var (view, allowed) = await DetailsAsync(requestId, user, ct);
+        if (view is null)
+            return (null, null, allowed);
+        var document = view.Documents.FirstOrDefault(d => d.Id == documentId);
+        return (document is null ? null : OpenOriginal(document), document?.FileName, true);
+    }
+
+    /// <summary>
+    /// The original of a document from a view the caller already has (and so was allowed to read):
+    /// no second authorization pass. Null when the archive lacks the file.
+    /// </summary>
+    public Stream? OpenOriginal(SealRequestDocumentView document) =>
+        archive.Exists(document.OriginalSha256) ? archive.OpenRead(document.OriginalSha256) : null;
+}
