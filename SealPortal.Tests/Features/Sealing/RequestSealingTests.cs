@@ -227,7 +227,7 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         // What the page's stamping dialog would post to the endpoint (the dialog itself is tested with bUnit).
         var fields = new Dictionary<string, string>
         {
-            ["sealId"] = physical.ToString(), ["stampedAt"] = DateTime.Now.ToString("yyyy-MM-ddTHH:mm"), ["copies"] = "2", ["executor"] = await SealRequestKit.UserIdAsync(portal, "keeper"),
+            ["sealId"] = physical.ToString(), ["stampedAt"] = portal.Services.GetRequiredService<SealPortal.Features.CompanyTime>().Now.ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture), ["copies"] = "2", ["executor"] = await SealRequestKit.UserIdAsync(portal, "keeper"),
         };
         Task<HttpResponseMessage> PostStampingAsync(Dictionary<string, string> values, (string Field, string FileName, byte[] Content)? file = null) =>
             PostWithPageTokenAsync(keeper, $"/requests/{id}/sealing/stamping", new Dictionary<string, string>(fields.Concat(values).GroupBy(p => p.Key).Select(g => g.Last())), file);
