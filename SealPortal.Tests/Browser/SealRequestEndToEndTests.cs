@@ -60,14 +60,24 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         return string.IsNullOrEmpty(user!.DisplayName) ? userName : user.DisplayName;
     }
 
+    /// <summary>Opens the request from the inbox, reads it with the seal drawn where it goes, and approves with a comment in the dialog.</summary>
     private static async Task ApproveAsync(IPage page, int id)
     {
-        await page.GotoAsync($"/requests/{id}");
-        // Approvers read the document in the page before deciding.
+        await page.GotoAsync($"/requests/{id}?from=inbox");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        // Approvers read the document in the page before deciding, with the placed seal drawn over page 2.
         await page.WaitForSelectorAsync("[data-pdf-viewer] .pdf-page[data-page-number='1'][data-rendered=true]");
-        await page.FillAsync("[data-testid=decide-card] textarea[name=comment]", "OK");
-        await page.ClickAsync("[data-testid=decide-card] [data-testid=approve]");
-        await page.WaitForSelectorAsync("[data-testid=message]");
+        await page.WaitForSelectorAsync($"[data-pdf-viewer][data-overlay-state=ready] .pdf-page[data-page-number='2'] .seal-overlay[data-seal-name='{Seal}']",
+            new() { State = WaitForSelectorState.Attached });
+        // Opened from the inbox, the navigation shows the inbox as current, not "my requests".
+        Assert.Equal("true", await page.GetAttributeAsync("[data-testid=nav-inbox]", "data-current"));
+        Assert.DoesNotContain("active", await page.GetAttributeAsync("[data-testid=nav-requests]", "class") ?? "");
+        await page.ClickAsync("[data-testid=action-bar] [data-testid=approve]");
+        await page.FillAsync("textarea[data-testid=decision-comment], [data-testid=decision-comment] textarea", "OK");
+        await page.ClickAsync("[data-testid=decision-confirm]");
+        await page.WaitForSelectorAsync("[data-testid=after-decision]");
+        Assert.Equal(0, await page.Locator("[data-testid=decision-dialog]").CountAsync());
+        Assert.Equal("/inbox", await page.GetAttributeAsync("[data-testid=back-to-inbox]", "href"));
     }
 
     /// <summary>
@@ -153,8 +163,11 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         // The last approval seals the document; the applicant downloads it from the request page.
         await applicant.GotoAsync($"/requests/{id}");
         await applicant.WaitForSelectorAsync("[data-testid=status][data-status=Completed]");
+        await applicant.WaitForSelectorAsync("[data-interactive=true]");
+        // The completed request shows the sealed PDF in the page; its download is the main action.
+        await applicant.WaitForSelectorAsync("[data-testid=sealed-documents-view] .pdf-page[data-page-number='1'][data-rendered=true]");
         await Chromium.ScreenshotAsync(applicant, "first-5-sealed");
-        var download = await applicant.RunAndWaitForDownloadAsync(() => applicant.ClickAsync("[data-testid=download-sealed]"));
+        var download = await applicant.RunAndWaitForDownloadAsync(() => applicant.ClickAsync("[data-testid=action-bar] [data-testid=download-sealed]"));
         var dir = PdfTestKit.NewTempDir("e2e-sealed");
         byte[] sealedBytes;
         try

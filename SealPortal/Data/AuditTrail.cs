@@ -61,6 +61,8 @@ public enum AuditAction
     TemplateChanged,
     AuthorizationChanged,
     DelegationChanged,
+    /// <summary>A sealed document or a stamping scan of a request was downloaded.</summary>
+    DocumentDownloaded,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -49,7 +49,6 @@ public static class DataServiceExtensions
 
         services.AddScoped<DatabaseInitializer>();
         services.AddSingleton(new PortalServiceCollection(services));
-        services.AddSingleton<PortalReads>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         return builder;
     }

@@ -49,13 +49,37 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
         Assert.NotNull(row);
         Assert.Contains("王芳", row.QuerySelector("[data-testid=deputy]")!.TextContent);
 
-        var decided = await deputy.SubmitNamedFormAsync(url, "decide", new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "代批" });
-        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
-        var after = await PortalClient.ParseAsync(decided);
-        var decision = after.QuerySelector("[data-testid=decisions] tbody tr")!;
+        // The request page offers the deputy the decision for the head; its approve button runs this command.
+        Assert.Contains("王芳", (await deputy.GetDocumentAsync(url)).TextOf("[data-testid=action-bar] [data-testid=deputy-for]"));
+        var id = int.Parse(url.Split('/')[^1]);
+        var decided = await portal.Services.GetRequiredService<SealPortal.Features.Requests.RequestCommands>().DecideAsync(
+            await PrincipalAsync("reviewer"), id, SealPortal.Workflow.DecisionKind.Approve, "代批", await VersionAsync(id), await UserIdAsync("depthead"));
+        Assert.True(decided.Succeeded, decided.Message);
+        var after = await deputy.GetDocumentAsync(url);
+        var decision = after.QuerySelector("[data-testid=timeline] [data-kind=Decided]")!;
         Assert.Contains("李娜", decision.TextContent);
         Assert.Contains("王芳", decision.TextContent);
         Assert.Contains("刘强", after.TextOf("[data-testid=pending]"));
+    }
+
+    private async Task<System.Security.Claims.ClaimsPrincipal> PrincipalAsync(string userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        return await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<ApplicationUser>>().CreateAsync((await users.FindByNameAsync(userName))!);
+    }
+
+    private async Task<string> UserIdAsync(string userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>().FindByNameAsync(userName))!.Id;
+    }
+
+    private async Task<long> VersionAsync(int id)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var json = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.Where(r => r.Id == id).Select(r => r.WorkflowStateJson).Single()!;
+        return SealPortal.Features.Requests.RequestWorkflowStore.Deserialize(json).Version;
     }
 
     private async Task<PortalClient> SignInAsync(string userName)

@@ -10,6 +10,8 @@ using SealPortal.Data;
 using SealPortal.Features.Requests;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Pdf;
+using SealPortal.Workflow;
+using Microsoft.AspNetCore.Http;
 
 namespace SealPortal.Tests.Features.Requests;
 
@@ -92,8 +94,8 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         Assert.Equal("InApproval", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Equal("介绍信 for the bank", page.TextOf("[data-testid=purpose]"));
         Assert.Contains("王芳", page.TextOf("[data-testid=pending]"));
-        Assert.NotNull(page.QuerySelector("form input[name=_handler][value=withdraw-request]"));
-        Assert.Null(page.QuerySelector("form input[name=_handler][value=decide]"));
+        Assert.NotNull(page.QuerySelector("[data-testid=action-bar] [data-testid=withdraw]"));
+        Assert.Null(page.QuerySelector("[data-testid=action-bar] [data-testid=approve]"));
 
         Assert.Contains(page.TextOf("[data-testid=number]"), await InteractiveLists.MyRequestNumbersAsync(portal, "applicant"));
 
@@ -120,18 +122,22 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var draft = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Draft", draft.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
 
-        var edited = await PostMultipartAsync(applicant, $"/requests/{id}", "edit-request",
-            [new("purpose", "revised purpose"), new("copies", "3")], [("three-pages.pdf", ThreePagePdf)]);
-        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        var after = await PortalClient.ParseAsync(edited);
+        Assert.NotNull(draft.QuerySelector("[data-testid=action-bar] [data-testid=edit]"));
+
+        // The page's edit dialog and submit button call these commands of the circuit.
+        var current = await LoadInputAsync(id);
+        var edited = await Commands.UpdateDraftAsync(await UserAsync("applicant"), id, current with { Purpose = "revised purpose", Copies = 3 },
+            [new UploadedPdf("three-pages.pdf", ThreePagePdf.Length, () => new MemoryStream(ThreePagePdf))]);
+        Assert.True(edited.Succeeded, edited.Message);
+        var after = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("revised purpose", after.TextOf("[data-testid=purpose]"));
-        var documents = after.QuerySelectorAll("[data-testid=documents] li");
+        var documents = after.QuerySelectorAll("[data-testid=documents] [data-document]");
         Assert.Single(documents);
         Assert.Contains("three-pages.pdf", documents[0].TextContent);
 
-        var submitted = await applicant.SubmitNamedFormAsync($"/requests/{id}", "submit-request", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
-        Assert.Equal("InApproval", (await PortalClient.ParseAsync(submitted)).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        var submitted = await Commands.SubmitAsync(await UserAsync("applicant"), id);
+        Assert.True(submitted.Succeeded, submitted.Message);
+        Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
     [Fact]
@@ -197,10 +203,12 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
             Assert.DoesNotContain("用印 test", body);
         }
 
-        // Posts to a missing request get the same 404; to someone else's, still 403.
-        KeyValuePair<string, string>[] approve = [new("kind", "Approve"), new("version", "1")];
-        Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostHandMadeAsync($"/requests/{Missing}", "decide", approve)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostHandMadeAsync($"/requests/{id}", "decide", approve)).StatusCode);
+        // Decisions on a missing request get the same 404; on someone else's, still 403 (the page's actions are commands of its circuit).
+        Assert.Equal(StatusCodes.Status404NotFound, (await Commands.DecideAsync(await UserAsync("reviewer"), Missing, DecisionKind.Approve, null, 1)).StatusCode());
+        Assert.Equal(StatusCodes.Status403Forbidden, (await Commands.DecideAsync(await UserAsync("reviewer"), id, DecisionKind.Approve, null, await VersionAsync(id))).StatusCode());
+        // A plain form post to the interactive page is no way around that: it changes nothing.
+        Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.PostHandMadeAsync($"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")])).StatusCode);
+        Assert.Empty(await DecisionsAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await reviewer.PostHandMadeAsync($"/requests/{Missing}/sealing/retry", null, [])).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await reviewer.PostHandMadeAsync($"/requests/{id}/sealing/retry", null, [])).StatusCode);
     }
@@ -214,22 +222,21 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
 
         using var head = await SignInAsync("depthead");
-        var approved = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "同意" });
-        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
-        var afterHead = await PortalClient.ParseAsync(approved);
+        Assert.NotNull((await head.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=action-bar] [data-testid=approve]"));
+        var approved = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, "同意", await VersionAsync(id));
+        Assert.True(approved.Succeeded, approved.Message);
+        var afterHead = await head.GetDocumentAsync($"/requests/{id}");
         Assert.Contains("刘强", afterHead.TextOf("[data-testid=pending]"));
         Assert.DoesNotContain(portal.Approvals.Calls, c => c.RequestId == id);
 
         using var executive = await SignInAsync("executive");
         Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "executive"));
-        var final = await executive.SubmitNamedFormAsync($"/requests/{id}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "" });
-        Assert.Equal(HttpStatusCode.OK, final.StatusCode);
+        var final = await Commands.DecideAsync(await UserAsync("executive"), id, DecisionKind.Approve, "", await VersionAsync(id));
+        Assert.True(final.Succeeded, final.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Approved", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
-        var decisions = page.QuerySelectorAll("[data-testid=decisions] tbody tr");
+        var decisions = page.QuerySelectorAll("[data-testid=timeline] [data-kind=Decided]");
         Assert.Equal(2, decisions.Length);
         Assert.Contains("同意", decisions[0].TextContent);
         Assert.Equal([(id, SealRequestStatus.Approved)], portal.Approvals.Calls.Where(c => c.RequestId == id).ToList());
@@ -242,16 +249,17 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var applicant = await SignInAsync("applicant");
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         using var head = await SignInAsync("depthead");
-        var page = await head.GetDocumentAsync($"/requests/{id}");
+        // Both clicks are based on the version the page showed.
+        var shownVersion = await VersionAsync(id);
 
-        var first = await PostLoadedFormAsync(head, page, $"/requests/{id}", "decide", [new("kind", "Approve")]);
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var second = await PostLoadedFormAsync(head, page, $"/requests/{id}", "decide", [new("kind", "Approve")]);
+        var first = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, shownVersion);
+        Assert.True(first.Succeeded, first.Message);
+        var second = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, shownVersion);
 
-        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
-        var shown = await PortalClient.ParseAsync(second);
-        Assert.Contains("first decision stands", shown.TextOf("[data-testid=error]"));
-        Assert.Single(shown.QuerySelectorAll("[data-testid=decisions] tbody tr"));
+        Assert.Equal(StatusCodes.Status409Conflict, second.StatusCode());
+        Assert.Contains("first decision stands", second.Message);
+        Assert.Single(await DecisionsAsync(id));
+        Assert.Single((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=timeline] [data-kind=Decided]"));
     }
 
     [Fact]
@@ -259,17 +267,15 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
     {
         using var applicant = await SignInAsync("applicant");
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
-        using var head = await SignInAsync("depthead");
-        var stale = await head.GetDocumentAsync($"/requests/{id}");
+        var staleVersion = await VersionAsync(id);
 
-        var withdrawn = await applicant.SubmitNamedFormAsync($"/requests/{id}", "withdraw-request", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
-        Assert.Equal("Withdrawn", (await PortalClient.ParseAsync(withdrawn)).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        var withdrawn = await Commands.WithdrawAsync(await UserAsync("applicant"), id, staleVersion);
+        Assert.True(withdrawn.Succeeded, withdrawn.Message);
+        Assert.Equal("Withdrawn", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
 
-        var late = await PostLoadedFormAsync(head, stale, $"/requests/{id}", "decide", [new("kind", "Approve")]);
-        var lateText = (await PortalClient.ParseAsync(late)).QuerySelector("[data-testid=error]")?.TextContent;
-        Assert.True(late.StatusCode == HttpStatusCode.Conflict, $"{(int)late.StatusCode}: {lateText}");
-        Assert.Contains("not waiting for a decision", (await PortalClient.ParseAsync(late)).TextOf("[data-testid=error]"));
+        var late = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, staleVersion);
+        Assert.True(late.StatusCode() == StatusCodes.Status409Conflict, $"{late.StatusCode()}: {late.Message}");
+        Assert.Contains("not waiting for a decision", late.Message);
     }
 
     [Fact]
@@ -277,17 +283,15 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
     {
         using var applicant = await SignInAsync("applicant");
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
-        var before = await applicant.GetDocumentAsync($"/requests/{id}");
+        var before = await VersionAsync(id);
 
-        using var head = await SignInAsync("depthead");
-        await head.SubmitNamedFormAsync($"/requests/{id}", "decide", new Dictionary<string, object> { ["kind"] = "Approve" });
+        Assert.True((await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Approve, null, before)).Succeeded);
 
-        Assert.Null((await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("input[name=_handler][value=withdraw-request]"));
-        var response = await PostLoadedFormAsync(applicant, before, $"/requests/{id}", "withdraw-request", []);
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        var shown = await PortalClient.ParseAsync(response);
-        Assert.Contains("can no longer be withdrawn", shown.TextOf("[data-testid=error]"));
-        Assert.Equal("InApproval", shown.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
+        Assert.Null((await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=action-bar] [data-testid=withdraw]"));
+        var response = await Commands.WithdrawAsync(await UserAsync("applicant"), id, before);
+        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode());
+        Assert.Contains("can no longer be withdrawn", response.Message);
+        Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
     [Fact]
@@ -296,11 +300,11 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var applicant = await SignInAsync("applicant");
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
-        Assert.Null(page.QuerySelector("input[name=_handler][value=decide]"));
+        Assert.Null(page.QuerySelector("[data-testid=action-bar] [data-testid=approve]"));
 
-        var response = await PostLoadedFormAsync(applicant, page, $"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")]);
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("own request", (await PortalClient.ParseAsync(response)).TextOf("[data-testid=error]"));
+        var response = await Commands.DecideAsync(await UserAsync("applicant"), id, DecisionKind.Approve, null, await VersionAsync(id));
+        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode());
+        Assert.Contains("own request", response.Message);
         Assert.Equal("InApproval", (await applicant.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
     }
 
@@ -312,13 +316,12 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         // The executive comes only after the department head, so may neither see nor decide yet.
         using var executive = await SignInAsync("executive");
         Assert.Equal(HttpStatusCode.Forbidden, (await executive.GetAsync($"/requests/{id}")).StatusCode);
-        var elsewhere = await executive.GetDocumentAsync("/inbox");
 
-        var response = await PostLoadedFormAsync(executive, elsewhere, $"/requests/{id}", "decide", [new("kind", "Approve"), new("version", "1")]);
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var response = await Commands.DecideAsync(await UserAsync("executive"), id, DecisionKind.Approve, null, await VersionAsync(id));
+        Assert.Equal(StatusCodes.Status403Forbidden, response.StatusCode());
         using var head = await SignInAsync("depthead");
         Assert.Equal("InApproval", (await head.GetDocumentAsync($"/requests/{id}")).QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
-        Assert.Empty((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=decisions] tbody tr"));
+        Assert.Empty((await head.GetDocumentAsync($"/requests/{id}")).QuerySelectorAll("[data-testid=timeline] [data-kind=Decided]"));
     }
 
     [Fact]
@@ -328,21 +331,21 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         using var head = await SignInAsync("depthead");
 
-        var noComment = await head.SubmitNamedFormAsync($"/requests/{id}", "decide", new Dictionary<string, object> { ["kind"] = "Return" });
-        Assert.Equal(HttpStatusCode.BadRequest, noComment.StatusCode);
-        var returned = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Return", ["comment"] = "请附上盖章页" });
-        Assert.Equal(HttpStatusCode.OK, returned.StatusCode);
+        var noComment = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Return, null, await VersionAsync(id));
+        Assert.Equal(StatusCodes.Status400BadRequest, noComment.StatusCode());
+        var returned = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Return, "请附上盖章页", await VersionAsync(id));
+        Assert.True(returned.Succeeded, returned.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Returned", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
-        Assert.Contains("请附上盖章页", page.TextOf("[data-testid=decisions]"));
+        Assert.Contains("请附上盖章页", page.TextOf("[data-testid=timeline]"));
 
-        var revised = await PostMultipartAsync(applicant, $"/requests/{id}", "edit-request", [], [("with-page.pdf", ThreePagePdf)]);
-        Assert.Equal(HttpStatusCode.OK, revised.StatusCode);
-        var resubmitted = await applicant.SubmitNamedFormAsync($"/requests/{id}", "resubmit-request", new Dictionary<string, object>());
-        Assert.Equal(HttpStatusCode.OK, resubmitted.StatusCode);
-        var after = await PortalClient.ParseAsync(resubmitted);
+        var revised = await Commands.UpdateDraftAsync(await UserAsync("applicant"), id, await LoadInputAsync(id),
+            [new UploadedPdf("with-page.pdf", ThreePagePdf.Length, () => new MemoryStream(ThreePagePdf))]);
+        Assert.True(revised.Succeeded, revised.Message);
+        var resubmitted = await Commands.ResubmitAsync(await UserAsync("applicant"), id, await VersionAsync(id));
+        Assert.True(resubmitted.Succeeded, resubmitted.Message);
+        var after = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("InApproval", after.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
         Assert.Contains("with-page.pdf", after.TextOf("[data-testid=documents]"));
         Assert.Contains($"/requests/{id}?from=inbox", await InteractiveLists.InboxLinksAsync(portal, "depthead"));
@@ -354,15 +357,15 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         using var applicant = await SignInAsync("applicant");
         var id = await CreateAsync(applicant, CompanySeal, "Letter", submit: true);
         using var head = await SignInAsync("depthead");
-        var rejected = await head.SubmitNamedFormAsync($"/requests/{id}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Reject", ["comment"] = "不符合规定" });
-        Assert.Equal(HttpStatusCode.OK, rejected.StatusCode);
+        var rejected = await Commands.DecideAsync(await UserAsync("depthead"), id, DecisionKind.Reject, "不符合规定", await VersionAsync(id));
+        Assert.True(rejected.Succeeded, rejected.Message);
 
         var page = await applicant.GetDocumentAsync($"/requests/{id}");
         Assert.Equal("Rejected", page.QuerySelector("[data-testid=status]")!.GetAttribute("data-status"));
-        Assert.Null(page.QuerySelector("input[name=_handler][value=resubmit-request]"));
-        Assert.Null(page.QuerySelector("input[name=_handler][value=withdraw-request]"));
-        Assert.Null(page.QuerySelector("input[name=_handler][value=edit-request]"));
+        Assert.Null(page.QuerySelector("[data-testid=action-bar]"));
+        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.ResubmitAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode());
+        Assert.Equal(StatusCodes.Status409Conflict, (await Commands.WithdrawAsync(await UserAsync("applicant"), id, await VersionAsync(id))).StatusCode());
+        Assert.Equal(SealRequestStatus.Rejected, (await LoadAsync(id)).Status);
     }
 
     [Fact]
@@ -445,6 +448,39 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
 
     // ------------------------------------------------------------------ helpers
 
+    /// <summary>The commands the interactive page calls for its actions (one scope each, re-checked per call).</summary>
+    private RequestCommands Commands => portal.Services.GetRequiredService<RequestCommands>();
+
+    /// <summary>The user as a circuit's action sees them: built from the database now.</summary>
+    private async Task<System.Security.Claims.ClaimsPrincipal> UserAsync(string userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ApplicationUser>>();
+        return await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<ApplicationUser>>()
+            .CreateAsync((await users.FindByNameAsync(userName))!);
+    }
+
+    private async Task<SealRequest> LoadAsync(int id)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.AsNoTracking()
+            .Include(r => r.Seals).SingleAsync(r => r.Id == id);
+    }
+
+    /// <summary>The workflow version a page showing the request now would base its action on.</summary>
+    private async Task<long> VersionAsync(int id) =>
+        (await LoadAsync(id)).WorkflowStateJson is { } json ? RequestWorkflowStore.Deserialize(json).Version : 0;
+
+    private async Task<IReadOnlyList<SealPortal.Workflow.DecisionRecord>> DecisionsAsync(int id) =>
+        (await LoadAsync(id)).WorkflowStateJson is { } json ? RequestWorkflowStore.Deserialize(json).Decisions : [];
+
+    /// <summary>The request's fields as the edit dialog starts with them.</summary>
+    private async Task<SealRequestInput> LoadInputAsync(int id)
+    {
+        var r = await LoadAsync(id);
+        return new SealRequestInput(r.Purpose, r.DocumentType, r.Copies, r.Amount, r.Counterparty, r.Urgent, r.Seals.Select(x => x.SealId).Distinct().ToList());
+    }
+
     /// <summary>Signed in and reading English, so assertions can name the messages.</summary>
     private async Task<PortalClient> SignInAsync(string userName)
     {
@@ -490,10 +526,6 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         return created.Id!.Value;
     }
 
-    private static async Task<HttpResponseMessage> PostMultipartAsync(PortalClient client, string url, string formName,
-        IReadOnlyList<KeyValuePair<string, string>> values, IReadOnlyList<(string Name, byte[] Content)> files) =>
-        await PostLoadedMultipartAsync(client, await client.GetDocumentAsync(url), url, formName, values, files);
-
     /// <summary>Posts a form of an already loaded page as multipart, with several files under "files" like a browser's multiple file input.</summary>
     private static async Task<HttpResponseMessage> PostLoadedMultipartAsync(PortalClient client, IHtmlDocument page, string url, string formName,
         IReadOnlyList<KeyValuePair<string, string>> values, IReadOnlyList<(string Name, byte[] Content)> files)
@@ -510,11 +542,6 @@ public sealed class RequestPageTests(RequestPortalFactory portal) : IClassFixtur
         }
         return await client.Http.PostAsync(url, content);
     }
-
-    /// <summary>Posts a form of a page loaded earlier, as a browser tab left open would.</summary>
-    private static Task<HttpResponseMessage> PostLoadedFormAsync(PortalClient client, IHtmlDocument page, string url, string formName,
-        IReadOnlyList<KeyValuePair<string, string>> values) =>
-        client.Http.PostAsync(url, new FormUrlEncodedContent(FieldsOf(page, formName, values)));
 
     /// <summary>
     /// The fields the named form would post, with <paramref name="values"/> replacing fields of the same name.

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using SealPortal.Data;
 using SealPortal.Workflow;
 
 namespace SealPortal.Features.Requests;
@@ -40,5 +41,25 @@ public sealed class RequestCommands(IServiceScopeFactory scopes)
         foreach (var item in items)
             outcomes.Add((item, await DecideAsync(user, item.Id, DecisionKind.Approve, comment, item.Version)));
         return outcomes;
+    }
+
+    public Task<CommandResult> SubmitAsync(ClaimsPrincipal user, int requestId) =>
+        RunAsync<SubmitRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, CancellationToken.None));
+
+    public Task<CommandResult> WithdrawAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync<WithdrawRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+
+    public Task<CommandResult> ResubmitAsync(ClaimsPrincipal user, int requestId, long basedOnVersion) =>
+        RunAsync<ResubmitRequestHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, basedOnVersion, CancellationToken.None));
+
+    /// <summary>Changes a draft or a returned request; <paramref name="replacementFiles"/>, when any, replace its PDFs.</summary>
+    public Task<CommandResult> UpdateDraftAsync(ClaimsPrincipal user, int requestId, SealRequestInput input, IReadOnlyList<UploadedPdf> replacementFiles) =>
+        RunAsync<UpdateDraftHandler>(user, (h, userId) => h.HandleAsync(requestId, userId, input, replacementFiles, CancellationToken.None));
+
+    /// <summary>The seals the edit dialog offers <paramref name="userId"/>, with the reason for each one they may not ask for (the same checks a save runs).</summary>
+    public async Task<IReadOnlyList<(int Id, string Name, SealType Type, SealKind Kind, string? Unusable)>> SealChoicesAsync(string userId)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DraftChecks>().SealChoicesAsync(userId, null, CancellationToken.None);
     }
 }

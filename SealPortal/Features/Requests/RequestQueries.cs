@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
 using SealPortal.Features.Archive;
@@ -189,6 +190,13 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         return (await db.Seals.AsNoTracking().OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct))
             .Select(s => (s.Id, s.Name)).ToList();
+    }
+
+    /// <summary>The first request in <paramref name="userId"/>'s inbox other than <paramref name="exceptRequestId"/>: the next item to decide.</summary>
+    public async Task<InboxItem?> NextAsync(string userId, int exceptRequestId, CancellationToken ct = default)
+    {
+        var page = await InboxAsync(userId, new InboxFilter(), new ListQuery(PageSize: 2), ct);
+        return page.Items.FirstOrDefault(i => i.Id != exceptRequestId);
     }
 
     private static bool Has(string? text, string term) => text is not null && text.Contains(term, StringComparison.CurrentCultureIgnoreCase);

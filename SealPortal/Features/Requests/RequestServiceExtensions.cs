@@ -50,6 +50,7 @@ public static class RequestServiceExtensions
         builder.Services.AddSingleton<RequestQueries>();
         builder.Services.AddSingleton<RequestCommands>();
         builder.Services.AddSingleton<DraftCommands>();
+        builder.Services.AddSingleton<RequestTimelines>();
         return builder;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SealPortal.Components;
 using SealPortal.Features.Archive;
 using SealPortal.Pdf.Incremental;
+using SealPortal.Data;
 using SealPortal.Resources;
 
 namespace SealPortal.Features.Sealing;
@@ -76,6 +77,21 @@ public static class SealingEndpoints
           .WithMetadata(new RequestSizeLimitAttribute(maxScan + FormOverhead));
 
         group.MapGet("/documents/{documentId:int}/sealed", async (int id, int documentId, HttpContext http, SealingQueries queries,
+            ArchiveStore archive, AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
+        {
+            if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
+                return refused;
+            if (await queries.SealedFileAsync(id, documentId, ct) is not { } file || !archive.Exists(file.Sha256))
+                return Refuse(http, id, StatusCodes.Status404NotFound, L["This document has not been sealed."]);
+            // The request's timeline shows who took the sealed file, and when.
+            await audit.RecordAsync(AuditAction.DocumentDownloaded, file.FileName, $"request {file.Number}", ct: ct);
+            http.Response.Headers.CacheControl = "private, no-store";
+            return Results.File(archive.OpenRead(file.Sha256), "application/pdf", file.FileName,
+                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
+        });
+
+        // The same file for reading in the page (pdf.js): inline, and no download line in the audit trail.
+        group.MapGet("/documents/{documentId:int}/sealed/view", async (int id, int documentId, HttpContext http, SealingQueries queries,
             ArchiveStore archive, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
             if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
@@ -83,17 +99,18 @@ public static class SealingEndpoints
             if (await queries.SealedFileAsync(id, documentId, ct) is not { } file || !archive.Exists(file.Sha256))
                 return Refuse(http, id, StatusCodes.Status404NotFound, L["This document has not been sealed."]);
             http.Response.Headers.CacheControl = "private, no-store";
-            return Results.File(archive.OpenRead(file.Sha256), "application/pdf", file.FileName,
-                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
+            http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { Inline = true, FileName = file.FileName }.ToString();
+            return Results.Stream(archive.OpenRead(file.Sha256), "application/pdf");
         });
 
         group.MapGet("/stampings/{stampingId:int}/scan", async (int id, int stampingId, HttpContext http, SealingQueries queries,
-            ArchiveStore archive, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
+            ArchiveStore archive, AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
             if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
                 return refused;
             if (await queries.ScanAsync(id, stampingId, ct) is not { } scan || !archive.Exists(scan.Sha256))
                 return Results.NotFound();
+            await audit.RecordAsync(AuditAction.DocumentDownloaded, scan.FileName, $"request {scan.Number}", ct: ct);
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.File(archive.OpenRead(scan.Sha256), scan.ContentType, scan.FileName);
         });

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
 
-using SealPortal.Features.Seals;
 
 namespace SealPortal.Features.Sealing;
 
@@ -28,12 +27,19 @@ public sealed record SealingPanelView(
     bool MayDownload,
     IReadOnlyList<(string Id, string Name)> Executors);
 
-/// <summary>Read side of sealing: the request page's panel and the download permissions.</summary>
-public sealed class SealingQueries(SealPortalDbContext db, SealRegistry registry)
+/// <summary>
+/// Read side of sealing: the request page's panel and the download permissions. Each call opens a
+/// context of its own and disposes it, so an open circuit and an endpoint use the same service and
+/// neither holds a context between operations.
+/// </summary>
+public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contexts)
 {
     /// <summary>Whether the request exists at all: a missing one is a 404 for everybody, before any permission check.</summary>
-    public Task<bool> ExistsAsync(int requestId, CancellationToken ct = default) =>
-        db.SealRequests.AnyAsync(r => r.Id == requestId, ct);
+    public async Task<bool> ExistsAsync(int requestId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.SealRequests.AnyAsync(r => r.Id == requestId, ct);
+    }
 
     /// <summary>
     /// The applicant, the custodians of the request's seals, auditors and administrators may download
@@ -46,31 +52,35 @@ public sealed class SealingQueries(SealPortalDbContext db, SealRegistry registry
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null)
             return false;
+        await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.SealRequests.AnyAsync(r => r.Id == requestId &&
             (r.ApplicantUserId == userId || r.Seals.Any(s => s.Seal!.CustodianUserId == userId)), ct);
     }
 
-    /// <summary>The sealed file of a document: its archive name and a download name; null when not sealed (or no such document).</summary>
-    public async Task<(string Sha256, string FileName)?> SealedFileAsync(int requestId, int documentId, CancellationToken ct = default)
+    /// <summary>The sealed file of a document: its archive name, a download name and the request's number; null when not sealed (or no such document).</summary>
+    public async Task<(string Sha256, string FileName, string Number)?> SealedFileAsync(int requestId, int documentId, CancellationToken ct = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var d = await db.SealRequestDocuments.AsNoTracking().Where(x => x.Id == documentId && x.SealRequestId == requestId)
-            .Select(x => new { x.FileName, x.SealedSha256 }).SingleOrDefaultAsync(ct);
+            .Select(x => new { x.FileName, x.SealedSha256, db.SealRequests.First(r => r.Id == x.SealRequestId).Number }).SingleOrDefaultAsync(ct);
         if (d?.SealedSha256 is null)
             return null;
         var stem = Path.GetFileNameWithoutExtension(d.FileName);
-        return (d.SealedSha256, $"{(stem.Length == 0 ? "document" : stem)}-sealed.pdf");
+        return (d.SealedSha256, $"{(stem.Length == 0 ? "document" : stem)}-sealed.pdf", d.Number);
     }
 
-    public async Task<(string Sha256, string FileName, string ContentType)?> ScanAsync(int requestId, int stampingId, CancellationToken ct = default)
+    public async Task<(string Sha256, string FileName, string ContentType, string Number)?> ScanAsync(int requestId, int stampingId, CancellationToken ct = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var s = await db.PhysicalStampings.AsNoTracking().Where(x => x.Id == stampingId && x.SealRequestId == requestId && x.ScanSha256 != null)
-            .Select(x => new { x.ScanSha256, x.ScanFileName, x.ScanContentType }).SingleOrDefaultAsync(ct);
-        return s is null ? null : (s.ScanSha256!, s.ScanFileName ?? "scan", s.ScanContentType ?? "application/octet-stream");
+            .Select(x => new { x.ScanSha256, x.ScanFileName, x.ScanContentType, db.SealRequests.First(r => r.Id == x.SealRequestId).Number }).SingleOrDefaultAsync(ct);
+        return s is null ? null : (s.ScanSha256!, s.ScanFileName ?? "scan", s.ScanContentType ?? "application/octet-stream", s.Number);
     }
 
     /// <summary>Null when there is no such request or it has not been approved yet.</summary>
     public async Task<SealingPanelView?> PanelAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
     {
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var r = await db.SealRequests.AsNoTracking().Where(x => x.Id == requestId)
             .Select(x => new { x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256 })
             .SingleOrDefaultAsync(ct);
@@ -103,13 +113,18 @@ public sealed class SealingQueries(SealPortalDbContext db, SealRegistry registry
         }).ToList();
         var mayRetry = open && electronic.Count > 0 && documents.Any(d => d.SealedSha256 is null) &&
             (user.IsInRole(Roles.Admin) || isKeeper && electronic.Any(s => s.CustodianUserId == userId));
-        var mayDownload = await MayDownloadAsync(requestId, user, ct);
+        var mayDownload = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor) ||
+            userId is not null && await db.SealRequests.AnyAsync(x => x.Id == requestId &&
+                (x.ApplicantUserId == userId || x.Seals.Any(s => s.Seal!.CustodianUserId == userId)), ct);
 
         IReadOnlyList<(string, string)> executors = [];
         if (physical.Any(p => p.MayRecord))
         {
-            // The reader comes first: recording one's own stamping is the usual case.
-            executors = (await registry.CustodianCandidatesAsync(ct)).OrderBy(k => k.Id == userId ? 0 : 1).ToList();
+            // Keepers may execute a stamping; the reader comes first, since recording one's own stamping is the usual case.
+            var keepers = await db.Users.AsNoTracking()
+                .Where(u => db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(x => x.Id == ur.RoleId && x.Name == Roles.SealKeeper)))
+                .OrderBy(u => u.UserName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct);
+            executors = keepers.OrderBy(k => k.Id == userId ? 0 : 1).Select(k => (k.Id, k.DisplayName)).ToList();
         }
 
         return new SealingPanelView(r.Id, r.Status, r.SealingError, r.Copies, electronic.Select(s => s.Name).ToList(), documents, physical,

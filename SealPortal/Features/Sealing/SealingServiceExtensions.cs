@@ -19,7 +19,8 @@ public static class SealingServiceExtensions
         builder.Services.AddScoped<RequestSealing>();
         builder.Services.AddScoped<SealingQueue>();
         builder.Services.AddScoped<IRequestApprovedHandler>(sp => sp.GetRequiredService<RequestSealing>());
-        builder.Services.AddScoped<SealingQueries>();
+        builder.Services.AddSingleton<SealingQueries>();
+        builder.Services.AddSingleton<SealingCommands>();
         return builder;
     }
 }
