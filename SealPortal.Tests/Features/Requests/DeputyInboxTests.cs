@@ -51,7 +51,6 @@ public sealed class DeputyInboxTests(RequestPortalFactory portal) : IClassFixtur
 
         // The request page offers the deputy the decision for the head; its approve button runs this command.
         Assert.Contains("王芳", (await deputy.GetDocumentAsync(url)).TextOf("[data-testid=action-bar] [data-testid=deputy-for]"));
-        var id = int.Parse(url.Split('/')[^1]);
         var decided = await portal.Services.GetRequiredService<SealPortal.Features.Requests.RequestCommands>().DecideAsync(
             await PrincipalAsync("reviewer"), id, SealPortal.Workflow.DecisionKind.Approve, "代批", await VersionAsync(id), await UserIdAsync("depthead"));
         Assert.True(decided.Succeeded, decided.Message);
