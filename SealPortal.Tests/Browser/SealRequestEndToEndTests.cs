@@ -204,7 +204,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await auditor.WaitForURLAsync(new Regex(@"/ledger\?.*person="));
         await auditor.WaitForSelectorAsync("[data-testid=grid-state][data-total='1']", new() { State = WaitForSelectorState.Attached });
         var row = auditor.Locator("[data-testid=ledger-table] tbody tr:has([data-sequence])");
-        Assert.Equal(1, await row.CountAsync());
+        await Assertions.Expect(row).ToHaveCountAsync(1);
         Assert.Contains("供货合同.pdf", await row.InnerTextAsync());
         await Chromium.ScreenshotAsync(auditor, "ledger-person");
 

@@ -27,6 +27,13 @@ public sealed class PortalComponents : IAsyncDisposable
     private readonly CultureInfo _previousCulture = CultureInfo.CurrentCulture;
     private readonly CultureInfo _previousUiCulture = CultureInfo.CurrentUICulture;
 
+    static PortalComponents()
+    {
+        // Pages read their data after the first render, through a real database that another test class
+        // may be loading at the same time (two cores, PostgreSQL): a one-second wait fails now and then.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+    }
+
     private PortalComponents(SealPortalFactory portal)
     {
         Portal = portal;

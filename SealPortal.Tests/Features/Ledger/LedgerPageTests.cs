@@ -123,7 +123,7 @@ public class LedgerPageTests(LedgerPortal fixture) : IClassFixture<LedgerPortal>
         // In the circuit a bad address shows the problem and no grid.
         ui.Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/ledger?kind=Paper");
         var refused = ui.Render<SealPortal.Features.Ledger.Ledger>();
-        Assert.Equal("The kind filter is not valid.", refused.Find("[data-testid=ledger-error]").TextContent.Trim());
+        refused.WaitForAssertion(() => Assert.Equal("The kind filter is not valid.", refused.Find("[data-testid=ledger-error]").TextContent.Trim()));
         Assert.Empty(refused.FindAll("[data-testid=ledger-table]"));
     }
 
@@ -143,8 +143,8 @@ public class LedgerPageTests(LedgerPortal fixture) : IClassFixture<LedgerPortal>
         var kind = ledger.FindComponents<MudSelect<SealKind?>>().Single();
         await ledger.InvokeAsync(() => kind.Instance.ValueChanged.InvokeAsync(SealKind.Physical));
         Assert.EndsWith($"/ledger?seal={world.SealA.Id}&kind=Physical", navigation.Uri);
-        ledger.WaitForAssertion(() => Assert.Empty(Rows(ledger)), TimeSpan.FromSeconds(10));
-        Assert.NotEmpty(ledger.FindAll("[data-testid=empty]"));
+        ledger.WaitForAssertion(() => Assert.NotEmpty(ledger.FindAll("[data-testid=empty]")), TimeSpan.FromSeconds(10));
+        Assert.Empty(Rows(ledger));
         Assert.Equal($"/ledger/export.csv?seal={world.SealA.Id}&kind=Physical", ledger.Find("[data-testid=export-csv]").GetAttribute("href"));
     }
 

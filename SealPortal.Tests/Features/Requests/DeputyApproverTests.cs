@@ -75,25 +75,25 @@ public sealed class DeputyApproverTests(RequestPortalFactory portal) : IClassFix
         await EnsureColleagueAsync();
         using var client = await portal.SignInAsync("depthead");
         client.Http.DefaultRequestHeaders.AcceptLanguage.Add(new StringWithQualityHeaderValue("en"));
+        var user = await PrincipalAsync("depthead");
+        var commands = portal.Services.GetRequiredService<RequestCommands>();
+        var queries = portal.Services.GetRequiredService<RequestQueries>();
 
-        // Their own decision.
+        // Their own decision: the page opens (it was a 500) and its approve runs this command.
         var own = await SubmitAsync("deputy and approver, page, own");
-        var shown = await client.Http.GetAsync($"/requests/{own}");
-        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
-        var decided = await client.SubmitNamedFormAsync($"/requests/{own}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "同意", ["onBehalfOf"] = "" });
-        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
-        Assert.Contains("Approved.", (await PortalClient.ParseAsync(decided)).TextOf("[data-testid=message]"));
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync($"/requests/{own}")).StatusCode);
+        var (ownView, _) = await queries.DetailsAsync(own, user);
+        var decided = await commands.DecideAsync(user, own, DecisionKind.Approve, "同意", ownView!.Version, null);
+        Assert.True(decided.Succeeded, decided.ToString());
         var state = RequestWorkflowStore.State(await SealRequestKit.LoadAsync(portal, own))!;
         Assert.Null(Assert.Single(state.Decisions).OnBehalfOfUserId);
 
         // As the colleague's deputy.
         var deputy = await SubmitAsync("deputy and approver, page, deputy");
-        var page = await client.GetDocumentAsync($"/requests/{deputy}");
-        Assert.Equal(["", _colleague], page.QuerySelectorAll("[data-testid=decide-for] input[name=onBehalfOf]").Select(i => i.GetAttribute("value")));
-        decided = await client.SubmitNamedFormAsync($"/requests/{deputy}", "decide",
-            new Dictionary<string, object> { ["kind"] = "Approve", ["comment"] = "代批", ["onBehalfOf"] = _colleague! });
-        Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.Http.GetAsync($"/requests/{deputy}")).StatusCode);
+        var (deputyView, _) = await queries.DetailsAsync(deputy, user);
+        decided = await commands.DecideAsync(user, deputy, DecisionKind.Approve, "代批", deputyView!.Version, _colleague);
+        Assert.True(decided.Succeeded, decided.ToString());
 
         state = RequestWorkflowStore.State(await SealRequestKit.LoadAsync(portal, deputy))!;
         Assert.Equal(_colleague, Assert.Single(state.Decisions).OnBehalfOfUserId);

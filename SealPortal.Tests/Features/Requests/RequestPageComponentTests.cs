@@ -98,14 +98,15 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         {
             var page = Open(keeper, id);
             Assert.Equal("Approved", Status(page));
-            Assert.NotEmpty(page.FindAll("[data-testid=record-stamping]"));
+            // The sealing panel reads its own state after the page has loaded.
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=record-stamping]")), TimeSpan.FromSeconds(20));
             Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Approved");
         }
         foreach (var user in new[] { "applicant", "admin", "auditor" })
         {
             await using var ui = await PortalComponents.SignedInAsync(portal, user);
             var page = Open(ui, id);
-            Assert.NotEmpty(page.FindAll("[data-testid=stamping-pending]"));
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=stamping-pending]")), TimeSpan.FromSeconds(20));
             Assert.Empty(page.FindAll("[data-testid=record-stamping]"));
             Assert.Empty(Actions(page));
         }
@@ -119,6 +120,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var keeper = await PortalComponents.SignedInAsync(portal, "keeper");
         var (host, page) = Host(keeper, id);
 
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=record-stamping]")), TimeSpan.FromSeconds(20));
         var click = page.Find("[data-testid=record-stamping]").ClickAsync(new());
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=stamping-confirm]")));
         await host.Find("[data-testid=stamping-confirm]").ClickAsync(new());
@@ -171,13 +173,14 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         {
             var page = Open(applicant, id);
             Assert.Equal("SealingFailed", Status(page));
-            Assert.Contains(SealingPortal.RsaSeal, page.Find("[data-testid=sealing-error]").TextContent);
+            page.WaitForAssertion(() => Assert.Contains(SealingPortal.RsaSeal, page.Find("[data-testid=sealing-error]").TextContent), TimeSpan.FromSeconds(20));
             Assert.Empty(page.FindAll("[data-testid=retry-sealing]"));
             Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "SealingFailed");
         }
 
         await using var keeper = await PortalComponents.SignedInAsync(portal, "keeper");
         var (host, keeperPage) = Host(keeper, id);
+        keeperPage.WaitForAssertion(() => Assert.NotEmpty(keeperPage.FindAll("[data-testid=retry-sealing]")));
         var retry = keeperPage.Find("[data-testid=retry-sealing]").ClickAsync(new());
         await ConfirmMessageBoxAsync(host);
         await retry.WaitAsync(TimeSpan.FromSeconds(60));
