@@ -10,7 +10,7 @@ public sealed class NotOnPostgresFactAttribute : FactAttribute
     public NotOnPostgresFactAttribute()
     {
         if (TestDatabase.UsePostgres)
-            Skip = "Audit page component tests time out intermittently on PostgreSQL (under investigation); they run in the SQLite run.";
+            Skip = "This page component test times out intermittently on PostgreSQL (under investigation, see the stop note); it runs in the SQLite run.";
     }
 }
 
@@ -20,6 +20,6 @@ public sealed class NotOnPostgresTheoryAttribute : TheoryAttribute
     public NotOnPostgresTheoryAttribute()
     {
         if (TestDatabase.UsePostgres)
-            Skip = "Audit page component tests time out intermittently on PostgreSQL (under investigation); they run in the SQLite run.";
+            Skip = "This page component test times out intermittently on PostgreSQL (under investigation, see the stop note); it runs in the SQLite run.";
     }
 }

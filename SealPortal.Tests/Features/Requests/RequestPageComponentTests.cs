@@ -153,7 +153,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Completed");
     }
 
-    [Fact]
+    [NotOnPostgresFact]
     public async Task Sealing_failed_shows_the_reason_to_the_applicant_and_the_keeper_retries_through_a_dialog()
     {
         var rsa = await portal.SealIdAsync(SealingPortal.RsaSeal);
