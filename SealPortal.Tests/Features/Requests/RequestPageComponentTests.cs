@@ -127,10 +127,14 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await click.WaitAsync(TimeSpan.FromSeconds(60));
 
         page.WaitForAssertion(() => Assert.Equal("Completed", Status(page)), TimeSpan.FromSeconds(30));
-        Assert.NotEmpty(page.FindAll("[data-testid=stamping-done]"));
-        Assert.Empty(page.FindAll("[data-testid=record-stamping]"));
+        // The sealing panel and the timeline read their own state after the status changed.
+        page.WaitForAssertion(() =>
+        {
+            Assert.NotEmpty(page.FindAll("[data-testid=stamping-done]"));
+            Assert.Empty(page.FindAll("[data-testid=record-stamping]"));
+            Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Stamped" && e.TextContent.Contains(SealingPortal.PhysicalSeal));
+        }, TimeSpan.FromSeconds(30));
         Assert.Empty(host.FindAll("[data-testid=stamping-dialog]"));
-        Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Stamped" && e.TextContent.Contains(SealingPortal.PhysicalSeal));
         var entry = Assert.Single(await SealRequestKit.LedgerAsync(portal, id));
         Assert.Equal(SealKind.Physical, entry.Kind);
     }
@@ -153,7 +157,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         Assert.Contains(Timeline(page), e => e.GetAttribute("data-kind") == "Completed");
     }
 
-    [NotOnPostgresFact]
+    [Fact]
     public async Task Sealing_failed_shows_the_reason_to_the_applicant_and_the_keeper_retries_through_a_dialog()
     {
         var rsa = await portal.SealIdAsync(SealingPortal.RsaSeal);
@@ -185,7 +189,8 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await ConfirmMessageBoxAsync(host);
         await retry.WaitAsync(TimeSpan.FromSeconds(60));
         keeperPage.WaitForAssertion(() => Assert.Equal("Completed", Status(keeperPage)), TimeSpan.FromSeconds(30));
-        Assert.Empty(keeperPage.FindAll("[data-testid=retry-sealing]"));
+        // The sealing panel reads its own state after the status changed.
+        keeperPage.WaitForAssertion(() => Assert.Empty(keeperPage.FindAll("[data-testid=retry-sealing]")), TimeSpan.FromSeconds(30));
         Assert.Single(await SealRequestKit.LedgerAsync(portal, id));
     }
 
@@ -401,7 +406,9 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
         var page = Open(ui, id);
 
-        Assert.Contains("JavaScript", page.Find("[data-testid=active-content]").TextContent);
+        page.WaitForAssertion(() => Assert.Contains("JavaScript", page.Find("[data-testid=active-content]").TextContent));
+        // The viewer is shown after the document has loaded, which on a server database is a moment after the first render.
+        page.WaitForAssertion(() => Assert.Contains(ui.Context.JSInterop.Invocations, i => i.Identifier == "show"));
         var invocation = ui.Context.JSInterop.Invocations.Last(i => i.Identifier == "show");
         var seals = Assert.IsAssignableFrom<IReadOnlyList<SealPortal.Components.Pdf.SealOverlay>>(invocation.Arguments[1]);
         var seal = Assert.Single(seals);
@@ -409,7 +416,9 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
 
         var plain = await SubmittedAsync();
         await using var other = await PortalComponents.SignedInAsync(portal, "depthead");
-        Assert.Empty(Open(other, plain).FindAll("[data-testid=active-content]"));
+        var plainPage = Open(other, plain);
+        plainPage.WaitForAssertion(() => Assert.Contains(other.Context.JSInterop.Invocations, i => i.Identifier == "show"));
+        Assert.Empty(plainPage.FindAll("[data-testid=active-content]"));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -487,7 +487,10 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
     {
         var upload = host.FindComponents<MudFileUpload<IBrowserFile>>()
             .Single(u => u.Instance.UserAttributes.TryGetValue("data-testid", out var t) && (string?)t == testId);
-        return upload.InvokeAsync(() => upload.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(content, fileName)));
+        // Not inside the renderer's dispatcher: UploadFiles waits for the component's handler, and on PostgreSQL that
+        // handler's database call resumes on the dispatcher, so waiting there would never end.
+        var input = upload.FindComponent<InputFile>();
+        return Task.Run(() => input.UploadFiles(InputFileContent.CreateFromBinary(content, fileName)));
     }
 
     private static async Task BindAsync(IRenderedComponent<IComponent> host, IRenderedComponent<SealPage> page, string fileName, byte[] content, string password)
