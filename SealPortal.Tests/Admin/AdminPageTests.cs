@@ -73,11 +73,11 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         await ConfirmAsync(root, edit, "[data-testid=unlock]", "Unlock");
         edit.WaitForElement("[data-testid=lock]");
         Assert.Contains("The user can sign in again.", ui.Snackbars);
-        var asking = edit.Find("[data-testid=reset-password]").ClickAsync(new());
+        var asking = edit.ClickFreshAsync("[data-testid=reset-password]");
         var reset = root.WaitForElements(".mud-dialog button").Single(b => b.TextContent.Trim() == "Reset password");
         var resetting = reset.ClickAsync(new());
         var newPassword = root.WaitForElement("[data-testid=new-password]").TextContent.Trim();
-        await root.Find("[data-testid=secret-ok]").ClickAsync(new());
+        await root.ClickFreshAsync("[data-testid=secret-ok]");
         await resetting.WaitAsync(TimeSpan.FromSeconds(10));
         await asking.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.NotEqual(password, newPassword);
@@ -95,7 +95,7 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         var (_, edit) = ui.RenderWithDialogs<UserEdit>(new Dictionary<string, object?> { ["Id"] = await UserIdAsync("promoted") });
         edit.WaitForElement("[data-testid=save]");
         await SetRoleAsync(edit, Roles.Admin, true);
-        await edit.Find("[data-testid=save]").ClickAsync(new());
+        await edit.ClickFreshAsync("[data-testid=save]");
         Assert.Contains("Saved.", ui.Snackbars);
         // The form does not stay: back to the list.
         Assert.EndsWith("/admin/users", ui.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
@@ -120,7 +120,7 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
 
         await SetRoleAsync(edit, Roles.Admin, false);
         await SetRoleAsync(edit, Roles.Auditor, true);
-        await edit.Find("[data-testid=save]").ClickAsync(new());
+        await edit.ClickFreshAsync("[data-testid=save]");
         Assert.Contains("不能移除自己的管理员角色。", ui.Snackbars);
 
         using var admin = await portal.SignInAsync("admin");
@@ -139,11 +139,11 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         await TypeAsync(create, "Display name", "No Roles");
         await create.InvokeAsync(() => create.FindComponent<MudSelect<int>>().Instance.ValueChanged.InvokeAsync(1));
         await SetRoleAsync(create, Roles.Applicant, false);
-        await create.Find("[data-testid=create]").ClickAsync(new());
+        await create.ClickFreshAsync("[data-testid=create]");
         create.WaitForAssertion(() => Assert.Contains("Choose at least one role.", ui.Snackbars));
 
         var (_, nameless) = ui.RenderWithDialogs<UserCreate>();
-        await nameless.Find("[data-testid=create]").ClickAsync(new());
+        await nameless.ClickFreshAsync("[data-testid=create]");
         nameless.WaitForAssertion(() => Assert.Contains("Fill in the marked fields.", ui.Snackbars));
         Assert.Contains("Enter a user name.", nameless.Markup);
 
@@ -231,10 +231,10 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         await create.InvokeAsync(() => create.FindComponent<MudSelect<int>>().Instance.ValueChanged.InvokeAsync(departmentId));
         foreach (var role in Roles.All)
             await SetRoleAsync(create, role, roles.Contains(role));
-        var click = create.Find("[data-testid=create]").ClickAsync(new());
+        var click = create.ClickFreshAsync("[data-testid=create]");
         var password = root.WaitForElement("[data-testid=initial-password]").TextContent.Trim();
         Assert.Contains(userName, root.Find("[data-testid=secret-dialog]").TextContent);
-        await root.Find("[data-testid=secret-ok]").ClickAsync(new());
+        await root.ClickFreshAsync("[data-testid=secret-ok]");
         await click.WaitAsync(TimeSpan.FromSeconds(10));
         root.WaitForAssertion(() => Assert.Empty(root.FindAll("[data-testid=secret-dialog]")));
         Assert.EndsWith("/admin/users", ui.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
@@ -263,7 +263,7 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         where T : Microsoft.AspNetCore.Components.IComponent
     {
         // The click's handler waits for the answer, so its task ends after the confirmation.
-        var click = page.Find(button).ClickAsync(new());
+        var click = page.ClickFreshAsync(button);
         var confirm = root.WaitForElements(".mud-dialog button").Single(b => b.TextContent.Trim() == yes);
         await confirm.ClickAsync(new());
         await click.WaitAsync(TimeSpan.FromSeconds(10));
@@ -274,11 +274,11 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
     private static async Task NameAsync<T>(IRenderedComponent<ContainerFragment> root, IRenderedComponent<T> page, string button, string name)
         where T : Microsoft.AspNetCore.Components.IComponent
     {
-        var click = page.Find(button).ClickAsync(new());
+        var click = page.ClickFreshAsync(button);
         root.WaitForElement("[data-testid=name-dialog]");
         var field = root.FindComponent<NameDialog>().FindComponent<MudTextField<string>>();
         await root.InvokeAsync(() => field.Instance.ValueChanged.InvokeAsync(name));
-        await root.Find("[data-testid=name-confirm]").ClickAsync(new());
+        await root.ClickFreshAsync("[data-testid=name-confirm]");
         await click.WaitAsync(TimeSpan.FromSeconds(10));
         root.WaitForAssertion(() => Assert.Empty(root.FindAll("[data-testid=name-dialog]")));
     }

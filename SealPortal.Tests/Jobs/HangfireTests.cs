@@ -151,7 +151,7 @@ public class HangfireTests
                 var home = ui.Render<SealPortal.Features.Dashboard.Home>();
                 home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=run-integrity-check]")));
                 // The click's handler waits for the queued check's answer, so it is awaited after the release.
-                clicks.Add(home.Find("[data-testid=run-integrity-check]").ClickAsync(new()));
+                clicks.Add(home.ClickFreshAsync("[data-testid=run-integrity-check]"));
             }
             // All three requests are queued (the first one's job waits for the held check) before it ends.
             var queued = portal.Services.GetRequiredService<JobStorage>().GetMonitoringApi();

@@ -77,7 +77,7 @@ public class IntegrityAlertTests
         {
             var home = ui.Render<SealPortal.Features.Dashboard.Home>();
             home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=integrity-alert]")));
-            await home.Find("[data-testid=run-integrity-check]").ClickAsync(new());
+            await home.ClickFreshAsync("[data-testid=run-integrity-check]");
             home.WaitForAssertion(() => Assert.Empty(home.FindAll("[data-testid=integrity-alert]")));
         }
         Assert.Equal(runs + 1, await RunCountAsync(portal));

@@ -37,7 +37,7 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
 
         // Closing needs a finding for every sampled entry.
         Assert.Contains("5 sampled entries have no finding yet", await CloseAsync(host, page, "All fine."));
-        await host.Find("[data-testid=dialog-cancel]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-cancel]");
 
         // An issue needs a note saying what it is.
         await RecordAsync(page, 0, SealAuditFinding.Issue, "");
@@ -341,14 +341,14 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         // The button is enabled once the page has read who the user is, which the grid's first load does not wait for.
         list.WaitForAssertion(() => Assert.False(list.Find("button[data-testid=open-audit]").HasAttribute("disabled")));
         // The click's handler waits for the dialog's answer, so it is not awaited here.
-        _ = list.Find("button[data-testid=open-audit]").ClickAsync(new());
+        _ = list.ClickFreshAsync("button[data-testid=open-audit]");
         host.WaitForAssertion(() => host.Find("[data-testid=open-audit-dialog]"));
         var dialog = host.FindComponent<OpenAuditDialog>();
         var fields = dialog.FindComponents<MudTextField<string>>();
         await dialog.InvokeAsync(() => fields[0].Instance.ValueChanged.InvokeAsync(from));
         await dialog.InvokeAsync(() => fields[1].Instance.ValueChanged.InvokeAsync(to));
         await dialog.InvokeAsync(() => fields[2].Instance.ValueChanged.InvokeAsync(sample));
-        await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
         return null;
     }
 
@@ -387,11 +387,11 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
     private static async Task<string?> CloseAsync(IRenderedComponent<IComponent> host, IRenderedComponent<AuditPage> page, string conclusion)
     {
         // The click's handler waits for the dialog's answer, so it is not awaited here.
-        _ = page.Find("[data-testid=close-audit]").ClickAsync(new());
+        _ = page.ClickFreshAsync("[data-testid=close-audit]");
         host.WaitForAssertion(() => host.Find("[data-testid=close-audit-dialog]"));
         var dialog = host.FindComponent<CloseAuditDialog>();
         await dialog.InvokeAsync(() => dialog.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync(conclusion));
-        await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
         host.WaitForAssertion(() => Assert.True(host.FindAll("[data-testid=close-audit-dialog]").Count == 0 || host.FindAll("[data-testid=dialog-error]").Count > 0));
         return host.FindAll("[data-testid=dialog-error]").FirstOrDefault()?.TextContent;
     }

@@ -74,7 +74,7 @@ public class HomeTests(SealingPortal portal) : IClassFixture<SealingPortal>
             var home = ui.Render<Home>();
             home.WaitForAssertion(() => Assert.NotEmpty(home.FindAll("[data-testid=integrity-status]")));
             var runs = await RunCountAsync();
-            await home.Find("[data-testid=run-integrity-check]").ClickAsync(new());
+            await home.ClickFreshAsync("[data-testid=run-integrity-check]");
             home.WaitForAssertion(() => Assert.Contains("Intact", home.Find("[data-testid=integrity-verdict]").TextContent));
             Assert.Equal(runs + 1, await RunCountAsync());
             Assert.Contains("The ledger and the audit trail are intact.", ui.Snackbars);
@@ -89,7 +89,7 @@ public class HomeTests(SealingPortal portal) : IClassFixture<SealingPortal>
             try
             {
                 var runs = await RunCountAsync();
-                await home.Find("[data-testid=run-integrity-check]").ClickAsync(new());
+                await home.ClickFreshAsync("[data-testid=run-integrity-check]");
                 Assert.Equal(runs, await RunCountAsync());
                 Assert.Contains("You may not run the integrity check.", ui.Snackbars);
             }
@@ -110,7 +110,7 @@ public class HomeTests(SealingPortal portal) : IClassFixture<SealingPortal>
         Assert.True(await portal.Services.GetRequiredService<SealPortal.Features.Account.SessionRevocation>().EndSessionsAsync(userId) >= 1);
 
         var runs = await RunCountAsync();
-        await home.Find("[data-testid=run-integrity-check]").ClickAsync(new());
+        await home.ClickFreshAsync("[data-testid=run-integrity-check]");
         Assert.Equal(runs, await RunCountAsync());
         Assert.Contains("You may not run the integrity check.", ui.Snackbars);
     }

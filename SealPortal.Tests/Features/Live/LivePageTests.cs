@@ -116,6 +116,30 @@ public class LivePageTests(LivePortal portal) : IClassFixture<LivePortal>
         Assert.NotNull(await query.ReadAsync(id, await SealRequestKit.UserIdAsync(portal, "applicant"), [Roles.Applicant]));
     }
 
+    [Fact]
+    public async Task An_open_request_page_shows_the_approvers_decisions_without_a_reload()
+    {
+        var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
+        var id = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        await using var ui = await PortalComponents.SignedInAsync(portal, "applicant");
+        ui.Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/requests/{id}");
+        var page = ui.Render<RequestPage>(p => p.Add(x => x.Id, id));
+        page.WaitForAssertion(() => Assert.Equal("InApproval", page.Find("[data-testid=status]").GetAttribute("data-status")), Patience);
+        Assert.DoesNotContain(page.FindAll("[data-testid=timeline] [data-kind]"), e => e.GetAttribute("data-kind") == "Approved");
+        Assert.NotEmpty(page.FindAll("[data-testid=action-bar] [data-testid=withdraw]"));
+        WaitForSubscribers(1);
+
+        await SealRequestKit.ApproveAllAsync(portal, id);
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("Approved", page.Find("[data-testid=status]").GetAttribute("data-status"));
+            Assert.Contains(page.FindAll("[data-testid=timeline] [data-kind]"), e => e.GetAttribute("data-kind") == "Approved");
+            // The applicant may withdraw only before the first decision; the page offers it no more.
+            Assert.Empty(page.FindAll("[data-testid=action-bar] [data-testid=withdraw]"));
+        }, Patience);
+    }
+
     private void WaitForSubscribers(int atLeast)
     {
         var hub = portal.Services.GetRequiredService<LiveEvents>();

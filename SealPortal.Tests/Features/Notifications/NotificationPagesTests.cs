@@ -56,7 +56,7 @@ public class NotificationPagesTests
         {
             var page = ui.Render<SealPortal.Features.Notifications.Notifications>();
             page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=notification][data-read=false]").Count));
-            await page.Find("button[data-testid=mark-all-read]").ClickAsync(new());
+            await page.ClickFreshAsync("button[data-testid=mark-all-read]");
             page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=notification][data-read=true]").Count));
             Assert.Contains("2 notifications marked as read.", ui.Snackbars);
         }
@@ -97,7 +97,7 @@ public class NotificationPagesTests
 
         // Signed out elsewhere: the open page marks nothing and shows nothing more.
         Assert.True(await portal.Services.GetRequiredService<SealPortal.Features.Account.SessionRevocation>().EndSessionsAsync(auditor) >= 1);
-        await page.Find("button[data-testid=mark-all-read]").ClickAsync(new());
+        await page.ClickFreshAsync("button[data-testid=mark-all-read]");
         Assert.Equal(1, await UnreadAsync(portal, auditor));
         Assert.Contains("Your session has ended. Sign in again.", ui.Snackbars);
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=notification]")));
@@ -117,7 +117,7 @@ public class NotificationPagesTests
             var before = ui.Render<NotificationPreferences>();
             before.WaitForAssertion(() => Assert.Equal("true", before.Find("[data-testid=kind-AuditSchedule]").GetAttribute("data-checked")));
             await Input(before, "kind-AuditSchedule").ChangeAsync(new() { Value = false });
-            await before.Find("button[data-testid=save]").ClickAsync(new());
+            await before.ClickFreshAsync("button[data-testid=save]");
             Assert.Contains("Your preferences have been saved.", ui.Snackbars);
 
             var after = ui.Render<NotificationPreferences>();
@@ -176,7 +176,7 @@ public class NotificationPagesTests
             var page = ui.Render<NotificationPreferences>();
             page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=email]").GetAttribute("data-checked")));
             await Input(page, "email").ChangeAsync(new() { Value = false });
-            await page.Find("button[data-testid=save]").ClickAsync(new());
+            await page.ClickFreshAsync("button[data-testid=save]");
         }
         Assert.False((await Preference(keeper))!.EmailEnabled);
         Assert.Null(await Preference(auditor));
@@ -202,7 +202,7 @@ public class NotificationPagesTests
         page.WaitForAssertion(() => page.Find("button[data-testid=save]"));
         Assert.True(await portal.Services.GetRequiredService<SealPortal.Features.Account.SessionRevocation>().EndSessionsAsync(keeper) >= 1);
         await Input(page, "email").ChangeAsync(new() { Value = false });
-        await page.Find("button[data-testid=save]").ClickAsync(new());
+        await page.ClickFreshAsync("button[data-testid=save]");
         Assert.Contains("Your session has ended. Sign in again.", ui.Snackbars);
         Assert.Null(await portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>().NotificationPreferences.AsNoTracking()
             .SingleOrDefaultAsync(p => p.UserId == keeper)));

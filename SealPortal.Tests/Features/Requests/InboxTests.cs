@@ -80,11 +80,11 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         await DecideAsync(third, "depthead", DecisionKind.Return, "请补充材料");
 
         // The click's handler waits for the dialog's answer, so it completes only after the confirmation below.
-        var approving = inbox.Find("[data-testid=bulk-approve]").ClickAsync(new());
+        var approving = inbox.ClickFreshAsync("[data-testid=bulk-approve]");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=decision-dialog]")));
         Assert.Contains("3", page.Find("[data-testid=decision-count]").TextContent);
         page.Find("textarea[data-testid=decision-comment], [data-testid=decision-comment] textarea").Input("批量同意");
-        await page.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await page.ClickFreshAsync("[data-testid=decision-confirm]");
         await approving.WaitAsync(TimeSpan.FromSeconds(60));
 
         page.WaitForAssertion(() => Assert.Contains("2 requests approved.", ui.Snackbars));

@@ -93,7 +93,7 @@ public sealed class RequestEditorTests(EditorPortal portal) : IClassFixture<Edit
         await page.Find($"[data-seal='{seal}'] input[type=checkbox]").ChangeAsync(new ChangeEventArgs { Value = true });
 
     private static async Task ClickAsync(IRenderedComponent<RequestEditor> page, string testId) =>
-        await page.Find($"button[data-testid={testId}]").ClickAsync(new());
+        await page.ClickFreshAsync($"button[data-testid={testId}]");
 
     private static string ErrorOf(IRenderedComponent<RequestEditor> page)
     {

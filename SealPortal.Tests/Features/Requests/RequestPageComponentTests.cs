@@ -121,9 +121,9 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         var (host, page) = Host(keeper, id);
 
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=record-stamping]")), TimeSpan.FromSeconds(20));
-        var click = page.Find("[data-testid=record-stamping]").ClickAsync(new());
+        var click = page.ClickFreshAsync("[data-testid=record-stamping]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=stamping-confirm]")));
-        await host.Find("[data-testid=stamping-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=stamping-confirm]");
         await click.WaitAsync(TimeSpan.FromSeconds(60));
 
         page.WaitForAssertion(() => Assert.Equal("Completed", Status(page)), TimeSpan.FromSeconds(30));
@@ -185,7 +185,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var keeper = await PortalComponents.SignedInAsync(portal, "keeper");
         var (host, keeperPage) = Host(keeper, id);
         keeperPage.WaitForAssertion(() => Assert.NotEmpty(keeperPage.FindAll("[data-testid=retry-sealing]")));
-        var retry = keeperPage.Find("[data-testid=retry-sealing]").ClickAsync(new());
+        var retry = keeperPage.ClickFreshAsync("[data-testid=retry-sealing]");
         await ConfirmMessageBoxAsync(host);
         await retry.WaitAsync(TimeSpan.FromSeconds(60));
         keeperPage.WaitForAssertion(() => Assert.Equal("Completed", Status(keeperPage)), TimeSpan.FromSeconds(30));
@@ -261,9 +261,11 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await SubmittedAsync();
         await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
         var (host, page) = Host(ui, id, "?from=inbox");
-        // A second tab (circuit) on the same request, opened before the decision: its click comes second.
+        // A second tab (circuit) on the same request, whose approve dialog is open before the decision: its confirm comes second.
         await using var tab2 = await PortalComponents.SignedInAsync(portal, "depthead");
         var (host2, stale) = Host(tab2, id, "?from=inbox");
+        var staleClick = stale.ClickFreshAsync("[data-testid=action-bar] [data-testid=approve]");
+        host2.WaitForAssertion(() => Assert.NotEmpty(host2.FindAll("[data-testid=decision-confirm]")));
 
         await DecideInDialogAsync(host, page, "approve", "同意");
 
@@ -275,10 +277,14 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         Assert.DoesNotContain("approve", Actions(page));
         Assert.Contains("刘强", page.Find("[data-testid=pending]").TextContent);
 
-        await DecideInDialogAsync(host2, stale, "approve", "again");
+        host2.Find("[data-testid=decision-comment] textarea, textarea[data-testid=decision-comment]").Input("again");
+        await host2.ClickFreshAsync("[data-testid=decision-confirm]");
+        await staleClick.WaitAsync(TimeSpan.FromSeconds(60));
         host2.WaitForAssertion(() => Assert.Contains(tab2.Snackbars, s => s.Contains("first decision stands")));
         var decision = Assert.Single(Decisions(id));
         Assert.Equal("同意", decision.Comment);
+        // The second tab follows the decision live: it offers no approve any more.
+        stale.WaitForAssertion(() => Assert.DoesNotContain("approve", Actions(stale)), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -288,13 +294,13 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var ui = await PortalComponents.SignedInAsync(portal, "depthead");
         var (host, page) = Host(ui, id);
 
-        var click = page.Find("[data-testid=return]").ClickAsync(new());
+        var click = page.ClickFreshAsync("[data-testid=return]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=decision-confirm]")));
-        await host.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=decision-confirm]");
         Assert.NotEmpty(host.FindAll("[data-testid=decision-dialog]"));
         Assert.Empty(Decisions(id));
         host.Find("[data-testid=decision-comment] textarea, textarea[data-testid=decision-comment]").Input("请补充");
-        await host.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=decision-confirm]");
         await click.WaitAsync(TimeSpan.FromSeconds(30));
 
         page.WaitForAssertion(() => Assert.Equal("Returned", Status(page)));
@@ -309,7 +315,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var ui = await PortalComponents.SignedInAsync(portal, "applicant");
         var (host, page) = Host(ui, id);
 
-        var click = page.Find("[data-testid=withdraw]").ClickAsync(new());
+        var click = page.ClickFreshAsync("[data-testid=withdraw]");
         await ConfirmMessageBoxAsync(host);
         await click.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -327,7 +333,7 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         var (host, page) = Host(ui, id);
         await DecideAsync(id, "depthead", DecisionKind.Approve, "ok");
 
-        var click = page.Find("[data-testid=withdraw]").ClickAsync(new());
+        var click = page.ClickFreshAsync("[data-testid=withdraw]");
         await ConfirmMessageBoxAsync(host);
         await click.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -344,17 +350,17 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var ui = await PortalComponents.SignedInAsync(portal, "applicant");
         var (host, page) = Host(ui, id);
 
-        var edit = page.Find("[data-testid=edit]").ClickAsync(new());
+        var edit = page.ClickFreshAsync("[data-testid=edit]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=edit-dialog]")));
         host.Find("[data-testid=edit-purpose] textarea, textarea[data-testid=edit-purpose]").Change("revised purpose");
         host.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(PdfTestKit.ClassicPdf(3), "three-pages.pdf", contentType: "application/pdf"));
-        await host.Find("[data-testid=edit-save]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=edit-save]");
         await edit.WaitAsync(TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Equal("revised purpose", page.Find("[data-testid=purpose]").TextContent));
         Assert.Contains("three-pages.pdf", page.Find("[data-testid=documents]").TextContent);
         Assert.Empty(host.FindAll("[data-testid=edit-dialog]"));
 
-        var resubmit = page.Find("[data-testid=resubmit]").ClickAsync(new());
+        var resubmit = page.ClickFreshAsync("[data-testid=resubmit]");
         await ConfirmMessageBoxAsync(host);
         await resubmit.WaitAsync(TimeSpan.FromSeconds(30));
         page.WaitForAssertion(() => Assert.Equal("InApproval", Status(page)));
@@ -368,10 +374,10 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
         await using var ui = await PortalComponents.SignedInAsync(portal, "applicant");
         var (host, page) = Host(ui, id);
 
-        var edit = page.Find("[data-testid=edit]").ClickAsync(new());
+        var edit = page.ClickFreshAsync("[data-testid=edit]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=edit-dialog]")));
         host.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary("not a pdf"u8.ToArray(), "notes.pdf", contentType: "application/pdf"));
-        await host.Find("[data-testid=edit-save]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=edit-save]");
 
         host.WaitForAssertion(() => Assert.Contains("notes.pdf is not a readable PDF", host.Find("[data-testid=edit-error]").TextContent));
         Assert.Equal("letter.pdf", (await SealRequestKit.LoadAsync(portal, id)).Documents.Single().FileName);
@@ -446,10 +452,10 @@ public sealed class RequestPageComponentTests(SealingPortal portal) : IClassFixt
 
     private static async Task DecideInDialogAsync(IRenderedComponent<ContainerFragment> host, IRenderedComponent<RequestPage> page, string button, string comment)
     {
-        var click = page.Find($"[data-testid=action-bar] [data-testid={button}]").ClickAsync(new());
+        var click = page.ClickFreshAsync($"[data-testid=action-bar] [data-testid={button}]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=decision-confirm]")));
         host.Find("[data-testid=decision-comment] textarea, textarea[data-testid=decision-comment]").Input(comment);
-        await host.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=decision-confirm]");
         await click.WaitAsync(TimeSpan.FromSeconds(60));
     }
 
@@ -583,10 +589,10 @@ public sealed class DeputyRequestPageTests(SealingPortal portal) : IClassFixture
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=action-bar]")), TimeSpan.FromSeconds(30));
         Assert.Contains("王芳", page.Find("[data-testid=deputy-for]").TextContent);
 
-        var click = page.Find("[data-testid=approve]").ClickAsync(new());
+        var click = page.ClickFreshAsync("[data-testid=approve]");
         host.WaitForAssertion(() => Assert.NotEmpty(host.FindAll("[data-testid=decision-confirm]")));
         host.Find("[data-testid=decision-comment] textarea, textarea[data-testid=decision-comment]").Input("代批");
-        await host.Find("[data-testid=decision-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=decision-confirm]");
         await click.WaitAsync(TimeSpan.FromSeconds(60));
 
         page.WaitForAssertion(() => Assert.Contains("刘强", page.Find("[data-testid=pending]").TextContent));

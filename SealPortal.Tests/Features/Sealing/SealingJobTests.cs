@@ -52,6 +52,16 @@ public class SealingJobTests
         Assert.All(done.Documents, d => Assert.NotNull(d.SealedSha256));
         Assert.Equal(4, (await SealRequestKit.LedgerAsync(portal, sealedId)).Count);
 
+        // The sealed files reach the archive just after the commit that completes the request: wait for them
+        // before taking the archive's inventory.
+        var store = portal.Services.GetRequiredService<ArchiveStore>();
+        var publishedBy = DateTime.UtcNow + Patience;
+        while (!done.Documents.All(d => store.Exists(d.SealedSha256!)) || done.DecisionRecordSha256 is { } record && !store.Exists(record) || ArchiveFiles(portal).Any(f => Path.GetFileName(f).StartsWith(".incoming")))
+        {
+            Assert.True(DateTime.UtcNow < publishedBy, "the sealed files did not reach the archive");
+            await Task.Delay(50);
+        }
+
         // Down: the first attempt fails, Hangfire schedules the next one, and the request just waits.
         tsa.Down = true;
         var archived = ArchiveFiles(portal);

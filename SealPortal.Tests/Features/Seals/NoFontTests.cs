@@ -37,7 +37,7 @@ public class NoFontTests(NoFontPortal portal) : IClassFixture<NoFontPortal>
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin", "zh-CN");
         var page = ui.Render<SealPortal.Features.Seals.SealPage>(p => p.Add(x => x.Id, sealId));
         page.WaitForAssertion(() => page.Find("[data-testid=no-image]"), TimeSpan.FromSeconds(20));
-        await page.Find("[data-testid=generate-image]").ClickAsync(new());
+        await page.ClickFreshAsync("[data-testid=generate-image]");
         page.WaitForAssertion(() => Assert.Contains(ui.Snackbars, s => s.Contains("服务器未安装中文字体") && s.Contains("Seals:FontPath")), TimeSpan.FromSeconds(20));
         await using (var scope = portal.Services.CreateAsyncScope())
             Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Seals.CountAsync(s => s.ImagePng != null));

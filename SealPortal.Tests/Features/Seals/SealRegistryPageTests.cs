@@ -45,13 +45,13 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
 
         await using var ui = await PortalComponents.SignedInAsync(portal, "admin", "zh-CN");
         var (host, page) = OpenSeal(ui, id);
-        await page.Find("[data-testid=edit-seal]").ClickAsync(new());
+        await page.ClickFreshAsync("[data-testid=edit-seal]");
         host.WaitForAssertion(() => host.Find("[data-testid=seal-edit-dialog]"));
         var dialog = host.FindComponent<SealEditDialog>();
         await dialog.InvokeAsync(() => dialog.FindComponents<MudTextField<string>>()[0].Instance.ValueChanged.InvokeAsync("测试合同章B"));
         await dialog.InvokeAsync(() => dialog.FindComponents<MudTextField<string>>()[1].Instance.ValueChanged.InvokeAsync("示例集团有限公司"));
         await dialog.InvokeAsync(() => dialog.FindComponent<MudSelect<SealType>>().Instance.ValueChanged.InvokeAsync(SealType.Contract));
-        await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
         host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=seal-edit-dialog]")));
         Assert.Contains("印章已保存。", ui.Snackbars);
 
@@ -92,10 +92,10 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             var (host, page) = OpenSeal(ui, id);
             var dialog = await OpenStatusDialogAsync(host, page);
             await SetStatusAsync(dialog, SealStatus.Lost, "  ");
-            await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+            await host.ClickFreshAsync("[data-testid=dialog-confirm]");
             host.WaitForAssertion(() => Assert.Equal("变更状态必须填写原因。", host.Find("[data-testid=dialog-error]").TextContent.Trim()));
             Assert.Equal(SealStatus.Active, (await DetailAsync(id)).Status);
-            await host.Find("[data-testid=dialog-cancel]").ClickAsync(new());
+            await host.ClickFreshAsync("[data-testid=dialog-cancel]");
             host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=seal-status-dialog]")));
 
             // Lost → Active is how a found seal comes back; Lost → Suspended is not a transition.
@@ -104,10 +104,10 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             Assert.Equal([SealStatus.Active, SealStatus.Destroyed], dialog.Instance.Allowed);
             // A value the dialog does not offer (as a tampered client would send) is refused by the registry.
             await SetStatusAsync(dialog, SealStatus.Suspended, "试试");
-            await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+            await host.ClickFreshAsync("[data-testid=dialog-confirm]");
             host.WaitForAssertion(() => Assert.Contains("停用", host.Find("[data-testid=dialog-error]").TextContent));
             Assert.Equal(SealStatus.Lost, (await DetailAsync(id)).Status);
-            await host.Find("[data-testid=dialog-cancel]").ClickAsync(new());
+            await host.ClickFreshAsync("[data-testid=dialog-cancel]");
             host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=seal-status-dialog]")));
 
             await ChangeStatusAsync(host, page, SealStatus.Active, "found");
@@ -191,7 +191,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             {
                 var dialog = await OpenStatusDialogAsync(host, page);
                 await SetStatusAsync(dialog, SealStatus.Suspended, "越权");
-                await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+                await host.ClickFreshAsync("[data-testid=dialog-confirm]");
                 host.WaitForAssertion(() => Assert.Contains(ui.Snackbars, s => s is "只有管理员可以修改印章。" or "您的会话已结束，请重新登录。"));
                 Assert.Equal(SealStatus.Active, (await DetailAsync(otherSealId)).Status);
                 page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=seal-facts]")));
@@ -255,7 +255,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
         {
             var (_, page) = OpenSeal(ui, id);
             Assert.NotEmpty(page.FindAll("[data-testid=no-image]"));
-            await page.Find("[data-testid=generate-image]").ClickAsync(new());
+            await page.ClickFreshAsync("[data-testid=generate-image]");
             page.WaitForAssertion(() => Assert.StartsWith($"/seals/{id}/image", page.Find("[data-testid=seal-image]").GetAttribute("src")), TimeSpan.FromSeconds(30));
             Assert.Contains("图像已生成。", ui.Snackbars);
         }
@@ -294,7 +294,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             await BindAsync(host, page, fileName, content, password);
             host.WaitForAssertion(() => host.Find("[data-testid=dialog-error]"));
             var error = host.Find("[data-testid=dialog-error]").TextContent;
-            await host.Find("[data-testid=dialog-cancel]").ClickAsync(new());
+            await host.ClickFreshAsync("[data-testid=dialog-cancel]");
             host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=seal-certificate-dialog]")));
             return error;
         }
@@ -402,7 +402,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
         var create = admin.Render<SealCreate>();
         create.WaitForAssertion(() => create.Find("[data-testid=register-seal]"));
         var count = await SealCountAsync();
-        await create.Find("[data-testid=register-seal]").ClickAsync(new());
+        await create.ClickFreshAsync("[data-testid=register-seal]");
         create.WaitForAssertion(() => Assert.Contains(admin.Snackbars, s => s.Contains("1")));
         Assert.Equal(count, await SealCountAsync());
     }
@@ -437,7 +437,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
             var keeperId = await UserIdAsync(custodian);
             await create.InvokeAsync(() => fields.FindComponent<MudSelect<string>>().Instance.ValueChanged.InvokeAsync(keeperId));
         }
-        await create.Find("[data-testid=register-seal]").ClickAsync(new());
+        await create.ClickFreshAsync("[data-testid=register-seal]");
         var navigation = ui.Context.Services.GetRequiredService<NavigationManager>();
         create.WaitForAssertion(() => Assert.Matches(@"/seals/\d+$", navigation.Uri), TimeSpan.FromSeconds(10));
         return int.Parse(navigation.Uri.Split('/').Last());
@@ -463,7 +463,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
 
     private static async Task<IRenderedComponent<SealStatusDialog>> OpenStatusDialogAsync(IRenderedComponent<IComponent> host, IRenderedComponent<SealPage> page)
     {
-        await page.Find("[data-testid=change-status]").ClickAsync(new());
+        await page.ClickFreshAsync("[data-testid=change-status]");
         host.WaitForAssertion(() => host.Find("[data-testid=seal-status-dialog]"));
         return host.FindComponent<SealStatusDialog>();
     }
@@ -478,7 +478,7 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
     {
         var dialog = await OpenStatusDialogAsync(host, page);
         await SetStatusAsync(dialog, to, reason);
-        await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
         host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=seal-status-dialog]")));
         page.WaitForAssertion(() => Assert.Equal(to.ToString(), page.Find("[data-testid=seal-facts] [data-testid=status]").GetAttribute("data-status")));
     }
@@ -495,13 +495,13 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
 
     private static async Task BindAsync(IRenderedComponent<IComponent> host, IRenderedComponent<SealPage> page, string fileName, byte[] content, string password)
     {
-        await page.Find("[data-testid=bind-certificate]").ClickAsync(new());
+        await page.ClickFreshAsync("[data-testid=bind-certificate]");
         host.WaitForAssertion(() => host.Find("[data-testid=seal-certificate-dialog]"));
         await UploadAsync(host, "pfx-upload", fileName, content);
         host.WaitForAssertion(() => Assert.Equal(fileName, host.Find("[data-testid=pfx-name]").TextContent));
         var dialog = host.FindComponent<SealCertificateDialog>();
         await dialog.InvokeAsync(() => dialog.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync(password));
-        await host.Find("[data-testid=dialog-confirm]").ClickAsync(new());
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
     }
 
     /// <summary>Posts a form the user cannot see, with the antiforgery token of their own session, as a hand-made request would.</summary>

@@ -76,7 +76,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await SetDateAsync(form, "scope-from", new DateTime(2030, 1, 1));
         await SetDateAsync(form, "scope-through", new DateTime(2030, 12, 31));
         await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "scope-reference"), "授权书 2030-07");
-        await form.Find("[data-testid=add-scope]").ClickAsync(new());
+        await form.ClickFreshAsync("[data-testid=add-scope]");
         form.WaitForAssertion(() => Assert.Contains("Scope added.", ui.Snackbars), Wait);
         Assert.Contains("授权书 2030-07", form.Find("[data-testid=scope-table]").TextContent);
         // The form is empty again after its action.
@@ -116,7 +116,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await SetAsync(form, Pick(form.FindComponents<MudSelect<int?>>(), "scope-seal"), ids["法定代表人章"]);
         await SetDateAsync(form, "scope-from", new DateTime(2030, 1, 1));
         await SetDateAsync(form, "scope-through", new DateTime(2029, 1, 1));
-        await form.Find("[data-testid=add-scope]").ClickAsync(new());
+        await form.ClickFreshAsync("[data-testid=add-scope]");
         form.WaitForAssertion(() => Assert.Contains("有效期的结束时间必须晚于开始时间。", ui.Snackbars), Wait);
         Assert.Equal(countBefore, await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealAuthorizations.CountAsync());
 
@@ -192,7 +192,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
             await SetDateAsync(form, "through", start.AddDays(through).ToDateTime(TimeOnly.MinValue));
             if (reason is not null)
                 await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudTextField<string>>(), "reason"), reason);
-            await form.Find("[data-testid=name-deputy]").ClickAsync(new());
+            await form.ClickFreshAsync("[data-testid=name-deputy]");
             form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars), Wait);
             return ui.Snackbars.Single();
         }
@@ -247,7 +247,7 @@ public class ScopeAndDelegationTests(SealPortalFactory portal) : IClassFixture<S
         await WorkflowPageTests.SetAsync(form, Pick(form.FindComponents<MudSelect<string>>(), "deputy"), executive);
         await SetDateAsync(form, "from", time.CurrentDay.AddDays(3).ToDateTime(TimeOnly.MinValue));
         await SetDateAsync(form, "through", time.CurrentDay.AddDays(4).ToDateTime(TimeOnly.MinValue));
-        await form.Find("[data-testid=name-deputy]").ClickAsync(new());
+        await form.ClickFreshAsync("[data-testid=name-deputy]");
         form.WaitForAssertion(() => Assert.NotEmpty(ui.Snackbars), Wait);
         Assert.DoesNotContain("Deputy named.", ui.Snackbars);
         Assert.False(await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().ApproverDelegations.AnyAsync(d => d.DelegatorUserId == user.Id));

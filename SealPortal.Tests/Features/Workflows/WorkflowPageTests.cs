@@ -80,15 +80,15 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
 
         var key = list.FindComponents<MudTextField<string>>().Single();
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync("Not A Key"));
-        await list.Find("[data-testid=create-template]").ClickAsync(new());
+        await list.ClickFreshAsync("[data-testid=create-template]");
         list.WaitForAssertion(() => Assert.Contains("lower-case letters, digits and hyphens", list.Markup), Wait);
 
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync(DemoWorkflows.Contract));
-        await list.Find("[data-testid=create-template]").ClickAsync(new());
+        await list.ClickFreshAsync("[data-testid=create-template]");
         list.WaitForAssertion(() => Assert.Contains("A template with this key already exists.", list.Markup), Wait);
 
         await list.InvokeAsync(() => key.Instance.ValueChanged.InvokeAsync("finance-new"));
-        await list.Find("[data-testid=create-template]").ClickAsync(new());
+        await list.ClickFreshAsync("[data-testid=create-template]");
         Assert.EndsWith("/admin/workflows/finance-new/edit", ui.Context.Services.GetRequiredService<NavigationManager>().Uri);
     }
 
@@ -150,7 +150,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         version.WaitForAssertion(() => Assert.NotEmpty(version.FindAll("[data-testid=publish]")), Wait);
 
         // Cancelled: nothing written.
-        var click = version.Find("[data-testid=publish]").ClickAsync(new());
+        var click = version.ClickFreshAsync("[data-testid=publish]");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")), Wait);
         await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
         await click;
@@ -184,7 +184,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<ApproverSource>>(), "node-source"), ApproverSource.DepartmentRole);
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-normal"), "one");
         // A typing error is found before any confirmation is asked.
-        await editor.Find("[data-testid=save]").ClickAsync(new());
+        await editor.ClickFreshAsync("[data-testid=save]");
         editor.WaitForAssertion(() => Assert.Contains("“one”不是正整数", editor.Find("[data-testid=error]").TextContent), Wait);
         Assert.Empty(page.FindAll(".mud-dialog"));
 
@@ -203,7 +203,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-name"), "财务审核");
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<ApproverSource>>(), "node-source"), ApproverSource.CompanyRole);
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<string>>(), "node-role"), "Reviewer");
-        await editor.Find("[data-testid=add-node]").ClickAsync(new());
+        await editor.ClickFreshAsync("[data-testid=add-node]");
         Assert.Equal(2, editor.FindAll("[data-testid=node]").Count);
         await SetAsync(editor, Pick(editor.FindComponents<MudTextField<string>>(), "node-name", 1), "总经理");
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<ApproverSource>>(), "node-source", 1), ApproverSource.CompanyRole);
@@ -211,7 +211,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         await SetAsync(editor, Pick(editor.FindComponents<MudSelect<ApprovalMode>>(), "node-mode", 1), ApprovalMode.Countersign);
         await editor.FindAll("[data-testid=move-up]")[1].ClickAsync(new());
         Assert.Equal(["总经理", "财务审核"], NodeNames(editor));
-        await editor.Find("[data-testid=add-node]").ClickAsync(new());
+        await editor.ClickFreshAsync("[data-testid=add-node]");
         Assert.Equal(3, editor.FindAll("[data-testid=node]").Count);
 
         // Removing asks first; "Cancel" keeps the node.
@@ -272,7 +272,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         Assert.Equal(2, ticked.Count);
         foreach (var box in ticked)
             await rules.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(false));
-        await rules.Find("[data-testid=save]").ClickAsync(new());
+        await rules.ClickFreshAsync("[data-testid=save]");
         rules.WaitForAssertion(() => Assert.Contains("规则 1 没有条件", rules.Find("[data-testid=error]").TextContent), Wait);
 
         // Rule 1 gets its seal types back; rule 2 gets an amount, and a rule naming a template that is gone is refused by name.
@@ -280,7 +280,7 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
             await rules.InvokeAsync(() => box.Instance.ValueChanged.InvokeAsync(true));
         await SetAsync(rules, Pick(rules.FindComponents<MudTextField<string>>(), "amount-at-least", 1), "500000");
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "rule-template", 1), "gone-template");
-        await rules.Find("[data-testid=save]").ClickAsync(new());
+        await rules.ClickFreshAsync("[data-testid=save]");
         rules.WaitForAssertion(() => Assert.Contains("规则 2 使用的模板“gone-template”不存在", rules.Find("[data-testid=error]").TextContent), Wait);
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "rule-template", 1), DemoWorkflows.Contract);
         await SetAsync(rules, Pick(rules.FindComponents<MudSelect<string>>(), "default-template"), DemoWorkflows.Standard);

@@ -4,7 +4,7 @@ using SealPortal.Data;
 namespace SealPortal.Features.Live;
 
 /// <summary>A request's state as a page shows it live: status, sealing progress, why sealing failed.</summary>
-public sealed record RequestLiveState(int SealRequestId, SealRequestStatus Status, int DocumentsSealed, int Documents, string? SealingError)
+public sealed record RequestLiveState(int SealRequestId, SealRequestStatus Status, int DocumentsSealed, int Documents, string? SealingError, Guid Stamp)
 {
     public bool Sealing => Status == SealRequestStatus.Approved && Documents > 0 && DocumentsSealed < Documents;
 }
@@ -23,7 +23,7 @@ public sealed class LiveRequestQuery(IDbContextFactory<SealPortalDbContext> cont
         var overseer = roles.Any(Overseers.Contains);
         return await db.SealRequests.AsNoTracking()
             .Where(r => r.Id == sealRequestId && (overseer || r.ApplicantUserId == userId || r.ApproverUserIds.Contains(marker)))
-            .Select(r => new RequestLiveState(r.Id, r.Status, r.Documents.Count(d => d.SealedSha256 != null), r.Documents.Count, r.SealingError))
+            .Select(r => new RequestLiveState(r.Id, r.Status, r.Documents.Count(d => d.SealedSha256 != null), r.Documents.Count, r.SealingError, r.ConcurrencyStamp))
             .FirstOrDefaultAsync(ct);
     }
 }

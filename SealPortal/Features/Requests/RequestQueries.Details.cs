@@ -25,7 +25,7 @@ public sealed partial class RequestQueries
             {
                 r.Id, r.Number, r.ApplicantUserId, Applicant = r.Applicant!.DisplayName, r.DepartmentId, Department = r.Department!.Name,
                 r.Purpose, r.DocumentType, r.Copies, r.Amount, r.Counterparty, r.Urgent, r.Status,
-                r.CreatedAt, r.SubmittedAt, r.ApprovedAt, r.CompletedAt, r.WorkflowStateJson, r.ApproverUserIds,
+                r.CreatedAt, r.SubmittedAt, r.ApprovedAt, r.CompletedAt, r.WorkflowStateJson, r.ApproverUserIds, r.ConcurrencyStamp,
             })
             .SingleOrDefaultAsync(ct);
         if (request is null)
@@ -81,7 +81,8 @@ public sealed partial class RequestQueries
             state is not null && WorkflowQueries.IsOverdue(state, now),
             pendingIds.Select(p => names[p]).ToList(),
             state?.Version ?? 0,
-            can), true);
+            can,
+            request.ConcurrencyStamp), true);
     }
 
     /// <summary>

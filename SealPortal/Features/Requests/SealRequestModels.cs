@@ -75,7 +75,9 @@ public sealed record SealRequestView(
     bool Overdue,
     IReadOnlyList<string> PendingApprovers,
     long Version,
-    SealRequestPermissions Can);
+    SealRequestPermissions Can,
+    // Changes with every save of the request: a live update with another stamp means someone changed it since.
+    Guid Stamp);
 
 /// <summary>What the viewing user may do on a request page now.</summary>
 public sealed record SealRequestPermissions(
