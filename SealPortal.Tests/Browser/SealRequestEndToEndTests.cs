@@ -67,7 +67,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await page.WaitForSelectorAsync("[data-interactive=true]");
         // Approvers read the document in the page before deciding, with the placed seal drawn over page 2.
         await page.WaitForSelectorAsync("[data-pdf-viewer] .pdf-page[data-page-number='1'][data-rendered=true]");
-        await page.WaitForSelectorAsync($"[data-pdf-viewer][data-overlay-state=ready] .pdf-page[data-page-number='2'] .seal-overlay[data-seal-name='{Seal}']",
+        await page.WaitForSelectorAsync($"[data-pdf-viewer][data-overlay-state=ready] .pdf-page[data-page-number='2'] .seal-preview[data-seal-name='{Seal}']",
             new() { State = WaitForSelectorState.Attached });
         // Opened from the inbox, the navigation shows the inbox as current, not "my requests".
         Assert.Equal("true", await page.GetAttributeAsync("[data-testid=nav-inbox]", "data-current"));

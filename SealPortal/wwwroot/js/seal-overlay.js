@@ -1,5 +1,7 @@
 // Read-only seals over a PDF viewer (pdf-viewer.js): each seal is drawn where sealing will put it,
 // scaled with the page. Called by Components/Pdf/PdfReview.razor through JS interop.
+// The boxes are .seal-preview, not .seal-overlay: that class is the placement editor's movable seal
+// (seal-placement.js), and the preview's rules (no pointer events, clipped) must never reach it.
 import { viewerFor } from "./pdf-viewer.js";
 
 const drawn = new WeakMap();
@@ -7,14 +9,14 @@ const drawn = new WeakMap();
 function draw(viewer, seals) {
     const crossCount = viewer.pages.length;
     for (const page of viewer.pages) {
-        for (const old of page.element.querySelectorAll(".seal-overlay")) old.remove();
+        for (const old of page.element.querySelectorAll(".seal-preview")) old.remove();
         for (const seal of seals) {
             if (!seal.crossPage && seal.page !== page.number) continue;
             // A cross-page seal is split over the right edges of all pages: each shows its slice.
             const width = seal.crossPage ? seal.width / crossCount : seal.width;
             const x = seal.crossPage ? page.width - width : seal.x;
             const box = document.createElement("div");
-            box.className = "seal-overlay";
+            box.className = "seal-preview";
             box.dataset.sealName = seal.name;
             box.dataset.testid = "seal-overlay";
             box.title = seal.name;
