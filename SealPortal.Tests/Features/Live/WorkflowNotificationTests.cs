@@ -85,6 +85,29 @@ public class WorkflowNotificationTests(LivePortal portal) : IClassFixture<LivePo
         await portal.SetPreferenceAsync("applicant", email: true);
     }
 
+    [Fact]
+    public async Task The_keeper_of_a_physical_seal_is_told_once_when_the_request_is_approved()
+    {
+        var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
+        var keeper = await portal.WithContextAsync(db => db.Seals.Where(s => s.Id == physical).Select(s => s.CustodianUserId!).SingleAsync());
+        var id = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        Assert.DoesNotContain(await NotificationsAsync(keeper, id), n => n.DedupKey!.Contains(":stamp:"));
+
+        await SealRequestKit.ApproveAllAsync(portal, id);
+
+        Assert.Equal(SealRequestStatus.Approved, (await SealRequestKit.LoadAsync(portal, id)).Status);
+        var told = Assert.Single(await NotificationsAsync(keeper, id), n => n.DedupKey!.Contains(":stamp:"));
+        Assert.Equal(SealPortal.Data.NotificationKind.Assigned, told.Kind);
+        Assert.Contains(Number(id), told.Subject);
+        Assert.Contains(SealingPortal.PhysicalSeal, told.Body);
+        // Nobody else hears about the stamping, and a request that is returned tells the keeper nothing.
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        Assert.DoesNotContain(await NotificationsAsync(applicant, id), n => n.DedupKey!.Contains(":stamp:"));
+        var returnedId = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        await DecideAsync(returnedId, DecisionKind.Return, "请补充");
+        Assert.DoesNotContain(await NotificationsAsync(keeper, returnedId), n => n.DedupKey!.Contains(":stamp:"));
+    }
+
     private readonly Dictionary<int, string> _numbers = [];
 
     private string Number(int id) => _numbers.TryGetValue(id, out var n) ? n

@@ -35,8 +35,8 @@ public sealed record RequestChange(
 
 /// <summary>
 /// The workflow's notifications, in the app and by mail (through <see cref="Notifier"/>, so each user's e-mail
-/// preferences apply): a request reaching an approver, and approved / returned / rejected / sealed / sealing
-/// failed for the applicant. Staged by <see cref="PortalEventInterceptor"/> into the save that makes the change,
+/// preferences apply): a request reaching an approver, an approved request reaching the keepers of its physical
+/// seals, and approved / returned / rejected / sealed / sealing failed for the applicant. Staged by <see cref="PortalEventInterceptor"/> into the save that makes the change,
 /// so each is sent once: with the change, never without it. The dedup keys make a replayed save harmless too.
 /// </summary>
 public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptions> smtp, IStringLocalizer<SharedResource> text, CompanyTime time)
@@ -88,5 +88,17 @@ public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptio
         };
         if (outcome is { } o)
             await notifier.AddLocalizedAsync(change.ApplicantUserId, NotificationKind.Outcome, o.Subject, o.Body, o.Args, link, o.Key, ct);
+
+        // A physical seal is stamped by its keeper (custodian): the approval is their cue, once per keeper.
+        if (change.Status == SealRequestStatus.Approved && change.OldStatus == SealRequestStatus.InApproval)
+        {
+            var physical = await db.SealRequestSeals.AsNoTracking()
+                .Where(s => s.SealRequestId == id && s.Seal!.Kind == SealKind.Physical && s.Seal.CustodianUserId != null)
+                .Select(s => new { Keeper = s.Seal!.CustodianUserId!, s.Seal.Name }).ToListAsync(ct);
+            foreach (var keeper in physical.GroupBy(s => s.Keeper))
+                await notifier.AddLocalizedAsync(keeper.Key, NotificationKind.Assigned, "Seal request {0} waits for your seal",
+                    "Seal request {0} ({1}) is approved. Stamp it with {2} and record the stamping on the request.",
+                    [change.Number, change.Purpose, string.Join(", ", keeper.Select(s => s.Name).Order())], link, $"req:{id}:stamp:{round}:{keeper.Key}", ct);
+        }
     }
 }
