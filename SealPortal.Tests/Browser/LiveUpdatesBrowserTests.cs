@@ -11,7 +11,7 @@ using SealPortal.Workflow;
 
 namespace SealPortal.Tests.Browser;
 
-/// <summary>Two browsers on one portal: the applicant's open pages change when the approver approves, without a reload.</summary>
+/// <summary>Two browsers on one portal: the applicant's open pages (my requests, the bell, the request itself) change when the approver approves, without a reload.</summary>
 public sealed class LiveUpdatesBrowserTests(BrowserFixture<SealingPortal> fixture) : IClassFixture<BrowserFixture<SealingPortal>>
 {
     [Fact]
@@ -42,6 +42,13 @@ public sealed class LiveUpdatesBrowserTests(BrowserFixture<SealingPortal> fixtur
         var unreadBefore = await bell.IsVisibleAsync() ? int.Parse((await bell.InnerTextAsync()).Trim().TrimEnd('+')) : 0;
         // A mark that a reload would wipe.
         await applicant.EvaluateAsync("() => window.__stillHere = true");
+        // The same applicant has the request itself open in a second tab.
+        var requestTab = await applicantContext.NewPageAsync();
+        await requestTab.GotoAsync($"/requests/{id}");
+        await requestTab.WaitForSelectorAsync("[data-interactive=true]");
+        var requestStatus = requestTab.Locator("[data-testid=status]");
+        await Assertions.Expect(requestStatus).ToHaveAttributeAsync("data-status", "InApproval");
+        await requestTab.EvaluateAsync("() => window.__stillHere = true");
 
         await using var executiveContext = await NewContextAsync();
         var approver = await executiveContext.NewPageAsync();
@@ -60,6 +67,11 @@ public sealed class LiveUpdatesBrowserTests(BrowserFixture<SealingPortal> fixtur
         await Assertions.Expect(status).ToHaveAttributeAsync("data-status", "Approved", new() { Timeout = 15_000 });
         await Assertions.Expect(bell).ToHaveTextAsync((unreadBefore + 1).ToString(), new() { Timeout = 15_000 });
         Assert.True(await applicant.EvaluateAsync<bool>("() => window.__stillHere === true"), "the applicant's page was reloaded");
+        // The request page too: its status, and the executive's approval in its timeline.
+        await Assertions.Expect(requestStatus).ToHaveAttributeAsync("data-status", "Approved", new() { Timeout = 15_000 });
+        await Assertions.Expect(requestTab.Locator("[data-testid=timeline] [data-kind=Approved]")).Not.ToHaveCountAsync(0, new() { Timeout = 15_000 });
+        Assert.True(await requestTab.EvaluateAsync<bool>("() => window.__stillHere === true"), "the applicant's request page was reloaded");
+        await Chromium.ScreenshotAsync(requestTab, "live-request-page-approved");
         await Chromium.ScreenshotAsync(applicant, "live-my-requests-approved");
     }
 
