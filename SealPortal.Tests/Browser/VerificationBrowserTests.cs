@@ -28,7 +28,9 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         var page = await context.NewPageAsync();
         await SignInAsync(page, "auditor");
 
+        await page.WaitForSelectorAsync("[data-interactive=true]");
         await page.ClickAsync("nav a[href='/verify']");
+        await page.WaitForURLAsync(new Regex("/verify$"));
         await page.WaitForSelectorAsync("h1:has-text('Verify a document')");
         await page.WaitForSelectorAsync("[data-interactive=true]");
         var sealedPdf = await VerificationFiles.SealedAsync();
