@@ -42,12 +42,16 @@ public static class VerifyPageDriver
     /// <summary>Clicks Verify on the archived document's row and waits for its report or the reason there is none.</summary>
     public static void Pick(IRenderedComponent<Verify> page, int documentId)
     {
-        page.Find($"[data-testid=archived][data-document='{documentId}'] button[data-testid=verify-archived]").Click();
+        page.Find($"button[data-testid=verify-archived][data-document='{documentId}']").Click();
         page.WaitForAssertion(() => Assert.True(
             page.FindAll("[data-testid=upload-problem], [data-testid=archive-problem]").Count > 0
             || page.FindAll("[data-testid=archive-source]").Count > 0,
             "neither a report of the archived file nor a refusal"));
     }
+
+    /// <summary>The table row of an archived document (its cells: request, file name, sealed, SHA-256, the button).</summary>
+    public static IElement ArchivedRow(IRenderedComponent<Verify> page, int documentId) =>
+        page.Find($"[data-testid=archived][data-document='{documentId}']").Closest("tr")!;
 
     public static string TextOf(this IRenderedComponent<Verify> page, string selector) => page.Find(selector).TextContent.Trim();
 
