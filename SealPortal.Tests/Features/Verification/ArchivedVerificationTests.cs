@@ -289,4 +289,29 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
         var trail = await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == AuditAction.DocumentVerified && e.Subject == "keeper.pdf").ToListAsync());
         Assert.DoesNotContain(trail, e => e.Actor is "keeper" or "applicant");
     }
+
+    [Fact]
+    public async Task A_user_signed_out_elsewhere_verifies_nothing_more_in_an_open_page()
+    {
+        var documentId = await ArchiveSealedAsync(await VerificationFiles.SealedAsync(), "45-00001", "signed-out.pdf");
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "45-00001");
+        await using var _ = ui;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+            await db.UserSessions.Where(s => s.Id == ui.SessionKey).ExecuteDeleteAsync();
+        }
+
+        Pick(page, documentId);
+        var problem = page.Find("[data-testid=upload-problem]");
+        Assert.Equal("401", problem.GetAttribute("data-status"));
+        Assert.Equal("Your session has ended. Sign in again.", problem.TextContent.Trim());
+
+        Upload(page, await VerificationFiles.SealedAsync(), "after-sign-out.pdf");
+        Assert.Equal("401", page.Find("[data-testid=upload-problem]").GetAttribute("data-status"));
+        Assert.Empty(page.FindAll("[data-testid=verdict]"));
+        var trail = await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == AuditAction.DocumentVerified
+            && (e.Subject == "signed-out.pdf" || e.Subject == "after-sign-out.pdf")).ToListAsync());
+        Assert.Empty(trail);
+    }
 }

@@ -30,8 +30,10 @@ public static class VerifyPageDriver
     /// <summary>Sends <paramref name="pdf"/> as the browser would, then waits until the page shows this file's report or a refusal.</summary>
     public static void Upload(IRenderedComponent<Verify> page, byte[] pdf, string fileName = "contract.pdf")
     {
+        var before = Attempts(page);
         // Never inside InvokeAsync: UploadFiles blocks, and would deadlock on PostgreSQL.
         page.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(pdf, fileName, contentType: "application/pdf"));
+        page.WaitForAssertion(() => Assert.True(Attempts(page) > before, "no new result shown"));
         page.WaitForAssertion(() => Assert.True(
             page.FindAll("[data-testid=upload-problem]").Count > 0
             || page.FindAll("[data-testid=file-name]").Any(e => e.TextContent.Trim() == fileName),
@@ -42,12 +44,17 @@ public static class VerifyPageDriver
     /// <summary>Clicks Verify on the archived document's row and waits for its report or the reason there is none.</summary>
     public static void Pick(IRenderedComponent<Verify> page, int documentId)
     {
+        var before = Attempts(page);
         page.Find($"button[data-testid=verify-archived][data-document='{documentId}']").Click();
+        page.WaitForAssertion(() => Assert.True(Attempts(page) > before, "no new result shown"));
         page.WaitForAssertion(() => Assert.True(
             page.FindAll("[data-testid=upload-problem], [data-testid=archive-problem]").Count > 0
             || page.FindAll("[data-testid=archive-source]").Count > 0,
             "neither a report of the archived file nor a refusal"));
     }
+
+    private static int Attempts(IRenderedComponent<Verify> page) =>
+        int.Parse(page.Find("[data-testid=verify-upload]").GetAttribute("data-attempts")!);
 
     /// <summary>The table row of an archived document (its cells: request, file name, sealed, SHA-256, the button).</summary>
     public static IElement ArchivedRow(IRenderedComponent<Verify> page, int documentId) =>
