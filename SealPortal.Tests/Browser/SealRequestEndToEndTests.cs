@@ -210,8 +210,8 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
 
         // ... and checks the downloaded file on the verification page: valid.
         await auditor.GotoAsync("/verify");
-        await auditor.SetInputFilesAsync("#pdf", new FilePayload { Name = "供货合同-sealed.pdf", MimeType = "application/pdf", Buffer = sealedBytes });
-        await auditor.ClickAsync("[data-testid=verify-form] button[type=submit]");
+        await auditor.WaitForSelectorAsync("[data-interactive=true]");
+        await auditor.SetInputFilesAsync("input[type=file][data-testid=verify-file]", new FilePayload { Name = "供货合同-sealed.pdf", MimeType = "application/pdf", Buffer = sealedBytes });
         var verdict = auditor.Locator("[data-testid=verdict]");
         await verdict.WaitForAsync();
         Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));

@@ -1,4 +1,4 @@
-using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SealPortal.Tests.Features.Verification;
 using SealPortal.Tests.Infrastructure;
@@ -14,6 +14,8 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
     private IBrowser Browser => fixture.Browser;
     private Uri BaseAddress => fixture.BaseAddress;
 
+    private const string FileInput = "input[type=file][data-testid=verify-file]";
+
     [Fact]
     public async Task An_auditor_verifies_a_sealed_pdf_and_then_a_tampered_copy()
     {
@@ -24,79 +26,100 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#username", "auditor");
-        await page.FillAsync("#password", SealPortalFactory.DemoPassword);
-        await page.ClickAsync("button[type=submit]:has-text('Sign in')");
-        await page.WaitForURLAsync(new Uri(BaseAddress, "/").ToString());
+        await SignInAsync(page, "auditor");
 
+        await page.WaitForSelectorAsync("[data-interactive=true]");
         await page.ClickAsync("nav a[href='/verify']");
+        await page.WaitForURLAsync(new Regex("/verify$"));
         await page.WaitForSelectorAsync("h1:has-text('Verify a document')");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
         var sealedPdf = await VerificationFiles.SealedAsync();
 
-        await page.SetInputFilesAsync("#pdf", new FilePayload { Name = "sealed-contract.pdf", MimeType = "application/pdf", Buffer = sealedPdf });
-        await page.ClickAsync("[data-testid=verify-form] button[type=submit]");
+        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "sealed-contract.pdf", MimeType = "application/pdf", Buffer = sealedPdf });
+        await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('sealed-contract.pdf')");
         var verdict = page.Locator("[data-testid=verdict]");
-        await verdict.WaitForAsync();
         Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));
         Assert.Equal("SAMPLE Company Seal (RSA)", await page.Locator("[data-testid=signer]").InnerTextAsync());
-        // The banner is Bootstrap's green, so the stylesheet and the verdict class reached the browser.
-        Assert.Equal("rgb(209, 231, 221)", await verdict.EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        // The banner has the theme's success colour, so MudBlazor's stylesheet, the theme and the severity reached the browser.
+        var colours = await verdict.EvaluateAsync<string[]>(@"e => {
+            const probe = document.createElement('span');
+            probe.style.color = 'var(--mud-palette-success)';
+            document.body.appendChild(probe);
+            const expected = getComputedStyle(probe).color;
+            probe.remove();
+            return [getComputedStyle(e).borderTopColor, expected];
+        }");
+        Assert.Equal(colours[1], colours[0]);
+        Assert.NotEqual("rgb(0, 0, 0)", colours[0]);
         await Chromium.ScreenshotAsync(page, "verify-valid");
 
-        await page.SetInputFilesAsync("#pdf", new FilePayload { Name = "tampered-contract.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
-        await page.ClickAsync("[data-testid=verify-form] button[type=submit]");
+        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "tampered-contract.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('tampered-contract.pdf')");
         Assert.Equal("Invalid", await page.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         Assert.Contains("fingerprint no longer matches", await page.Locator("[data-testid=integrity]").InnerTextAsync());
         await Chromium.ScreenshotAsync(page, "verify-invalid");
 
-        // The printable report opens in a new tab from the shown report.
+        // The printable report opens in a new tab from the shown report (a plain form post to the endpoint).
         var popup = await page.RunAndWaitForPopupAsync(() => page.ClickAsync("[data-testid=download-print] button"));
         await popup.WaitForSelectorAsync("[data-testid=verdict]");
         Assert.Equal("Invalid", await popup.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         await Chromium.ScreenshotAsync(popup, "verify-print");
 
+        // The JSON report downloads from the same page.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid=download-json] button"));
+        Assert.Equal("tampered-contract-verification.json", download.SuggestedFilename);
+
         // In Chinese the same report reads 无效 with the reason in Chinese.
         await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
         await page.WaitForSelectorAsync("h1:has-text('文档验证')");
-        await page.SetInputFilesAsync("#pdf", new FilePayload { Name = "篡改的合同.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
-        await page.ClickAsync("[data-testid=verify-form] button[type=submit]");
-        await page.WaitForSelectorAsync("[data-testid=verdict]");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "篡改的合同.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
+        await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('篡改的合同.pdf')");
         Assert.Equal("无效", await page.Locator("[data-testid=verdict-title]").InnerTextAsync());
         Assert.Contains("指纹", await page.Locator("[data-testid=integrity]").InnerTextAsync());
         await Chromium.ScreenshotAsync(page, "verify-invalid-zh");
     }
 
     [Fact]
-    public async Task Kestrel_answers_an_oversize_upload_with_our_413_page()
+    public async Task An_oversize_file_is_refused_with_a_message_naming_the_limit_and_the_page_stays_usable()
     {
-        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = BaseAddress };
-        var portalClient = new PortalClient(client);
-        var signIn = await portalClient.SignInAsync("auditor", SealPortalFactory.DemoPassword);
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        var form = await portalClient.GetDocumentAsync("/verify");
-        var token = form.QuerySelector("[data-testid=verify-form] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var handler = form.QuerySelector("[data-testid=verify-form] input[name=_handler]")!.GetAttribute("value")!;
-
-        foreach (var chunked in new[] { false, true })
+        await using var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            var big = new byte[VerificationPortal.UploadLimit * 2];
-            "%PDF-1.7\n"u8.CopyTo(big);
-            HttpContent file = chunked ? new StreamContent(new MemoryStream(big)) : new ByteArrayContent(big);
-            var content = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent(handler), "_handler" }, { file, "pdf", "big.pdf" } };
-            if (chunked)
-                content.Headers.ContentLength = null;
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/verify") { Content = content };
-            request.Headers.TransferEncodingChunked = chunked;
-            request.Headers.AcceptLanguage.ParseAdd("en-US");
+            BaseURL = BaseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        });
+        var page = await context.NewPageAsync();
+        await SignInAsync(page, "auditor");
+        await page.GotoAsync("/verify");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
 
-            var response = await client.SendAsync(request);
+        var big = new byte[VerificationPortal.UploadLimit * 2];
+        "%PDF-1.7\n"u8.CopyTo(big);
+        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "big.pdf", MimeType = "application/pdf", Buffer = big });
 
-            var html = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"chunked={chunked}: {(int)response.StatusCode} {html}");
-            // The auditor's language may have been switched by the other test (it is kept on the user).
-            Assert.True(html.Contains("Files up to 1 MB can be uploaded.") || html.Contains("最多可上传 1 MB 的文件。"), html);
-        }
+        var problem = page.Locator("[data-testid=upload-problem]");
+        await problem.WaitForAsync();
+        Assert.Equal("413", await problem.GetAttributeAsync("data-status"));
+        var text = await problem.InnerTextAsync();
+        // The auditor's language may have been switched by the other test (it is kept on the user).
+        Assert.True(text.Contains("Files up to 1 MB can be uploaded.") || text.Contains("1 MB"), text);
+
+        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "after.pdf", MimeType = "application/pdf", Buffer = await VerificationFiles.SealedAsync() });
+        await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('after.pdf')");
+        Assert.Equal("Valid", await page.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
+        Assert.Equal(0, await page.Locator("[data-testid=upload-problem]").CountAsync());
+        // A phone shows the report without scrolling sideways.
+        Assert.Equal(390, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"));
+        await Chromium.ScreenshotAsync(page, "verify-phone");
+    }
+
+    private static async Task SignInAsync(IPage page, string user)
+    {
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", SealPortalFactory.DemoPassword);
+        await page.ClickAsync("button[type=submit]:has-text('Sign in')");
+        await page.WaitForURLAsync(new Regex("/$"));
     }
 }

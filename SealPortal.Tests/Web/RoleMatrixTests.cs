@@ -6,6 +6,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
 using SealPortal.Features.Audits;
+using SealPortal.Features.Verification;
 using SealPortal.Tests.Features.Ledger;
 using SealPortal.Tests.Features.Verification;
 using SealPortal.Tests.Infrastructure;
@@ -53,10 +54,15 @@ public sealed class RoleMatrixPortal : LedgerPortal
             var only = (await audits.GetAsync(closable))!.Items.Single();
             Assert.True((await audits.RecordFindingAsync(closable, only.Id, SealAuditFinding.Ok, null, "auditor")).Succeeded);
         }
-        using var auditor = await SignInAsync("auditor");
-        var shown = await PortalClient.ParseAsync(await RoleMatrixTests.UploadAsync(auditor, "/"));
-        var token = shown.QuerySelector("[data-testid=download-json] input[name=report]")?.GetAttribute("value")
-                    ?? throw new InvalidOperationException("the auditor's upload showed no report");
+        // The report token as the verification page makes it for an auditor's upload (the page is interactive now).
+        string token;
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var verifier = scope.ServiceProvider.GetRequiredService<DocumentVerifier>();
+            var pdf = await VerificationFiles.SealedAsync();
+            var outcome = await verifier.VerifyAsync(new MemoryStream(pdf), "sealed.pdf", pdf.Length, "auditor", CancellationToken.None);
+            token = verifier.Protect(outcome.Document ?? throw new InvalidOperationException("the sealed file showed no report"));
+        }
         return new RoleMatrixWorld(this, open, openItem, closable, token);
     }
 }
@@ -112,9 +118,11 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
         new("GET /audit-trail", SeeEveryone, Get(_ => "/audit-trail")),
 
         new("GET /verify", Verifiers, Get(_ => "/verify")),
-        new("POST /verify (upload)", Verifiers, (_, c, page) => UploadAsync(c, page), Check: ShowsAReport),
-        // No document is archived in this portal, so getting past the role check means the 400 for an unknown document.
-        new("POST /verify (archived)", SeeEveryone, Post(_ => "/verify", "verify-archived", ("documentId", "999999")), HttpStatusCode.BadRequest),
+        // The verification page is interactive: a posted form reaches no action (400, and no report) for those who may
+        // open it; the role rules of its actions (uploads for verifiers, archived files for auditors and administrators)
+        // are checked in the circuit by VerificationPageTests and ArchivedVerificationTests over VerificationCommands.
+        new("POST /verify (upload)", Verifiers, (_, c, page) => UploadAsync(c, page), HttpStatusCode.BadRequest, Check: ShowsNoReport),
+        new("POST /verify (archived)", Verifiers, Post(_ => "/verify", "verify-archived", ("documentId", "999999")), HttpStatusCode.BadRequest, Check: ShowsNoReport),
         new("POST /verify/report.json", Verifiers, (w, c, page) => c.PostHandMadeAsync("/verify/report.json", null, [new("report", w.ReportToken)], page),
             Check: (_, _, r) => Expect(r.Content.Headers.ContentType?.MediaType == "application/json", "a JSON report")),
         new("POST /verify/print", Verifiers, (w, c, page) => c.PostHandMadeAsync("/verify/print", null, [new("report", w.ReportToken)], page),
@@ -238,6 +246,12 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
         var page = await PortalClient.ParseAsync(response);
         var shown = page.QuerySelector("[data-testid=integrity-status]") is not null;
         await Expect(shown == IntegrityCheckers.Contains(role), shown ? "without the integrity card" : "with the integrity card");
+    }
+
+    private static async Task ShowsNoReport(RoleMatrixWorld _, string role, HttpResponseMessage response)
+    {
+        var page = await PortalClient.ParseAsync(response);
+        await Expect(page.QuerySelector("[data-testid=verdict]") is null, "free of a verification report");
     }
 
     private static async Task ShowsAReport(RoleMatrixWorld _, string role, HttpResponseMessage response)

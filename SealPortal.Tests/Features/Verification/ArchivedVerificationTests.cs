@@ -1,22 +1,26 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AngleSharp.Html.Dom;
+using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
 using SealPortal.Features.Archive;
 using SealPortal.Features.Ledger;
 using SealPortal.Tests.Features.Audits;
+using SealPortal.Features.Verification;
+using SealPortal.Components.Interactive;
 using SealPortal.Tests.Infrastructure;
+using static SealPortal.Tests.Features.Verification.VerifyPageDriver;
 
 namespace SealPortal.Tests.Features.Verification;
 
 /// <summary>
 /// Verifying a sealed file picked from the archive, and the ledger match of every verified file.
 /// The archive and the ledger are the real ones: the file goes through <see cref="ArchiveStore"/>,
-/// the request and its document into the database, the entry through <see cref="SealLedger"/>.
+/// the request and its document into the database, the entry through <see cref="SealLedger"/>; the page is
+/// the interactive one (bUnit), the downloads the real endpoints.
 /// </summary>
 public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixture<VerificationPortal>
 {
@@ -83,57 +87,39 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
         return await PortalClient.ParseAsync(html);
     }
 
-    private static Task<HttpResponseMessage> PickAsync(PortalClient client, int documentId, string page = "/verify") =>
-        client.SubmitNamedFormAsync(page, "verify-archived", new Dictionary<string, object> { ["documentId"] = documentId.ToString() });
+    private static Task<HttpResponseMessage> DownloadAsync(PortalClient client, IRenderedComponent<Verify> page, string form) =>
+        client.PostHandMadeAsync(form == "download-json" ? "/verify/report.json" : "/verify/print", null, [new("report", ReportToken(page, form))]);
 
-    private static async Task<HttpResponseMessage> UploadAsync(PortalClient client, byte[] pdf)
-    {
-        var page = await client.GetDocumentAsync("/verify");
-        var form = (IHtmlFormElement)page.QuerySelector("[data-testid=verify-form]")!;
-        var content = new MultipartFormDataContent();
-        foreach (var input in form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>())
-            content.Add(new StringContent(input.Value), input.Name!);
-        var file = new ByteArrayContent(pdf);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        content.Add(file, "pdf", "upload.pdf");
-        return await client.Http.PostAsync("/verify", content);
-    }
-
-    private static Task<HttpResponseMessage> DownloadAsync(PortalClient client, IHtmlDocument page, string testId)
-    {
-        var form = (IHtmlFormElement)page.QuerySelector($"[data-testid={testId}]")!;
-        var fields = form.QuerySelectorAll("input[type=hidden]").OfType<IHtmlInputElement>()
-            .Select(i => new KeyValuePair<string, string>(i.Name!, i.Value)).ToList();
-        return client.Http.PostAsync(form.GetAttribute("action"), new FormUrlEncodedContent(fields));
-    }
+    private static int[] Ids(IRenderedComponent<Verify> page) =>
+        page.FindAll("[data-testid=archived]").Select(r => int.Parse(r.GetAttribute("data-document")!)).ToArray();
 
     [Fact]
     public async Task An_auditor_picks_an_archived_file_and_sees_it_valid_and_matching_its_ledger_entry()
     {
         var sealedPdf = await VerificationFiles.SealedAsync();
         var documentId = await ArchiveSealedAsync(sealedPdf, "41-00001", "采购合同.pdf");
-        using var auditor = await portal.SignInAsync("auditor");
-        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "41-00001");
+        await using var _ = ui;
 
-        var list = await auditor.GetDocumentAsync("/verify");
-        var row = list.QuerySelector($"[data-testid=archived][data-document='{documentId}']");
-        Assert.NotNull(row);
-        Assert.Contains("41-00001", row!.TextContent);
+        var row = ArchivedRow(page, documentId);
+        Assert.Contains("41-00001", row.TextContent);
         Assert.Contains("采购合同.pdf", row.TextContent);
 
-        var page = await ExpectPageAsync(await PickAsync(auditor, documentId), HttpStatusCode.OK);
+        Pick(page, documentId);
 
-        Assert.Equal("Valid", page.QuerySelector("[data-testid=verdict]")!.GetAttribute("data-verdict"));
+        Assert.Equal("Valid", Verdict(page).GetAttribute("data-verdict"));
         Assert.Equal("采购合同.pdf", page.TextOf("[data-testid=file-name]"));
         var sha = Convert.ToHexStringLower(SHA256.HashData(sealedPdf));
         Assert.Equal(sha, page.TextOf("[data-testid=sha256]"));
         Assert.Contains("41-00001", page.TextOf("[data-testid=archive-source]"));
-        Assert.Null(page.QuerySelector("[data-testid=archive-mismatch]"));
-        Assert.Equal("true", page.QuerySelector("[data-testid=ledger-match]")!.GetAttribute("data-matched"));
-        var entry = page.QuerySelectorAll("[data-testid=ledger-entry]").Single(e => e.TextOf("[data-testid=ledger-request]") == "41-00001");
-        Assert.Equal(SealName, entry.TextOf("[data-testid=ledger-seal]"));
+        Assert.Empty(page.FindAll("[data-testid=archive-mismatch]"));
+        Assert.Equal("true", page.Find("[data-testid=ledger-match]").GetAttribute("data-matched"));
+        var entry = page.FindAll("[data-testid=ledger-entry]").Single(e => e.QuerySelector("[data-testid=ledger-request]")!.TextContent.Trim() == "41-00001");
+        Assert.Equal(SealName, entry.QuerySelector("[data-testid=ledger-seal]")!.TextContent.Trim());
 
         // The JSON and the printable report carry the match too.
+        using var auditor = await portal.SignInAsync("auditor");
+        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
         var json = await DownloadAsync(auditor, page, "download-json");
         using var parsed = JsonDocument.Parse(await json.Content.ReadAsStringAsync());
         var ledger = parsed.RootElement.GetProperty("ledger");
@@ -156,23 +142,24 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
     {
         var sealedPdf = await VerificationFiles.SealedAsync();
         await ArchiveSealedAsync(sealedPdf, "41-00002", "lease.pdf");
+        var (ui, page) = await OpenAsync(portal, "auditor");
+        await using var _ = ui;
+
+        Upload(page, sealedPdf, "same.pdf");
+        Assert.Equal("true", page.Find("[data-testid=ledger-match]").GetAttribute("data-matched"));
+        Assert.Contains(page.FindAll("[data-testid=ledger-request]"), e => e.TextContent.Trim() == "41-00002");
+        Assert.Empty(page.FindAll("[data-testid=archive-source]"));
+
+        Upload(page, VerificationFiles.Tampered(sealedPdf), "tampered.pdf");
+        Assert.Equal("false", page.Find("[data-testid=ledger-match]").GetAttribute("data-matched"));
+        Assert.Empty(page.FindAll("[data-testid=ledger-entry]"));
+        Assert.Contains("No ledger entry records a document with this SHA-256", page.TextOf("[data-testid=ledger-match]"));
         using var auditor = await portal.SignInAsync("auditor");
-        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
-
-        var same = await ExpectPageAsync(await UploadAsync(auditor, sealedPdf), HttpStatusCode.OK);
-        Assert.Equal("true", same.QuerySelector("[data-testid=ledger-match]")!.GetAttribute("data-matched"));
-        Assert.Contains(same.QuerySelectorAll("[data-testid=ledger-request]"), e => e.TextContent == "41-00002");
-        Assert.Null(same.QuerySelector("[data-testid=archive-source]"));
-
-        var tampered = await ExpectPageAsync(await UploadAsync(auditor, VerificationFiles.Tampered(sealedPdf)), HttpStatusCode.OK);
-        Assert.Equal("false", tampered.QuerySelector("[data-testid=ledger-match]")!.GetAttribute("data-matched"));
-        Assert.Empty(tampered.QuerySelectorAll("[data-testid=ledger-entry]"));
-        Assert.Contains("No ledger entry records a document with this SHA-256", tampered.TextOf("[data-testid=ledger-match]"));
-        var json = await DownloadAsync(auditor, tampered, "download-json");
+        var json = await DownloadAsync(auditor, page, "download-json");
         using var parsed = JsonDocument.Parse(await json.Content.ReadAsStringAsync());
         Assert.False(parsed.RootElement.GetProperty("ledger").GetProperty("matched").GetBoolean());
         Assert.Equal(0, parsed.RootElement.GetProperty("ledger").GetProperty("entries").GetArrayLength());
-        Assert.False(parsed.RootElement.GetProperty("document").TryGetProperty("archive", out _));
+        Assert.False(parsed.RootElement.GetProperty("document").TryGetProperty("archive", out var noArchive));
     }
 
     [Fact]
@@ -180,12 +167,13 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
     {
         var changed = VerificationFiles.ChangedAfterSigning(await VerificationFiles.SealedAsync());
         var documentId = await ArchiveSealedAsync(changed, "41-00003", "changed.pdf", ledgerEntry: false);
-        using var auditor = await portal.SignInAsync("auditor");
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "41-00003");
+        await using var _ = ui;
 
-        var page = await ExpectPageAsync(await PickAsync(auditor, documentId), HttpStatusCode.OK);
+        Pick(page, documentId);
 
-        Assert.Equal("Invalid", page.QuerySelector("[data-testid=verdict]")!.GetAttribute("data-verdict"));
-        Assert.Equal("false", page.QuerySelector("[data-testid=ledger-match]")!.GetAttribute("data-matched"));
+        Assert.Equal("Invalid", Verdict(page).GetAttribute("data-verdict"));
+        Assert.Equal("false", page.Find("[data-testid=ledger-match]").GetAttribute("data-matched"));
         Assert.Contains("41-00003", page.TextOf("[data-testid=archive-source]"));
     }
 
@@ -195,22 +183,34 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
         var sealedPdf = await VerificationFiles.SealedAsync();
         var first = await ArchiveSealedAsync(sealedPdf, "42-00001", "alpha-contract.pdf");
         var second = await ArchiveSealedAsync(sealedPdf, "42-00002", "beta-letter.pdf");
-        using var auditor = await portal.SignInAsync("auditor");
-        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
 
-        static int[] Ids(IHtmlDocument d) => d.QuerySelectorAll("[data-testid=archived]").Select(r => int.Parse(r.GetAttribute("data-document")!)).ToArray();
+        // From the address (a shared link or a reload) ...
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "42-00001");
+        await using var _ = ui;
+        Assert.Equal([first], Ids(page));
 
-        Assert.Equal([first], Ids(await auditor.GetDocumentAsync("/verify?q=42-00001")));
-        Assert.Equal([second], Ids(await auditor.GetDocumentAsync("/verify?q=beta")));
-        var byHash = Ids(await auditor.GetDocumentAsync("/verify?q=" + Convert.ToHexString(SHA256.HashData(sealedPdf))[..12]));
-        Assert.Contains(first, byHash);
-        Assert.Contains(second, byHash);
-        var none = await auditor.GetDocumentAsync("/verify?q=no-such-thing");
-        Assert.Empty(Ids(none));
-        Assert.Equal("No archived document matches.", none.TextOf("[data-testid=archive-table] tbody td"));
+        // ... and from the search field, which keeps the query in the address.
+        async Task SearchAsync(string query)
+        {
+            page.Find("input[data-testid=archive-query], [data-testid=archive-query] input").Input(query);
+            page.Find("button[data-testid=archive-search-button]").Click();
+            await Task.Yield();
+            page.WaitForAssertion(() => Assert.EndsWith("q=" + Uri.EscapeDataString(query), ui.Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri));
+        }
+        await SearchAsync("beta");
+        page.WaitForAssertion(() => Assert.Equal([second], Ids(page)));
+        var hash = Convert.ToHexString(SHA256.HashData(sealedPdf))[..12];
+        await SearchAsync(hash);
+        page.WaitForAssertion(() => Assert.Contains(first, Ids(page)));
+        Assert.Contains(second, Ids(page));
+        await SearchAsync("no-such-thing");
+        page.WaitForAssertion(() => Assert.Empty(Ids(page)));
+        Assert.Equal("No archived document matches.", page.TextOf("[data-testid=archive-table] tbody"));
 
         // The picked document is verified from the searched list too.
-        var page = await ExpectPageAsync(await PickAsync(auditor, second, "/verify?q=beta"), HttpStatusCode.OK);
+        await SearchAsync("beta");
+        page.WaitForAssertion(() => Assert.Equal([second], Ids(page)));
+        Pick(page, second);
         Assert.Contains("42-00002", page.TextOf("[data-testid=archive-source]"));
     }
 
@@ -218,16 +218,22 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
     public async Task An_unknown_document_gets_400_and_a_lost_archived_file_410_with_a_message()
     {
         var lost = await ArchiveSealedAsync(VerificationFiles.Tampered(await VerificationFiles.SealedAsync()), "43-00001", "lost.pdf", store: false);
-        using var auditor = await portal.SignInAsync("auditor");
-        auditor.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "43-00001");
+        await using var _ = ui;
 
-        var unknown = await ExpectPageAsync(await PickAsync(auditor, 987654), HttpStatusCode.BadRequest);
-        Assert.Equal("No such archived document.", unknown.TextOf("[data-testid=archive-problem]"));
-        Assert.Null(unknown.QuerySelector("[data-testid=verdict]"));
+        // A document that is not (or no longer) in the archive, as a stale list would offer it.
+        var auditor = await ui.Context.Services.GetRequiredService<CircuitUser>().CurrentAsync();
+        var unknown = await portal.Services.GetRequiredService<VerificationCommands>().VerifyArchivedAsync(auditor, 987654);
+        Assert.Equal(400, unknown.StatusCode);
+        Assert.Equal(VerificationRefusal.UnknownDocument, unknown.Refusal);
+        Assert.Null(unknown.Document);
+        Assert.Null(unknown.Token);
 
-        var missing = await ExpectPageAsync(await PickAsync(auditor, lost), HttpStatusCode.Gone);
-        Assert.StartsWith("The archive does not hold this document's sealed file any more.", missing.TextOf("[data-testid=upload-problem]"));
-        Assert.Null(missing.QuerySelector("[data-testid=verdict]"));
+        Pick(page, lost);
+        var missing = page.Find("[data-testid=upload-problem]");
+        Assert.Equal("410", missing.GetAttribute("data-status"));
+        Assert.StartsWith("The archive does not hold this document's sealed file any more.", missing.TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=verdict]"));
         Assert.Contains(portal.Logs.Entries, e => e.Message.Contains("is missing from the archive"));
     }
 
@@ -235,26 +241,44 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
     public async Task Only_auditors_and_administrators_may_pick_archived_files()
     {
         var documentId = await ArchiveSealedAsync(await VerificationFiles.SealedAsync(), "44-00001", "keeper.pdf");
+        var commands = portal.Services.GetRequiredService<VerificationCommands>();
 
-        using var admin = await portal.SignInAsync("admin");
-        Assert.NotNull((await admin.GetDocumentAsync("/verify")).QuerySelector("[data-testid=archive-form]"));
-        var byAdmin = await ExpectPageAsync(await PickAsync(admin, documentId), HttpStatusCode.OK);
-        Assert.NotNull(byAdmin.QuerySelector("[data-testid=archive-source]"));
+        {
+            var (ui, page) = await OpenAsync(portal, "admin", query: "44-00001");
+            await using var _ = ui;
+            Assert.NotEmpty(page.FindAll("[data-testid=archive-form]"));
+            Pick(page, documentId);
+            Assert.NotEmpty(page.FindAll("[data-testid=archive-source]"));
+        }
 
         // A seal keeper verifies uploads but does not browse every sealed document of the company.
-        using var keeper = await portal.SignInAsync("keeper");
-        keeper.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
-        var keeperPage = await keeper.GetDocumentAsync("/verify");
-        Assert.Null(keeperPage.QuerySelector("[data-testid=archive-form]"));
-        var token = keeperPage.QuerySelector("[data-testid=verify-form] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var crafted = await keeper.Http.PostAsync("/verify", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = token, ["_handler"] = "verify-archived", ["documentId"] = documentId.ToString(),
-        }));
-        var refused = await ExpectPageAsync(crafted, HttpStatusCode.Forbidden);
-        Assert.Equal("Only auditors and administrators may verify archived documents.", refused.TextOf("[data-testid=archive-problem]"));
-        Assert.Null(refused.QuerySelector("[data-testid=verdict]"));
+            var (ui, page) = await OpenAsync(portal, "keeper", query: "44-00001");
+            await using var _ = ui;
+            Assert.Empty(page.FindAll("[data-testid=archive-form]"));
+            Assert.Empty(page.FindAll("[data-testid=archived]"));
+            var keeper = await ui.Context.Services.GetRequiredService<CircuitUser>().CurrentAsync();
+            Assert.Empty(await commands.SearchArchiveAsync(keeper, "44-00001"));
+            var refused = await commands.VerifyArchivedAsync(keeper, documentId);
+            Assert.Equal(403, refused.StatusCode);
+            Assert.Equal(VerificationRefusal.ArchiveForbidden, refused.Refusal);
+            Assert.Null(refused.Document);
+            Assert.Null(refused.Token);
+            // ... while an upload by the keeper is verified.
+            Upload(page, await VerificationFiles.SealedAsync(), "keeper-upload.pdf");
+            Assert.Equal("Valid", Verdict(page).GetAttribute("data-verdict"));
+        }
 
+        // A signed-out circuit gets nothing either.
+        var signedOut = await commands.VerifyArchivedAsync(null, documentId);
+        Assert.Equal(401, signedOut.StatusCode);
+        Assert.Null(signedOut.Document);
+
+        // A crafted form post reaches no action now: 400 for a keeper, the access-denied page for an applicant.
+        using var keeperClient = await portal.SignInAsync("keeper");
+        var crafted = await keeperClient.PostHandMadeAsync("/verify", "verify-archived", [new("documentId", documentId.ToString())], "/verify");
+        Assert.Equal(HttpStatusCode.BadRequest, crafted.StatusCode);
+        Assert.DoesNotContain("data-verdict", await crafted.Content.ReadAsStringAsync());
         using var applicant = await portal.SignInAsync("applicant");
         var denied = await applicant.Http.PostAsync("/verify", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -262,5 +286,32 @@ public class ArchivedVerificationTests(VerificationPortal portal) : IClassFixtur
         }));
         Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
         Assert.StartsWith("/account/access-denied", denied.LocalTarget());
+        var trail = await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == AuditAction.DocumentVerified && e.Subject == "keeper.pdf").ToListAsync());
+        Assert.DoesNotContain(trail, e => e.Actor is "keeper" or "applicant");
+    }
+
+    [Fact]
+    public async Task A_user_signed_out_elsewhere_verifies_nothing_more_in_an_open_page()
+    {
+        var documentId = await ArchiveSealedAsync(await VerificationFiles.SealedAsync(), "45-00001", "signed-out.pdf");
+        var (ui, page) = await OpenAsync(portal, "auditor", query: "45-00001");
+        await using var _ = ui;
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+            await db.UserSessions.Where(s => s.Id == ui.SessionKey).ExecuteDeleteAsync();
+        }
+
+        Pick(page, documentId);
+        var problem = page.Find("[data-testid=upload-problem]");
+        Assert.Equal("401", problem.GetAttribute("data-status"));
+        Assert.Equal("Your session has ended. Sign in again.", problem.TextContent.Trim());
+
+        Upload(page, await VerificationFiles.SealedAsync(), "after-sign-out.pdf");
+        Assert.Equal("401", page.Find("[data-testid=upload-problem]").GetAttribute("data-status"));
+        Assert.Empty(page.FindAll("[data-testid=verdict]"));
+        var trail = await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Action == AuditAction.DocumentVerified
+            && (e.Subject == "signed-out.pdf" || e.Subject == "after-sign-out.pdf")).ToListAsync());
+        Assert.Empty(trail);
     }
 }

@@ -1,6 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using AngleSharp.Html.Dom;
+using Bunit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -78,23 +76,15 @@ public class VerificationWithoutAnchorsTests(NoAnchorsPortal portal) : IClassFix
     [Fact]
     public async Task An_intact_seal_is_amber_when_no_roots_are_trusted()
     {
-        using var client = await portal.SignInAsync("admin");
-        client.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
-        var form = await client.GetDocumentAsync("/verify");
-        Assert.NotNull(form.QuerySelector("[data-testid=anchors-warning]"));
-        var content = new MultipartFormDataContent();
-        foreach (var input in form.QuerySelectorAll("[data-testid=verify-form] input[type=hidden]").OfType<IHtmlInputElement>())
-            content.Add(new StringContent(input.Value), input.Name!);
-        var file = new ByteArrayContent(await VerificationFiles.SealedAsync());
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
-        content.Add(file, "pdf", "sealed.pdf");
+        var (ui, page) = await VerifyPageDriver.OpenAsync(portal, "admin");
+        await using var _ = ui;
+        Assert.NotNull(page.Find("[data-testid=anchors-warning]"));
 
-        var response = await client.Http.PostAsync("/verify", content);
+        VerifyPageDriver.Upload(page, await VerificationFiles.SealedAsync(), "sealed.pdf");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await PortalClient.ParseAsync(response);
-        Assert.Equal("ValidTrustNotChecked", page.QuerySelector("[data-testid=verdict]")!.GetAttribute("data-verdict"));
-        Assert.Contains("alert-warning", page.QuerySelector("[data-testid=verdict]")!.ClassName);
-        Assert.StartsWith("Not checked", page.TextOf("[data-testid=trust]"));
+        var verdict = VerifyPageDriver.Verdict(page);
+        Assert.Equal("ValidTrustNotChecked", verdict.GetAttribute("data-verdict"));
+        Assert.Contains("mud-alert-outlined-warning", verdict.ClassName);
+        Assert.StartsWith("Not checked", VerifyPageDriver.TextOf(page, "[data-testid=trust]"));
     }
 }

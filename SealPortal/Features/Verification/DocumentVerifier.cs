@@ -23,6 +23,12 @@ public enum UploadProblem
     Encrypted,
     Damaged,
 
+    /// <summary>Larger than <see cref="VerificationOptions.MaxUploadBytes"/>: refused unread (413).</summary>
+    TooLarge,
+
+    /// <summary>The browser's stream ended early or sent more than it announced (interactive page only).</summary>
+    Incomplete,
+
     /// <summary>The archive lost the file the database says it holds (an integrity problem, not the auditor's doing).</summary>
     MissingFromArchive,
 }
@@ -116,6 +122,25 @@ public sealed class DocumentVerifier(
         await using var upload = file.OpenReadStream();
         return await VerifyAsync(upload, name, file.Length, actor, null, ct);
     }
+
+    /// <summary>
+    /// Checks a file received by the interactive page (already streamed to the server, e.g. into a
+    /// temporary file); the same checks and messages as a posted upload.
+    /// </summary>
+    public async Task<VerificationOutcome> VerifyAsync(Stream upload, string fileName, long length, string actor, CancellationToken ct)
+    {
+        var name = Path.GetFileName(fileName ?? "");
+        if (name.Length == 0) name = "document.pdf";
+        if (length == 0)
+            return Refused(UploadProblem.Empty, actor, name, 0, null);
+        return await VerifyAsync(upload, name, length, actor, null, ct);
+    }
+
+    /// <summary>A file larger than <see cref="VerificationOptions.MaxUploadBytes"/> is refused before it is read.</summary>
+    public VerificationOutcome? RefuseIfTooLarge(string fileName, long length, string actor) =>
+        length > options.Value.MaxUploadBytes
+            ? Refused(UploadProblem.TooLarge, actor, Path.GetFileName(fileName ?? ""), length, null, $"limit {options.Value.MaxUploadBytes} bytes")
+            : null;
 
     /// <summary>Checks a document of the archive (a sealed file) without an upload; null when there is no such archived document.</summary>
     public async Task<VerificationOutcome?> VerifyArchivedAsync(int documentId, string actor, CancellationToken ct)

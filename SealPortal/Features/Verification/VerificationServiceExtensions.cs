@@ -9,19 +9,6 @@ using SealPortal.Features.Ledger;
 
 namespace SealPortal.Features.Verification;
 
-/// <summary>Marks a page whose POST carries a PDF to verify: one file of at most <see cref="VerificationOptions.MaxUploadBytes"/>.</summary>
-public sealed class PdfUploadAttribute : UploadLimitAttribute
-{
-    /// <summary>Room for the multipart framing and the antiforgery token around the file itself.</summary>
-    private const long FormOverhead = 64 * 1024;
-
-    public override UploadLimit Limits(IServiceProvider services)
-    {
-        var limit = services.GetRequiredService<IOptions<VerificationOptions>>().Value.MaxUploadBytes;
-        return new UploadLimit(limit, limit, FormOverhead);
-    }
-}
-
 public static class VerificationServiceExtensions
 {
     /// <summary>Auditors check documents; administrators and seal keepers may need to answer the same question.</summary>
@@ -34,6 +21,7 @@ public static class VerificationServiceExtensions
             .ValidateOnStart();
         builder.Services.TryAddSingleton<TrustAnchors>();
         builder.Services.AddScoped<DocumentVerifier>();
+        builder.Services.AddSingleton<VerificationCommands>();
         builder.Services.AddHttpClient(DocumentVerifier.RevocationHttpClient, c => c.Timeout = TimeSpan.FromSeconds(15));
         builder.Services.TryAddScoped<ArchivedDocuments>();
         return builder;
