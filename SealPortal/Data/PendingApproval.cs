@@ -36,6 +36,15 @@ public class PendingApproval
     public DateTimeOffset Since { get; set; }
 
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>
+    /// <see cref="Since"/> and <see cref="DueAt"/> as Unix milliseconds, so that the inbox filters, sorts and pages
+    /// in the database on every provider (SQLite neither compares nor sorts a DateTimeOffset).
+    /// </summary>
+    public long SinceUnixMs { get; set; }
+
+    /// <inheritdoc cref="SinceUnixMs"/>
+    public long? DueUnixMs { get; set; }
 }
 
 internal sealed class PendingApprovalConfiguration : IEntityTypeConfiguration<PendingApproval>
@@ -47,7 +56,7 @@ internal sealed class PendingApprovalConfiguration : IEntityTypeConfiguration<Pe
         p.Property(x => x.NodeKey).HasMaxLength(200).IsRequired();
         p.Property(x => x.ApproverUserId).HasMaxLength(450).IsRequired();
         p.HasOne<SealRequest>().WithMany().HasForeignKey(x => x.SealRequestId).OnDelete(DeleteBehavior.Cascade);
-        p.HasIndex(x => x.ApproverUserId);
+        p.HasIndex(x => new { x.ApproverUserId, x.DueUnixMs, x.SinceUnixMs });
         p.HasIndex(x => x.SealRequestId);
     }
 }

@@ -26,7 +26,7 @@ public sealed record ListQuery(string? Search = null, SealRequestStatus? Status 
 /// The read side of requests: "my requests", the inbox and the request's details (RequestQueries.Details.cs).
 /// Each call opens a context of its own, so pages in a long-lived circuit, endpoints and jobs can all use it:
 /// "my requests" is paged, sorted and searched in the database; the inbox reads the pending-approvals table
-/// (<see cref="PendingApproval"/>) for the user and their delegators, then searches, sorts and pages that list.
+/// (<see cref="PendingApproval"/>) for the user and their delegators, and also searches, sorts and pages in the database.
 /// </summary>
 public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, ArchiveStore archive, TimeProvider clock)
 {
@@ -72,54 +72,85 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     public async Task<ListPage<InboxItem>> InboxAsync(string userId, InboxFilter filter, ListQuery q, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        IEnumerable<InboxItem> items = await WaitingAsync(db, userId, filter, ct);
-        if (q.Term is { } term)
-            items = items.Where(i => Has(i.Number, term) || Has(i.Purpose, term) || Has(i.Counterparty, term) || Has(i.Applicant, term));
-        items = (q.SortBy, q.Descending) switch
+        var now = clock.GetUtcNow();
+        var approvers = await ApproversAsync(db, userId, now, ct);
+        var keys = Keys(db, userId, approvers, filter, q.Term, now);
+        var total = await keys.CountAsync(ct);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        // Each order ends on the request's id, so pages never overlap or skip a row.
+        var ordered = (q.SortBy, q.Descending) switch
         {
-            ("Number", false) => items.OrderBy(i => i.Number, StringComparer.Ordinal),
-            ("Number", true) => items.OrderByDescending(i => i.Number, StringComparer.Ordinal),
-            ("Applicant", false) => items.OrderBy(i => i.Applicant, StringComparer.CurrentCulture),
-            ("Applicant", true) => items.OrderByDescending(i => i.Applicant, StringComparer.CurrentCulture),
-            ("Purpose", false) => items.OrderBy(i => i.Purpose, StringComparer.CurrentCulture),
-            ("Purpose", true) => items.OrderByDescending(i => i.Purpose, StringComparer.CurrentCulture),
-            ("DueAt", false) => items.OrderBy(i => i.DueAt ?? DateTimeOffset.MaxValue),
-            ("DueAt", true) => items.OrderByDescending(i => i.DueAt ?? DateTimeOffset.MinValue),
-            _ => items,
+            ("Number", false) => keys.OrderBy(k => k.Number).ThenBy(k => k.Id),
+            ("Number", true) => keys.OrderByDescending(k => k.Number).ThenBy(k => k.Id),
+            ("Applicant", false) => keys.OrderBy(k => k.Applicant).ThenBy(k => k.Id),
+            ("Applicant", true) => keys.OrderByDescending(k => k.Applicant).ThenBy(k => k.Id),
+            ("Purpose", false) => keys.OrderBy(k => k.Purpose).ThenBy(k => k.Id),
+            ("Purpose", true) => keys.OrderByDescending(k => k.Purpose).ThenBy(k => k.Id),
+            ("DueAt", false) => keys.OrderBy(k => k.DueUnixMs == null).ThenBy(k => k.DueUnixMs).ThenBy(k => k.Id),
+            ("DueAt", true) => keys.OrderBy(k => k.DueUnixMs == null).ThenByDescending(k => k.DueUnixMs).ThenBy(k => k.Id),
+            // The inbox's own order: overdue first, then by deadline (none last), then the longest waiting.
+            _ => keys.OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
+                .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id),
         };
-        var list = items.ToList();
-        return new(await WithSealNamesAsync(db, list.Skip(q.Skip).Take(q.Take).ToList(), ct), list.Count);
+        var ids = await ordered.Skip(q.Skip).Take(q.Take).Select(k => k.Id).ToListAsync(ct);
+        return new(await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct), total);
     }
 
     /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
     public async Task<IReadOnlyList<InboxItem>> InboxAllAsync(string userId, InboxFilter filter, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await WithSealNamesAsync(db, await WaitingAsync(db, userId, filter, ct), ct);
+        var now = clock.GetUtcNow();
+        var approvers = await ApproversAsync(db, userId, now, ct);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var ids = await Keys(db, userId, approvers, filter, null, now)
+            .OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
+            .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id)
+            .Select(k => k.Id).ToListAsync(ct);
+        return await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct);
     }
 
-    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), and how many of them are overdue.</summary>
+    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), how many of them are overdue, and the first.</summary>
     public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
     {
+        var first = await InboxAsync(userId, new InboxFilter(), new ListQuery(PageSize: 1), ct);
+        if (first.Total == 0)
+            return (0, 0, null);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var items = await WaitingAsync(db, userId, new InboxFilter(), ct);
-        return (items.Count, items.Count(i => i.Overdue), items.FirstOrDefault());
+        var now = clock.GetUtcNow();
+        var overdue = await Keys(db, userId, await ApproversAsync(db, userId, now, ct), new InboxFilter(OverdueOnly: true), null, now).CountAsync(ct);
+        return (first.Total, overdue, first.Items.FirstOrDefault());
     }
 
-    /// <summary>
-    /// The inbox from the pending-approvals table (written with each workflow save): the user's own pending
-    /// approvals and those of the approvers who delegate to the user now, never the user's own requests, as the
-    /// workflow engine's rights would answer. Sorted overdue first, then by deadline, then oldest first; no seal names.
-    /// </summary>
-    private async Task<List<InboxItem>> WaitingAsync(SealPortalDbContext db, string userId, InboxFilter filter, CancellationToken ct)
+    /// <summary>The user and the approvers who delegate to the user now.</summary>
+    private static async Task<List<string>> ApproversAsync(SealPortalDbContext db, string userId, DateTimeOffset now, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         // Delegations are few per deputy; their time window is checked here, where DateTimeOffset compares on every provider.
         var delegators = (await db.ApproverDelegations.AsNoTracking()
                 .Where(d => d.DeputyUserId == userId && d.CancelledAt == null)
                 .Select(d => new { d.DelegatorUserId, d.From, d.Until }).ToListAsync(ct))
             .Where(d => d.From <= now && now < d.Until).Select(d => d.DelegatorUserId).Where(id => id != userId).Distinct().ToList();
-        var approvers = delegators.Append(userId).ToList();
+        return delegators.Append(userId).ToList();
+    }
+
+    /// <summary>One row per request in the inbox, with what it is sorted by.</summary>
+    private sealed class InboxKey
+    {
+        public int Id { get; init; }
+        public long SinceUnixMs { get; init; }
+        public long? DueUnixMs { get; init; }
+        public string Number { get; init; } = "";
+        public string Purpose { get; init; } = "";
+        public string Applicant { get; init; } = "";
+    }
+
+    /// <summary>
+    /// The inbox as a query, from the pending-approvals table (written with each workflow save): the rows of the user and
+    /// of the approvers who delegate to the user, never the user's own requests, as the workflow engine's rights would
+    /// answer. Every pending row of a request is at its current step, so the request's keys are the same on each of them.
+    /// </summary>
+    private static IQueryable<InboxKey> Keys(SealPortalDbContext db, string userId, List<string> approvers, InboxFilter filter, string? term, DateTimeOffset now)
+    {
         var query = from p in db.PendingApprovals.AsNoTracking()
                     join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
                     where approvers.Contains(p.ApproverUserId) && r.ApplicantUserId != userId && r.Status == SealRequestStatus.InApproval
@@ -130,34 +161,53 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             query = query.Where(x => x.r.DocumentType == filter.DocumentType);
         if (filter.UrgentOnly)
             query = query.Where(x => x.r.Urgent);
-        var rows = await query
-            .Select(x => new
-            {
-                x.r.Id, x.r.Number, x.r.Purpose, x.r.DocumentType, x.r.Urgent, x.r.Counterparty,
-                Applicant = x.r.Applicant!.DisplayName, Department = x.r.Department!.Name,
-                x.p.ApproverUserId, x.p.Slot, x.p.NodeName, x.p.NodeKey, x.p.WorkflowVersion, x.p.Since, x.p.DueAt,
-            })
+        if (filter.OverdueOnly)
+        {
+            var nowMs = now.ToUnixTimeMilliseconds();
+            query = query.Where(x => x.p.DueUnixMs != null && x.p.DueUnixMs <= nowMs);
+        }
+        if (term?.ToLowerInvariant() is { } t)
+            // Whatever the case: lower() on both sides is the same on every provider (Latin letters; Chinese has no case).
+            query = query.Where(x => x.r.Number.ToLower().Contains(t) || x.r.Purpose.ToLower().Contains(t) ||
+                                     (x.r.Counterparty != null && x.r.Counterparty.ToLower().Contains(t)) || x.r.Applicant!.DisplayName.ToLower().Contains(t));
+        return query.Select(x => new InboxKey
+        {
+            Id = x.r.Id, SinceUnixMs = x.p.SinceUnixMs, DueUnixMs = x.p.DueUnixMs,
+            Number = x.r.Number, Purpose = x.r.Purpose, Applicant = x.r.Applicant!.DisplayName,
+        }).Distinct();
+    }
+
+    /// <summary>The inbox items of these requests, in the order of <paramref name="ids"/>; no seal names.</summary>
+    private static async Task<List<InboxItem>> ItemsAsync(SealPortalDbContext db, string userId, List<string> approvers, List<int> ids,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return [];
+        var rows = await (from p in db.PendingApprovals.AsNoTracking()
+                          join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
+                          where ids.Contains(r.Id) && approvers.Contains(p.ApproverUserId)
+                          select new
+                          {
+                              r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.Counterparty,
+                              Applicant = r.Applicant!.DisplayName, Department = r.Department!.Name,
+                              p.ApproverUserId, p.Slot, p.NodeName, p.NodeKey, p.WorkflowVersion, p.Since, p.DueAt,
+                          })
             .ToListAsync(ct);
 
-        var found = new List<(InboxItem Item, string? DeputyFor)>();
+        var found = new Dictionary<int, (InboxItem Item, string? DeputyFor)>();
         foreach (var request in rows.GroupBy(r => r.Id))
         {
             var slots = request.OrderBy(r => r.Slot).ToList();
             var c = slots[0];
             var overdue = c.DueAt is { } due && now >= due;
-            if (filter.OverdueOnly && !overdue)
-                continue;
             // Shown as deputy only when every right is a deputy's, for the first approver in the step's order.
             var deputyFor = slots.Any(s => s.ApproverUserId == userId) ? null : c.ApproverUserId;
-            found.Add((new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
-                c.NodeName, c.Since, c.DueAt, overdue, null, [], c.Counterparty, c.NodeKey, c.WorkflowVersion), deputyFor));
+            found[c.Id] = (new InboxItem(c.Id, c.Number, c.Purpose, c.DocumentType, c.Applicant, c.Department, c.Urgent,
+                c.NodeName, c.Since, c.DueAt, overdue, null, [], c.Counterparty, c.NodeKey, c.WorkflowVersion), deputyFor);
         }
-        var names = await NamesAsync(db, found.Select(f => f.DeputyFor), ct);
-        return found
+        var names = await NamesAsync(db, found.Values.Select(f => f.DeputyFor), ct);
+        return ids.Where(found.ContainsKey).Select(id => found[id])
             .Select(f => f.DeputyFor is null ? f.Item : f.Item with { OnBehalfOf = names[f.DeputyFor] })
-            .OrderByDescending(i => i.Overdue)
-            .ThenBy(i => i.DueAt ?? DateTimeOffset.MaxValue)
-            .ThenBy(i => i.EnteredAt)
             .ToList();
     }
 
@@ -199,5 +249,4 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         return page.Items.FirstOrDefault(i => i.Id != exceptRequestId);
     }
 
-    private static bool Has(string? text, string term) => text is not null && text.Contains(term, StringComparison.CurrentCultureIgnoreCase);
 }

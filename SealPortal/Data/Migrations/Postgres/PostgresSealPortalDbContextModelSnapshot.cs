@@ -754,6 +754,9 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("DueUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("NodeId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -775,6 +778,9 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("Since")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("SinceUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Slot")
                         .HasColumnType("integer");
 
@@ -783,9 +789,9 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApproverUserId");
-
                     b.HasIndex("SealRequestId");
+
+                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
 
                     b.ToTable("PendingApprovals");
                 });

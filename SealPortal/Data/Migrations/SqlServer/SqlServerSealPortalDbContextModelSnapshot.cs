@@ -757,6 +757,9 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long?>("DueUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("NodeId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -778,6 +781,9 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("Since")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("SinceUnixMs")
+                        .HasColumnType("bigint");
+
                     b.Property<int>("Slot")
                         .HasColumnType("int");
 
@@ -786,9 +792,9 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApproverUserId");
-
                     b.HasIndex("SealRequestId");
+
+                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
 
                     b.ToTable("PendingApprovals");
                 });

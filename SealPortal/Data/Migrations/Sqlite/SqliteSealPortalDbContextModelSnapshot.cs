@@ -725,6 +725,9 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DueUnixMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("NodeId")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -746,6 +749,9 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<DateTimeOffset>("Since")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("SinceUnixMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Slot")
                         .HasColumnType("INTEGER");
 
@@ -754,9 +760,9 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApproverUserId");
-
                     b.HasIndex("SealRequestId");
+
+                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
 
                     b.ToTable("PendingApprovals");
                 });

@@ -139,6 +139,8 @@ public sealed class RequestWorkflowStore(
                 WorkflowVersion = state.Version,
                 Since = current.EnteredAt,
                 DueAt = current.DueAt,
+                SinceUnixMs = current.EnteredAt.ToUnixTimeMilliseconds(),
+                DueUnixMs = current.DueAt?.ToUnixTimeMilliseconds(),
             });
         }
         return rows;
