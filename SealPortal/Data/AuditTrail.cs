@@ -63,6 +63,10 @@ public enum AuditAction
     DelegationChanged,
     /// <summary>A sealed document or a stamping scan of a request was downloaded.</summary>
     DocumentDownloaded,
+    /// <summary>An administrator published a new version of the seal-management rules.</summary>
+    RulesPublished,
+    /// <summary>A user acknowledged a version of the seal-management rules.</summary>
+    RulesAcknowledged,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -62,6 +62,10 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     public DbSet<ChainAnchor> ChainAnchors => Set<ChainAnchor>();
     public DbSet<PortalEvent> PortalEvents => Set<PortalEvent>();
 
+    public DbSet<SealRulesVersion> SealRules => Set<SealRulesVersion>();
+
+    public DbSet<RuleAcknowledgement> RuleAcknowledgements => Set<RuleAcknowledgement>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -136,6 +140,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new ApproverDelegationConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());
         builder.ApplyConfiguration(new PortalEventConfiguration());
+        builder.ApplyConfiguration(new SealRulesVersionConfiguration());
+        builder.ApplyConfiguration(new RuleAcknowledgementConfiguration());
     }
 }
 

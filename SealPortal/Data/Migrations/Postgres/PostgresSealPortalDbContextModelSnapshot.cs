@@ -893,6 +893,34 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("PortalEvents");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RulesVersionId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RulesVersionId");
+
+                    b.HasIndex("UserId", "RulesVersionId")
+                        .IsUnique();
+
+                    b.ToTable("RuleAcknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Property<int>("Id")
@@ -1374,6 +1402,43 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("SealRequestSeals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealRulesVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("SealRules", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.UserSession", b =>
                 {
                     b.Property<string>("Id")
@@ -1620,6 +1685,25 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Navigation("Executor");
 
                     b.Navigation("Seal");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRulesVersion", "RulesVersion")
+                        .WithMany()
+                        .HasForeignKey("RulesVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.ApplicationUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("RulesVersion");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>

@@ -896,6 +896,34 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.ToTable("PortalEvents");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("AcknowledgedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("RulesVersionId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RulesVersionId");
+
+                    b.HasIndex("UserId", "RulesVersionId")
+                        .IsUnique();
+
+                    b.ToTable("RuleAcknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Property<int>("Id")
@@ -1377,6 +1405,43 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.ToTable("SealRequestSeals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealRulesVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("SealRules", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.UserSession", b =>
                 {
                     b.Property<string>("Id")
@@ -1623,6 +1688,25 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Navigation("Executor");
 
                     b.Navigation("Seal");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRulesVersion", "RulesVersion")
+                        .WithMany()
+                        .HasForeignKey("RulesVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.ApplicationUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("RulesVersion");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>

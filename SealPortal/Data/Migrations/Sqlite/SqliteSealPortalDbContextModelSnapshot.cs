@@ -860,6 +860,32 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("PortalEvents");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTimeOffset>("AcknowledgedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RulesVersionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RulesVersionId");
+
+                    b.HasIndex("UserId", "RulesVersionId")
+                        .IsUnique();
+
+                    b.ToTable("RuleAcknowledgements", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
                 {
                     b.Property<int>("Id")
@@ -1325,6 +1351,41 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("SealRequestSeals");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.SealRulesVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("SealRules", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.UserSession", b =>
                 {
                     b.Property<string>("Id")
@@ -1567,6 +1628,25 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Navigation("Executor");
 
                     b.Navigation("Seal");
+                });
+
+            modelBuilder.Entity("SealPortal.Data.RuleAcknowledgement", b =>
+                {
+                    b.HasOne("SealPortal.Data.SealRulesVersion", "RulesVersion")
+                        .WithMany()
+                        .HasForeignKey("RulesVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("SealPortal.Data.ApplicationUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("RulesVersion");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SealPortal.Data.Seal", b =>
