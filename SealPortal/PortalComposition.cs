@@ -10,6 +10,7 @@ using SealPortal.Features.Live;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Requests;
 using SealPortal.Features.Retention;
+using SealPortal.Features.Rules;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Seals;
 using SealPortal.Features.Verification;
@@ -44,6 +45,7 @@ public static class PortalComposition
         builder.AddSealPortalLedger();
         builder.AddSealPortalSealing();
         builder.AddSealPortalLive();
+        builder.AddSealPortalRules();
         return builder;
     }
 }

@@ -67,6 +67,8 @@ public sealed class DemoHistory(
     {
         await initializer.SeedWorkflowsAsync(ct);
         await initializer.SeedDemoCompanyAsync(ct);
+        // The company's rules, acknowledged by every demo user, before the history's first request.
+        await SealPortal.Features.Rules.DemoRules.SeedAsync(db, clock, ct);
         await initializer.SeedSealImagesAsync(ct);
         try
         {

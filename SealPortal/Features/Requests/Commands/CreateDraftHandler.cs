@@ -21,6 +21,8 @@ public sealed class CreateDraftHandler(
             .Select(u => new { u.DepartmentId }).SingleOrDefaultAsync(ct);
         if (applicant is null)
             return CommandResult.Forbidden("Your account is unknown.");
+        if (await Rules.RulesGate.RefusalAsync(db, userId, ct) is { } rulesFirst)
+            return rulesFirst;
         if (applicant.DepartmentId is not { } departmentId)
             return CommandResult.Invalid("Your account has no department; ask an administrator to set one.");
         if (files.Count == 0)

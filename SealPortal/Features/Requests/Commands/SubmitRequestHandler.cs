@@ -5,7 +5,7 @@ using SealPortal.Workflow;
 namespace SealPortal.Features.Requests;
 
 /// <summary>Sends a draft into approval: the rules choose a template and the workflow enters its first node.</summary>
-public sealed class SubmitRequestHandler(RequestWorkflowStore store, DraftChecks checks, WorkflowTemplateStore templates, AuditTrail.AuditTrail audit)
+public sealed class SubmitRequestHandler(SealPortalDbContext db, RequestWorkflowStore store, DraftChecks checks, WorkflowTemplateStore templates, AuditTrail.AuditTrail audit)
 {
     public async Task<CommandResult> HandleAsync(int requestId, string userId, CancellationToken ct = default)
     {
@@ -18,6 +18,8 @@ public sealed class SubmitRequestHandler(RequestWorkflowStore store, DraftChecks
             return CommandResult.Conflict("This request was already submitted.");
         if (request.Status != SealRequestStatus.Draft)
             return CommandResult.Conflict("Only a draft can be submitted.");
+        if (await Rules.RulesGate.RefusalAsync(db, userId, ct) is { } rulesFirst)
+            return rulesFirst;
         if (request.Documents.Count == 0)
             return CommandResult.Invalid("Upload at least one PDF.");
         if (await checks.CheckSealsAsync(userId, request.Seals.Select(s => s.SealId).Distinct().ToList(), request.DocumentType, ct) is { } refused)
