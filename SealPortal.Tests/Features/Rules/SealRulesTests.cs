@@ -95,6 +95,9 @@ public sealed class SealRulesTests(RulesPortal portal) : IClassFixture<RulesPort
 
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var current = (await Rules.CurrentAsync())!;
+        // A circuit whose session ended records nothing.
+        Assert.Equal(SealRulesService.SessionEnded, (await Rules.AcknowledgeAsync(null, current.Id)).Message);
+        Assert.False(await DbAsync(db => db.RuleAcknowledgements.AnyAsync(a => a.UserId == applicant && a.RulesVersionId == current.Id)));
         var accepted = await Rules.AcknowledgeAsync(await PrincipalAsync("applicant"), current.Id);
         Assert.True(accepted.Succeeded, accepted.Message);
         var row = await DbAsync(db => db.RuleAcknowledgements.AsNoTracking().SingleAsync(a => a.UserId == applicant && a.RulesVersionId == current.Id));
