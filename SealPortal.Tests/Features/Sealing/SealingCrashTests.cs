@@ -82,7 +82,11 @@ public class SealingCrashTests
         {
             using var portal = StartPortal(storage, answering.Url);
             var until = DateTime.UtcNow + Patience;
-            while (await StatusAsync(storage.Database, id) != SealRequestStatus.Completed)
+            // Completed is committed just before the sealed files move from the request's stage into the archive:
+            // wait for both, so this kill does not land in between (a kill there is recovered at the next start).
+            var tmp = Path.Combine(storage.DataFolder, "tmp");
+            while (await StatusAsync(storage.Database, id) != SealRequestStatus.Completed
+                   || (Directory.Exists(tmp) && Directory.GetFileSystemEntries(tmp).Length > 0))
             {
                 Assert.False(portal.HasExited, "the restarted portal stopped");
                 Assert.True(DateTime.UtcNow < until, "the restarted portal did not seal the request");
