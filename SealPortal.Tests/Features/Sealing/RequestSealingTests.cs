@@ -135,6 +135,42 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
     }
 
     [Fact]
+    public async Task A_sealed_file_still_on_its_way_into_the_archive_is_served_from_the_stage_and_a_missing_one_is_404()
+    {
+        var (id, documentId, sha) = await SealedRequestAsync();
+        var archived = portal.Services.GetRequiredService<SealPortal.Features.Archive.ArchiveStore>().PathOf(sha);
+        var dataFolder = portal.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SealPortalOptions>>().Value.DataFolder;
+        // As between the commit that completes the request and the move into the archive (or after a crash there).
+        var staged = Path.Combine(dataFolder, "tmp", $"sealed-{id}", sha);
+        Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
+        File.Move(archived, staged);
+        try
+        {
+            using var client = await portal.SignInAsync("applicant");
+            foreach (var url in new[] { $"/requests/{id}/documents/{documentId}/sealed", $"/requests/{id}/documents/{documentId}/sealed/view" })
+            {
+                var response = await client.GetAsync(url);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(await response.Content.ReadAsByteArrayAsync())));
+            }
+
+            File.Move(staged, archived);
+            File.Move(archived, archived + ".aside");
+            var missing = await client.GetAsync($"/requests/{id}/documents/{documentId}/sealed");
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.False((await missing.Content.ReadAsByteArrayAsync()).AsSpan().StartsWith("%PDF"u8));
+        }
+        finally
+        {
+            if (File.Exists(staged))
+                File.Move(staged, archived);
+            if (File.Exists(archived + ".aside"))
+                File.Move(archived + ".aside", archived);
+            Directory.Delete(Path.GetDirectoryName(staged)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_failed_sealing_shows_its_reason_and_the_keeper_retries_once_the_cause_is_fixed()
     {
         var rsa = await portal.SealIdAsync(SealingPortal.RsaSeal);

@@ -77,30 +77,32 @@ public static class SealingEndpoints
           .WithMetadata(new RequestSizeLimitAttribute(maxScan + FormOverhead));
 
         group.MapGet("/documents/{documentId:int}/sealed", async (int id, int documentId, HttpContext http, SealingQueries queries,
-            ArchiveStore archive, AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
+            ArchiveStore archive, IOptions<SealPortalOptions> portal, AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
             if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
                 return refused;
-            if (await queries.SealedFileAsync(id, documentId, ct) is not { } file || !archive.Exists(file.Sha256))
+            if (await queries.SealedFileAsync(id, documentId, ct) is not { } file
+                || SealingStage.OpenCommitted(archive, portal.Value.DataFolder, id, file.Sha256) is not { } content)
                 return Refuse(http, id, StatusCodes.Status404NotFound, L["This document has not been sealed."]);
             // The request's timeline shows who took the sealed file, and when.
             await audit.RecordAsync(AuditAction.DocumentDownloaded, file.FileName, $"request {file.Number}", ct: ct);
             http.Response.Headers.CacheControl = "private, no-store";
-            return Results.File(archive.OpenRead(file.Sha256), "application/pdf", file.FileName,
+            return Results.File(content, "application/pdf", file.FileName,
                 entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file.Sha256}\""));
         });
 
         // The same file for reading in the page (pdf.js): inline, and no download line in the audit trail.
         group.MapGet("/documents/{documentId:int}/sealed/view", async (int id, int documentId, HttpContext http, SealingQueries queries,
-            ArchiveStore archive, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
+            ArchiveStore archive, IOptions<SealPortalOptions> portal, IStringLocalizer<SharedResource> L, CancellationToken ct) =>
         {
             if (await RefuseDownloadAsync(http, id, queries, L, ct) is { } refused)
                 return refused;
-            if (await queries.SealedFileAsync(id, documentId, ct) is not { } file || !archive.Exists(file.Sha256))
+            if (await queries.SealedFileAsync(id, documentId, ct) is not { } file
+                || SealingStage.OpenCommitted(archive, portal.Value.DataFolder, id, file.Sha256) is not { } content)
                 return Refuse(http, id, StatusCodes.Status404NotFound, L["This document has not been sealed."]);
             http.Response.Headers.CacheControl = "private, no-store";
             http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { Inline = true, FileName = file.FileName }.ToString();
-            return Results.Stream(archive.OpenRead(file.Sha256), "application/pdf");
+            return Results.Stream(content, "application/pdf");
         });
 
         group.MapGet("/stampings/{stampingId:int}/scan", async (int id, int stampingId, HttpContext http, SealingQueries queries,

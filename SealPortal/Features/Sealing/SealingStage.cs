@@ -31,6 +31,30 @@ internal sealed class SealingStage
         Path.GetFileName(folder) is { } name && name.StartsWith(FolderPrefix, StringComparison.Ordinal)
             && int.TryParse(name.AsSpan(FolderPrefix.Length), out var id) ? id : null;
 
+    /// <summary>
+    /// A file that a committed row names: from the archive, or, in the moment between the commit and the move into
+    /// the archive (or after a crash there, until the next start publishes it), from the request's stage. Null when
+    /// it is in neither.
+    /// </summary>
+    public static Stream? OpenCommitted(ArchiveStore archive, string dataFolder, int sealRequestId, string sha256)
+    {
+        // Twice: a staged file can be moved away between the two looks; it is in the archive by then.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            if (archive.Exists(sha256))
+                return archive.OpenRead(sha256);
+            var staged = Path.Combine(dataFolder, "tmp", $"{FolderPrefix}{sealRequestId}", sha256);
+            try
+            {
+                return new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+            }
+        }
+        return null;
+    }
+
     /// <summary>Moves a finished file (named by its SHA-256) into the stage and makes it durable.</summary>
     public Task<string> AddAsync(string path, string sha256, CancellationToken ct)
     {
