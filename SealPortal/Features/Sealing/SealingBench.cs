@@ -88,6 +88,8 @@ public static class SealingBench
                 ["Jobs:Enabled"] = "true",
                 ["Jobs:WorkerCount"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Seed:SealImages"] = "false",
+                // Only the bench's own requests: the demo history would take their numbers (and its work would be measured too).
+                ["Demo:History"] = "false",
                 ["Urls"] = "http://127.0.0.1:0",
                 ["Logging:LogLevel:Default"] = "Warning",
             });
