@@ -120,6 +120,28 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
     private static IElement RowOf(IRenderedComponent<Inbox> inbox, int id) =>
         inbox.FindAll("tr").Single(tr => tr.QuerySelector($"a[href='/requests/{id}?from=inbox']") is not null);
 
+    [Fact]
+    public async Task My_requests_search_whatever_the_case_by_number_title_and_counterparty_and_only_the_applicants_own()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var alpha = await SubmitAsync($"采购合同 Alpha-{tag}", $"甲方 Counter-{tag}");
+        var beta = await SubmitAsync($"Letter Beta-{tag}", null);
+        var alphaNumber = (await SealRequestKit.LoadAsync(portal, alpha)).Number;
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        var queries = portal.Services.GetRequiredService<RequestQueries>();
+
+        async Task<List<int>> SearchAsync(string userId, string text) =>
+            (await queries.MineAsync(userId, new ListQuery(Search: text))).Items.Select(r => r.Id).ToList();
+
+        Assert.Equal([alpha], await SearchAsync(applicant, $"ALPHA-{tag.ToUpperInvariant()}"));
+        Assert.Equal([beta], await SearchAsync(applicant, $"beta-{tag}"));
+        Assert.Equal([alpha], await SearchAsync(applicant, $"counter-{tag}"));
+        Assert.Equal([alpha], await SearchAsync(applicant, alphaNumber));
+        Assert.Empty(await SearchAsync(applicant, $"nothing-{tag}"));
+        // Someone else's search never finds the applicant's requests.
+        Assert.Empty(await SearchAsync(await SealRequestKit.UserIdAsync(portal, "depthead"), $"alpha-{tag}"));
+    }
+
     private async Task<int> SubmitAsync(string purpose, string? counterparty)
     {
         var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");

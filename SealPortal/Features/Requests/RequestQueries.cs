@@ -39,9 +39,10 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         var query = db.SealRequests.AsNoTracking().Where(r => r.ApplicantUserId == userId);
         if (q.Status is { } status)
             query = query.Where(r => r.Status == status);
-        if (q.Term is { } term)
-            query = query.Where(r => r.Number.Contains(term) || r.Purpose.Contains(term) ||
-                                     (r.Counterparty != null && r.Counterparty.Contains(term)) || r.Applicant!.DisplayName.Contains(term));
+        if (q.Term?.ToLowerInvariant() is { } t)
+            // Whatever the case, as the inbox searches: lower() on both sides is the same on every provider.
+            query = query.Where(r => r.Number.ToLower().Contains(t) || r.Purpose.ToLower().Contains(t) ||
+                                     (r.Counterparty != null && r.Counterparty.ToLower().Contains(t)) || r.Applicant!.DisplayName.ToLower().Contains(t));
         var total = await query.CountAsync(ct);
         // Creation order is id order, which every provider sorts natively (SQLite cannot order by a DateTimeOffset).
         query = (q.SortBy, q.Descending) switch
