@@ -89,9 +89,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             ("Purpose", true) => keys.OrderByDescending(k => k.Purpose).ThenBy(k => k.Id),
             ("DueAt", false) => keys.OrderBy(k => k.DueUnixMs == null).ThenBy(k => k.DueUnixMs).ThenBy(k => k.Id),
             ("DueAt", true) => keys.OrderBy(k => k.DueUnixMs == null).ThenByDescending(k => k.DueUnixMs).ThenBy(k => k.Id),
-            // The inbox's own order: overdue first, then by deadline (none last), then the longest waiting.
-            _ => keys.OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
-                .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id),
+            _ => InboxOrder(keys, nowMs),
         };
         var ids = await ordered.Skip(q.Skip).Take(q.Take).Select(k => k.Id).ToListAsync(ct);
         return new(await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct), total);
@@ -103,10 +101,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var ids = await Keys(db, userId, approvers, filter, null, now)
-            .OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
-            .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id)
+        var ids = await InboxOrder(Keys(db, userId, approvers, filter, null, now), now.ToUnixTimeMilliseconds())
             .Select(k => k.Id).ToListAsync(ct);
         return await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct);
     }
@@ -114,14 +109,23 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), how many of them are overdue, and the first.</summary>
     public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
     {
-        var first = await InboxAsync(userId, new InboxFilter(), new ListQuery(PageSize: 1), ct);
-        if (first.Total == 0)
-            return (0, 0, null);
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var overdue = await Keys(db, userId, await ApproversAsync(db, userId, now, ct), new InboxFilter(OverdueOnly: true), null, now).CountAsync(ct);
-        return (first.Total, overdue, first.Items.FirstOrDefault());
+        var approvers = await ApproversAsync(db, userId, now, ct);
+        var waiting = await Keys(db, userId, approvers, new InboxFilter(), null, now).CountAsync(ct);
+        if (waiting == 0)
+            return (0, 0, null);
+        var overdue = await Keys(db, userId, approvers, new InboxFilter(OverdueOnly: true), null, now).CountAsync(ct);
+        var first = await InboxOrder(Keys(db, userId, approvers, new InboxFilter(), null, now), now.ToUnixTimeMilliseconds())
+            .Select(k => k.Id).Take(1).ToListAsync(ct);
+        var next = await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, first, now, ct), ct);
+        return (waiting, overdue, next.FirstOrDefault());
     }
+
+    /// <summary>The inbox's own order: overdue first, then by deadline (none last), then the longest waiting, then id.</summary>
+    private static IQueryable<InboxKey> InboxOrder(IQueryable<InboxKey> keys, long nowMs) =>
+        keys.OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
+            .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id);
 
     /// <summary>The user and the approvers who delegate to the user now.</summary>
     private static async Task<List<string>> ApproversAsync(SealPortalDbContext db, string userId, DateTimeOffset now, CancellationToken ct)
