@@ -128,6 +128,42 @@ public sealed class SealRulesTests(RulesPortal portal) : IClassFixture<RulesPort
     }
 
     [Fact]
+    public async Task A_returned_request_is_not_resubmitted_until_the_new_version_is_accepted()
+    {
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        await AcceptCurrentAsync("applicant");
+        var id = await SealRequestKit.SubmitAsync(portal, [await portal.SealIdAsync(SealingPortal.PhysicalSeal)], [PdfTestKit.ClassicPdf(1)]);
+        await using (var scope = portal.Services.CreateAsyncScope())
+        {
+            var request = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.AsNoTracking().SingleAsync(r => r.Id == id);
+            var state = System.Text.Json.JsonSerializer.Deserialize<SealPortal.Workflow.WorkflowState>(request.WorkflowStateJson!)!;
+            var returned = await scope.ServiceProvider.GetRequiredService<DecideHandler>().HandleAsync(id,
+                SealPortal.Workflow.WorkflowQueries.PendingApprovers(state).First(), SealPortal.Workflow.DecisionKind.Return, "请补充附件", state.Version);
+            Assert.True(returned.Succeeded, returned.ToString());
+        }
+
+        var version = await PublishAsync("用印管理制度（再版）", "一、先审批后用印。");
+        async Task<CommandResult> ResubmitAsync()
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            var request = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().SealRequests.AsNoTracking().SingleAsync(r => r.Id == id);
+            var state = System.Text.Json.JsonSerializer.Deserialize<SealPortal.Workflow.WorkflowState>(request.WorkflowStateJson!)!;
+            return await scope.ServiceProvider.GetRequiredService<ResubmitRequestHandler>().HandleAsync(id, applicant, state.Version);
+        }
+
+        var refused = await ResubmitAsync();
+        Assert.Equal(CommandKind.Forbidden, refused.Kind);
+        Assert.Equal(RulesGate.Required, refused.Message);
+        Assert.Equal([version], refused.Args!);
+        Assert.Equal(SealRequestStatus.Returned, await DbAsync(db => db.SealRequests.Where(r => r.Id == id).Select(r => r.Status).SingleAsync()));
+
+        await AcceptCurrentAsync("applicant");
+        var resubmitted = await ResubmitAsync();
+        Assert.True(resubmitted.Succeeded, resubmitted.ToString());
+        Assert.Equal(SealRequestStatus.InApproval, await DbAsync(db => db.SealRequests.Where(r => r.Id == id).Select(r => r.Status).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Only_administrators_publish_and_bad_input_gets_a_message_and_stores_nothing()
     {
         var versions = await DbAsync(db => db.SealRules.CountAsync());

@@ -15,6 +15,8 @@ public sealed class ResubmitRequestHandler(RequestWorkflowStore store, DraftChec
             return CommandResult.Forbidden("Only the applicant may resubmit this request.");
         if (RequestWorkflowStore.State(request) is not { } state)
             return CommandResult.Conflict("Only a request returned for revision can be resubmitted.");
+        if (await Rules.RulesGate.RefusalAsync(store.Db, userId, ct) is { } rulesFirst)
+            return rulesFirst;
         if (request.Documents.Count == 0)
             return CommandResult.Invalid("Upload at least one PDF.");
         if (request.Status == SealRequestStatus.Returned
