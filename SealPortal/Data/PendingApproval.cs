@@ -45,6 +45,21 @@ public class PendingApproval
 
     /// <inheritdoc cref="SinceUnixMs"/>
     public long? DueUnixMs { get; set; }
+
+    /// <summary>
+    /// <see cref="DueUnixMs"/>, or <see cref="long.MaxValue"/> without a deadline: the inbox's own order (overdue first,
+    /// then by deadline, none last) is this column ascending, so it pages straight off the approver's index.
+    /// </summary>
+    public long DueOrder { get; set; }
+
+    // The request's facts the inbox filters on, copied from the workflow state. They cannot change while rows exist:
+    // a request is edited only as a draft or when returned, and then it has no pending approvals.
+
+    public string ApplicantUserId { get; set; } = "";
+
+    public string DocumentType { get; set; } = "";
+
+    public bool Urgent { get; set; }
 }
 
 internal sealed class PendingApprovalConfiguration : IEntityTypeConfiguration<PendingApproval>
@@ -56,7 +71,12 @@ internal sealed class PendingApprovalConfiguration : IEntityTypeConfiguration<Pe
         p.Property(x => x.NodeKey).HasMaxLength(200).IsRequired();
         p.Property(x => x.ApproverUserId).HasMaxLength(450).IsRequired();
         p.HasOne<SealRequest>().WithMany().HasForeignKey(x => x.SealRequestId).OnDelete(DeleteBehavior.Cascade);
-        p.HasIndex(x => new { x.ApproverUserId, x.DueUnixMs, x.SinceUnixMs });
+        p.Property(x => x.ApplicantUserId).HasMaxLength(450).IsRequired();
+        p.Property(x => x.DocumentType).HasMaxLength(32).IsRequired();
+        // Covers the inbox: its count, its filters on the request's facts and its default order, page after page,
+        // without reading the requests (whose rows carry the workflow state and are wide).
+        p.HasIndex(x => new { x.ApproverUserId, x.DueOrder, x.SinceUnixMs, x.SealRequestId, x.ApplicantUserId, x.Urgent, x.DocumentType })
+            .HasDatabaseName("IX_PendingApprovals_Inbox");
         p.HasIndex(x => x.SealRequestId);
     }
 }

@@ -159,7 +159,9 @@ internal sealed class SealRequestConfiguration : IEntityTypeConfiguration<SealRe
         r.Property(x => x.SealingError).HasMaxLength(2000);
         r.Property(x => x.DecisionRecordSha256).HasMaxLength(64);
         r.Property(x => x.ApproverUserIds).HasMaxLength(4000).IsRequired();
-        r.HasIndex(x => new { x.ApplicantUserId, x.Status });
+        // "My requests" pages newest first straight off these, with or without a status (the id is the creation order).
+        r.HasIndex(x => new { x.ApplicantUserId, x.Status, x.Id });
+        r.HasIndex(x => new { x.ApplicantUserId, x.Id });
         r.HasIndex(x => x.Status);
         r.HasMany(x => x.Documents).WithOne().HasForeignKey(d => d.SealRequestId).OnDelete(DeleteBehavior.Cascade);
         r.HasMany(x => x.Seals).WithOne().HasForeignKey(s => s.SealRequestId).OnDelete(DeleteBehavior.Cascade);

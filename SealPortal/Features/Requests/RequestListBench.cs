@@ -162,6 +162,14 @@ public static class RequestListBench
                     """;
                 await db.Database.ExecuteSqlRawAsync(copy);
             }
+            // The copies' urgency varies, and the inbox filters on the pending row's copy of it.
+            var pendingType = db.Model.FindEntityType(typeof(PendingApproval))!;
+            string PendingColumn(string property) => pendingType.FindProperty(property)!.GetColumnName();
+            var urgency = $"""
+                UPDATE "{pendingType.GetTableName()}" SET "{PendingColumn("Urgent")}" =
+                    (SELECT r."{Column("Urgent")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}")
+                """;
+            await db.Database.ExecuteSqlRawAsync(urgency);
             return (applicant, head);
         }
         finally

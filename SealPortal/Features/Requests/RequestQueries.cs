@@ -40,9 +40,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         if (q.Status is { } status)
             query = query.Where(r => r.Status == status);
         if (q.Term?.ToLowerInvariant() is { } t)
-            // Whatever the case, as the inbox searches: lower() on both sides is the same on every provider.
-            query = query.Where(r => r.Number.ToLower().Contains(t) || r.Purpose.ToLower().Contains(t) ||
-                                     (r.Counterparty != null && r.Counterparty.ToLower().Contains(t)) || r.Applicant!.DisplayName.ToLower().Contains(t));
+            query = query.Where(SearchTerm(t));
         var total = await query.CountAsync(ct);
         // Creation order is id order, which every provider sorts natively (SQLite cannot order by a DateTimeOffset).
         query = (q.SortBy, q.Descending) switch
@@ -75,24 +73,28 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        var keys = Keys(db, userId, approvers, filter, q.Term, now);
-        var total = await keys.CountAsync(ct);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        // Each order ends on the request's id, so pages never overlap or skip a row.
+        var pending = Pending(db, userId, approvers, filter, q.Term, now);
+        var total = await CountAsync(pending, approvers, ct);
+        var keys = Keys(pending, approvers);
+        // Each order ends on the request's id, so pages never overlap or skip a row. The columns of the request are read
+        // only to sort by them; the inbox's own order and the deadline come from the pending rows' index.
         var ordered = (q.SortBy, q.Descending) switch
         {
-            ("Number", false) => keys.OrderBy(k => k.Number).ThenBy(k => k.Id),
-            ("Number", true) => keys.OrderByDescending(k => k.Number).ThenBy(k => k.Id),
-            ("Applicant", false) => keys.OrderBy(k => k.Applicant).ThenBy(k => k.Id),
-            ("Applicant", true) => keys.OrderByDescending(k => k.Applicant).ThenBy(k => k.Id),
-            ("Purpose", false) => keys.OrderBy(k => k.Purpose).ThenBy(k => k.Id),
-            ("Purpose", true) => keys.OrderByDescending(k => k.Purpose).ThenBy(k => k.Id),
-            ("DueAt", false) => keys.OrderBy(k => k.DueUnixMs == null).ThenBy(k => k.DueUnixMs).ThenBy(k => k.Id),
-            ("DueAt", true) => keys.OrderBy(k => k.DueUnixMs == null).ThenByDescending(k => k.DueUnixMs).ThenBy(k => k.Id),
-            _ => InboxOrder(keys, nowMs),
+            ("Number", var descending) => ByRequest(db, keys, r => r.Number, descending),
+            ("Purpose", var descending) => ByRequest(db, keys, r => r.Purpose, descending),
+            ("Applicant", var descending) => ByRequest(db, keys, r => r.Applicant!.DisplayName, descending),
+            ("DueAt", false) => keys.OrderBy(k => k.DueOrder).ThenBy(k => k.Id).Select(k => k.Id),
+            ("DueAt", true) => keys.OrderBy(k => k.DueOrder == long.MaxValue).ThenByDescending(k => k.DueOrder).ThenBy(k => k.Id).Select(k => k.Id),
+            _ => InboxOrder(keys).Select(k => k.Id),
         };
-        var ids = await ordered.Skip(q.Skip).Take(q.Take).Select(k => k.Id).ToListAsync(ct);
+        var ids = await ordered.Skip(q.Skip).Take(q.Take).ToListAsync(ct);
         return new(await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct), total);
+    }
+
+    private static IQueryable<int> ByRequest<T>(SealPortalDbContext db, IQueryable<InboxKey> keys, System.Linq.Expressions.Expression<Func<SealRequest, T>> column, bool descending)
+    {
+        var joined = from k in keys join r in db.SealRequests.AsNoTracking() on k.Id equals r.Id select r;
+        return (descending ? joined.OrderByDescending(column) : joined.OrderBy(column)).ThenBy(r => r.Id).Select(r => r.Id);
     }
 
     /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
@@ -101,8 +103,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        var ids = await InboxOrder(Keys(db, userId, approvers, filter, null, now), now.ToUnixTimeMilliseconds())
-            .Select(k => k.Id).ToListAsync(ct);
+        var ids = await InboxOrder(Keys(Pending(db, userId, approvers, filter, null, now), approvers)).Select(k => k.Id).ToListAsync(ct);
         return await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct);
     }
 
@@ -112,20 +113,22 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        var waiting = await Keys(db, userId, approvers, new InboxFilter(), null, now).CountAsync(ct);
+        var waiting = await CountAsync(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers, ct);
         if (waiting == 0)
             return (0, 0, null);
-        var overdue = await Keys(db, userId, approvers, new InboxFilter(OverdueOnly: true), null, now).CountAsync(ct);
-        var first = await InboxOrder(Keys(db, userId, approvers, new InboxFilter(), null, now), now.ToUnixTimeMilliseconds())
+        var overdue = await CountAsync(Pending(db, userId, approvers, new InboxFilter(OverdueOnly: true), null, now), approvers, ct);
+        var first = await InboxOrder(Keys(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers))
             .Select(k => k.Id).Take(1).ToListAsync(ct);
         var next = await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, first, now, ct), ct);
         return (waiting, overdue, next.FirstOrDefault());
     }
 
-    /// <summary>The inbox's own order: overdue first, then by deadline (none last), then the longest waiting, then id.</summary>
-    private static IQueryable<InboxKey> InboxOrder(IQueryable<InboxKey> keys, long nowMs) =>
-        keys.OrderByDescending(k => k.DueUnixMs != null && k.DueUnixMs <= nowMs).ThenBy(k => k.DueUnixMs == null)
-            .ThenBy(k => k.DueUnixMs).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id);
+    /// <summary>
+    /// The inbox's own order: overdue first, then by deadline (none last), then the longest waiting, then id. An overdue
+    /// deadline is earlier than any other, so this is <see cref="PendingApproval.DueOrder"/> ascending.
+    /// </summary>
+    private static IOrderedQueryable<InboxKey> InboxOrder(IQueryable<InboxKey> keys) =>
+        keys.OrderBy(k => k.DueOrder).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id);
 
     /// <summary>The user and the approvers who delegate to the user now.</summary>
     private static async Task<List<string>> ApproversAsync(SealPortalDbContext db, string userId, DateTimeOffset now, CancellationToken ct)
@@ -138,49 +141,58 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         return delegators.Append(userId).ToList();
     }
 
-    /// <summary>One row per request in the inbox, with what it is sorted by.</summary>
+    /// <summary>One row per request in the inbox, with what its own order sorts by.</summary>
     private sealed class InboxKey
     {
         public int Id { get; init; }
         public long SinceUnixMs { get; init; }
-        public long? DueUnixMs { get; init; }
-        public string Number { get; init; } = "";
-        public string Purpose { get; init; } = "";
-        public string Applicant { get; init; } = "";
+        public long DueOrder { get; init; }
     }
 
     /// <summary>
-    /// The inbox as a query, from the pending-approvals table (written with each workflow save): the rows of the user and
-    /// of the approvers who delegate to the user, never the user's own requests, as the workflow engine's rights would
-    /// answer. Every pending row of a request is at its current step, so the request's keys are the same on each of them.
+    /// The inbox's pending rows: those of the user and of the approvers who delegate to the user, never on the user's
+    /// own requests, as the workflow engine's rights would answer, with the page's filters. Rows exist only while their
+    /// request is in approval (<see cref="RequestWorkflowStore.ReplacePendingAsync"/>). Without a search, everything
+    /// here is in the approver's index; a search reads the requests it has to.
     /// </summary>
-    private static IQueryable<InboxKey> Keys(SealPortalDbContext db, string userId, List<string> approvers, InboxFilter filter, string? term, DateTimeOffset now)
+    private static IQueryable<PendingApproval> Pending(SealPortalDbContext db, string userId, List<string> approvers, InboxFilter filter, string? term, DateTimeOffset now)
     {
-        var query = from p in db.PendingApprovals.AsNoTracking()
-                    join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
-                    where approvers.Contains(p.ApproverUserId) && r.ApplicantUserId != userId && r.Status == SealRequestStatus.InApproval
-                    select new { p, r };
+        var query = db.PendingApprovals.AsNoTracking();
+        // One approver (no delegation running) is an equality, which every provider seeks on its index.
+        query = approvers.Count == 1 ? query.Where(p => p.ApproverUserId == userId) : query.Where(p => approvers.Contains(p.ApproverUserId));
+        query = query.Where(p => p.ApplicantUserId != userId);
         if (filter.SealId is { } sealId)
-            query = query.Where(x => x.r.Seals.Any(s => s.SealId == sealId));
+            query = query.Where(p => db.SealRequestSeals.Any(s => s.SealRequestId == p.SealRequestId && s.SealId == sealId));
         if (!string.IsNullOrEmpty(filter.DocumentType))
-            query = query.Where(x => x.r.DocumentType == filter.DocumentType);
+            query = query.Where(p => p.DocumentType == filter.DocumentType);
         if (filter.UrgentOnly)
-            query = query.Where(x => x.r.Urgent);
+            query = query.Where(p => p.Urgent);
         if (filter.OverdueOnly)
         {
             var nowMs = now.ToUnixTimeMilliseconds();
-            query = query.Where(x => x.p.DueUnixMs != null && x.p.DueUnixMs <= nowMs);
+            query = query.Where(p => p.DueOrder <= nowMs);
         }
         if (term?.ToLowerInvariant() is { } t)
-            // Whatever the case: lower() on both sides is the same on every provider (Latin letters; Chinese has no case).
-            query = query.Where(x => x.r.Number.ToLower().Contains(t) || x.r.Purpose.ToLower().Contains(t) ||
-                                     (x.r.Counterparty != null && x.r.Counterparty.ToLower().Contains(t)) || x.r.Applicant!.DisplayName.ToLower().Contains(t));
-        return query.Select(x => new InboxKey
-        {
-            Id = x.r.Id, SinceUnixMs = x.p.SinceUnixMs, DueUnixMs = x.p.DueUnixMs,
-            Number = x.r.Number, Purpose = x.r.Purpose, Applicant = x.r.Applicant!.DisplayName,
-        }).Distinct();
+            query = query.Where(p => db.SealRequests.Where(r => r.Id == p.SealRequestId).Any(SearchTerm(t)));
+        return query;
     }
+
+    /// <summary>
+    /// The search of both lists, whatever the case: lower() on both sides is the same on every provider (Latin letters;
+    /// Chinese has no case). Number, purpose, counterparty and the applicant's name.
+    /// </summary>
+    private static System.Linq.Expressions.Expression<Func<SealRequest, bool>> SearchTerm(string lowered) =>
+        r => r.Number.ToLower().Contains(lowered) || r.Purpose.ToLower().Contains(lowered) ||
+             (r.Counterparty != null && r.Counterparty.ToLower().Contains(lowered)) || r.Applicant!.DisplayName.ToLower().Contains(lowered);
+
+    /// <summary>One key per request: with deputies, a request can wait for the user and a delegator at once.</summary>
+    private static IQueryable<InboxKey> Keys(IQueryable<PendingApproval> pending, List<string> approvers) =>
+        approvers.Count == 1
+            ? pending.Select(p => new InboxKey { Id = p.SealRequestId, SinceUnixMs = p.SinceUnixMs, DueOrder = p.DueOrder })
+            : pending.GroupBy(p => p.SealRequestId).Select(g => new InboxKey { Id = g.Key, SinceUnixMs = g.Min(p => p.SinceUnixMs), DueOrder = g.Min(p => p.DueOrder) });
+
+    private static Task<int> CountAsync(IQueryable<PendingApproval> pending, List<string> approvers, CancellationToken ct) =>
+        approvers.Count == 1 ? pending.CountAsync(ct) : pending.Select(p => p.SealRequestId).Distinct().CountAsync(ct);
 
     /// <summary>The inbox items of these requests, in the order of <paramref name="ids"/>; no seal names.</summary>
     private static async Task<List<InboxItem>> ItemsAsync(SealPortalDbContext db, string userId, List<string> approvers, List<int> ids,

@@ -746,13 +746,26 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ApplicantUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
                     b.Property<string>("ApproverUserId")
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DueOrder")
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("DueUnixMs")
                         .HasColumnType("bigint");
@@ -784,6 +797,9 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Property<int>("Slot")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("WorkflowVersion")
                         .HasColumnType("bigint");
 
@@ -791,7 +807,8 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("SealRequestId");
 
-                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
+                    b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Inbox");
 
                     b.ToTable("PendingApprovals");
                 });
@@ -1311,7 +1328,9 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ApplicantUserId", "Status");
+                    b.HasIndex("ApplicantUserId", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Status", "Id");
 
                     b.ToTable("SealRequests");
                 });

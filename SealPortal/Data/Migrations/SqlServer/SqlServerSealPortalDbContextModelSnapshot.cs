@@ -749,13 +749,26 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ApplicantUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.Property<string>("ApproverUserId")
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
 
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("DueOrder")
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("DueUnixMs")
                         .HasColumnType("bigint");
@@ -787,6 +800,9 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Property<int>("Slot")
                         .HasColumnType("int");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("bit");
+
                     b.Property<long>("WorkflowVersion")
                         .HasColumnType("bigint");
 
@@ -794,7 +810,8 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("SealRequestId");
 
-                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
+                    b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Inbox");
 
                     b.ToTable("PendingApprovals");
                 });
@@ -1314,7 +1331,9 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ApplicantUserId", "Status");
+                    b.HasIndex("ApplicantUserId", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Status", "Id");
 
                     b.ToTable("SealRequests");
                 });

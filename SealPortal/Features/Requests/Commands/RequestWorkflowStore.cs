@@ -109,7 +109,8 @@ public sealed class RequestWorkflowStore(
         var same = old.Count == wanted.Count && old.OrderBy(p => p.Slot).Zip(wanted).All(x =>
             x.First.Slot == x.Second.Slot && x.First.ApproverUserId == x.Second.ApproverUserId && x.First.NodeKey == x.Second.NodeKey
             && x.First.NodeId == x.Second.NodeId && x.First.NodeName == x.Second.NodeName && x.First.WorkflowVersion == x.Second.WorkflowVersion
-            && x.First.Since == x.Second.Since && x.First.DueAt == x.Second.DueAt);
+            && x.First.Since == x.Second.Since && x.First.DueAt == x.Second.DueAt && x.First.DueOrder == x.Second.DueOrder
+            && x.First.ApplicantUserId == x.Second.ApplicantUserId && x.First.DocumentType == x.Second.DocumentType && x.First.Urgent == x.Second.Urgent);
         if (same)
             return;
         db.PendingApprovals.RemoveRange(old);
@@ -141,6 +142,10 @@ public sealed class RequestWorkflowStore(
                 DueAt = current.DueAt,
                 SinceUnixMs = current.EnteredAt.ToUnixTimeMilliseconds(),
                 DueUnixMs = current.DueAt?.ToUnixTimeMilliseconds(),
+                DueOrder = current.DueAt?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+                ApplicantUserId = state.Facts.ApplicantUserId,
+                DocumentType = Clip(state.Facts.DocumentType, 32),
+                Urgent = state.Facts.Urgent,
             });
         }
         return rows;
