@@ -11,10 +11,10 @@ public class SealAudit
 {
     public int Id { get; set; }
 
-    /// <summary>First day of the audited period (UTC calendar day, inclusive).</summary>
+    /// <summary>First day of the audited period (calendar day in the company's time zone, inclusive).</summary>
     public DateOnly PeriodFrom { get; set; }
 
-    /// <summary>Last day of the audited period (UTC calendar day, inclusive).</summary>
+    /// <summary>Last day of the audited period (calendar day in the company's time zone, inclusive).</summary>
     public DateOnly PeriodTo { get; set; }
 
     /// <summary>User name of the auditor who opened it.</summary>

@@ -300,6 +300,33 @@ public class AuditPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
         Assert.Contains("未检查", view.FindComponent<MudSelect<SealAuditFinding>>().Markup);
     }
 
+    [Fact]
+    public async Task The_period_is_company_days_so_an_entry_at_17_30_utc_on_march_1_is_audited_with_march_2()
+    {
+        English();
+        // The first entry of company day 2026-03-02 is at 01:30 there: 2026-03-01 17:30 UTC.
+        var entry = Assert.Single(await portal.AddEntriesAsync(new DateOnly(2026, 3, 2), 1, "26T"));
+        var stored = await portal.QueryAsync(db => db.LedgerEntries.SingleAsync(e => e.Id == entry));
+        Assert.Equal(new DateTime(2026, 3, 1, 17, 30, 0, DateTimeKind.Utc), stored.ExecutedAt);
+
+        var audits = portal.Services.GetRequiredService<AuditCommands>();
+        var auditor = await PrincipalAsync("auditor");
+        var march1 = await audits.OpenAsync(auditor, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 1), "100%");
+        Assert.Equal(400, march1.StatusCode);
+        Assert.StartsWith("The ledger has no entries from", march1.Error);
+        var march2 = await audits.OpenAsync(auditor, new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 2), "100%");
+        Assert.True(march2.Succeeded, march2.Error);
+
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        English();
+        var (_, page) = OpenPage(ui, march2.AuditId!.Value);
+        Assert.Equal(entry, Assert.Single(Items(page)).Entry);
+        Assert.Equal("(Asia/Shanghai)", page.Find("[data-testid=period-zone]").TextContent.Trim());
+        Assert.Contains("2 Mar 2026 01:30", page.Find("[data-testid=item]").TextContent);
+        var list = RenderList(ui);
+        Assert.Contains("days in the company's time zone Asia/Shanghai", list.Markup.Replace("&#x27;", "'"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /// <summary>Set in the test's own flow: a culture set inside an awaited method does not flow back to its caller.</summary>

@@ -11,7 +11,7 @@ namespace SealPortal.Tests.Features.Audits;
 public static class LedgerTestData
 {
     /// <summary>
-    /// <paramref name="count"/> entries executed on <paramref name="day"/> (one per hour from 01:00 UTC),
+    /// <paramref name="count"/> entries executed on the company day <paramref name="day"/> (one per hour, from 00:30 company time),
     /// with request numbers "{prefix}-00001"..., each for a document with a random SHA-256 unless
     /// <paramref name="documentSha256"/> names one. Returns the entries' ids in order.
     /// </summary>
@@ -22,6 +22,7 @@ public static class LedgerTestData
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         var ledger = scope.ServiceProvider.GetRequiredService<SealLedger>();
         var seal = await db.Seals.Include(s => s.Department).OrderBy(s => s.Id).FirstAsync();
+        var midnight = scope.ServiceProvider.GetRequiredService<SealPortal.Features.CompanyTime>().StartOf(day);
         var entries = new List<LedgerEntry>();
         for (var i = 1; i <= count; i++)
         {
@@ -35,7 +36,7 @@ public static class LedgerTestData
                 DepartmentId = seal.DepartmentId,
                 DepartmentName = seal.Department!.Name,
                 ExecutorName = "Keeper",
-                ExecutedAt = new DateTimeOffset(day.ToDateTime(new TimeOnly(0, 0)), TimeSpan.Zero).AddHours(i % 24 + 0.5),
+                ExecutedAt = midnight.AddHours(i % 24 + 0.5),
                 DocumentName = documentName,
                 DocumentSha256 = documentSha256 ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             }));

@@ -129,13 +129,19 @@ public class AnalyticsPageTests(SealPortalFactory portal) : IClassFixture<SealPo
         db.SealRequests.AddRange(
             Request("26-90001", SealRequestStatus.Completed, now.AddHours(-1), State(1, [1, 2], null)),
             Request("26-90002", SealRequestStatus.Rejected, now.AddHours(-2), State(2, [3], null)),
-            Request("26-90003", SealRequestStatus.InApproval, now.AddHours(-3), State(3, [4, 10], now.AddHours(-5))));
+            Request("26-90003", SealRequestStatus.InApproval, now.AddHours(-3), State(3, [4, 10], now.AddHours(-5))),
+            // Sunday 22 November 17:00 UTC is Monday 01:00 in Shanghai: this company week, and before working hours.
+            Request("26-90004", SealRequestStatus.Withdrawn, new DateTimeOffset(2026, 11, 22, 17, 0, 0, TimeSpan.Zero), null));
         await db.SaveChangesAsync();
 
-        var service = new AnalyticsService(scope.ServiceProvider.GetRequiredService<IDbContextFactory<SealPortalDbContext>>(), new WorkingCalendar(), new FakeTimeProvider(now));
+        // The portal's own working calendar and company time (Asia/Shanghai), on a clock set to now.
+        var clock = new FakeTimeProvider(now);
+        var service = new AnalyticsService(scope.ServiceProvider.GetRequiredService<IDbContextFactory<SealPortalDbContext>>(),
+            scope.ServiceProvider.GetRequiredService<WorkingCalendar>(), clock,
+            new SealPortal.Features.CompanyTime(scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<SealPortal.Features.CompanyOptions>>(), clock));
         var report = await service.BuildAsync(default);
 
-        Assert.Equal(3, report.Total);
+        Assert.Equal(4, report.Total);
         Assert.Equal((1, 2), (report.Passed, report.Decided));
         var node = Assert.Single(report.NodeTimes);
         Assert.Equal(5, node.Visits);
@@ -145,8 +151,11 @@ public class AnalyticsPageTests(SealPortalFactory portal) : IClassFixture<SealPo
         Assert.Equal("26-90003", overdue.Number);
         Assert.Equal("Executive", overdue.NodeName);
         Assert.Equal(5, overdue.HoursOverdue, 6);
-        Assert.Equal(3, report.ByWeek[^1].Count);
-        // Submitted at 00:00-02:00 UTC on a Wednesday: before the (UTC) working day starts at 09:00.
-        Assert.Equal(3, report.Unusual.Count(u => u.Kind == "OffHours"));
+        // Weeks are the company's: Monday 23 November 00:00 in Shanghai is Sunday 16:00 UTC, so all four are this week's.
+        Assert.Equal(new DateOnly(2026, 11, 23), report.ByWeek[^1].WeekStart);
+        Assert.Equal(4, report.ByWeek[^1].Count);
+        // Working hours are Shanghai's 09:00-18:00: 26-90001 (10:00) and 26-90002 (09:00) are inside; 26-90003
+        // (Wednesday 08:00 there, 00:00 UTC) and 26-90004 (Monday 01:00 there, Sunday in UTC) are outside.
+        Assert.Equal(["26-90003", "26-90004"], report.Unusual.Where(u => u.Kind == "OffHours").Select(u => u.Subject).Order());
     }
 }

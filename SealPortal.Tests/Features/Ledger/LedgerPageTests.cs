@@ -107,9 +107,10 @@ public class LedgerPageTests(LedgerPortal fixture) : IClassFixture<LedgerPortal>
 
         Assert.Empty(Sequences(InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger?kind=Physical")));
         Assert.Equal(50, Sequences(InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger?kind=Electronic")).Count);
-        // Entry i was executed at 2026-05-01 08:00 + i hours (UTC): 2026-05-02 holds entries 16 to 39.
+        // Entry i was executed at 2026-05-01 08:00 UTC + i hours. The day picked is the company's (Asia/Shanghai,
+        // UTC+8): 2026-05-02 there runs from 2026-05-01 16:00 to 2026-05-02 16:00 UTC and holds entries 8 to 31.
         var byDay = Sequences(InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger?from=2026-05-02&to=2026-05-02"));
-        Assert.Equal(Enumerable.Range(16, 24).Select(i => (long)i).Reverse(), byDay);
+        Assert.Equal(Enumerable.Range(8, 24).Select(i => (long)i).Reverse(), byDay);
 
         // The last representable day has no midnight after it; it is still a valid "to".
         Assert.Equal(50, Sequences(InteractiveLists.RenderAt<SealPortal.Features.Ledger.Ledger>(ui, "/ledger?to=9999-12-31")).Count);

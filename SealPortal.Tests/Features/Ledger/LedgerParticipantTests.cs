@@ -61,8 +61,9 @@ public class LedgerParticipantTests
         Assert.Equal([11L, 9, 7, 5, 3, 1], await PersonAsync(portal.Services, new LedgerFilter(Person: " k1 "), 2));
         // The other seal has entries 4, 8 and 12; entry 4's executor is a1, not k0.
         Assert.Equal([12L, 8], await PersonAsync(portal.Services, new LedgerFilter(Person: "k0", SealId: other.Id), 50));
-        // Entry n was executed at 2026-04-01 08:00 + 4n hours (UTC): April 2 holds entries 4 to 9.
-        Assert.Equal([9L, 8, 7, 6, 5, 4], await PersonAsync(portal.Services, new LedgerFilter(Person: "head-1", From: new DateOnly(2026, 4, 2), To: new DateOnly(2026, 4, 2)), 4));
+        // Entry n was executed at 2026-04-01 08:00 UTC + 4n hours. April 2 in the company's zone (Asia/Shanghai, UTC+8)
+        // runs from April 1 16:00 to April 2 16:00 UTC and holds entries 2 to 7.
+        Assert.Equal([7L, 6, 5, 4, 3, 2], await PersonAsync(portal.Services, new LedgerFilter(Person: "head-1", From: new DateOnly(2026, 4, 2), To: new DateOnly(2026, 4, 2)), 4));
         Assert.Equal([10L, 7, 4], await PersonAsync(portal.Services, new LedgerFilter(Person: "a1", From: new DateOnly(2026, 4, 2)), 50));
         Assert.Empty(await PersonAsync(portal.Services, new LedgerFilter(Person: "nobody"), 50));
         Assert.Empty(await PersonAsync(portal.Services, new LedgerFilter(Person: "head-1", From: new DateOnly(2026, 4, 4)), 50));

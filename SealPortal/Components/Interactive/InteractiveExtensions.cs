@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using MudBlazor.Services;
+using SealPortal.Features;
 
 namespace SealPortal.Components.Interactive;
 
@@ -22,10 +23,7 @@ public static class InteractiveExtensions
         builder.Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationState>();
         builder.Services.AddScoped<CircuitUser>();
-        builder.Services.AddOptions<SealPortal.Features.CompanyOptions>().BindConfiguration(SealPortal.Features.CompanyOptions.Section)
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Company:TimeZone is not a known time zone id.")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<SealPortal.Features.CompanyTime>();
+        builder.Services.AddCompanyTime();
         return builder;
     }
 }

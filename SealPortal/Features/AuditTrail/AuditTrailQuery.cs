@@ -4,7 +4,7 @@ using SealPortal.Data;
 
 namespace SealPortal.Features.AuditTrail;
 
-/// <summary>Search of the audit trail: actor (part of the name), action, period (UTC days, inclusive), free text.</summary>
+/// <summary>Search of the audit trail: actor (part of the name), action, period (company days, inclusive), free text.</summary>
 public sealed record AuditSearch(string? Actor = null, AuditAction? Action = null, DateOnly? From = null, DateOnly? To = null, string? Text = null,
     long? Before = null)
 {
@@ -46,7 +46,7 @@ public sealed record AuditRow(long Sequence, DateTime At, AuditAction Action, st
 /// the grid sorts by time ascending; the next page is a keyset read after the last row of the page
 /// before (remembered by <see cref="AuditPager"/>), the last pages are read from the other end.
 /// </summary>
-public sealed class AuditTrailGrid(IDbContextFactory<SealPortalDbContext> contexts)
+public sealed class AuditTrailGrid(IDbContextFactory<SealPortalDbContext> contexts, CompanyTime time)
 {
     public AuditPager Pager(AuditSearch search) => new(this, search);
 
@@ -81,17 +81,19 @@ public sealed class AuditTrailGrid(IDbContextFactory<SealPortalDbContext> contex
         return rows;
     }
 
-    private static IQueryable<AuditEvent> Filtered(SealPortalDbContext db, AuditSearch s)
+    private IQueryable<AuditEvent> Filtered(SealPortalDbContext db, AuditSearch s)
     {
         var q = db.AuditEvents.AsNoTracking();
         if (s.Actor is { } actor)
             q = q.Where(e => e.Actor.Contains(actor));
         if (s.Action is { } action)
             q = q.Where(e => e.Action == action);
-        if (DayRange.Start(s.From) is { } start)
-            q = q.Where(e => e.At >= start);
-        if (DayRange.End(s.To) is { } end)
-            q = q.Where(e => e.At < end);
+        // Company days, turned once into UTC bounds on the stored column.
+        var (start, end) = time.UtcRange(s.From, s.To);
+        if (start is { } from)
+            q = q.Where(e => e.At >= from);
+        if (end is { } until)
+            q = q.Where(e => e.At < until);
         if (s.Text is { } text)
             q = q.Where(e => e.Actor.Contains(text) || (e.Subject != null && e.Subject.Contains(text)) ||
                              (e.Detail != null && e.Detail.Contains(text)) || (e.SourceAddress != null && e.SourceAddress.Contains(text)));

@@ -44,6 +44,7 @@ public sealed class SealAuditService(
     LedgerLookup ledger,
     AuditTrail.AuditTrail trail,
     TimeProvider clock,
+    CompanyTime time,
     ILogger<SealAuditService> logger)
 {
     public const int MaxNote = 2000;
@@ -71,8 +72,8 @@ public sealed class SealAuditService(
                 i.Finding, i.Note, i.RecordedBy, i.RecordedAt)).ToList());
     }
 
-    /// <summary>The period's bounds as instants: the UTC days from the first through the last.</summary>
-    public static (DateTimeOffset From, DateTimeOffset ToExclusive) Bounds(DateOnly from, DateOnly to) => (DayRange.StartOf(from), DayRange.EndOf(to));
+    /// <summary>The period's bounds as instants: the company's days from the first through the last.</summary>
+    public (DateTimeOffset From, DateTimeOffset ToExclusive) Bounds(DateOnly from, DateOnly to) => (time.StartOf(from), time.EndOf(to));
 
     public async Task<AuditResult> OpenAsync(DateOnly? from, DateOnly? to, string? sampleRule, string actor, CancellationToken ct = default)
     {

@@ -35,9 +35,10 @@ public sealed record AnalyticsReport(
 /// <summary>
 /// Monitoring figures over seal requests (数据分析与监控). Time per node is calendar time from entering a node to
 /// leaving it, read from each request's workflow state; unusual use is a submission outside working time or a
-/// department's week well above its usual weekly rate.
+/// department's week well above its usual weekly rate. Weeks are the company's (Monday 00:00 in its time zone),
+/// and working time is judged by the working calendar, which is in the company's time zone too.
 /// </summary>
-public sealed class AnalyticsService(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, TimeProvider clock)
+public sealed class AnalyticsService(IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, TimeProvider clock, CompanyTime time)
 {
     public const int Weeks = 12;
 
@@ -59,14 +60,14 @@ public sealed class AnalyticsService(IDbContextFactory<SealPortalDbContext> cont
             .Select(g => new CountRow(g.Key, g.Count())).OrderByDescending(r => r.Count).ThenBy(r => r.Label, StringComparer.Ordinal).ToList();
         var byStatus = requests.GroupBy(r => r.Status).OrderBy(g => g.Key).Select(g => new CountRow(g.Key.ToString(), g.Count())).ToList();
 
-        var thisWeek = AnalyticsStatistics.WeekStart(DateOnly.FromDateTime(now.UtcDateTime));
+        var thisWeek = AnalyticsStatistics.WeekStart(time.Day(now));
         var firstWeek = thisWeek.AddDays(-7 * (Weeks - 1));
         var submitted = requests.Where(r => r.SubmittedAt is not null).ToList();
         var weekStarts = Enumerable.Range(0, Weeks).Select(i => firstWeek.AddDays(7 * i)).ToList();
         // Submissions per week of the window, oldest first: one pass over the rows, then a look-up per week.
         List<int> WeeklyCounts<T>(IEnumerable<T> rows, Func<T, DateTimeOffset> at)
         {
-            var counts = rows.CountBy(r => AnalyticsStatistics.WeekStart(DateOnly.FromDateTime(at(r).UtcDateTime))).ToDictionary();
+            var counts = rows.CountBy(r => AnalyticsStatistics.WeekStart(time.Day(at(r)))).ToDictionary();
             return weekStarts.Select(w => counts.GetValueOrDefault(w)).ToList();
         }
         var byWeek = weekStarts.Zip(WeeklyCounts(submitted, r => r.SubmittedAt!.Value), (w, n) => new WeekRow(w, n)).ToList();
@@ -114,7 +115,7 @@ public sealed class AnalyticsService(IDbContextFactory<SealPortalDbContext> cont
             {
                 if (AnalyticsStatistics.IsBurst(weeks.Take(i).ToList(), weeks[i], out var usual))
                     unusual.Add(new UnusualRow("Burst", departments.GetValueOrDefault(department.Key, "?"),
-                        $"{weeks[i]} / {usual:0.#}", new DateTimeOffset(weekStarts[i].ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+                        $"{weeks[i]} / {usual:0.#}", time.StartOf(weekStarts[i])));
             }
         }
 

@@ -66,25 +66,25 @@ public static class LedgerEndpoints
         var readers = LedgerServiceExtensions.ReaderRoles.Split(',');
 
         app.MapGet("/ledger/export.csv", async (HttpContext http, LedgerExport export, LedgerQuery query,
-            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
+            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CompanyTime time, CancellationToken ct) =>
         {
             var (filter, refused) = await StartAsync(http, "CSV", query, audit, L, ct);
             if (refused is not null)
                 return refused;
             http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{time.Now:yyyyMMdd-HHmmss}.csv\"";
             await export.WriteCsvAsync(http.User, filter, http.Response.Body, ct);
             return Results.Empty;
         }).RequireAuthorization(p => p.RequireRole(readers));
 
         app.MapGet("/ledger/export.xlsx", async (HttpContext http, LedgerExport export, LedgerQuery query,
-            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, TimeProvider clock, CancellationToken ct) =>
+            AuditTrail.AuditTrail audit, IStringLocalizer<SharedResource> L, CompanyTime time, CancellationToken ct) =>
         {
             var (filter, refused) = await StartAsync(http, "XLSX", query, audit, L, ct);
             if (refused is not null)
                 return refused;
             http.Response.ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.GetUtcNow():yyyyMMdd-HHmmss}.xlsx\"";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{time.Now:yyyyMMdd-HHmmss}.xlsx\"";
             // The zip (in create mode it needs no seeking) is written straight into the response, so the
             // first bytes leave while the rows are still read. Zip and OpenXmlWriter write synchronously;
             // the buffer turns their small writes into 64 KB ones. A failure half way aborts the

@@ -13,9 +13,11 @@ namespace SealPortal.Features.Ledger;
 /// <summary>
 /// The ledger as CSV or XLSX, with the page's filters and the reader's restrictions (both come
 /// from <see cref="LedgerQuery"/>). Rows are read from the database as a stream and written one
-/// by one, so memory stays flat for any number of rows.
+/// by one, so memory stays flat for any number of rows. Times are in the company's time zone,
+/// written as ISO 8601 with their offset (2026-03-02T01:30:00+08:00), and each time column's
+/// header names the zone ("Executed at (Asia/Shanghai)"); the stored times stay UTC.
 /// </summary>
-public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResource> localizer)
+public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResource> localizer, CompanyTime time)
 {
     private static readonly string[] Headers =
     [
@@ -23,11 +25,18 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         "Executor", "Executed at", "Document", "Document SHA-256", "Copies", "Entry hash",
     ];
 
+    /// <summary>The columns whose values are times (and whose headers name the time zone).</summary>
+    private static readonly HashSet<string> TimeHeaders = ["Applied at", "Approvers", "Approved at", "Executed at"];
+
+    /// <summary>The header row in the reader's language, the time columns with the company's zone.</summary>
+    private IEnumerable<string> HeaderTexts() =>
+        Headers.Select(h => TimeHeaders.Contains(h) ? $"{localizer[h].Value} ({time.ZoneId})" : localizer[h].Value);
+
     /// <summary>UTF-8 with a byte-order mark (so Excel reads Chinese), RFC 4180 quoting, CRLF line ends.</summary>
     public async Task<long> WriteCsvAsync(ClaimsPrincipal user, LedgerFilter filter, Stream output, CancellationToken ct)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024, leaveOpen: true);
-        await writer.WriteAsync(string.Join(',', Headers.Select(h => Csv(localizer[h]))) + "\r\n");
+        await writer.WriteAsync(string.Join(',', HeaderTexts().Select(Csv)) + "\r\n");
         var kinds = Kinds();
         long count = 0;
         var line = new StringBuilder(1024);
@@ -80,7 +89,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
             writer.WriteStartDocument(true);
             writer.WriteStartElement(new Worksheet());
             writer.WriteStartElement(new SheetData());
-            WriteRow(writer, Headers.Select(h => (object?)localizer[h].Value).ToArray());
+            WriteRow(writer, HeaderTexts().Select(h => (object?)h).ToArray());
             var kinds = Kinds();
             await foreach (var row in ReadAhead.Of(query.StreamAsync(user, filter), ct))
             {
@@ -126,7 +135,7 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
     }
 
     /// <summary>One row of either export, in <see cref="Headers"/> order: entry number and copies as numbers, the rest as text.</summary>
-    private static object[] Cells(LedgerRow r, IReadOnlyDictionary<SealKind, string> kinds) =>
+    private object[] Cells(LedgerRow r, IReadOnlyDictionary<SealKind, string> kinds) =>
     [
         r.Sequence,
         r.RequestNumber ?? "",
@@ -134,19 +143,16 @@ public sealed class LedgerExport(LedgerQuery query, IStringLocalizer<SharedResou
         kinds[r.Kind],
         r.ApplicantName,
         r.DepartmentName,
-        Time(r.AppliedAt),
-        LedgerApprovals.Describe(r.ApproversJson, new StringBuilder()).ToString(),
-        Time(r.ApprovedAt),
+        time.Iso(r.AppliedAt),
+        LedgerApprovals.Describe(r.ApproversJson, new StringBuilder(), time.Iso).ToString(),
+        time.Iso(r.ApprovedAt),
         r.ExecutorName,
-        Time(r.ExecutedAt),
+        time.Iso(r.ExecutedAt),
         r.DocumentName,
         r.DocumentSha256,
         r.Copies,
         r.Hash,
     ];
-
-    public static string Time(DateTime? utc) =>
-        utc is { } t ? t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "Z" : "";
 
     /// <summary>
     /// Quotes when needed, and defuses cells a spreadsheet would run as a formula ("=", "+", "-",

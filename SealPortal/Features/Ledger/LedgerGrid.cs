@@ -13,12 +13,12 @@ public sealed record LedgerChoices(
 /// it holds none) and runs <see cref="LedgerQuery"/> in it, so the grid gets exactly the rows, role
 /// restriction and filters the exports get.
 /// </summary>
-public sealed class LedgerGrid(IDbContextFactory<SealPortalDbContext> contexts)
+public sealed class LedgerGrid(IDbContextFactory<SealPortalDbContext> contexts, CompanyTime time)
 {
     public async Task<LedgerChoices> ChoicesAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var query = new LedgerQuery(db);
+        var query = new LedgerQuery(db, time);
         return new(await query.SealsAsync(user, ct), await query.DepartmentsAsync(ct), await query.PeopleAsync(ct));
     }
 
@@ -28,14 +28,14 @@ public sealed class LedgerGrid(IDbContextFactory<SealPortalDbContext> contexts)
     internal async Task<int> CountAsync(ClaimsPrincipal user, LedgerFilter filter, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await new LedgerQuery(db).CountAsync(user, filter, ct);
+        return await new LedgerQuery(db, time).CountAsync(user, filter, ct);
     }
 
     internal async Task<IReadOnlyList<LedgerGridRow>> RowsAsync(ClaimsPrincipal user, LedgerFilter filter, bool oldestFirst,
         int skip, int take, int total, LedgerCursor? after, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await new LedgerQuery(db).GridPageAsync(user, filter, oldestFirst, skip, take, total, after, ct);
+        return await new LedgerQuery(db, time).GridPageAsync(user, filter, oldestFirst, skip, take, total, after, ct);
     }
 }
 

@@ -6,7 +6,7 @@ namespace SealPortal.Features.Ledger;
 
 /// <summary>
 /// The ledger filters of the page and the exports. <see cref="From"/> and <see cref="To"/> are
-/// inclusive calendar days of the execution time, in UTC.
+/// inclusive calendar days of the execution time, in the company's time zone.
 /// </summary>
 public sealed record LedgerFilter(int? SealId = null, int? DepartmentId = null, string? Person = null,
     DateOnly? From = null, DateOnly? To = null, SealKind? Kind = null)
@@ -77,7 +77,7 @@ public sealed record LedgerCursor(DateTime ExecutedAt, long Sequence)
 /// is one index range read in order; the person filter reads the participants table's index
 /// (a person may be applicant, approver or executor of an entry).
 /// </summary>
-public sealed class LedgerQuery(SealPortalDbContext db)
+public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
 {
     public const int PageSize = 50;
 
@@ -230,10 +230,12 @@ public sealed class LedgerQuery(SealPortalDbContext db)
         {
             ordered = q.Select(e => new Ordered { ExecutedAt = e.ExecutedAt, Sequence = e.Sequence, Entry = e });
         }
-        if (DayRange.Start(f.From) is { } start)
-            ordered = ordered.Where(x => x.ExecutedAt >= start);
-        if (DayRange.End(f.To) is { } end)
-            ordered = ordered.Where(x => x.ExecutedAt < end);
+        // Company days, turned once into UTC bounds: the stored column is compared as it is, so the index ranges over it.
+        var (start, end) = time.UtcRange(f.From, f.To);
+        if (start is { } from)
+            ordered = ordered.Where(x => x.ExecutedAt >= from);
+        if (end is { } until)
+            ordered = ordered.Where(x => x.ExecutedAt < until);
         return ordered;
     }
 

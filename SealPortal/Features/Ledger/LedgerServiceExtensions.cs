@@ -18,6 +18,8 @@ public static class LedgerServiceExtensions
     public static IServiceCollection AddLedgerServices(this IServiceCollection services)
     {
         services.AddHttpContextAccessor();
+        // Day filters and exports are in the company's time zone.
+        services.AddCompanyTime();
         services.AddScoped<SealLedger>();
         services.AddScoped<IntegrityCheck>();
         services.AddScoped<ChainAnchoring>();

@@ -104,10 +104,11 @@ public static class LedgerApprovals
         JsonSerializer.Serialize(approvers.Select(a => new Item(a.UserId, a.Name, ChainCanonicalForm.Time(ChainCanonicalForm.Normalize(a.At)))).ToList());
 
     /// <summary>
-    /// Appends "name yyyy-MM-dd HH:mm:ssZ" per approver, "; " between them, as the exports show
-    /// them; read straight from the JSON, since an export does this for every row.
+    /// Appends "name time" per approver, "; " between them, as the exports show them, the time
+    /// written by <paramref name="time"/> (the exports': company time, ISO 8601 with offset); read
+    /// straight from the JSON, since an export does this for every row.
     /// </summary>
-    public static StringBuilder Describe(string json, StringBuilder into)
+    public static StringBuilder Describe(string json, StringBuilder into, Func<DateTime, string> time)
     {
         var start = into.Length;
         try
@@ -130,9 +131,10 @@ public static class LedgerApprovals
                             if (into.Length > start)
                                 into.Append("; ");
                             into.Append(name).Append(' ');
-                            // The stored time is canonical ("2026-03-04T01:30:15.000000Z"): shown to the second.
-                            if (at is { Length: >= 19 })
-                                into.Append(at.AsSpan(0, 10)).Append(' ').Append(at.AsSpan(11, 8)).Append('Z');
+                            // The stored time is canonical UTC ("2026-03-04T01:30:15.000000Z"): shown to the second.
+                            if (at is { Length: >= 19 } && DateTime.TryParseExact(at.AsSpan(0, 19), "yyyy-MM-dd'T'HH:mm:ss",
+                                    System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var utc))
+                                into.Append(time(DateTime.SpecifyKind(utc, DateTimeKind.Utc)));
                         }
                         break;
                     case JsonTokenType.PropertyName when depth == 1:
