@@ -295,7 +295,9 @@ public class RequestSealingTests(StampingPortal portal) : IClassFixture<Stamping
         Assert.Equal(physical, stamp.SealId);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(png)), stamp.DocumentSha256);
         Assert.Single(ledger, e => e.Kind == SealKind.Electronic);
-        Assert.Contains(await SealRequestKit.AuditAsync(portal, completed.Number), e => e.Action == AuditAction.PhysicalStampRecorded);
+        var stampedEvent = Assert.Single(await SealRequestKit.AuditAsync(portal, completed.Number), e => e.Action == AuditAction.PhysicalStampRecorded);
+        // The keeper's time as entered (company time), with its offset, in the trail's detail.
+        Assert.Contains($"3 copies at {fields["stampedAt"]}:00+08:00 by keeper", stampedEvent.Detail);
 
         var stampedPage = await keeper.GetDocumentAsync($"/requests/{id}");
         Assert.Contains("3 份", stampedPage.TextOf("[data-testid=stamping]"));

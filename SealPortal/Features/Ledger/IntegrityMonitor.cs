@@ -13,7 +13,7 @@ public sealed record IntegrityVerdict(bool Intact, string Summary, long LedgerEn
 /// drives the dashboard alert.
 /// </summary>
 public sealed class IntegrityMonitor(SealPortalDbContext db, IntegrityCheck check, Notifier notifier,
-    TimeProvider clock, ILogger<IntegrityMonitor> logger)
+    TimeProvider clock, CompanyTime time, ILogger<IntegrityMonitor> logger)
 {
     public const string Scheduled = "schedule";
 
@@ -31,7 +31,7 @@ public sealed class IntegrityMonitor(SealPortalDbContext db, IntegrityCheck chec
             {
                 Intact = false,
                 Summary = $"entries were removed from the end of a chain: ledger {lastIntact.LedgerEntries} → {verdict.LedgerEntries}, " +
-                          $"audit trail {lastIntact.AuditEvents} → {verdict.AuditEvents} since the check of {lastIntact.CheckedAt:u}",
+                          $"audit trail {lastIntact.AuditEvents} → {verdict.AuditEvents} since the check of {time.Iso(lastIntact.CheckedAt)}",
             };
         }
         var run = new IntegrityCheckRun

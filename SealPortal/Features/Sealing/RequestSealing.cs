@@ -350,7 +350,7 @@ public sealed class RequestSealing(
                 Copies = input.Copies,
             });
             audit.Add(AuditAction.PhysicalStampRecorded,
-                $"{row.Seal.Name}: {input.Copies} copies at {stamping.StampedAt:yyyy-MM-dd HH:mm} UTC by {executor.UserName}" +
+                $"{row.Seal.Name}: {input.Copies} copies at {time.Iso(stamping.StampedAt)} by {executor.UserName}" +
                 (stamping.ScanSha256 is null ? "" : $"; scan SHA-256 {stamping.ScanSha256}"),
                 Subject(request));
             var stage = SealingStage.For(archive, DataFolder, request.Id);
