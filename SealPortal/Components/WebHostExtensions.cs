@@ -63,6 +63,7 @@ public static class WebHostExtensions
         // `publish` they sit in wwwroot and the manifest is absent, which this call tolerates.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter>();
         builder.AddSealPortalInteractive();
         // Chinese text goes out as characters, not as &#x...; escapes: half the bytes and readable source.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
