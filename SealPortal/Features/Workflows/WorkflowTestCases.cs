@@ -12,6 +12,11 @@ public sealed record TestCaseInput(
     string TemplateKey, string? Name, int? DepartmentId, int? SealId, string? DocumentType, decimal? Amount, bool Urgent,
     string? ApplicantUserId, IReadOnlyList<string> ExpectedPath, string? ExpectedTemplateKey = null);
 
+/// <summary>What the test-case form offers: departments, seals in use, applicants who can sign in, the template's nodes and every template key.</summary>
+public sealed record TestCaseChoices(
+    IReadOnlyList<(int Id, string Name)> Departments, IReadOnlyList<(int Id, string Name)> Seals,
+    IReadOnlyList<(string Id, string Name, int? DepartmentId)> Applicants, IReadOnlyList<(string Id, string Name)> Nodes, IReadOnlyList<string> TemplateKeys);
+
 /// <summary>A stored test case with the names of what it refers to (null when that no longer exists).</summary>
 public sealed record TestCaseRow(
     int Id, string TemplateKey, string Name, int DepartmentId, string? DepartmentName, int SealId, string? SealName,
@@ -75,6 +80,26 @@ public sealed class WorkflowTestCases(
         var cases = await db.WorkflowTestCases.AsNoTracking().Where(c => c.TemplateKey == templateKey).OrderBy(c => c.Id).ToListAsync(ct);
         var world = await World.LoadAsync(db, cases, clock.GetUtcNow(), ct);
         return cases.Select(world.Row).ToList();
+    }
+
+    public async Task<TestCaseChoices> ChoicesAsync(string templateKey, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Name).Select(d => new { d.Id, d.Name }).ToListAsync(ct);
+        var seals = await db.Seals.AsNoTracking().Where(s => s.Status == SealStatus.Active).OrderBy(s => s.Name).Select(s => new { s.Id, s.Name }).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().Select(u => new { u.Id, u.DisplayName, u.UserName, u.DepartmentId, u.LockoutEnd }).ToListAsync(ct);
+        var template = await db.WorkflowTemplateVersions.AsNoTracking().Where(t => t.Key == templateKey).OrderByDescending(t => t.Version)
+            .Select(t => t.TemplateJson).FirstOrDefaultAsync(ct);
+        var nodes = template is null ? [] : WorkflowJson.Deserialize<WorkflowTemplate>(template).Nodes.Select(n => (n.Id, n.Name)).ToList();
+        var keys = await db.WorkflowTemplateVersions.AsNoTracking().Select(t => t.Key).Distinct().ToListAsync(ct);
+        return new TestCaseChoices(
+            departments.Select(d => (d.Id, d.Name)).ToList(),
+            seals.Select(s => (s.Id, s.Name)).ToList(),
+            users.Where(u => u.LockoutEnd is not { } l || l <= now).OrderBy(u => u.UserName, StringComparer.Ordinal)
+                .Select(u => (u.Id, $"{u.DisplayName} ({u.UserName})", u.DepartmentId)).ToList(),
+            nodes,
+            keys.Order(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>Stores a case after checking every field; null on success, else why not.</summary>
