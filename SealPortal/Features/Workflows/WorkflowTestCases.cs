@@ -60,6 +60,9 @@ public sealed record PathChange(TestCaseRow Case, IReadOnlyList<string> Before, 
 /// <summary>What publishing a version would do to the saved cases: each case run against it, the changed paths, the failures.</summary>
 public sealed record PublishPreview(IReadOnlyList<TestCaseRun> Runs, IReadOnlyList<PathChange> Changes)
 {
+    /// <summary>Node id to name, from the nodes the cases passed before and after, for showing paths by name.</summary>
+    public IReadOnlyDictionary<string, string> NodeNames { get; init; } = new Dictionary<string, string>();
+
     public IReadOnlyList<TestCaseRun> Failing => Runs.Where(r => !r.Passed).ToList();
 }
 
@@ -205,6 +208,7 @@ public sealed class WorkflowTestCases(
         var world = await World.LoadAsync(db, cases, now, ct);
         var runs = new List<TestCaseRun>();
         var changes = new List<PathChange>();
+        var names = new Dictionary<string, string>();
         foreach (var c in cases)
         {
             var before = Run(c, world, current, calendar, now);
@@ -212,10 +216,12 @@ public sealed class WorkflowTestCases(
             if (c.TemplateKey != candidate.Key && before.TemplateKey != candidate.Key && after.TemplateKey != candidate.Key)
                 continue;
             runs.Add(after);
+            foreach (var node in after.Nodes.Concat(before.Nodes))
+                names.TryAdd(node.NodeId, node.NodeName);
             if (!before.ActualPath.SequenceEqual(after.ActualPath) || before.TemplateKey != after.TemplateKey)
                 changes.Add(new PathChange(after.Case, before.ActualPath, after.ActualPath, after.Passed));
         }
-        return new PublishPreview(runs, changes);
+        return new PublishPreview(runs, changes) { NodeNames = names };
     }
 
     private static TestCaseRun Run(WorkflowTestCase c, World world, WorkflowCatalog catalog, WorkingCalendar calendar, DateTimeOffset now)
