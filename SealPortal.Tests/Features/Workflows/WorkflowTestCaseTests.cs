@@ -48,6 +48,35 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
     }
 
     [Fact]
+    public async Task An_approver_with_a_deputy_in_effect_now_is_shown_with_the_deputy()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var (cases, db) = Services(scope);
+        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+        var ids = await db.Users.Where(u => u.UserName == "depthead" || u.UserName == "reviewer").ToDictionaryAsync(u => u.UserName!, u => u.Id);
+        var delegation = new ApproverDelegation
+        {
+            DelegatorUserId = ids["depthead"], DeputyUserId = ids["reviewer"], From = now.AddHours(-1), Until = now.AddDays(1),
+            CreatedAt = now, CreatedBy = "test",
+        };
+        db.ApproverDelegations.Add(delegation);
+        await db.SaveChangesAsync();
+        var id = await CreateAsync(cases, await FinanceCaseAsync(db, "deputy", 10m, ["department-head"]));
+        try
+        {
+            var run = Assert.Single(await cases.RunAsync(DemoWorkflows.Standard, id, default));
+            var approver = Assert.Single(Assert.Single(run.Nodes).Approvers);
+            Assert.Equal("王芳 Wang Fang", approver.Name);
+            Assert.Equal(["李娜 Li Na"], approver.DeputyNames);
+        }
+        finally
+        {
+            await cases.DeleteAsync(id, "test", default);
+            await db.ApproverDelegations.Where(d => d.Id == delegation.Id).ExecuteDeleteAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_case_whose_path_differs_fails_with_the_difference()
     {
         await using var scope = portal.Services.CreateAsyncScope();
