@@ -49,7 +49,7 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/authorizations", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
@@ -91,6 +91,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "制度确认", "数据分析", "用户", "部门", "新建印章", "审批模板", "授权范围", "修改密码"], texts);
+        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "制度确认", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
     }
 }

@@ -152,6 +152,22 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
         var analytics = await auditor.Http.GetStringAsync("/dashboard/analytics");
         Assert.Contains("合同专用章", analytics);
     }
+
+    [Fact]
+    public async Task The_demo_templates_have_test_cases_and_every_one_passes()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var cases = scope.ServiceProvider.GetRequiredService<SealPortal.Features.Workflows.WorkflowTestCases>();
+        var runs = new List<SealPortal.Features.Workflows.TestCaseRun>();
+        foreach (var key in new[] { SealPortal.Features.Workflows.DemoWorkflows.Standard, SealPortal.Features.Workflows.DemoWorkflows.Contract, SealPortal.Features.Workflows.DemoWorkflows.CompanySeal })
+        {
+            var ofTemplate = await cases.RunAsync(key, null, default);
+            Assert.NotEmpty(ofTemplate);
+            runs.AddRange(ofTemplate);
+        }
+        Assert.Equal(SealPortal.Data.Demo.DemoWorkflowTests.Cases.Count, runs.Count);
+        Assert.All(runs, r => Assert.True(r.Passed, $"{r.Case.Name}: {r.Problem}"));
+    }
 }
 
 public class DemoHistoryDeterminismTests

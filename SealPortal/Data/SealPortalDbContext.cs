@@ -47,6 +47,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<WorkflowTemplateRule> WorkflowTemplateRules => Set<WorkflowTemplateRule>();
 
+    public DbSet<WorkflowTestCase> WorkflowTestCases => Set<WorkflowTestCase>();
+
     public DbSet<SealAuthorization> SealAuthorizations => Set<SealAuthorization>();
 
     public DbSet<ApproverDelegation> ApproverDelegations => Set<ApproverDelegation>();
@@ -136,6 +138,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());
+        builder.ApplyConfiguration(new WorkflowTestCaseConfiguration());
         builder.ApplyConfiguration(new SealAuthorizationConfiguration());
         builder.ApplyConfiguration(new ApproverDelegationConfiguration());
         builder.ApplyConfiguration(new UserSessionConfiguration());

@@ -66,3 +66,59 @@ public sealed class WorkflowTemplateRuleConfiguration : IEntityTypeConfiguration
         r.HasIndex(x => x.Position);
     }
 }
+
+/// <summary>
+/// An administrator's test case for a template (流程测试): a sample request and the path it is expected to take.
+/// The department, seal and applicant are plain ids, not foreign keys, so a case naming one that was removed
+/// stays readable and fails with that reason instead of vanishing.
+/// </summary>
+public class WorkflowTestCase
+{
+    public int Id { get; set; }
+
+    /// <summary>The template the case belongs to (its key, as rules name it).</summary>
+    public string TemplateKey { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    public int DepartmentId { get; set; }
+
+    public int SealId { get; set; }
+
+    /// <summary>A key of <see cref="DocumentTypes"/>.</summary>
+    public string DocumentType { get; set; } = "";
+
+    public decimal? Amount { get; set; }
+
+    public bool Urgent { get; set; }
+
+    public string ApplicantUserId { get; set; } = "";
+
+    /// <summary>The node ids the request is expected to pass, in order, separated by <see cref="PathSeparator"/>.</summary>
+    public string ExpectedPath { get; set; } = "";
+
+    /// <summary>The template the rules are expected to choose; null when any template may be chosen.</summary>
+    public string? ExpectedTemplateKey { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string CreatedBy { get; set; } = "";
+
+    public const char PathSeparator = '|';
+}
+
+public sealed class WorkflowTestCaseConfiguration : IEntityTypeConfiguration<WorkflowTestCase>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTestCase> c)
+    {
+        c.Property(x => x.TemplateKey).HasMaxLength(64).IsRequired();
+        c.Property(x => x.Name).HasMaxLength(200).IsRequired();
+        c.Property(x => x.DocumentType).HasMaxLength(64).IsRequired();
+        c.Property(x => x.Amount).HasPrecision(18, 2);
+        c.Property(x => x.ApplicantUserId).HasMaxLength(450).IsRequired();
+        c.Property(x => x.ExpectedPath).HasMaxLength(2000).IsRequired();
+        c.Property(x => x.ExpectedTemplateKey).HasMaxLength(64);
+        c.Property(x => x.CreatedBy).HasMaxLength(256).IsRequired();
+        c.HasIndex(x => x.TemplateKey);
+    }
+}

@@ -15,6 +15,8 @@ public class WorkflowAdminPageTests(SealPortalFactory portal) : IClassFixture<Se
     [InlineData("auditor", "/admin/workflows/standard/v/1")]
     [InlineData("keeper", "/admin/authorizations")]
     [InlineData("applicant", "/delegations")]
+    [InlineData("reviewer", "/admin/workflows/tests")]
+    [InlineData("auditor", "/admin/workflows/standard/tests")]
     public async Task Other_roles_are_refused(string userName, string url)
     {
         using var client = await portal.SignInAsync(userName);
@@ -34,7 +36,7 @@ public class WorkflowAdminPageTests(SealPortalFactory portal) : IClassFixture<Se
         var keys = list.QuerySelectorAll("[data-testid=template-table] tbody tr code").Select(c => c.TextContent).ToList();
         Assert.Contains(DemoWorkflows.Standard, keys);
         Assert.Contains(DemoWorkflows.Contract, keys);
-        foreach (var url in new[] { "/admin/workflows/contract/edit", "/admin/workflows/rules", "/admin/workflows/contract/v/1", "/admin/authorizations", "/delegations" })
+        foreach (var url in new[] { "/admin/workflows/contract/edit", "/admin/workflows/rules", "/admin/workflows/tests", "/admin/workflows/contract/tests", "/admin/workflows/contract/v/1", "/admin/authorizations", "/delegations" })
             Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync(url)).StatusCode);
     }
 
@@ -57,6 +59,7 @@ public class WorkflowAdminPageTests(SealPortalFactory portal) : IClassFixture<Se
     [InlineData("/admin/workflows/rules")]
     [InlineData("/admin/authorizations")]
     [InlineData("/delegations")]
+    [InlineData("/admin/workflows/contract/tests")]
     public async Task A_plain_form_post_to_an_interactive_page_is_refused_and_changes_nothing(string url)
     {
         using var admin = await portal.SignInAsync("admin");

@@ -69,6 +69,8 @@ public sealed class DemoHistory(
         await initializer.SeedDemoCompanyAsync(ct);
         // The company's rules, acknowledged by every demo user, before the history's first request.
         await SealPortal.Features.Rules.DemoRules.SeedAsync(db, clock, ct);
+        // Test cases of the demo templates, all passing, for the flow-tests page.
+        await DemoWorkflowTests.SeedAsync(db, clock, ct);
         await initializer.SeedSealImagesAsync(ct);
         try
         {

@@ -8,6 +8,7 @@ public static class WorkflowServiceExtensions
     {
         builder.Services.AddScoped<WorkflowTemplateStore>();
         builder.Services.AddScoped<DelegationService>();
+        builder.Services.AddScoped<WorkflowTestCases>();
         builder.Services.AddScoped<SealAuthorizationService>();
         return builder;
     }

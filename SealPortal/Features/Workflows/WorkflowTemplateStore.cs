@@ -17,6 +17,9 @@ public sealed record TemplateRuleSet(IReadOnlyList<TemplateRule> Rules, string D
 /// </summary>
 public sealed record WorkflowChangeResult(bool Succeeded, IReadOnlyList<string> Problems, int? Version = null)
 {
+    /// <summary>When a version was refused because saved test cases fail against it: those cases, run against it.</summary>
+    public IReadOnlyList<TestCaseRun> FailingCases { get; init; } = [];
+
     public static WorkflowChangeResult Ok(int? version = null) => new(true, [], version);
 
     public static WorkflowChangeResult Fail(params string[] problems) => new(false, problems);
@@ -24,10 +27,10 @@ public sealed record WorkflowChangeResult(bool Succeeded, IReadOnlyList<string> 
 
 /// <summary>
 /// Persists approval templates (one row per version, never updated) and the rules that choose among them.
-/// Requests take their template from <see cref="LoadCatalogAsync"/> at submission and keep that snapshot.
+/// Requests take their template from <see cref="LoadCatalogAsync(CancellationToken)"/> at submission and keep that snapshot.
 /// Each method uses a context of its own, so the store can serve an open circuit as well as a request.
 /// </summary>
-public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext> contexts, IHttpContextAccessor http, TimeProvider clock, ILogger<WorkflowTemplateStore> logger)
+public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext> contexts, IHttpContextAccessor http, TimeProvider clock, WorkingCalendar calendar, ILogger<WorkflowTemplateStore> logger)
 {
     /// <summary>Keys are short, lower-case and URL-safe because they appear in addresses and rules.</summary>
     public static bool IsValidKey(string? key) =>
@@ -37,12 +40,18 @@ public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext>
     public async Task<WorkflowCatalog> LoadCatalogAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await LoadCatalogAsync(db, ct);
+    }
+
+    /// <summary>The catalog read through <paramref name="db"/> (a caller's own context).</summary>
+    public static async Task<WorkflowCatalog> LoadCatalogAsync(SealPortalDbContext db, CancellationToken ct)
+    {
         // Only each key's newest row is read: older versions stay in the table for the record, not for this.
         var json = await db.WorkflowTemplateVersions.AsNoTracking()
             .Where(r => r.Version == db.WorkflowTemplateVersions.Where(o => o.Key == r.Key).Max(o => o.Version))
             .Select(r => r.TemplateJson).ToListAsync(ct);
         var latest = json.Select(WorkflowJson.Deserialize<WorkflowTemplate>).ToList();
-        var rules = await GetRulesAsync(ct);
+        var rules = await GetRulesAsync(db, ct);
         return new WorkflowCatalog(rules.Rules, rules.DefaultTemplateKey, latest);
     }
 
@@ -92,6 +101,17 @@ public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext>
             return new WorkflowChangeResult(false, problems);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
+        // A version is not published while a saved test case fails against it (流程测试), whoever asks.
+        var preview = await WorkflowTestCases.PreviewAsync(db, template, calendar, clock.GetUtcNow(), ct);
+        if (preview.Failing.Count > 0)
+        {
+            logger.LogInformation("{Actor} was refused a new version of workflow template {Key}: {Count} test cases fail", actor, template.Key, preview.Failing.Count);
+            return new WorkflowChangeResult(false,
+                [$"This version cannot be published while saved test cases fail against it: {string.Join("; ", preview.Failing.Select(f => $"{f.Case.Name} ({f.Problem})"))}"])
+            {
+                FailingCases = preview.Failing,
+            };
+        }
         var current = await db.WorkflowTemplateVersions.Where(r => r.Key == template.Key).MaxAsync(r => (int?)r.Version, ct) ?? 0;
         var saved = template with { Version = current + 1 };
         db.WorkflowTemplateVersions.Add(new WorkflowTemplateVersion
@@ -121,6 +141,11 @@ public sealed class WorkflowTemplateStore(IDbContextFactory<SealPortalDbContext>
     public async Task<TemplateRuleSet> GetRulesAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await GetRulesAsync(db, ct);
+    }
+
+    private static async Task<TemplateRuleSet> GetRulesAsync(SealPortalDbContext db, CancellationToken ct)
+    {
         var rows = await db.WorkflowTemplateRules.AsNoTracking().OrderBy(r => r.Position).ToListAsync(ct);
         var rules = rows.Where(r => !r.IsDefault)
             .Select(r => new TemplateRule(r.ConditionJson is null ? new RequestCondition() : WorkflowJson.Deserialize<RequestCondition>(r.ConditionJson), r.TemplateKey))

@@ -48,4 +48,18 @@ public static class WorkflowText
     /// <summary>Localizes a form problem; string arguments that are resource keys are translated too.</summary>
     public static string Problem(IStringLocalizer<SharedResource> L, FormProblem p) =>
         L[p.Key, p.Args.Select(a => a is string s ? (object)L[s].Value : a).ToArray()];
+
+    /// <summary>Localizes why a test case failed or was refused.</summary>
+    public static string CaseProblem(IStringLocalizer<SharedResource> L, TestProblem p) =>
+        L[p.Key, p.Args.Select(a => a is string s ? (object)L[s].Value : a).ToArray()];
+
+    /// <summary>A node path as the user reads it: node names where the template knows them, else the ids; "—" when empty.</summary>
+    public static string Path(IReadOnlyList<string> path, IReadOnlyDictionary<string, string>? names = null) =>
+        path.Count == 0 ? "—" : string.Join(" → ", path.Select(id => names is not null && names.TryGetValue(id, out var n) ? n : id));
+
+    /// <summary>Why a template change was refused, localized; a refusal for failing test cases names each case and its reason.</summary>
+    public static List<string> ChangeProblems(IStringLocalizer<SharedResource> L, WorkflowChangeResult result) =>
+        result.FailingCases.Count > 0
+            ? [L["This version cannot be published while saved test cases fail against it: {0}", string.Join("; ", result.FailingCases.Select(f => $"{f.Case.Name} ({CaseProblem(L, f.Problem!)})"))]]
+            : result.Problems.Select(p => EngineProblem(L, p)).ToList();
 }
