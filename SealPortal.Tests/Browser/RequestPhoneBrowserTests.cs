@@ -19,6 +19,29 @@ public sealed class RequestPhoneBrowserTests(EndToEndFixture fixture) : IClassFi
     private const int Height = 844;
 
     [Fact]
+    public async Task On_a_phone_the_stacked_grid_shows_every_value_on_the_screen()
+    {
+        await SubmittedAsync();
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(),
+            Locale = "en-US",
+            ViewportSize = new ViewportSize { Width = Width, Height = Height },
+            IsMobile = true,
+            HasTouch = true,
+        });
+        var page = await context.NewPageAsync();
+        await SealPlacementBrowserTests.SignInAsync(page, "depthead");
+        // The inbox's grid has a horizontal scrollbar on wide screens; on a phone its cells stack, label beside value.
+        await page.GotoAsync("/inbox");
+        await page.WaitForSelectorAsync("[data-interactive=true] .mud-table-body td[data-label]");
+        var rightmost = await page.EvaluateAsync<double>(
+            "() => Math.max(...[...document.querySelectorAll('.mud-table-body td[data-label] > *')].map(e => e.getBoundingClientRect().right))");
+        Assert.InRange(rightmost, 1, Width);
+        Assert.Equal(Width, await ScrollWidthAsync(page));
+    }
+
+    [Fact]
     public async Task An_approver_on_a_phone_reviews_and_approves_with_no_horizontal_scroll_and_a_sticky_action_bar()
     {
         var id = await SubmittedAsync();
