@@ -69,7 +69,7 @@ public class PasswordRuleTests(SealPortalFactory portal) : IClassFixture<SealPor
             ["Input.ConfirmPassword"] = "Password2026!",
         });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".alert-danger").Select(m => m.TextContent).ToList();
+        var errors = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".account-notice-error").Select(m => m.TextContent).ToList();
         Assert.Contains("This password is among the most common ones, which are tried first. Choose another.", errors);
     }
 

@@ -105,7 +105,7 @@ public class SignInTests(SealPortalFactory portal) : IClassFixture<SealPortalFac
             ["Input.ConfirmPassword"] = "alllowercase",
         });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".alert-danger").Select(m => m.TextContent).ToList();
+        var errors = (await PortalClient.ParseAsync(response)).QuerySelectorAll(".account-notice-error").Select(m => m.TextContent).ToList();
         Assert.Contains("密码需要包含数字（0-9）。", errors);
         Assert.Contains("密码需要包含大写字母（A-Z）。", errors);
         using var again = portal.CreatePortalClient();
@@ -139,7 +139,7 @@ public class SignInTests(SealPortalFactory portal) : IClassFixture<SealPortalFac
             ["Input.ConfirmPassword"] = "Brand-New-Pass-7",
         });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotNull((await PortalClient.ParseAsync(response)).QuerySelector(".alert-success"));
+        Assert.NotNull((await PortalClient.ParseAsync(response)).QuerySelector(".account-notice-success"));
 
         using var fresh = portal.CreatePortalClient();
         Assert.Equal(HttpStatusCode.OK, (await fresh.SignInAsync("changer", SealPortalFactory.DemoPassword)).StatusCode);

@@ -32,7 +32,7 @@ public class AdminPageTests(SealPortalFactory portal) : IClassFixture<SealPortal
 
         var denied = await client.GetAsync(response.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
-        Assert.NotNull((await PortalClient.ParseAsync(denied)).QuerySelector(".bi-shield-lock"));
+        Assert.NotNull((await PortalClient.ParseAsync(denied)).QuerySelector("[data-testid=account-card] [data-testid=access-denied] h1"));
     }
 
     [Fact]

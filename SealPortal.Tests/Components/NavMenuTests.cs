@@ -1,56 +1,50 @@
 using System.Globalization;
 using System.Security.Claims;
-using AngleSharp.Html.Parser;
+using AngleSharp.Dom;
+using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor.Services;
 using SealPortal.Components.Layout;
 using SealPortal.Data;
 
 namespace SealPortal.Tests.Components;
 
-/// <summary>The navigation rendered alone with HtmlRenderer; AngleSharp reads the markup.</summary>
-public class NavMenuTests
+/// <summary>The navigation (NavMenu.Items drawn by PortalNav in the drawer), rendered with bUnit per role.</summary>
+public sealed class NavMenuTests : IAsyncDisposable
 {
-    private static async Task<AngleSharp.Html.Dom.IHtmlDocument> RenderAsync(ClaimsPrincipal user, string path = "/", string culture = "en")
+    private readonly CultureInfo _previous = CultureInfo.CurrentUICulture;
+    private readonly BunitContext _context = new();
+
+    public NavMenuTests()
     {
-        var services = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider();
-        await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
-        var previous = CultureInfo.CurrentUICulture;
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddLocalization();
+        _context.Services.AddMudServices();
+    }
+
+    private IRenderedComponent<PortalNav> Render(ClaimsPrincipal user, string path = "/", string culture = "en")
+    {
         CultureInfo.CurrentUICulture = new CultureInfo(culture);
-        try
-        {
-            var html = await renderer.Dispatcher.InvokeAsync(async () =>
-            {
-                var output = await renderer.RenderComponentAsync<NavMenu>(ParameterView.FromDictionary(new Dictionary<string, object?>
-                {
-                    [nameof(NavMenu.User)] = user,
-                    [nameof(NavMenu.CurrentPath)] = path,
-                }));
-                return output.ToHtmlString();
-            });
-            return await new HtmlParser().ParseDocumentAsync(html);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        _context.Services.GetRequiredService<NavigationManager>().NavigateTo(path);
+        return _context.Render<PortalNav>(p => p.Add(n => n.User, user));
     }
 
     private static ClaimsPrincipal UserWith(params string[] roles) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "someone"), .. roles.Select(r => new Claim(ClaimTypes.Role, r))], "test"));
 
-    private static string[] Links(AngleSharp.Html.Dom.IHtmlDocument doc) =>
-        doc.QuerySelectorAll("a.nav-link").Select(a => a.GetAttribute("href")!).ToArray();
+    private static string[] Links(IRenderedComponent<PortalNav> nav) =>
+        nav.FindAll("a.mud-nav-link").Select(a => a.GetAttribute("href")!).ToArray();
+
+    private static string[] Sections(IRenderedComponent<PortalNav> nav) =>
+        nav.FindAll(".portal-nav-section").Select(s => s.TextContent.Trim()).ToArray();
 
     [Fact]
-    public async Task Admin_sees_the_administration_links()
+    public void Admin_sees_the_administration_links()
     {
-        var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(doc));
-        Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
+        var nav = Render(UserWith(Roles.Admin));
+        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(nav));
+        Assert.Contains("Administration", Sections(nav));
     }
 
     [Theory]
@@ -60,37 +54,51 @@ public class NavMenuTests
     [InlineData(Roles.Executive, "/requests /inbox", "/dashboard/analytics")]
     [InlineData(Roles.SealKeeper, "/requests /inbox", "/ledger /verify")]
     [InlineData(Roles.Auditor, "", "/ledger /audit-trail /verify /audits /rules/acknowledgements /dashboard/analytics")]
-    public async Task Other_roles_see_no_administration_links(string role, string requestLinks, string auditLinks)
+    public void Other_roles_see_no_administration_links(string role, string requestLinks, string auditLinks)
     {
-        var doc = await RenderAsync(UserWith(role));
+        var nav = Render(UserWith(role));
         // Approvers (those with an inbox) may also name a deputy.
         string[] deputies = requestLinks.Contains("/inbox") ? ["/delegations"] : [];
         Assert.Equal(["/", .. requestLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/seals", "/rules", .. deputies,
-            .. auditLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/account/password"], Links(doc));
-        Assert.DoesNotContain("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
+            .. auditLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/account/password"], Links(nav));
+        Assert.DoesNotContain("Administration", Sections(nav));
     }
 
     [Fact]
-    public async Task Anonymous_user_gets_no_links()
+    public void Anonymous_user_gets_no_links()
     {
-        var doc = await RenderAsync(new ClaimsPrincipal(new ClaimsIdentity()));
-        Assert.Empty(Links(doc));
+        var nav = Render(new ClaimsPrincipal(new ClaimsIdentity()));
+        Assert.Empty(Links(nav));
+        Assert.Empty(Sections(nav));
     }
 
     [Fact]
-    public async Task Current_page_is_marked_active_including_sub_pages()
+    public void Current_page_is_marked_active_including_sub_pages()
     {
-        var doc = await RenderAsync(UserWith(Roles.Admin), "/admin/users/abc");
-        var active = doc.QuerySelectorAll("a.nav-link.active").Select(a => a.GetAttribute("href") ?? "").ToArray();
+        var nav = Render(UserWith(Roles.Admin), "/admin/users/abc");
+        var active = nav.FindAll("a.mud-nav-link.active").Select(a => a.GetAttribute("href") ?? "").ToArray();
         Assert.Equal(["/admin/users"], active);
-        Assert.Equal("page", doc.QuerySelector("a.nav-link.active")!.GetAttribute("aria-current"));
     }
 
     [Fact]
-    public async Task Links_are_in_chinese_for_zh_CN()
+    public void Change_password_is_a_link_and_sign_out_a_form_post()
     {
-        var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
-        var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
+        var nav = Render(UserWith(Roles.Applicant));
+        Assert.Equal("/account/password", nav.Find("[data-testid=nav-account-password]").GetAttribute("href"));
+        Assert.NotNull(nav.Find("form[action='/account/logout'] button[type=submit]"));
+    }
+
+    [Fact]
+    public void Links_are_in_chinese_for_zh_CN()
+    {
+        var nav = Render(UserWith(Roles.Admin), culture: "zh-CN");
+        var texts = nav.FindAll("a.mud-nav-link .mud-nav-link-text").Select(s => s.TextContent.Trim()).ToArray();
         Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "制度确认", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        CultureInfo.CurrentUICulture = _previous;
     }
 }

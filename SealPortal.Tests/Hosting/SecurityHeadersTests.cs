@@ -11,7 +11,7 @@ public class SecurityHeadersTests(SealPortalFactory portal) : IClassFixture<Seal
     [Theory]
     [InlineData("/", false, HttpStatusCode.Redirect)]
     [InlineData("/account/login", false, HttpStatusCode.OK)]
-    [InlineData("/css/app.css", false, HttpStatusCode.OK)]
+    [InlineData("/css/account.css", false, HttpStatusCode.OK)]
     [InlineData("/js/pdf-viewer.js", false, HttpStatusCode.OK)]
     [InlineData("/", true, HttpStatusCode.OK)]
     [InlineData("/no-such-page", true, HttpStatusCode.NotFound)]

@@ -127,7 +127,9 @@ public static class WebHostExtensions
     public static WebApplication MapSealPortalPages(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions()).AllowAnonymous();
-        app.MapStaticAssets();
+        // Stylesheets, scripts and images are public: the sign-in page's own stylesheet is fetched before
+        // anyone signs in, under its fingerprinted name, which only these endpoints (not UseStaticFiles) know.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
