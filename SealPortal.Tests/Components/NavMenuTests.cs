@@ -49,23 +49,23 @@ public class NavMenuTests
     public async Task Admin_sees_the_administration_links()
     {
         var doc = await RenderAsync(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(doc));
+        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/training", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/training/completion", "/rules/acknowledgements", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(doc));
         Assert.Contains("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
 
     [Theory]
     [InlineData(Roles.Applicant, "/requests", "")]
-    [InlineData(Roles.DepartmentHead, "/requests /inbox", "/rules/acknowledgements")]
+    [InlineData(Roles.DepartmentHead, "/requests /inbox", "/training/completion /rules/acknowledgements")]
     [InlineData(Roles.Reviewer, "/requests /inbox", "")]
     [InlineData(Roles.Executive, "/requests /inbox", "/dashboard/analytics")]
     [InlineData(Roles.SealKeeper, "/requests /inbox", "/ledger /verify")]
-    [InlineData(Roles.Auditor, "", "/ledger /audit-trail /verify /audits /rules/acknowledgements /dashboard/analytics")]
+    [InlineData(Roles.Auditor, "", "/ledger /audit-trail /verify /audits /training/completion /rules/acknowledgements /dashboard/analytics")]
     public async Task Other_roles_see_no_administration_links(string role, string requestLinks, string auditLinks)
     {
         var doc = await RenderAsync(UserWith(role));
         // Approvers (those with an inbox) may also name a deputy.
         string[] deputies = requestLinks.Contains("/inbox") ? ["/delegations"] : [];
-        Assert.Equal(["/", .. requestLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/seals", "/rules", .. deputies,
+        Assert.Equal(["/", .. requestLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/seals", "/rules", "/training", .. deputies,
             .. auditLinks.Split(' ', StringSplitOptions.RemoveEmptyEntries), "/account/password"], Links(doc));
         Assert.DoesNotContain("Administration", doc.QuerySelectorAll(".app-nav-section").Select(s => s.TextContent));
     }
@@ -91,6 +91,6 @@ public class NavMenuTests
     {
         var doc = await RenderAsync(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = doc.QuerySelectorAll("a.nav-link span").Select(s => s.TextContent).ToArray();
-        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "制度确认", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
+        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "培训", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "培训完成情况", "制度确认", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
     }
 }
