@@ -50,7 +50,7 @@ public sealed class TrainingBrowserTests(BrowserFixture<TrainingBrowserPortal> f
             await admin.FillAsync(":is(textarea[data-testid=plan-description-input], [data-testid=plan-description-input] textarea)", "印章保管与交接。");
             await admin.ClickAsync("[data-testid=plan-kind]");
             await admin.ClickAsync(".mud-popover-open [role=option]:has-text('Keeper training')");
-            await Assertions.Expect(admin.Locator("[data-testid=plan-kind]")).ToContainTextAsync("Keeper training");
+            await Assertions.Expect(admin.Locator("input[data-testid=plan-kind]")).ToHaveValueAsync("Keeper training");
             await admin.ClickAsync("[data-testid=plan-confirm]");
             await Assertions.Expect(admin.Locator("h1[data-testid=plan-title]")).ToHaveTextAsync("浏览器里的保管人培训");
             await admin.WaitForSelectorAsync("[data-interactive=true]");
