@@ -13,6 +13,7 @@ using SealPortal.Features.Retention;
 using SealPortal.Features.Rules;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Training;
 using SealPortal.Features.Verification;
 using SealPortal.Features.Workflows;
 using SealPortal.Hosting;
@@ -46,6 +47,7 @@ public static class PortalComposition
         builder.AddSealPortalSealing();
         builder.AddSealPortalLive();
         builder.AddSealPortalRules();
+        builder.AddSealPortalTraining();
         return builder;
     }
 }

@@ -9,6 +9,7 @@ using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
 using SealPortal.Features.Retention;
 using SealPortal.Features.Seals;
+using SealPortal.Features.Training;
 using SealPortal.Features.Sealing;
 using SealPortal.Features.Verification;
 using SealPortal.Jobs;
@@ -40,6 +41,7 @@ app.MapRequestEndpoints();
 app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
+app.MapTrainingEndpoints();
 app.MapJobsDashboard();
 app.MapSealPortalPages();
 

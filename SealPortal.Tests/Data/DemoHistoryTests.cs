@@ -103,6 +103,21 @@ public class DemoHistoryTests(DemoHistoryPortal portal, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task The_demo_keepers_attended_keeper_training_at_the_start_of_the_history_so_seals_can_be_given_to_them()
+    {
+        var keeper = await WithDb(db => db.Users.Where(u => u.UserName == "keeper").Select(u => u.Id).SingleAsync());
+        var status = await WithDb(db => SealPortal.Features.Training.KeeperTraining.StatusAsync(db, keeper, DemoHistoryPortal.Now, 12));
+        Assert.True(status.IsCurrent(DemoHistoryPortal.Now), $"keeper training valid until {status.ValidUntil:O}");
+        Assert.True(status.LastAttended < DemoHistoryPortal.Now.AddDays(-84), $"attended {status.LastAttended:O}");
+        var mine = await portal.Services.GetRequiredService<SealPortal.Features.Training.TrainingService>()
+            .MineAsync(await SealPortal.Tests.Features.Training.TrainingKit.PrincipalAsync(portal, "keeper"));
+        Assert.Equal(new[] { SealPortal.Features.Training.DemoTraining.KeeperPlanTitle, SealPortal.Features.Training.DemoTraining.RulesPlanTitle }.Order(StringComparer.Ordinal),
+            mine!.Plans.Select(p => p.Title).Order(StringComparer.Ordinal));
+        // The rules training has its next session ahead, a week after the portal first started.
+        Assert.Contains(mine.Plans.SelectMany(p => p.Sessions), s => s.StartsAt > DemoHistoryPortal.Now);
+    }
+
+    [Fact]
     public async Task Every_sealed_file_verifies_for_our_verifier_and_pdfsig_and_the_ledger_is_intact()
     {
         var sealedDocuments = await WithDb(db => db.SealRequestDocuments.Where(d => d.SealedSha256 != null).Select(d => d.Id).ToListAsync());

@@ -58,6 +58,8 @@ public class HangfireTests
             ("retention", "30 2 * * *", JobQueues.Maintenance, typeof(RetentionJob)),
             ("chain-anchor", "*/30 * * * *", JobQueues.Integrity, typeof(ChainAnchorJob)),
             ("archive-timestamp-renewal", "0 3 * * *", JobQueues.Maintenance, typeof(ArchiveTimestampRenewalJob)),
+            ("training-reminders", "5 * * * *", JobQueues.Maintenance, typeof(TrainingReminderJob)),
+            ("keeper-training-lapse", "0 4 * * *", JobQueues.Maintenance, typeof(KeeperTrainingLapseJob)),
         };
         Assert.Equal(expected.Select(e => e.Id).Order(), jobs.Keys.Order());
         foreach (var (id, cron, queue, type) in expected)

@@ -67,6 +67,10 @@ public enum AuditAction
     RulesPublished,
     /// <summary>A user acknowledged a version of the seal-management rules.</summary>
     RulesAcknowledged,
+    /// <summary>An administrator created a training plan, added a session or attached a material.</summary>
+    TrainingChanged,
+    /// <summary>A trainer recorded a user's attendance of a training session.</summary>
+    TrainingAttendanceRecorded,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -68,6 +68,16 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<RuleAcknowledgement> RuleAcknowledgements => Set<RuleAcknowledgement>();
 
+    public DbSet<TrainingPlan> TrainingPlans => Set<TrainingPlan>();
+
+    public DbSet<TrainingSession> TrainingSessions => Set<TrainingSession>();
+
+    public DbSet<TrainingAttendance> TrainingAttendances => Set<TrainingAttendance>();
+
+    public DbSet<TrainingMaterial> TrainingMaterials => Set<TrainingMaterial>();
+
+    public DbSet<TrainingMaterialContent> TrainingMaterialContents => Set<TrainingMaterialContent>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -145,6 +155,11 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new PortalEventConfiguration());
         builder.ApplyConfiguration(new SealRulesVersionConfiguration());
         builder.ApplyConfiguration(new RuleAcknowledgementConfiguration());
+        builder.ApplyConfiguration(new TrainingPlanConfiguration());
+        builder.ApplyConfiguration(new TrainingSessionConfiguration());
+        builder.ApplyConfiguration(new TrainingAttendanceConfiguration());
+        builder.ApplyConfiguration(new TrainingMaterialConfiguration());
+        builder.ApplyConfiguration(new TrainingMaterialContentConfiguration());
     }
 }
 

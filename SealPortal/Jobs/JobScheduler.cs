@@ -39,6 +39,12 @@ public sealed class JobsOptions
     /// <summary>Renewing archive time-stamps (B-LTA) that expire within the renewal margin.</summary>
     public string ArchiveRenewalCron { get; set; } = "0 3 * * *";
 
+    /// <summary>Reminding a training session's audience the day before (hourly, so a session planned late is still announced).</summary>
+    public string TrainingReminderCron { get; set; } = "5 * * * *";
+
+    /// <summary>Warning keepers and administrators of keeper training that lapses soon or has lapsed.</summary>
+    public string KeeperTrainingCron { get; set; } = "0 4 * * *";
+
     /// <summary>Workers of this portal's job server; sealing is CPU work, so more than twice the cores only waits.</summary>
     public int WorkerCount { get; set; } = Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 }
@@ -84,6 +90,10 @@ public sealed class JobScheduler(IServiceProvider services, IConfiguration confi
             Job.FromExpression<ChainAnchorJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Integrity)),
         new("archive-timestamp-renewal", JobQueues.Maintenance, o => o.ArchiveRenewalCron,
             Job.FromExpression<ArchiveTimestampRenewalJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
+        new("training-reminders", JobQueues.Maintenance, o => o.TrainingReminderCron,
+            Job.FromExpression<TrainingReminderJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
+        new("keeper-training-lapse", JobQueues.Maintenance, o => o.KeeperTrainingCron,
+            Job.FromExpression<KeeperTrainingLapseJob>(j => j.RunAsync(CancellationToken.None), JobQueues.Maintenance)),
     ];
 
     private BackgroundJobServer? _server;
@@ -228,6 +238,8 @@ public static class JobServiceExtensions
         services.AddTransient<RetentionJob>();
         services.AddTransient<ChainAnchorJob>();
         services.AddTransient<ArchiveTimestampRenewalJob>();
+        services.AddTransient<TrainingReminderJob>();
+        services.AddTransient<KeeperTrainingLapseJob>();
         services.AddTransient<SealingJob>();
 
         services.AddSingleton<JobScheduler>();

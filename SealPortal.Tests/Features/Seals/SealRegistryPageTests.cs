@@ -138,6 +138,8 @@ public class SealRegistryPageTests(SealRegistryPortal portal) : IClassFixture<Se
     public async Task Only_admins_change_seals_and_a_custodian_sees_only_their_seals()
     {
         Chinese();
+        // A seal is given only to a keeper whose keeper training is current (issue 15): the keeper attended one yesterday.
+        await SealPortal.Tests.Features.Training.TrainingKit.TrainKeeperAsync(portal, "keeper");
         var keeperSealId = await CreateSealAsync("测试保管章", SealKind.Physical, custodian: "keeper");
         var otherSealId = await CreateSealAsync("测试无人保管章", SealKind.Physical);
         var keeperSeal = $"/seals/{keeperSealId}";

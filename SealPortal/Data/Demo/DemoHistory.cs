@@ -71,6 +71,8 @@ public sealed class DemoHistory(
         await SealPortal.Features.Rules.DemoRules.SeedAsync(db, clock, ct);
         // Test cases of the demo templates, all passing, for the flow-tests page.
         await DemoWorkflowTests.SeedAsync(db, clock, ct);
+        // Keeper training attended by the demo keepers (a seal is given only to a trained keeper), and a general training.
+        await SealPortal.Features.Training.DemoTraining.SeedAsync(db, clock, now, ct);
         await initializer.SeedSealImagesAsync(ct);
         try
         {

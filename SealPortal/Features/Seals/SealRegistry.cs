@@ -70,7 +70,8 @@ public sealed class SealRegistry(
     IStringLocalizer<SharedResource> localizer,
     AuditTrail.AuditTrail audit,
     ILogger<SealRegistry> logger,
-    CompanyTime time)
+    CompanyTime time,
+    IOptions<SealPortal.Features.Training.TrainingOptions> training)
 {
     public const string ProtectorPurpose = "SealPortal.SealCertificates";
 
@@ -413,9 +414,30 @@ public sealed class SealRegistry(
             return (normalized, SealResult.Fail("Choose a department."));
         if (custodian is not null && !(await CustodianCandidatesAsync(ct)).Any(c => c.Id == custodian))
             return (normalized, SealResult.Fail("The custodian must be a user with the SealKeeper role."));
+        if (custodian is not null && await KeeperTrainingRefusalAsync(custodian, id, ct) is { } untrained)
+            return (normalized, untrained);
         if (await db.Seals.AnyAsync(s => s.Name == name && s.Id != id, ct))
             return (normalized, SealResult.Fail("A seal with this name already exists."));
         return (normalized, null);
+    }
+
+    /// <summary>
+    /// Giving a seal to a keeper (a new seal's custodian, or a changed custodian) needs that keeper's training to be
+    /// current; a seal whose custodian stays is edited whatever their training (the lapse job asks for a new session).
+    /// </summary>
+    private async Task<SealResult?> KeeperTrainingRefusalAsync(string custodian, int? id, CancellationToken ct)
+    {
+        if (id is { } sealId && await db.Seals.Where(s => s.Id == sealId).Select(s => s.CustodianUserId).SingleOrDefaultAsync(ct) == custodian)
+            return null;
+        var months = training.Value.KeeperValidityMonths;
+        var now = clock.GetUtcNow();
+        var status = await SealPortal.Features.Training.KeeperTraining.StatusAsync(db, custodian, now, months, ct);
+        if (status.IsCurrent(now))
+            return null;
+        var name = await db.Users.Where(u => u.Id == custodian).Select(u => u.DisplayName).SingleAsync(ct);
+        return status.ValidUntil is { } lapsed
+            ? SealResult.Fail(SealPortal.Features.Training.KeeperTraining.Lapsed, name, time.Date(lapsed), months)
+            : SealResult.Fail(SealPortal.Features.Training.KeeperTraining.None, name);
     }
 
     /// <summary>Field changes as JSON, so the page can show field names and enum values in the reader's language.</summary>

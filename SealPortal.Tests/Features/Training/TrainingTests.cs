@@ -1,0 +1,316 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SealPortal.Data;
+using SealPortal.Features;
+using SealPortal.Features.Requests;
+using SealPortal.Features.Seals;
+using SealPortal.Features.Training;
+using SealPortal.Tests.Infrastructure;
+using SealPortal.Tests.Pdf;
+
+namespace SealPortal.Tests.Features.Training;
+
+/// <summary>A portal of its own: the plans and attendance written here would otherwise change other classes' keepers.</summary>
+public sealed class TrainingPortal : SealPortalFactory;
+
+/// <summary>
+/// Training (issue 15, part 2) over a real portal and database: only administrators plan; only the trainer named
+/// on a session records its attendance, once it started, for its audience; a seal is given only to a keeper whose
+/// keeper training is current, and the registry says why otherwise; materials are PDFs that pass the portal's
+/// upload checks, served only to those who may see the plan. Tests share the database, so each makes its own plans
+/// (and its own keeper where a keeper's state matters).
+/// </summary>
+public sealed class TrainingTests(TrainingPortal portal) : IClassFixture<TrainingPortal>
+{
+    private TrainingService Training => portal.Services.GetRequiredService<TrainingService>();
+
+    private DateTimeOffset Now => portal.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
+    private Task<ClaimsPrincipal> PrincipalAsync(string userName) => TrainingKit.PrincipalAsync(portal, userName);
+
+    private Task<string> UserIdAsync(string userName) => TrainingKit.UserIdAsync(portal, userName);
+
+    private async Task<T> DbAsync<T>(Func<SealPortalDbContext, Task<T>> read)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>());
+    }
+
+    private async Task<int> PlanAsync(TrainingKind kind = TrainingKind.General, IReadOnlyList<string>? roles = null, IReadOnlyList<int>? departments = null)
+    {
+        var plan = await Training.CreatePlanAsync(await PrincipalAsync("admin"),
+            new PlanInput("培训 " + Guid.NewGuid().ToString("N")[..8], "培训内容。", kind, "每季度一次", roles ?? [], departments ?? []));
+        Assert.True(plan.Succeeded, plan.ToString());
+        return plan.Id!.Value;
+    }
+
+    private async Task<int> SessionAsync(int planId, DateTimeOffset startsAt, string trainer = "admin")
+    {
+        var session = await Training.AddSessionAsync(await PrincipalAsync("admin"), planId, new SessionInput(startsAt, 60, "会议室", await UserIdAsync(trainer)));
+        Assert.True(session.Succeeded, session.ToString());
+        return session.Id!.Value;
+    }
+
+    /// <summary>A keeper of this test's own, in 总经办.</summary>
+    private async Task<(string Id, string DisplayName)> NewKeeperAsync()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var user = new ApplicationUser
+        {
+            UserName = "keeper-" + suffix, DisplayName = "李伟 Li Wei " + suffix,
+            DepartmentId = await db.Departments.Where(d => d.Name == "总经办").Select(d => d.Id).SingleAsync(),
+        };
+        Assert.True((await users.CreateAsync(user, "Keeper-Pass-1234!")).Succeeded);
+        Assert.True((await users.AddToRoleAsync(user, Roles.SealKeeper)).Succeeded);
+        return (user.Id, user.DisplayName);
+    }
+
+    private async Task<SealResult> RegisterSealAsync(string? custodian)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var department = await db.Departments.Select(d => d.Id).FirstAsync();
+        return await scope.ServiceProvider.GetRequiredService<SealRegistry>().CreateAsync(
+            new SealInput("测试章 " + Guid.NewGuid().ToString("N")[..6], SealType.Contract, SealKind.Physical, department, custodian, null), "admin");
+    }
+
+    private async Task<SealResult> EditSealAsync(int sealId, string? custodian, string? name = null)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<SealRegistry>();
+        var seal = (await registry.GetAsync(sealId))!;
+        return await registry.EditAsync(sealId, new SealInput(name ?? seal.Name, seal.Type, seal.Kind, seal.DepartmentId, custodian, seal.OrganizationName), "admin");
+    }
+
+    [Fact]
+    public async Task The_registry_gives_a_seal_only_to_a_keeper_whose_keeper_training_is_current_and_says_why_otherwise()
+    {
+        var (keeper, name) = await NewKeeperAsync();
+        var seals = await DbAsync(db => db.Seals.CountAsync());
+
+        var untrained = await RegisterSealAsync(keeper);
+        Assert.False(untrained.Succeeded);
+        Assert.Equal(StatusCodes.Status400BadRequest, untrained.StatusCode);
+        Assert.Equal(KeeperTraining.None, untrained.Error);
+        Assert.Equal(new object[] { name }, untrained.Args!);
+        Assert.Equal(seals, await DbAsync(db => db.Seals.CountAsync()));
+
+        // Attended a keeper training 13 months ago: lapsed a month ago, with the date it lapsed.
+        var admin = await PrincipalAsync("admin");
+        var keeperPlan = await PlanAsync(TrainingKind.Keeper, [Roles.SealKeeper]);
+        var old = await SessionAsync(keeperPlan, Now.AddMonths(-13));
+        Assert.True((await Training.RecordAttendanceAsync(admin, old, keeper, true)).Succeeded);
+        // General training does not count for the gate.
+        var general = await PlanAsync();
+        var recent = await SessionAsync(general, Now.AddDays(-2));
+        Assert.True((await Training.RecordAttendanceAsync(admin, recent, keeper, true)).Succeeded);
+
+        var lapsed = await RegisterSealAsync(keeper);
+        Assert.False(lapsed.Succeeded);
+        Assert.Equal(KeeperTraining.Lapsed, lapsed.Error);
+        var startsAt = await DbAsync(db => db.TrainingSessions.Where(s => s.Id == old).Select(s => s.StartsUnixMs).SingleAsync());
+        var time = portal.Services.GetRequiredService<CompanyTime>();
+        Assert.Equal(new object[] { name, time.Date(DateTimeOffset.FromUnixTimeMilliseconds(startsAt).AddMonths(12)), 12 }, lapsed.Args!);
+        Assert.Equal(seals, await DbAsync(db => db.Seals.CountAsync()));
+
+        // An absence does not count either.
+        var current = await SessionAsync(keeperPlan, Now.AddDays(-3));
+        Assert.True((await Training.RecordAttendanceAsync(admin, current, keeper, false)).Succeeded);
+        Assert.Equal(KeeperTraining.Lapsed, (await RegisterSealAsync(keeper)).Error);
+
+        // Attended three days ago: the seal is given, and a seal without a custodian needs nothing.
+        Assert.True((await Training.RecordAttendanceAsync(admin, current, keeper, true)).Succeeded);
+        var given = await RegisterSealAsync(keeper);
+        Assert.True(given.Succeeded, given.Error);
+        Assert.Equal(keeper, await DbAsync(db => db.Seals.Where(s => s.Id == given.SealId).Select(s => s.CustodianUserId).SingleAsync()));
+        var unkept = await RegisterSealAsync(null);
+        Assert.True(unkept.Succeeded, unkept.Error);
+
+        // Changing the custodian to an untrained keeper is refused; editing a seal whose custodian stays is not.
+        var (other, otherName) = await NewKeeperAsync();
+        var change = await EditSealAsync(given.SealId!.Value, other);
+        Assert.Equal((KeeperTraining.None, (object)otherName), (change.Error, change.Args![0]));
+        Assert.Equal(keeper, await DbAsync(db => db.Seals.Where(s => s.Id == given.SealId).Select(s => s.CustodianUserId).SingleAsync()));
+        Assert.False((await EditSealAsync(unkept.SealId!.Value, other)).Succeeded);
+        Assert.True((await EditSealAsync(given.SealId!.Value, keeper, "改名后的章 " + Guid.NewGuid().ToString("N")[..4])).Succeeded);
+    }
+
+    [Fact]
+    public async Task Only_the_trainer_of_a_session_records_its_attendance_once_it_started_and_only_for_its_audience()
+    {
+        var sales = await DbAsync(db => db.Departments.Where(d => d.Name == "销售部").Select(d => d.Id).SingleAsync());
+        var plan = await PlanAsync(departments: [sales]);
+        // The department head trains this one; the administrator, who planned it, is not its trainer.
+        var session = await SessionAsync(plan, Now.AddHours(-2), trainer: "depthead");
+        var applicant = await UserIdAsync("applicant");
+        var rows = await DbAsync(db => db.TrainingAttendances.CountAsync());
+
+        foreach (var userName in new[] { "admin", "auditor", "applicant", "keeper", "reviewer", "executive" })
+        {
+            var refused = await Training.RecordAttendanceAsync(await PrincipalAsync(userName), session, applicant, true);
+            Assert.Equal((CommandKind.Forbidden, TrainingService.NotTheTrainer), (refused.Kind, refused.Message));
+        }
+        Assert.Equal(TrainingService.SessionEnded, (await Training.RecordAttendanceAsync(null, session, applicant, true)).Message);
+        Assert.Equal(CommandKind.NotFound, (await Training.RecordAttendanceAsync(await PrincipalAsync("depthead"), 999_999, applicant, true)).Kind);
+        Assert.Equal(rows, await DbAsync(db => db.TrainingAttendances.CountAsync()));
+
+        // The keeper (总经办) is not in this plan's audience (销售部).
+        var stranger = await Training.RecordAttendanceAsync(await PrincipalAsync("depthead"), session, await UserIdAsync("keeper"), true);
+        Assert.Equal(CommandKind.Invalid, stranger.Kind);
+        Assert.Equal("{0} is not in the audience of this training.", stranger.Message);
+
+        var head = await PrincipalAsync("depthead");
+        var before = Now.AddSeconds(-1);
+        Assert.True((await Training.RecordAttendanceAsync(head, session, applicant, false)).Succeeded);
+        Assert.True((await Training.RecordAttendanceAsync(head, session, applicant, true)).Succeeded);
+        var row = await DbAsync(db => db.TrainingAttendances.AsNoTracking().SingleAsync(a => a.SessionId == session && a.UserId == applicant));
+        Assert.True(row.Attended);
+        Assert.Equal("depthead", row.RecordedBy);
+        Assert.InRange(row.RecordedAt, before, Now.AddSeconds(1));
+        Assert.Equal(2, await DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditAction.TrainingAttendanceRecorded && e.Subject == $"training session {session}")));
+
+        // A session that has not started yet takes no attendance, even from its trainer.
+        var later = await SessionAsync(plan, Now.AddDays(3), trainer: "depthead");
+        var early = await Training.RecordAttendanceAsync(head, later, applicant, true);
+        Assert.Equal((CommandKind.Conflict, "Attendance is recorded once the session has started."), (early.Kind, early.Message));
+
+        // The roster: the trainer may record; an auditor reads it; anyone else sees nothing.
+        var roster = await Training.RosterAsync(head, session);
+        Assert.NotNull(roster);
+        Assert.True(roster.MayRecord);
+        Assert.Equal(["applicant", "depthead"], roster.Rows.Select(r => r.UserName).Order());
+        Assert.True(roster.Rows.Single(r => r.UserName == "applicant").Attended);
+        var audited = await Training.RosterAsync(await PrincipalAsync("auditor"), session);
+        Assert.NotNull(audited);
+        Assert.False(audited.MayRecord);
+        Assert.False((await Training.RosterAsync(await PrincipalAsync("admin"), session))!.MayRecord);
+        foreach (var userName in new[] { "applicant", "keeper", "reviewer", "executive" })
+            Assert.Null(await Training.RosterAsync(await PrincipalAsync(userName), session));
+    }
+
+    [Fact]
+    public async Task Only_administrators_plan_and_bad_input_gets_a_message_and_stores_nothing()
+    {
+        var plans = await DbAsync(db => db.TrainingPlans.CountAsync());
+        var input = new PlanInput("培训", "内容", TrainingKind.General, null, [], []);
+        foreach (var userName in new[] { "applicant", "depthead", "reviewer", "executive", "keeper", "auditor" })
+        {
+            var refused = await Training.CreatePlanAsync(await PrincipalAsync(userName), input);
+            Assert.Equal((CommandKind.Forbidden, TrainingService.AdminsOnly), (refused.Kind, refused.Message));
+            Assert.Equal(TrainingService.AdminsOnly, (await Training.AddSessionAsync(await PrincipalAsync(userName), 1, new SessionInput(Now, 60, "会议室", "x"))).Message);
+        }
+        Assert.Equal(TrainingService.SessionEnded, (await Training.CreatePlanAsync(null, input)).Message);
+
+        var admin = await PrincipalAsync("admin");
+        Assert.Equal("Give the plan a title.", (await Training.CreatePlanAsync(admin, input with { Title = "  " })).Message);
+        Assert.Equal("Describe the content of the training.", (await Training.CreatePlanAsync(admin, input with { Description = null })).Message);
+        Assert.Equal("There is no role {0}.", (await Training.CreatePlanAsync(admin, input with { AudienceRoles = ["Janitor"] })).Message);
+        var gone = await Training.CreatePlanAsync(admin, input with { AudienceDepartmentIds = [987_654] });
+        Assert.Equal(("The department {0} no longer exists; choose the audience again.", (object)987_654), (gone.Message, gone.Args![0]));
+        Assert.Equal(plans, await DbAsync(db => db.TrainingPlans.CountAsync()));
+
+        var plan = await PlanAsync();
+        var sessions = await DbAsync(db => db.TrainingSessions.CountAsync());
+        var trainer = await UserIdAsync("reviewer");
+        Assert.Equal("Give the session a date and time.", (await Training.AddSessionAsync(admin, plan, new SessionInput(null, 60, "会议室", trainer))).Message);
+        Assert.Equal("Say where the session takes place.", (await Training.AddSessionAsync(admin, plan, new SessionInput(Now, 60, " ", trainer))).Message);
+        Assert.Equal("A session lasts 10 minutes to 24 hours.", (await Training.AddSessionAsync(admin, plan, new SessionInput(Now, 5, "会议室", trainer))).Message);
+        Assert.Equal("The trainer is not a user of the portal.", (await Training.AddSessionAsync(admin, plan, new SessionInput(Now, 60, "会议室", "nobody"))).Message);
+        Assert.Equal(CommandKind.NotFound, (await Training.AddSessionAsync(admin, 987_654, new SessionInput(Now, 60, "会议室", trainer))).Kind);
+        Assert.Equal(sessions, await DbAsync(db => db.TrainingSessions.CountAsync()));
+        Assert.True(await DbAsync(db => db.AuditEvents.AnyAsync(e => e.Action == AuditAction.TrainingChanged && e.Actor == "admin")));
+    }
+
+    [Fact]
+    public async Task A_material_must_be_a_readable_pdf_and_is_served_only_to_those_who_may_see_its_plan()
+    {
+        var plan = await PlanAsync(roles: [Roles.Applicant]);
+        var admin = await PrincipalAsync("admin");
+        var materials = await DbAsync(db => db.TrainingMaterials.CountAsync());
+
+        var text = "这不是 PDF"u8.ToArray();
+        var refused = await Training.AddMaterialAsync(admin, plan, null, "课件.pdf", text.Length, () => new MemoryStream(text));
+        Assert.Equal(CommandKind.Invalid, refused.Kind);
+        Assert.Equal(StatusCodes.Status400BadRequest, refused.StatusCode());
+        Assert.Equal("{0} is not a readable PDF: {1}", refused.Message);
+        Assert.Equal("课件.pdf", refused.Args![0]);
+        var broken = PdfTestKit.ClassicPdf(1)[..200];
+        Assert.Equal("{0} is not a readable PDF: {1}", (await Training.AddMaterialAsync(admin, plan, null, "半个.pdf", broken.Length, () => new MemoryStream(broken))).Message);
+        Assert.Equal("{0} is empty.", (await Training.AddMaterialAsync(admin, plan, null, "空.pdf", 0, () => new MemoryStream())).Message);
+        var pdf = PdfTestKit.ClassicPdf(2);
+        Assert.Equal(TrainingService.AdminsOnly, (await Training.AddMaterialAsync(await PrincipalAsync("applicant"), plan, null, "课件.pdf", pdf.Length, () => new MemoryStream(pdf))).Message);
+        Assert.Equal(materials, await DbAsync(db => db.TrainingMaterials.CountAsync()));
+        Assert.Equal(materials, await DbAsync(db => db.TrainingMaterialContents.CountAsync()));
+
+        var added = await Training.AddMaterialAsync(admin, plan, null, "C:\\课件\\用印培训.pdf", pdf.Length, () => new MemoryStream(pdf));
+        Assert.True(added.Succeeded, added.ToString());
+        var id = added.Id!.Value;
+        Assert.Equal("用印培训.pdf", await DbAsync(db => db.TrainingMaterials.Where(m => m.Id == id).Select(m => m.FileName).SingleAsync()));
+
+        // The applicant is the audience; the keeper is not (and is no head, auditor or trainer); a stranger to the portal is sent to sign in.
+        using (var applicant = await portal.SignInAsync("applicant"))
+        {
+            var response = await applicant.GetAsync($"/training/materials/{id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(pdf, await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.NotFound, (await applicant.GetAsync("/training/materials/987654")).StatusCode);
+        }
+        using (var keeper = await portal.SignInAsync("keeper"))
+            Assert.Equal(HttpStatusCode.NotFound, (await keeper.GetAsync($"/training/materials/{id}")).StatusCode);
+        using (var anonymous = portal.CreatePortalClient())
+        {
+            var response = await anonymous.GetAsync($"/training/materials/{id}");
+            Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain("%PDF", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Null(await Training.PlanAsync(await PrincipalAsync("keeper"), plan));
+        Assert.Single((await Training.PlanAsync(await PrincipalAsync("applicant"), plan))!.Materials);
+    }
+
+    [Fact]
+    public async Task My_training_shows_the_plans_that_target_me_and_completion_is_for_heads_of_their_department_auditors_and_admins()
+    {
+        var finance = await DbAsync(db => db.Departments.Where(d => d.Name == "财务部").Select(d => d.Id).SingleAsync());
+        var forKeepers = await PlanAsync(TrainingKind.Keeper, [Roles.SealKeeper]);
+        var forFinance = await PlanAsync(departments: [finance]);
+        var forAll = await PlanAsync();
+        var session = await SessionAsync(forAll, Now.AddHours(-1));
+        Assert.True((await Training.RecordAttendanceAsync(await PrincipalAsync("admin"), session, await UserIdAsync("applicant"), true)).Succeeded);
+
+        var applicant = (await Training.MineAsync(await PrincipalAsync("applicant")))!;
+        Assert.Contains(applicant.Plans, p => p.PlanId == forAll && p.AttendedAt is not null && p.AttendedSessionIds.SequenceEqual([session]));
+        Assert.DoesNotContain(applicant.Plans, p => p.PlanId == forKeepers || p.PlanId == forFinance);
+        Assert.Null(applicant.Keeper);
+        var keeper = (await Training.MineAsync(await PrincipalAsync("keeper")))!;
+        Assert.Contains(keeper.Plans, p => p.PlanId == forKeepers && p.AttendedAt is null);
+        Assert.NotNull(keeper.Keeper);
+        Assert.Contains((await Training.MineAsync(await PrincipalAsync("auditor")))!.Plans, p => p.PlanId == forFinance);
+        Assert.Contains((await Training.MineAsync(await PrincipalAsync("admin")))!.Training, s => s.Id == session);
+        Assert.Null(await Training.MineAsync(null));
+
+        var head = (await Training.CompletionAsync(await PrincipalAsync("depthead")))!;
+        Assert.False(head.AllDepartments);
+        var sales = head.Plans.Single(p => p.PlanId == forAll).Departments;
+        Assert.Equal(["销售部"], sales.Select(d => d.Department));
+        Assert.Equal((2, 1), (sales[0].Audience, sales[0].Completed));
+        Assert.Equal(0, head.Plans.Single(p => p.PlanId == forFinance).Departments.Single().Audience);
+
+        var auditor = (await Training.CompletionAsync(await PrincipalAsync("auditor")))!;
+        Assert.True(auditor.AllDepartments);
+        Assert.Equal(DatabaseInitializer.DemoDepartments.Order(), auditor.Plans.Single(p => p.PlanId == forAll).Departments.Select(d => d.Department).Order());
+        Assert.Equal(1, auditor.Plans.Single(p => p.PlanId == forFinance).Departments.Single(d => d.Department == "财务部").Audience);
+        Assert.NotNull(await Training.CompletionAsync(await PrincipalAsync("admin")));
+        foreach (var userName in new[] { "applicant", "reviewer", "executive", "keeper" })
+            Assert.Null(await Training.CompletionAsync(await PrincipalAsync(userName)));
+        Assert.Null(await Training.PlansAsync(await PrincipalAsync("auditor")));
+        Assert.NotNull(await Training.PlansAsync(await PrincipalAsync("admin")));
+    }
+}

@@ -1,0 +1,471 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SealPortal.Data;
+using SealPortal.Features.Requests;
+
+namespace SealPortal.Features.Training;
+
+public sealed record PlanInput(string? Title, string? Description, TrainingKind Kind, string? Schedule,
+    IReadOnlyList<string> AudienceRoles, IReadOnlyList<int> AudienceDepartmentIds);
+
+public sealed record SessionInput(DateTimeOffset? StartsAt, int DurationMinutes, string? Place, string? TrainerUserId);
+
+public sealed record PlanRow(int Id, string Title, TrainingKind Kind, string? Schedule, int Sessions, DateTimeOffset? NextSession);
+
+public sealed record SessionView(int Id, int PlanId, string PlanTitle, TrainingKind Kind, DateTimeOffset StartsAt, int DurationMinutes,
+    string Place, string TrainerUserId, string Trainer);
+
+public sealed record MaterialView(int Id, int? SessionId, string FileName, long Length, DateTimeOffset UploadedAt, string UploadedBy);
+
+/// <summary>A plan as its page shows it; <see cref="MayManage"/> for administrators (add sessions and materials).</summary>
+public sealed record PlanDetail(int Id, string Title, string Description, TrainingKind Kind, string? Schedule, IReadOnlyList<string> AudienceRoles,
+    IReadOnlyList<string> AudienceDepartments, IReadOnlyList<SessionView> Sessions, IReadOnlyList<MaterialView> Materials, bool MayManage,
+    DateTimeOffset CreatedAt, string CreatedBy);
+
+/// <summary>One plan that targets the user, its sessions, and whether (and when) the user attended one.</summary>
+public sealed record MyPlan(int PlanId, string Title, TrainingKind Kind, string? Schedule, IReadOnlyList<SessionView> Sessions,
+    DateTimeOffset? AttendedAt, IReadOnlyList<int> AttendedSessionIds);
+
+/// <summary>"My training": plans that target me, sessions I train, and (for keepers) my keeper training.</summary>
+public sealed record MyTraining(IReadOnlyList<MyPlan> Plans, IReadOnlyList<SessionView> Training, KeeperTrainingStatus? Keeper, int ValidityMonths);
+
+public sealed record RosterRow(string UserId, string UserName, string DisplayName, string? Department, bool? Attended, DateTimeOffset? RecordedAt);
+
+/// <summary>A session's attendance list: the plan's audience plus anyone recorded; <see cref="MayRecord"/> for its trainer once it started.</summary>
+public sealed record SessionRoster(SessionView Session, IReadOnlyList<RosterRow> Rows, bool MayRecord, bool Started);
+
+public sealed record DepartmentCompletion(int DepartmentId, string Department, int Audience, int Completed);
+
+public sealed record PlanCompletion(int PlanId, string Title, TrainingKind Kind, IReadOnlyList<DepartmentCompletion> Departments);
+
+public sealed record TrainingCompletion(bool AllDepartments, IReadOnlyList<PlanCompletion> Plans);
+
+/// <summary>
+/// Training (培训, issue 15 part 2) as the interactive pages and the download endpoint use it. Every call opens its own
+/// context and checks the user it is given (the circuit's user as the database has them now; null means signed out).
+/// Administrators create plans, add sessions and attach materials; the trainer named on a session, and only they,
+/// record its attendance; everyone sees the plans that target them; department heads (their department), auditors
+/// and administrators see completion per department.
+/// </summary>
+public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, IHttpContextAccessor http, TimeProvider clock,
+    IOptions<TrainingOptions> options, IOptions<RequestsOptions> uploads, ILogger<TrainingService> logger)
+{
+    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string AdminsOnly = "Only administrators may plan training.";
+    public const string NotTheTrainer = "Only the trainer of this session may record its attendance.";
+    public const string NoSuchPlan = "No such training plan.";
+    public const string NoSuchSession = "No such training session.";
+
+    public int ValidityMonths => options.Value.KeeperValidityMonths;
+
+    // ------------------------------------------------------------------ reading
+
+    /// <summary>Every plan, for administrators; null for anyone else.</summary>
+    public async Task<IReadOnlyList<PlanRow>?> PlansAsync(ClaimsPrincipal? user, CancellationToken ct = default)
+    {
+        if (user?.IsInRole(Roles.Admin) != true)
+            return null;
+        var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plans = await db.TrainingPlans.AsNoTracking().OrderByDescending(p => p.Id)
+            .Select(p => new
+            {
+                p.Id, p.Title, p.Kind, p.Schedule,
+                Sessions = db.TrainingSessions.Count(s => s.PlanId == p.Id),
+                Next = db.TrainingSessions.Where(s => s.PlanId == p.Id && s.StartsUnixMs >= nowMs).Min(s => (long?)s.StartsUnixMs),
+            })
+            .ToListAsync(ct);
+        return plans.Select(p => new PlanRow(p.Id, p.Title, p.Kind, p.Schedule, p.Sessions,
+            p.Next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null)).ToList();
+    }
+
+    /// <summary>A plan for whoever may see it (administrators, auditors, department heads, its audience, its trainers); otherwise null.</summary>
+    public async Task<PlanDetail?> PlanAsync(ClaimsPrincipal? user, int planId, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = await db.TrainingPlans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null || !await MaySeePlanAsync(db, user, userId, plan, ct))
+            return null;
+        var sessions = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => s.PlanId == planId)).ToListAsync(ct);
+        var materials = await db.TrainingMaterials.AsNoTracking().Where(m => m.PlanId == planId).OrderBy(m => m.Id)
+            .Select(m => new MaterialView(m.Id, m.SessionId, m.FileName, m.Length, m.UploadedAt, m.UploadedBy)).ToListAsync(ct);
+        var departmentIds = Audience.DepartmentIds(plan);
+        var departments = departmentIds.Count == 0 ? [] : await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id))
+            .OrderBy(d => d.Name).Select(d => d.Name).ToListAsync(ct);
+        return new PlanDetail(plan.Id, plan.Title, plan.Description, plan.Kind, plan.Schedule, Audience.Roles(plan), departments,
+            sessions, materials, user.IsInRole(Roles.Admin), plan.CreatedAt, plan.CreatedBy);
+    }
+
+    /// <summary>The plans that target <paramref name="user"/>, the sessions they train, and their keeper training when they are a keeper.</summary>
+    public async Task<MyTraining?> MineAsync(ClaimsPrincipal? user, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var departmentId = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).SingleOrDefaultAsync(ct);
+        var roles = UserRoles(user);
+        var plans = (await db.TrainingPlans.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct))
+            .Where(p => Audience.Includes(p, roles, departmentId)).ToList();
+        var planIds = plans.Select(p => p.Id).ToList();
+        var sessions = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => planIds.Contains(s.PlanId))).ToListAsync(ct);
+        var attended = await db.TrainingAttendances.AsNoTracking()
+            .Where(a => a.UserId == userId && a.Attended && planIds.Contains(a.Session!.PlanId))
+            .Select(a => new { a.SessionId, a.Session!.PlanId, a.Session.StartsUnixMs }).ToListAsync(ct);
+        var mine = plans.Select(p =>
+        {
+            var mineAttended = attended.Where(a => a.PlanId == p.Id).ToList();
+            return new MyPlan(p.Id, p.Title, p.Kind, p.Schedule, sessions.Where(s => s.PlanId == p.Id).ToList(),
+                mineAttended.Count == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(mineAttended.Max(a => a.StartsUnixMs)),
+                mineAttended.Select(a => a.SessionId).ToList());
+        }).ToList();
+        var training = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => s.TrainerUserId == userId)).ToListAsync(ct);
+        var keeper = user.IsInRole(Roles.SealKeeper)
+            ? await KeeperTraining.StatusAsync(db, userId, clock.GetUtcNow(), ValidityMonths, ct)
+            : null;
+        return new MyTraining(mine, training, keeper, ValidityMonths);
+    }
+
+    /// <summary>A session's attendance list, for its trainer, administrators and auditors; otherwise null.</summary>
+    public async Task<SessionRoster?> RosterAsync(ClaimsPrincipal? user, int sessionId, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var session = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => s.Id == sessionId)).SingleOrDefaultAsync(ct);
+        if (session is null)
+            return null;
+        var isTrainer = session.TrainerUserId == userId;
+        if (!isTrainer && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Auditor))
+            return null;
+        var plan = await db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == session.PlanId, ct);
+        var people = await PeopleAsync(db, ct);
+        var recorded = await db.TrainingAttendances.AsNoTracking().Where(a => a.SessionId == sessionId)
+            .Select(a => new { a.UserId, a.Attended, a.RecordedAt }).ToListAsync(ct);
+        var rows = people.Where(p => Audience.Includes(plan, p.Roles, p.DepartmentId) || recorded.Any(r => r.UserId == p.Id))
+            .Select(p =>
+            {
+                var r = recorded.FirstOrDefault(x => x.UserId == p.Id);
+                return new RosterRow(p.Id, p.UserName, p.DisplayName, p.Department, r?.Attended, r?.RecordedAt);
+            })
+            .OrderBy(r => r.Department, StringComparer.Ordinal).ThenBy(r => r.UserName, StringComparer.Ordinal).ToList();
+        var started = session.StartsAt <= clock.GetUtcNow();
+        return new SessionRoster(session, rows, isTrainer && started, started);
+    }
+
+    /// <summary>
+    /// Completion per plan and department: for auditors and administrators every department, for a department head
+    /// their own; null for anyone else. A user completed a plan when they attended one of its sessions (for keeper
+    /// training: one within the validity).
+    /// </summary>
+    public async Task<TrainingCompletion?> CompletionAsync(ClaimsPrincipal? user, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        var all = user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
+        if (!all && !user.IsInRole(Roles.DepartmentHead))
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        int? only = null;
+        if (!all)
+        {
+            only = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+            if (only is null)
+                return new TrainingCompletion(false, []);
+        }
+        var departments = await db.Departments.AsNoTracking().Where(d => only == null || d.Id == only).OrderBy(d => d.Name)
+            .Select(d => new { d.Id, d.Name }).ToListAsync(ct);
+        var people = (await PeopleAsync(db, ct)).Where(p => p.DepartmentId is { } d && (only == null || d == only)).ToList();
+        var plans = await db.TrainingPlans.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var validFromMs = now.AddMonths(-ValidityMonths).ToUnixTimeMilliseconds();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var attended = await db.TrainingAttendances.AsNoTracking().Where(a => a.Attended && a.Session!.StartsUnixMs <= nowMs)
+            .Select(a => new { a.UserId, a.Session!.PlanId, a.Session.StartsUnixMs }).ToListAsync(ct);
+        var result = plans.Select(p =>
+        {
+            var audience = people.Where(u => Audience.Includes(p, u.Roles, u.DepartmentId)).ToList();
+            var done = attended.Where(a => a.PlanId == p.Id && (p.Kind != TrainingKind.Keeper || a.StartsUnixMs >= validFromMs))
+                .Select(a => a.UserId).ToHashSet();
+            return new PlanCompletion(p.Id, p.Title, p.Kind, departments.Select(d => new DepartmentCompletion(d.Id, d.Name,
+                audience.Count(u => u.DepartmentId == d.Id), audience.Count(u => u.DepartmentId == d.Id && done.Contains(u.Id)))).ToList());
+        }).ToList();
+        return new TrainingCompletion(all, result);
+    }
+
+    /// <summary>The bytes of a material for whoever may see its plan; null otherwise (or when there is no such material).</summary>
+    public async Task<(string FileName, byte[] Content)?> MaterialAsync(ClaimsPrincipal? user, int materialId, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var material = await db.TrainingMaterials.AsNoTracking().Where(m => m.Id == materialId).Select(m => new { m.PlanId, m.FileName }).SingleOrDefaultAsync(ct);
+        if (material is null)
+            return null;
+        var plan = await db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == material.PlanId, ct);
+        if (!await MaySeePlanAsync(db, user, userId, plan, ct))
+            return null;
+        var content = await db.TrainingMaterialContents.AsNoTracking().Where(c => c.Id == materialId).Select(c => c.Content).SingleAsync(ct);
+        return (material.FileName, content);
+    }
+
+    /// <summary>The users an administrator may name as a trainer: every user, by name.</summary>
+    public async Task<IReadOnlyList<(string Id, string DisplayName)>> TrainerCandidatesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).Select(u => new { u.Id, u.DisplayName, u.UserName }).ToListAsync(ct);
+        return users.Select(u => (u.Id, string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? "" : u.DisplayName)).ToList();
+    }
+
+    public async Task<IReadOnlyList<(int Id, string Name)>> DepartmentsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return (await db.Departments.AsNoTracking().OrderBy(d => d.Name).Select(d => new { d.Id, d.Name }).ToListAsync(ct)).Select(d => (d.Id, d.Name)).ToList();
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    public async Task<CommandResult> CreatePlanAsync(ClaimsPrincipal? user, PlanInput input, CancellationToken ct = default)
+    {
+        if (user is null)
+            return CommandResult.Forbidden(SessionEnded);
+        if (!user.IsInRole(Roles.Admin))
+            return CommandResult.Forbidden(AdminsOnly);
+        var title = (input.Title ?? "").Trim();
+        var description = (input.Description ?? "").Trim();
+        var schedule = string.IsNullOrWhiteSpace(input.Schedule) ? null : input.Schedule.Trim();
+        if (title.Length == 0)
+            return CommandResult.Invalid("Give the plan a title.");
+        if (title.Length > TrainingLimits.TitleLength)
+            return CommandResult.Invalid("The title has at most {0} characters.", TrainingLimits.TitleLength);
+        if (description.Length == 0)
+            return CommandResult.Invalid("Describe the content of the training.");
+        if (description.Length > TrainingLimits.DescriptionLength)
+            return CommandResult.Invalid("The content has at most {0} characters.", TrainingLimits.DescriptionLength);
+        if (schedule is { Length: > TrainingLimits.ScheduleLength })
+            return CommandResult.Invalid("The schedule has at most {0} characters.", TrainingLimits.ScheduleLength);
+        if (!Enum.IsDefined(input.Kind))
+            return CommandResult.Invalid("Choose the kind of training.");
+        if (input.AudienceRoles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknownRole)
+            return CommandResult.Invalid("There is no role {0}.", unknownRole);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var departmentIds = input.AudienceDepartmentIds.Distinct().ToList();
+        var known = await db.Departments.Where(d => departmentIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
+        if (departmentIds.FirstOrDefault(d => !known.Contains(d)) is var missing and not 0)
+            return CommandResult.Invalid("The department {0} no longer exists; choose the audience again.", missing);
+        var plan = new TrainingPlan
+        {
+            Title = title, Description = description, Kind = input.Kind, Schedule = schedule,
+            AudienceRoles = string.Join(',', input.AudienceRoles.Distinct().Order(StringComparer.Ordinal)),
+            AudienceDepartmentIds = string.Join(',', departmentIds.Order()),
+            CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity!.Name!,
+        };
+        db.TrainingPlans.Add(plan);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"plan created ({plan.Kind}): {title}", $"training plan {title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} created training plan {PlanId} {Title}", plan.CreatedBy, plan.Id, title);
+        return CommandResult.Ok(plan.Id);
+    }
+
+    public async Task<CommandResult> AddSessionAsync(ClaimsPrincipal? user, int planId, SessionInput input, CancellationToken ct = default)
+    {
+        if (user is null)
+            return CommandResult.Forbidden(SessionEnded);
+        if (!user.IsInRole(Roles.Admin))
+            return CommandResult.Forbidden(AdminsOnly);
+        var place = (input.Place ?? "").Trim();
+        if (input.StartsAt is not { } startsAt)
+            return CommandResult.Invalid("Give the session a date and time.");
+        if (input.DurationMinutes is < 10 or > 24 * 60)
+            return CommandResult.Invalid("A session lasts 10 minutes to 24 hours.");
+        if (place.Length == 0)
+            return CommandResult.Invalid("Say where the session takes place.");
+        if (place.Length > TrainingLimits.PlaceLength)
+            return CommandResult.Invalid("The place has at most {0} characters.", TrainingLimits.PlaceLength);
+        if (string.IsNullOrEmpty(input.TrainerUserId))
+            return CommandResult.Invalid("Choose the trainer.");
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = await db.TrainingPlans.AsNoTracking().Where(p => p.Id == planId).Select(p => new { p.Title }).SingleOrDefaultAsync(ct);
+        if (plan is null)
+            return CommandResult.NotFound(NoSuchPlan);
+        if (!await db.Users.AnyAsync(u => u.Id == input.TrainerUserId, ct))
+            return CommandResult.Invalid("The trainer is not a user of the portal.");
+        var session = new TrainingSession
+        {
+            PlanId = planId, StartsAt = startsAt.ToUniversalTime(), StartsUnixMs = startsAt.ToUnixTimeMilliseconds(),
+            DurationMinutes = input.DurationMinutes, Place = place, TrainerUserId = input.TrainerUserId,
+        };
+        db.TrainingSessions.Add(session);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"session added at {session.StartsAt:u}, {place}", $"training plan {plan.Title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} added session {SessionId} to training plan {PlanId}", user.Identity?.Name, session.Id, planId);
+        return CommandResult.Ok(session.Id);
+    }
+
+    /// <summary>
+    /// Records whether <paramref name="attendeeId"/> attended the session, as its trainer (nobody else, administrators
+    /// included), once the session has started. The attendee must be in the plan's audience (or already recorded).
+    /// Recording again changes the answer and its time.
+    /// </summary>
+    public async Task<CommandResult> RecordAttendanceAsync(ClaimsPrincipal? user, int sessionId, string attendeeId, bool attended, CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return CommandResult.Forbidden(SessionEnded);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var session = await db.TrainingSessions.AsNoTracking().Include(s => s.Plan).SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null)
+            return CommandResult.NotFound(NoSuchSession);
+        if (session.TrainerUserId != userId)
+            return CommandResult.Forbidden(NotTheTrainer);
+        var now = clock.GetUtcNow();
+        if (session.StartsAt > now)
+            return CommandResult.Conflict("Attendance is recorded once the session has started.");
+        var row = await db.TrainingAttendances.SingleOrDefaultAsync(a => a.SessionId == sessionId && a.UserId == attendeeId, ct);
+        if (row is null)
+        {
+            var person = (await PeopleAsync(db, ct, attendeeId)).SingleOrDefault();
+            if (person is null)
+                return CommandResult.NotFound("No such user.");
+            if (!Audience.Includes(session.Plan!, person.Roles, person.DepartmentId))
+                return CommandResult.Invalid("{0} is not in the audience of this training.", person.DisplayName);
+            row = new TrainingAttendance { SessionId = sessionId, UserId = attendeeId };
+            db.TrainingAttendances.Add(row);
+        }
+        row.Attended = attended;
+        row.RecordedAt = now;
+        row.RecordedBy = user.Identity!.Name!;
+        var userName = await db.Users.AsNoTracking().Where(u => u.Id == attendeeId).Select(u => u.UserName).SingleAsync(ct);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingAttendanceRecorded,
+                $"{userName}: {(attended ? "attended" : "absent")}", $"training session {sessionId}");
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two clicks at once for the same person: the other one stored the row; this answer is asked again.
+            return CommandResult.Conflict("The attendance was recorded at the same moment by another click; reload and check it.");
+        }
+        return CommandResult.Ok(sessionId);
+    }
+
+    /// <summary>
+    /// Attaches a PDF to a plan (or one of its sessions), as an administrator. The file goes through the portal's
+    /// upload checks (size, a readable unencrypted PDF, active content as configured): a refusal is a 400 (or 413)
+    /// naming the file and the reason, and stores nothing.
+    /// </summary>
+    public async Task<CommandResult> AddMaterialAsync(ClaimsPrincipal? user, int planId, int? sessionId, string fileName, long length,
+        Func<Stream> open, CancellationToken ct = default)
+    {
+        if (user is null)
+            return CommandResult.Forbidden(SessionEnded);
+        if (!user.IsInRole(Roles.Admin))
+            return CommandResult.Forbidden(AdminsOnly);
+        // A browser may send a Windows path; only the name after the last separator of either kind is kept.
+        var name = (fileName ?? "")[((fileName ?? "").LastIndexOfAny(['/', '\\']) + 1)..].Trim();
+        if (name.Length is 0 or > 255)
+            return CommandResult.Invalid("A file name has 1 to 255 characters.");
+        var limits = uploads.Value;
+        if (PdfUploadCheck.BySize(name, length, limits) is { } bySize)
+            return bySize;
+        using var buffer = new MemoryStream();
+        await using (var source = open())
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await source.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limits.MaxUploadBytes)
+                    return CommandResult.TooLarge("{0} is larger than {1} MB.", name, limits.MaxUploadBytes / (1024 * 1024));
+            }
+        }
+        if (buffer.Length == 0)
+            return CommandResult.Invalid("{0} is empty.", name);
+        buffer.Position = 0;
+        var (_, refusal) = PdfUploadCheck.Check(buffer, name, limits, ct);
+        if (refusal is not null)
+            return refusal;
+        var bytes = buffer.ToArray();
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = await db.TrainingPlans.AsNoTracking().Where(p => p.Id == planId).Select(p => new { p.Title }).SingleOrDefaultAsync(ct);
+        if (plan is null)
+            return CommandResult.NotFound(NoSuchPlan);
+        if (sessionId is { } sid && !await db.TrainingSessions.AnyAsync(s => s.Id == sid && s.PlanId == planId, ct))
+            return CommandResult.NotFound(NoSuchSession);
+        var material = new TrainingMaterial
+        {
+            PlanId = planId, SessionId = sessionId, FileName = name, Length = bytes.Length,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), UploadedAt = clock.GetUtcNow(), UploadedBy = user.Identity!.Name!,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.TrainingMaterials.Add(material);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"material attached: {name} ({bytes.Length} bytes)", $"training plan {plan.Title}");
+        await db.SaveChangesAsync(ct);
+        db.TrainingMaterialContents.Add(new TrainingMaterialContent { Id = material.Id, Content = bytes });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("{Actor} attached {File} to training plan {PlanId}", user.Identity?.Name, name, planId);
+        return CommandResult.Ok(material.Id);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private sealed record Person(string Id, string UserName, string DisplayName, int? DepartmentId, string? Department, IReadOnlyList<string> Roles);
+
+    private static async Task<List<Person>> PeopleAsync(SealPortalDbContext db, CancellationToken ct, string? only = null)
+    {
+        var users = await db.Users.AsNoTracking().Where(u => only == null || u.Id == only)
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.DepartmentId, Department = u.Department!.Name }).ToListAsync(ct);
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where only == null || ur.UserId == only
+                           select new { ur.UserId, r.Name }).ToListAsync(ct);
+        var byUser = roles.ToLookup(r => r.UserId, r => r.Name!);
+        return users.Select(u => new Person(u.Id, u.UserName ?? "", string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? "" : u.DisplayName,
+            u.DepartmentId, u.Department, byUser[u.Id].ToList())).ToList();
+    }
+
+    private static IReadOnlyList<string> UserRoles(ClaimsPrincipal user) => user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
+
+    private async Task<bool> MaySeePlanAsync(SealPortalDbContext db, ClaimsPrincipal user, string userId, TrainingPlan plan, CancellationToken ct)
+    {
+        if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.DepartmentHead))
+            return true;
+        if (await db.TrainingSessions.AnyAsync(s => s.PlanId == plan.Id && s.TrainerUserId == userId, ct))
+            return true;
+        var departmentId = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).SingleOrDefaultAsync(ct);
+        return Audience.Includes(plan, UserRoles(user), departmentId);
+    }
+
+    private static IQueryable<SessionView> Sessions(IQueryable<TrainingSession> sessions) =>
+        sessions.OrderBy(s => s.StartsUnixMs).ThenBy(s => s.Id)
+            .Select(s => new SessionView(s.Id, s.PlanId, s.Plan!.Title, s.Plan.Kind, s.StartsAt, s.DurationMinutes, s.Place, s.TrainerUserId,
+                s.Trainer!.DisplayName == "" ? s.Trainer.UserName! : s.Trainer.DisplayName));
+}
+
+/// <summary>Who a plan is for: one of its roles (none: any) and one of its departments (none: any).</summary>
+public static class Audience
+{
+    public static IReadOnlyList<string> Roles(TrainingPlan plan) => plan.AudienceRoles.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public static IReadOnlyList<int> DepartmentIds(TrainingPlan plan) =>
+        plan.AudienceDepartmentIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+
+    public static bool Includes(TrainingPlan plan, IReadOnlyCollection<string> userRoles, int? departmentId)
+    {
+        var roles = Roles(plan);
+        if (roles.Count > 0 && !roles.Any(userRoles.Contains))
+            return false;
+        var departments = DepartmentIds(plan);
+        return departments.Count == 0 || departmentId is { } d && departments.Contains(d);
+    }
+}
