@@ -4,6 +4,7 @@ using SealPortal.Components;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
+using SealPortal.Features.Assessment;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
@@ -40,6 +41,7 @@ app.MapRequestEndpoints();
 app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
+app.MapAssessmentEndpoints();
 app.MapJobsDashboard();
 app.MapSealPortalPages();
 

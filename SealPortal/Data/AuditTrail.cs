@@ -67,6 +67,8 @@ public enum AuditAction
     RulesPublished,
     /// <summary>A user acknowledged a version of the seal-management rules.</summary>
     RulesAcknowledged,
+    /// <summary>The department assessment of a period was exported.</summary>
+    AssessmentExported,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
