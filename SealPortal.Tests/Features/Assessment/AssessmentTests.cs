@@ -56,7 +56,7 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
         {
             var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
             var request = await db.SealRequests.Where(r => r.Number == world.PendingRequestNumber).Select(r => r.Id).SingleAsync();
-            var due = time.StartOf(world.Period.FirstDay).AddDays(7);
+            var due = time.StartOf(world.Period.FirstDay).AddDays(7).ToUniversalTime();
             db.PendingApprovals.Add(new PendingApproval
             {
                 SealRequestId = request, NodeId = "finance", NodeName = "财务审核", NodeKey = "contract/1#2", Slot = 1, ApproverUserId = world.Users["auditor"],
@@ -151,7 +151,7 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
         var day = period.FirstDay.AddDays(1);
         while (day.DayOfWeek != DayOfWeek.Monday)
             day = day.AddDays(1);
-        var submittedAt = time.StartOf(day).AddHours(10);
+        var submittedAt = time.StartOf(day).AddHours(10).ToUniversalTime();
         var seal = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
         int id;
         try

@@ -69,7 +69,8 @@ public sealed record AssessmentWorld(
     {
         var time = portal.Services.GetRequiredService<CompanyTime>();
         var period = AssessmentPeriod.Containing(AssessmentPeriodKind.Month, time.CurrentDay.AddDays(-time.CurrentDay.Day));
-        var start = time.StartOf(period.FirstDay);
+        // UTC: PostgreSQL stores only offset 0.
+        var start = time.StartOf(period.FirstDay).ToUniversalTime();
         DateTimeOffset Day(int day, int hour = 10) => start.AddDays(day - 1).AddHours(hour);
 
         await using var scope = portal.Services.CreateAsyncScope();
@@ -110,7 +111,7 @@ public sealed record AssessmentWorld(
             Decision(boundary, "executive", start, Day(3)));
         db.PendingApprovals.AddRange(
             Pending(pending, "reviewer", Day(20)),
-            Pending(pending, "reviewer", time.StartOf(period.LastDay.AddDays(1)).AddDays(5)));
+            Pending(pending, "reviewer", time.StartOf(period.LastDay.AddDays(1)).AddDays(5).ToUniversalTime()));
         await db.SaveChangesAsync();
 
         var financeSeal = new Seal { Name = "考核财务章", Type = SealType.Finance, Kind = SealKind.Physical, DepartmentId = departments["财务部"] };
