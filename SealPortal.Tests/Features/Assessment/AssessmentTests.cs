@@ -61,6 +61,7 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
             {
                 SealRequestId = request, NodeId = "finance", NodeName = "财务审核", NodeKey = "contract/1#2", Slot = 1, ApproverUserId = world.Users["auditor"],
                 WorkflowVersion = 1, Since = due.AddDays(-1), SinceUnixMs = due.AddDays(-1).ToUnixTimeMilliseconds(), DueAt = due, DueUnixMs = due.ToUnixTimeMilliseconds(),
+                DueOrder = due.ToUnixTimeMilliseconds(), ApplicantUserId = world.Users["applicant"], DocumentType = DocumentTypes.Contract,
             });
             await db.SaveChangesAsync();
         }

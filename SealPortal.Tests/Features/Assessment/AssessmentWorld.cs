@@ -102,6 +102,7 @@ public sealed record AssessmentWorld(
         {
             SealRequestId = r.Id, NodeId = "legal", NodeName = "法务审核", NodeKey = "contract/1#1", ApproverUserId = users[user], WorkflowVersion = 1,
             Since = due.AddDays(-2), SinceUnixMs = due.AddDays(-2).ToUnixTimeMilliseconds(), DueAt = due, DueUnixMs = due.ToUnixTimeMilliseconds(),
+            DueOrder = due.ToUnixTimeMilliseconds(), ApplicantUserId = r.ApplicantUserId, DocumentType = DocumentTypes.Contract,
         };
         db.ApprovalDecisions.AddRange(
             Decision(late, "depthead", Day(10), Day(12)),

@@ -11,7 +11,7 @@ using SealPortal.Data;
 namespace SealPortal.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSealPortalDbContext))]
-    [Migration("20261207021351_ApprovalDecisions")]
+    [Migration("20261207031038_ApprovalDecisions")]
     partial class ApprovalDecisions
     {
         /// <inheritdoc />
@@ -775,13 +775,26 @@ namespace SealPortal.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ApplicantUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ApproverUserId")
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DocumentType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("DueOrder")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("DueUnixMs")
                         .HasColumnType("INTEGER");
@@ -813,6 +826,9 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<int>("Slot")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Urgent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("WorkflowVersion")
                         .HasColumnType("INTEGER");
 
@@ -820,7 +836,8 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("SealRequestId");
 
-                    b.HasIndex("ApproverUserId", "DueUnixMs", "SinceUnixMs");
+                    b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Inbox");
 
                     b.ToTable("PendingApprovals");
                 });
@@ -1322,7 +1339,9 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("Status");
 
-                    b.HasIndex("ApplicantUserId", "Status");
+                    b.HasIndex("ApplicantUserId", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Status", "Id");
 
                     b.ToTable("SealRequests");
                 });
