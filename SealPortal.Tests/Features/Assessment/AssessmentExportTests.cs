@@ -61,6 +61,10 @@ public sealed class AssessmentExportTests(AssessmentPortal portal) : IClassFixtu
         Assert.Contains(facts, r => r[0] == "财务部" && r[1] == "检查发现问题" && r[4].Contains("缺少审批记录"));
         Assert.Contains(facts, r => r[0] == "总经办" && r[1] == "制度确认" && r[2] == "admin");
         Assert.DoesNotContain(facts, r => r[0] == "法务部" && r[1] == "制度确认");
+        Assert.Equal("时限 (Asia/Shanghai)", facts[0][5]);
+        var late = facts.Single(r => r[2] == world.LateRequestNumber);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$", late[5]);
+        Assert.True(DateTimeOffset.Parse(late[6], System.Globalization.CultureInfo.InvariantCulture) > DateTimeOffset.Parse(late[5], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

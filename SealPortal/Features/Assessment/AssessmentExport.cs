@@ -8,7 +8,8 @@ namespace SealPortal.Features.Assessment;
 /// <summary>
 /// The assessment of a period as XLSX, written straight into the response through the shared <see cref="XlsxWriter"/>:
 /// one sheet of scores (a line per department: score, then each fact's count and sub-score) and one of the facts
-/// behind them (a line per item: department, fact, item, person, what happened, deadline, when).
+/// behind them (a line per item: department, fact, item, person, what happened, deadline, when; times in company time,
+/// ISO 8601 with the offset).
 /// </summary>
 public sealed class AssessmentExport(AssessmentService assessment, CompanyTime time, IStringLocalizer<SharedResource> localizer)
 {
@@ -38,12 +39,13 @@ public sealed class AssessmentExport(AssessmentService assessment, CompanyTime t
             }
         }
         using var items = workbook.Sheet();
+        // Times as the ledger's export writes them: company time, ISO 8601 with the offset, the zone named in the header.
         items.Row([localizer["Department"].Value, localizer["Fact"].Value, localizer["Item"].Value, localizer["Person"].Value,
-            localizer["What"].Value, localizer["Deadline"].Value, localizer["When"].Value]);
+            localizer["What"].Value, $"{localizer["Deadline"].Value} ({time.ZoneId})", $"{localizer["When"].Value} ({time.ZoneId})"]);
         await foreach (var (department, fact, item) in assessment.AllItemsAsync(report, ct))
         {
             items.Row([department.Department, localizer[fact.Name].Value, item.Reference, item.Person, item.Detail,
-                item.Due is { } due ? time.DateTime(due) : "", item.At is { } at ? time.DateTime(at) : ""]);
+                item.Due is { } due ? time.Iso(due) : "", item.At is { } at ? time.Iso(at) : ""]);
         }
     }
 }
