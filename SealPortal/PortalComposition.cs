@@ -3,6 +3,7 @@ using SealPortal.Components;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
+using SealPortal.Features.Assessment;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Ledger;
@@ -48,6 +49,7 @@ public static class PortalComposition
         builder.AddSealPortalLive();
         builder.AddSealPortalRules();
         builder.AddSealPortalTraining();
+        builder.AddSealPortalAssessment();
         return builder;
     }
 }

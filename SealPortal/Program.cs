@@ -4,6 +4,7 @@ using SealPortal.Components;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
+using SealPortal.Features.Assessment;
 using SealPortal.Features.Audits;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Notifications;
@@ -42,6 +43,7 @@ app.MapSealingEndpoints();
 app.MapVerificationEndpoints();
 app.MapLedgerEndpoints();
 app.MapTrainingEndpoints();
+app.MapAssessmentEndpoints();
 app.MapJobsDashboard();
 app.MapSealPortalPages();
 

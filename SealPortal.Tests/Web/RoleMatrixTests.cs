@@ -74,7 +74,8 @@ public sealed class RoleMatrixPortal : LedgerPortal
 /// (keepers see only the seals they keep); the audit trail for auditors and administrators; verification
 /// for auditors, administrators and keepers (archived documents for auditors and administrators only);
 /// audits readable by auditors and administrators, changed by auditors only; analytics for
-/// administrators, executives and auditors; the integrity check for administrators and auditors.
+/// administrators, executives and auditors; the integrity check for administrators and auditors; the department
+/// assessment and its export for executives, auditors, administrators and department heads.
 /// Everyone else signed in ends on a 403 (directly, or through the access-denied page), and an
 /// anonymous visitor is sent to sign in. Each role's row of the matrix is one test case, so a failure
 /// lists every address that answered wrongly for that role.
@@ -90,6 +91,7 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
     private static readonly string[] AuditReaders = [Roles.Auditor, Roles.Admin];
     private static readonly string[] AnalyticsReaders = [Roles.Admin, Roles.Executive, Roles.Auditor];
     private static readonly string[] IntegrityCheckers = [Roles.Admin, Roles.Auditor];
+    private static readonly string[] AssessmentReaders = [Roles.Executive, Roles.Auditor, Roles.Admin, Roles.DepartmentHead];
 
     /// <summary>Sends the request as the client; the string is the page to take an antiforgery token from.</summary>
     private delegate Task<HttpResponseMessage> Send(RoleMatrixWorld world, PortalClient client, string tokenPage);
@@ -140,6 +142,11 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
             HttpStatusCode.BadRequest),
 
         new("GET /dashboard/analytics", AnalyticsReaders, Get(_ => "/dashboard/analytics")),
+
+        // The department assessment: executives, auditors, administrators, and department heads (their own department).
+        new("GET /assessment", AssessmentReaders, Get(_ => "/assessment")),
+        new("GET /assessment/export.xlsx", AssessmentReaders, Get(_ => "/assessment/export.xlsx"),
+            Check: (_, _, r) => Expect(r.Content.Headers.ContentType?.MediaType == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a workbook")),
     ];
 
     public static TheoryData<string> Users()

@@ -71,6 +71,8 @@ public enum AuditAction
     TrainingChanged,
     /// <summary>A trainer recorded a user's attendance of a training session.</summary>
     TrainingAttendanceRecorded,
+    /// <summary>The department assessment of a period was exported.</summary>
+    AssessmentExported,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -41,6 +41,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<PendingApproval> PendingApprovals => Set<PendingApproval>();
 
+    public DbSet<ApprovalDecision> ApprovalDecisions => Set<ApprovalDecision>();
+
     public DbSet<PhysicalStamping> PhysicalStampings => Set<PhysicalStamping>();
 
     public DbSet<WorkflowTemplateVersion> WorkflowTemplateVersions => Set<WorkflowTemplateVersion>();
@@ -145,6 +147,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
         builder.ApplyConfiguration(new PendingApprovalConfiguration());
+        builder.ApplyConfiguration(new ApprovalDecisionConfiguration());
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateRuleConfiguration());

@@ -63,8 +63,10 @@ public sealed class RequestWorkflowStore(
     public async Task<CommandResult> StoreAsync(SealRequest request, WorkflowResult result, CancellationToken ct)
     {
         var state = result.State!;
+        var before = State(request);
         request.WorkflowStateJson = Serialize(state);
         await ReplacePendingAsync(db, request.Id, state, ct);
+        RecordEndedParts(request, before, state, result.Events);
         RememberApprovers(request, state, result.Events);
         request.Status = state.Status switch
         {
@@ -149,6 +151,43 @@ public sealed class RequestWorkflowStore(
             });
         }
         return rows;
+    }
+
+    /// <summary>
+    /// Adds an <see cref="ApprovalDecision"/> (tracked, so it goes with the caller's save) for every decision this
+    /// command added and every part it transferred after a missed deadline, with the deadline the step had before
+    /// the command: that is the deadline the decision was made against.
+    /// </summary>
+    private void RecordEndedParts(SealRequest request, WorkflowState? before, WorkflowState state, IReadOnlyList<WorkflowEvent> events)
+    {
+        var known = before?.Decisions.Count ?? 0;
+        var due = before?.Current?.DueAt;
+        string NodeName(string nodeId) => state.Template.Nodes.FirstOrDefault(n => n.Id == nodeId)?.Name ?? nodeId;
+        ApprovalDecision Row(string nodeId, string approver, string actor, ApprovalOutcome outcome, DateTimeOffset at) => new()
+        {
+            SealRequestId = request.Id,
+            NodeId = Clip(nodeId, 200),
+            NodeName = Clip(NodeName(nodeId), 400),
+            ApproverUserId = approver,
+            ActorUserId = actor,
+            Outcome = outcome,
+            DecidedAt = at,
+            DecidedUnixMs = at.ToUnixTimeMilliseconds(),
+            DueAt = before?.Current?.NodeId == nodeId ? due : null,
+            DueUnixMs = before?.Current?.NodeId == nodeId ? due?.ToUnixTimeMilliseconds() : null,
+        };
+        foreach (var d in state.Decisions.Skip(known))
+        {
+            var outcome = d.Kind switch
+            {
+                DecisionKind.Approve => ApprovalOutcome.Approved,
+                DecisionKind.Reject => ApprovalOutcome.Rejected,
+                _ => ApprovalOutcome.Returned,
+            };
+            db.ApprovalDecisions.Add(Row(d.NodeId, d.OnBehalfOfUserId ?? d.ActorUserId, d.ActorUserId, outcome, d.At));
+        }
+        foreach (var t in events.OfType<ApprovalTransferred>())
+            db.ApprovalDecisions.Add(Row(t.NodeId, t.FromUserId, t.FromUserId, ApprovalOutcome.Transferred, t.At));
     }
 
     private static string Clip(string text, int max) => text.Length > max ? text[..max] : text;

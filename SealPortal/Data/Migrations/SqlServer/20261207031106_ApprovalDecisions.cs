@@ -1,0 +1,60 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SealPortal.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class ApprovalDecisions : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ApprovalDecisions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    SealRequestId = table.Column<int>(type: "int", nullable: false),
+                    NodeId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    NodeName = table.Column<string>(type: "nvarchar(400)", maxLength: 400, nullable: false),
+                    ApproverUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    ActorUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Outcome = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    DecidedUnixMs = table.Column<long>(type: "bigint", nullable: false),
+                    DueUnixMs = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApprovalDecisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApprovalDecisions_SealRequests_SealRequestId",
+                        column: x => x.SealRequestId,
+                        principalTable: "SealRequests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDecisions_DueUnixMs",
+                table: "ApprovalDecisions",
+                column: "DueUnixMs");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApprovalDecisions_SealRequestId",
+                table: "ApprovalDecisions",
+                column: "SealRequestId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ApprovalDecisions");
+        }
+    }
+}
