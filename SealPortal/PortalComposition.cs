@@ -4,6 +4,7 @@ using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Audits;
+using SealPortal.Features.Cases;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Live;
@@ -46,6 +47,7 @@ public static class PortalComposition
         builder.AddSealPortalSealing();
         builder.AddSealPortalLive();
         builder.AddSealPortalRules();
+        builder.AddSealPortalCases();
         return builder;
     }
 }

@@ -67,6 +67,14 @@ public enum AuditAction
     RulesPublished,
     /// <summary>A user acknowledged a version of the seal-management rules.</summary>
     RulesAcknowledged,
+    /// <summary>An auditor or administrator opened a violation case.</summary>
+    CaseOpened,
+    /// <summary>A handling step was added to a violation case.</summary>
+    CaseStepAdded,
+    /// <summary>Evidence was linked to a violation case.</summary>
+    CaseEvidenceAdded,
+    /// <summary>A violation case was closed with its outcome.</summary>
+    CaseClosed,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

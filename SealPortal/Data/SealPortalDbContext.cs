@@ -68,6 +68,12 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<RuleAcknowledgement> RuleAcknowledgements => Set<RuleAcknowledgement>();
 
+    public DbSet<ViolationCase> ViolationCases => Set<ViolationCase>();
+
+    public DbSet<ViolationCaseEvidence> ViolationCaseEvidence => Set<ViolationCaseEvidence>();
+
+    public DbSet<ViolationCaseStep> ViolationCaseSteps => Set<ViolationCaseStep>();
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -145,6 +151,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new PortalEventConfiguration());
         builder.ApplyConfiguration(new SealRulesVersionConfiguration());
         builder.ApplyConfiguration(new RuleAcknowledgementConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseEvidenceConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseStepConfiguration());
     }
 }
 
