@@ -20,6 +20,7 @@ public static class NavMenu
         new("Audit", "/audit-trail", "Audit trail", MudBlazor.Icons.Material.Filled.History, Roles.Auditor, Roles.Admin),
         new("Audit", "/verify", "Verify a document", MudBlazor.Icons.Material.Filled.FactCheck, Roles.Auditor, Roles.Admin, Roles.SealKeeper),
         new("Audit", "/audits", "Periodic audits", MudBlazor.Icons.Material.Filled.AssignmentTurnedIn, Roles.Auditor, Roles.Admin),
+        new("Audit", "/cases", "Violation cases", MudBlazor.Icons.Material.Filled.Gavel, Roles.Auditor, Roles.Admin, Roles.Executive, Roles.DepartmentHead),
         new("Audit", "/rules/acknowledgements", "Rules accepted", MudBlazor.Icons.Material.Filled.FactCheck, Roles.DepartmentHead, Roles.Auditor, Roles.Admin),
         new("Audit", "/dashboard/analytics", "Analytics", MudBlazor.Icons.Material.Filled.BarChart, Roles.Admin, Roles.Executive, Roles.Auditor),
         new("Administration", "/admin/users", "Users", MudBlazor.Icons.Material.Filled.People, Roles.Admin),

@@ -1,6 +1,10 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 using SealPortal.Data;
+using SealPortal.Features.Notifications;
+using SealPortal.Resources;
 
 namespace SealPortal.Features.Cases;
 
@@ -12,7 +16,7 @@ namespace SealPortal.Features.Cases;
 /// A closed case is read-only. Every change writes the audit trail in the same save.
 /// </summary>
 public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> dbs, IHttpContextAccessor http, TimeProvider clock,
-    CompanyTime time, ILogger<ViolationCaseService> logger)
+    CompanyTime time, IOptions<SmtpOptions> smtp, IStringLocalizer<SharedResource> text, ILogger<ViolationCaseService> logger)
 {
     public const string SessionEnded = "Your session has ended. Sign in again.";
     public const string HandlersOnly = "Only auditors and administrators may open or handle violation cases.";
@@ -220,6 +224,13 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
             if (evidence is not null)
                 @case.Evidence.Add(new ViolationCaseEvidence { Kind = evidence.Kind, ReferenceId = evidence.ReferenceId, Summary = evidence.Summary, AddedAt = now, AddedBy = actor });
             db.ViolationCases.Add(@case);
+            // The person named is told in the same save: they may read the case (not change it) under "Violation cases".
+            if (responsible is not null)
+            {
+                await new Notifier(db, clock, smtp, text, time).AddLocalizedAsync(responsible, NotificationKind.General,
+                    "Violation case {0} names you", "Violation case {0} was opened naming you as the responsible person. You can read it, but not change it.",
+                    [number], "/cases", ct: ct);
+            }
             using (AuditTrail.AuditTrail.ActingAs(user))
             {
                 AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.CaseOpened,
