@@ -136,6 +136,20 @@ public sealed class CasePagesTests(CasesPortal portal) : IClassFixture<CasesPort
             Assert.Empty(ledger.FindAll("[data-testid=open-case]"));
         }
 
+        // The dashboard's integrity alert offers a case to the auditor; the executive sees no alert and no offer.
+        var run = await portal.IntegrityRunAsync(intact: false);
+        await using (var auditor = await PortalComponents.SignedInAsync(portal, "auditor"))
+        {
+            var home = auditor.Render<SealPortal.Features.Dashboard.Home>();
+            home.WaitForAssertion(() => Assert.Equal($"/cases/new?evidence=IntegrityAlert&ref={run}", home.Find("[data-testid=integrity-open-case]").GetAttribute("href")));
+        }
+        await using (var executive = await PortalComponents.SignedInAsync(portal, "executive"))
+        {
+            var home = executive.Render<SealPortal.Features.Dashboard.Home>();
+            home.WaitForAssertion(() => Assert.NotNull(home.Find("[data-testid=welcome]")));
+            Assert.Empty(home.FindAll("[data-testid=integrity-open-case]"));
+        }
+
         // The new-case page itself refuses anyone else, with nothing prefilled; bad evidence is named.
         await using (var executive = await PortalComponents.SignedInAsync(portal, "executive"))
         {
