@@ -5,6 +5,7 @@ using SealPortal.Features.Account;
 using SealPortal.Features.Admin;
 using SealPortal.Features.Assessment;
 using SealPortal.Features.Audits;
+using SealPortal.Features.Cases;
 using SealPortal.Features.Dashboard;
 using SealPortal.Features.Ledger;
 using SealPortal.Features.Live;
@@ -50,6 +51,7 @@ public static class PortalComposition
         builder.AddSealPortalRules();
         builder.AddSealPortalTraining();
         builder.AddSealPortalAssessment();
+        builder.AddSealPortalCases();
         return builder;
     }
 }

@@ -43,17 +43,17 @@ public sealed class NavMenuTests : IAsyncDisposable
     public void Admin_sees_the_administration_links()
     {
         var nav = Render(UserWith(Roles.Admin));
-        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/training", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/training/completion", "/rules/acknowledgements", "/assessment", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(nav));
+        Assert.Equal(["/", "/requests", "/inbox", "/seals", "/rules", "/training", "/delegations", "/ledger", "/audit-trail", "/verify", "/audits", "/training/completion", "/cases", "/rules/acknowledgements", "/assessment", "/dashboard/analytics", "/admin/users", "/admin/departments", "/seals/new", "/admin/workflows", "/admin/workflows/tests", "/admin/authorizations", "/account/password"], Links(nav));
         Assert.Contains("Administration", Sections(nav));
     }
 
     [Theory]
     [InlineData(Roles.Applicant, "/requests", "")]
-    [InlineData(Roles.DepartmentHead, "/requests /inbox", "/training/completion /rules/acknowledgements /assessment")]
+    [InlineData(Roles.DepartmentHead, "/requests /inbox", "/training/completion /cases /rules/acknowledgements /assessment")]
     [InlineData(Roles.Reviewer, "/requests /inbox", "")]
-    [InlineData(Roles.Executive, "/requests /inbox", "/assessment /dashboard/analytics")]
+    [InlineData(Roles.Executive, "/requests /inbox", "/cases /assessment /dashboard/analytics")]
     [InlineData(Roles.SealKeeper, "/requests /inbox", "/ledger /verify")]
-    [InlineData(Roles.Auditor, "", "/ledger /audit-trail /verify /audits /training/completion /rules/acknowledgements /assessment /dashboard/analytics")]
+    [InlineData(Roles.Auditor, "", "/ledger /audit-trail /verify /audits /training/completion /cases /rules/acknowledgements /assessment /dashboard/analytics")]
     public void Other_roles_see_no_administration_links(string role, string requestLinks, string auditLinks)
     {
         var nav = Render(UserWith(role));
@@ -93,7 +93,7 @@ public sealed class NavMenuTests : IAsyncDisposable
     {
         var nav = Render(UserWith(Roles.Admin), culture: "zh-CN");
         var texts = nav.FindAll("a.mud-nav-link .mud-nav-link-text").Select(s => s.TextContent.Trim()).ToArray();
-        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "培训", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "培训完成情况", "制度确认", "责任考核", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
+        Assert.Equal(["工作台", "我的申请", "待办", "印章", "用印管理制度", "培训", "代理人", "用印台账", "审计日志", "文档验证", "定期检查", "培训完成情况", "违规案件", "制度确认", "责任考核", "数据分析", "用户", "部门", "新建印章", "审批模板", "流程测试", "授权范围", "修改密码"], texts);
     }
 
     public async ValueTask DisposeAsync()

@@ -75,7 +75,8 @@ public sealed class RoleMatrixPortal : LedgerPortal
 /// for auditors, administrators and keepers (archived documents for auditors and administrators only);
 /// audits readable by auditors and administrators, changed by auditors only; analytics for
 /// administrators, executives and auditors; the integrity check for administrators and auditors; the department
-/// assessment and its export for executives, auditors, administrators and department heads.
+/// assessment and its export for executives, auditors, administrators and department heads; violation
+/// cases listed for auditors, administrators, executives and department heads, opened by auditors and administrators.
 /// Everyone else signed in ends on a 403 (directly, or through the access-denied page), and an
 /// anonymous visitor is sent to sign in. Each role's row of the matrix is one test case, so a failure
 /// lists every address that answered wrongly for that role.
@@ -92,6 +93,9 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
     private static readonly string[] AnalyticsReaders = [Roles.Admin, Roles.Executive, Roles.Auditor];
     private static readonly string[] IntegrityCheckers = [Roles.Admin, Roles.Auditor];
     private static readonly string[] AssessmentReaders = [Roles.Executive, Roles.Auditor, Roles.Admin, Roles.DepartmentHead];
+    // In this world no case names anyone, so only the roles that read cases open the list.
+    private static readonly string[] CaseReaders = [Roles.Auditor, Roles.Admin, Roles.Executive, Roles.DepartmentHead];
+    private static readonly string[] CaseHandlers = [Roles.Auditor, Roles.Admin];
 
     /// <summary>Sends the request as the client; the string is the page to take an antiforgery token from.</summary>
     private delegate Task<HttpResponseMessage> Send(RoleMatrixWorld world, PortalClient client, string tokenPage);
@@ -147,6 +151,10 @@ public sealed class RoleMatrixTests(RoleMatrixPortal portal) : IClassFixture<Rol
         new("GET /assessment", AssessmentReaders, Get(_ => "/assessment")),
         new("GET /assessment/export.xlsx", AssessmentReaders, Get(_ => "/assessment/export.xlsx"),
             Check: (_, _, r) => Expect(r.Content.Headers.ContentType?.MediaType == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "a workbook")),
+        // Violation cases: the list for the roles that read cases (the circuit's own rules are in Features/Cases), the
+        // new-case form for those who open them.
+        new("GET /cases", CaseReaders, Get(_ => "/cases")),
+        new("GET /cases/new", CaseHandlers, Get(_ => "/cases/new")),
     ];
 
     public static TheoryData<string> Users()

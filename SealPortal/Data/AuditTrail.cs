@@ -73,6 +73,14 @@ public enum AuditAction
     TrainingAttendanceRecorded,
     /// <summary>The department assessment of a period was exported.</summary>
     AssessmentExported,
+    /// <summary>An auditor or administrator opened a violation case.</summary>
+    CaseOpened,
+    /// <summary>A handling step was added to a violation case.</summary>
+    CaseStepAdded,
+    /// <summary>Evidence was linked to a violation case.</summary>
+    CaseEvidenceAdded,
+    /// <summary>A violation case was closed with its outcome.</summary>
+    CaseClosed,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -79,6 +79,11 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     public DbSet<TrainingMaterial> TrainingMaterials => Set<TrainingMaterial>();
 
     public DbSet<TrainingMaterialContent> TrainingMaterialContents => Set<TrainingMaterialContent>();
+    public DbSet<ViolationCase> ViolationCases => Set<ViolationCase>();
+
+    public DbSet<ViolationCaseEvidence> ViolationCaseEvidence => Set<ViolationCaseEvidence>();
+
+    public DbSet<ViolationCaseStep> ViolationCaseSteps => Set<ViolationCaseStep>();
 
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
@@ -163,6 +168,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new TrainingAttendanceConfiguration());
         builder.ApplyConfiguration(new TrainingMaterialConfiguration());
         builder.ApplyConfiguration(new TrainingMaterialContentConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseEvidenceConfiguration());
+        builder.ApplyConfiguration(new ViolationCaseStepConfiguration());
     }
 }
 

@@ -22,6 +22,7 @@ public static class NavMenu
         new("Audit", "/verify", "Verify a document", MudBlazor.Icons.Material.Filled.FactCheck, Roles.Auditor, Roles.Admin, Roles.SealKeeper),
         new("Audit", "/audits", "Periodic audits", MudBlazor.Icons.Material.Filled.AssignmentTurnedIn, Roles.Auditor, Roles.Admin),
         new("Audit", "/training/completion", "Training completion", MudBlazor.Icons.Material.Filled.Grading, Roles.DepartmentHead, Roles.Auditor, Roles.Admin),
+        new("Audit", "/cases", "Violation cases", MudBlazor.Icons.Material.Filled.Gavel, Roles.Auditor, Roles.Admin, Roles.Executive, Roles.DepartmentHead),
         new("Audit", "/rules/acknowledgements", "Rules accepted", MudBlazor.Icons.Material.Filled.FactCheck, Roles.DepartmentHead, Roles.Auditor, Roles.Admin),
         new("Audit", "/assessment", "Department assessment", MudBlazor.Icons.Material.Filled.Assessment, Roles.Executive, Roles.Auditor, Roles.Admin, Roles.DepartmentHead),
         new("Audit", "/dashboard/analytics", "Analytics", MudBlazor.Icons.Material.Filled.BarChart, Roles.Admin, Roles.Executive, Roles.Auditor),
