@@ -28,7 +28,9 @@ public class SiteTests(SealPortalFactory portal) : IClassFixture<SealPortalFacto
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var page = await PortalClient.ParseAsync(response);
         Assert.Equal("页面不存在", page.TextOf("h1"));
-        Assert.NotNull(page.QuerySelector(".app-sidebar"));
+        // In the plain account layout, whose bar leads back to the portal and names the signed-in user.
+        Assert.NotNull(page.QuerySelector(".account-shell a.account-brand[href='/']"));
+        Assert.Equal("applicant", page.TextOf("[data-testid=account-user]"));
     }
 
     // The seal list's localized rows: SealRegistryPageTests.The_list_pages_sorts_and_searches_in_the_database_and_a_new_seal_needs_a_name.
