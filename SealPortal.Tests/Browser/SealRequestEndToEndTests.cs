@@ -89,7 +89,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
     {
         for (var attempt = 0; ; attempt++)
         {
-            await page.SetInputFilesAsync("input[type=file][data-testid=files]", file);
+            await page.SetInputFilesWhenReadyAsync("input[type=file][data-testid=files]", file);
             try
             {
                 await page.WaitForSelectorAsync("[data-testid=file]", new PageWaitForSelectorOptions { Timeout = 5_000 });
@@ -211,7 +211,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         // ... and checks the downloaded file on the verification page: valid.
         await auditor.GotoAsync("/verify");
         await auditor.WaitForSelectorAsync("[data-interactive=true]");
-        await auditor.SetInputFilesAsync("input[type=file][data-testid=verify-file]", new FilePayload { Name = "供货合同-sealed.pdf", MimeType = "application/pdf", Buffer = sealedBytes });
+        await auditor.SetInputFilesWhenReadyAsync("input[type=file][data-testid=verify-file]", new FilePayload { Name = "供货合同-sealed.pdf", MimeType = "application/pdf", Buffer = sealedBytes });
         var verdict = auditor.Locator("[data-testid=verdict]");
         await verdict.WaitForAsync();
         Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));

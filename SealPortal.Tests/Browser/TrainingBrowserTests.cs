@@ -58,7 +58,7 @@ public sealed class TrainingBrowserTests(BrowserFixture<TrainingBrowserPortal> f
             planId = int.Parse(admin.Url.Split('/').Last());
 
             // A text file named .pdf is refused with its reason, and nothing is attached.
-            await admin.SetInputFilesAsync("input[type=file]", new FilePayload { Name = "讲义.pdf", MimeType = "application/pdf", Buffer = "not a pdf"u8.ToArray() });
+            await admin.SetInputFilesWhenReadyAsync("input[type=file]", new FilePayload { Name = "讲义.pdf", MimeType = "application/pdf", Buffer = "not a pdf"u8.ToArray() });
             await Assertions.Expect(admin.Locator("[data-testid=material-error]")).ToContainTextAsync("讲义.pdf is not a readable PDF");
             Assert.Equal(0, await admin.Locator("[data-material]").CountAsync());
 

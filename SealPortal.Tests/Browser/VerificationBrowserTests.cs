@@ -35,7 +35,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         await page.WaitForSelectorAsync("[data-interactive=true]");
         var sealedPdf = await VerificationFiles.SealedAsync();
 
-        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "sealed-contract.pdf", MimeType = "application/pdf", Buffer = sealedPdf });
+        await page.SetInputFilesWhenReadyAsync(FileInput, new FilePayload { Name = "sealed-contract.pdf", MimeType = "application/pdf", Buffer = sealedPdf });
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('sealed-contract.pdf')");
         var verdict = page.Locator("[data-testid=verdict]");
         Assert.Equal("Valid", await verdict.GetAttributeAsync("data-verdict"));
@@ -53,7 +53,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         Assert.NotEqual("rgb(0, 0, 0)", colours[0]);
         await Chromium.ScreenshotAsync(page, "verify-valid");
 
-        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "tampered-contract.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
+        await page.SetInputFilesWhenReadyAsync(FileInput, new FilePayload { Name = "tampered-contract.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('tampered-contract.pdf')");
         Assert.Equal("Invalid", await page.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         Assert.Contains("fingerprint no longer matches", await page.Locator("[data-testid=integrity]").InnerTextAsync());
@@ -73,7 +73,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         await page.ClickAsync("[data-testid=language-switch] button:has-text('中文')");
         await page.WaitForSelectorAsync("h1:has-text('文档验证')");
         await page.WaitForSelectorAsync("[data-interactive=true]");
-        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "篡改的合同.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
+        await page.SetInputFilesWhenReadyAsync(FileInput, new FilePayload { Name = "篡改的合同.pdf", MimeType = "application/pdf", Buffer = VerificationFiles.Tampered(sealedPdf) });
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('篡改的合同.pdf')");
         Assert.Equal("无效", await page.Locator("[data-testid=verdict-title]").InnerTextAsync());
         Assert.Contains("指纹", await page.Locator("[data-testid=integrity]").InnerTextAsync());
@@ -96,7 +96,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
 
         var big = new byte[VerificationPortal.UploadLimit * 2];
         "%PDF-1.7\n"u8.CopyTo(big);
-        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "big.pdf", MimeType = "application/pdf", Buffer = big });
+        await page.SetInputFilesWhenReadyAsync(FileInput, new FilePayload { Name = "big.pdf", MimeType = "application/pdf", Buffer = big });
 
         var problem = page.Locator("[data-testid=upload-problem]");
         await problem.WaitForAsync();
@@ -105,7 +105,7 @@ public sealed class VerificationBrowserTests(VerificationBrowserFixture fixture)
         // The auditor's language may have been switched by the other test (it is kept on the user).
         Assert.True(text.Contains("Files up to 1 MB can be uploaded.") || text.Contains("1 MB"), text);
 
-        await page.SetInputFilesAsync(FileInput, new FilePayload { Name = "after.pdf", MimeType = "application/pdf", Buffer = await VerificationFiles.SealedAsync() });
+        await page.SetInputFilesWhenReadyAsync(FileInput, new FilePayload { Name = "after.pdf", MimeType = "application/pdf", Buffer = await VerificationFiles.SealedAsync() });
         await page.WaitForSelectorAsync("[data-testid=file-name]:has-text('after.pdf')");
         Assert.Equal("Valid", await page.Locator("[data-testid=verdict]").GetAttributeAsync("data-verdict"));
         Assert.Equal(0, await page.Locator("[data-testid=upload-problem]").CountAsync());

@@ -78,3 +78,27 @@ public class BrowserFixture<TPortal> : IAsyncLifetime where TPortal : SealPortal
         await Portal.DisposeAsync();
     }
 }
+
+public static class InputFiles
+{
+    /// <summary>
+    /// Chooses files in a Blazor InputFile once its script has attached to the element. The page turns interactive
+    /// (data-interactive=true) in the render before that, so a choice made at once can fire its change event at an
+    /// input nobody listens to yet, and the upload never starts (seen under load).
+    /// </summary>
+    public static async Task SetInputFilesWhenReadyAsync(this IPage page, string selector, FilePayload file)
+    {
+        await ReadyAsync(page, selector);
+        await page.SetInputFilesAsync(selector, file);
+    }
+
+    /// <inheritdoc cref="SetInputFilesWhenReadyAsync(IPage, string, FilePayload)"/>
+    public static async Task SetInputFilesWhenReadyAsync(this IPage page, string selector, string path)
+    {
+        await ReadyAsync(page, selector);
+        await page.SetInputFilesAsync(selector, path);
+    }
+
+    private static Task ReadyAsync(IPage page, string selector) => page.WaitForFunctionAsync(
+        "s => [...document.querySelectorAll(s)].some(e => e._blazorInputFileNextFileId !== undefined)", selector);
+}

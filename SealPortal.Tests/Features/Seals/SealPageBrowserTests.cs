@@ -60,7 +60,7 @@ public sealed class SealPageBrowserTests(BrowserFixture<SeededCertificatesPortal
         var file = Path.Combine(_portal.DataFolder, "upload-test.png");
         await File.WriteAllBytesAsync(file, SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(32, 32, new byte[32 * 32 * 4]));
         // MudFileUpload's input is hidden behind its button; choosing the file uploads it at once.
-        await page.SetInputFilesAsync("[data-testid=image-upload] input[type=file], input[type=file][data-testid=image-upload]", file);
+        await page.SetInputFilesWhenReadyAsync("[data-testid=image-upload] input[type=file], input[type=file][data-testid=image-upload]", file);
         await page.Locator(".mud-snackbar", new() { HasTextString = "图像已保存。" }).WaitForAsync();
         await page.WaitForFunctionAsync("before => document.querySelector('[data-testid=seal-image]')?.getAttribute('src') !== before", before);
         Assert.NotEqual(before, await page.Locator("[data-testid=seal-image]").GetAttributeAsync("src"));
