@@ -152,7 +152,9 @@ public class WorkflowPageTests(SealPortalFactory portal) : IClassFixture<SealPor
         // Cancelled: nothing written.
         var click = version.ClickFreshAsync("[data-testid=publish]");
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll(".mud-dialog")), Wait);
-        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
+        // The dialog first loads the saved test cases of the template and renders again; the click waits for that.
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=publish-confirm]").HasAttribute("disabled")), Wait);
+        await page.ClickFreshAsync("[data-testid=publish-cancel]");
         await click;
         Assert.Equal(before.Version + 1, (await LatestAsync(DemoWorkflows.Standard)).Version);
 
