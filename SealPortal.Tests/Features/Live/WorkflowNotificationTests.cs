@@ -108,6 +108,49 @@ public class WorkflowNotificationTests(LivePortal portal) : IClassFixture<LivePo
         Assert.DoesNotContain(await NotificationsAsync(keeper, returnedId), n => n.DedupKey!.Contains(":stamp:"));
     }
 
+    [Fact]
+    public async Task A_deputy_is_told_when_a_request_reaches_the_approver_they_stand_in_for_while_the_delegation_runs()
+    {
+        var physical = await portal.SealIdAsync(SealingPortal.PhysicalSeal);
+        var depthead = await SealRequestKit.UserIdAsync(portal, "depthead");
+        var reviewer = await SealRequestKit.UserIdAsync(portal, "reviewer");
+        var now = portal.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var delegationId = await portal.WithContextAsync(async db =>
+        {
+            var d = new ApproverDelegation
+            {
+                DelegatorUserId = depthead, DeputyUserId = reviewer, From = now.AddHours(-1), Until = now.AddDays(1), CreatedAt = now, CreatedBy = "test",
+            };
+            db.ApproverDelegations.Add(d);
+            await db.SaveChangesAsync();
+            return d.Id;
+        });
+        int id;
+        try
+        {
+            id = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        }
+        finally
+        {
+            await portal.WithContextAsync(db => db.ApproverDelegations.Where(d => d.Id == delegationId)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.CancelledAt, now)));
+        }
+
+        // The approver hears it as before; the deputy once, naming the approver, with the approver's visit in the key.
+        var own = Assert.Single(await NotificationsAsync(depthead, id));
+        var told = Assert.Single(await NotificationsAsync(reviewer, id));
+        Assert.Equal(SealPortal.Data.NotificationKind.Assigned, told.Kind);
+        Assert.Equal($"{own.DedupKey}:deputy", told.DedupKey);
+        Assert.Contains(Number(id), told.Subject);
+        var delegatorName = await portal.WithContextAsync(db => db.Users.Where(u => u.Id == depthead).Select(u => u.DisplayName).SingleAsync());
+        Assert.Contains(delegatorName!, told.Body);
+
+        // Once the delegation has ended, a new request reaches the approver alone.
+        var later = await SealRequestKit.SubmitAsync(portal, [physical], [PdfTestKit.ClassicPdf(1)]);
+        Assert.Single(await NotificationsAsync(depthead, later));
+        Assert.Empty(await NotificationsAsync(reviewer, later));
+    }
+
     private readonly Dictionary<int, string> _numbers = [];
 
     private string Number(int id) => _numbers.TryGetValue(id, out var n) ? n

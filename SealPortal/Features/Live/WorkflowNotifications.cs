@@ -60,10 +60,11 @@ public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptio
             {
                 var applicant = await db.Users.AsNoTracking().Where(u => u.Id == change.ApplicantUserId)
                     .Select(u => u.DisplayName ?? u.UserName).FirstOrDefaultAsync(ct) ?? "";
+                var visit = $"req:{id}:wait:{state.Round}:{node.NodeIndex}:{node.EnteredAt.ToUnixTimeMilliseconds()}";
                 foreach (var userId in reached)
                     await notifier.AddLocalizedAsync(userId, NotificationKind.Assigned, "Seal request {0} waits for your decision",
-                        "{1} asks to use a seal: {2}", [change.Number, applicant, change.Purpose], link,
-                        $"req:{id}:wait:{state.Round}:{node.NodeIndex}:{node.EnteredAt.ToUnixTimeMilliseconds()}", ct);
+                        "{1} asks to use a seal: {2}", [change.Number, applicant, change.Purpose], link, visit, ct);
+                await TellDeputiesAsync(db, notifier, change, reached, applicant, link, visit, ct);
             }
         }
 
@@ -99,6 +100,27 @@ public sealed class WorkflowNotifications(TimeProvider clock, IOptions<SmtpOptio
                 await notifier.AddLocalizedAsync(keeper.Key, NotificationKind.Assigned, "Seal request {0} waits for your seal",
                     "Seal request {0} ({1}) is approved. Stamp it with {2} and record the stamping on the request.",
                     [change.Number, change.Purpose, string.Join(", ", keeper.Select(s => s.Name).Order())], link, $"req:{id}:stamp:{round}:{keeper.Key}", ct);
-        }
+        }    }
+
+    /// <summary>
+    /// A deputy decides for the approvers who delegate to them (the inbox lists those items), so a request reaching such
+    /// an approver reaches the deputy too, naming for whom. Only delegations running now count; the applicant is never
+    /// told to decide their own request, and someone asked in their own right hears it once, as themselves.
+    /// </summary>
+    private async Task TellDeputiesAsync(SealPortalDbContext db, Notifier notifier, RequestChange change, List<string> reached, string applicant,
+        string link, string visit, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // The window is compared here: SQLite cannot compare DateTimeOffset values in a query.
+        var deputies = (await db.ApproverDelegations.AsNoTracking()
+                .Where(d => reached.Contains(d.DelegatorUserId) && d.CancelledAt == null)
+                .Select(d => new { d.DelegatorUserId, d.DeputyUserId, d.From, d.Until, Name = d.Delegator!.DisplayName ?? d.Delegator.UserName }).ToListAsync(ct))
+            .Where(d => d.From <= now && now < d.Until && d.DeputyUserId != change.ApplicantUserId && !reached.Contains(d.DeputyUserId))
+            .GroupBy(d => d.DeputyUserId);
+        foreach (var deputy in deputies)
+            await notifier.AddLocalizedAsync(deputy.Key, NotificationKind.Assigned, "Seal request {0} waits for a decision you may take as deputy",
+                "{1} asks to use a seal: {2}. You stand in for {3}.",
+                [change.Number, applicant, change.Purpose, string.Join(", ", deputy.Select(d => d.Name).Distinct().Order())], link,
+                $"{visit}:deputy", ct);
     }
 }
