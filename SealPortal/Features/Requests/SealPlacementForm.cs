@@ -97,13 +97,3 @@ public static class SealPlacementForm
     private static bool TryNumber(string? text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 }
-
-/// <summary>
-/// The address the placement page had: it is now the placement step of <c>RequestEditor</c>
-/// (/requests/{id}/placement redirects there). Kept for the pages that link documents through it.
-/// </summary>
-public static class SealPlacementPage
-{
-    /// <summary>Where the viewer fetches a document of this request (the original, before any seal).</summary>
-    public static string OriginalUrl(int requestId, int documentId) => RequestEditor.OriginalUrl(requestId, documentId);
-}
