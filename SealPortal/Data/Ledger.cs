@@ -113,6 +113,9 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         e.HasIndex(x => new { x.ApplicantUserId, x.ExecutedAt, x.Sequence });
         e.HasIndex(x => new { x.ExecutorUserId, x.ExecutedAt, x.Sequence });
         e.HasIndex(x => new { x.Kind, x.ExecutedAt, x.Sequence });
+        // Department and kind together (an auditor's "the physical seals department X used"): the grid counts its
+        // matches, and without both columns in one index that count looked up every entry of the department.
+        e.HasIndex(x => new { x.DepartmentId, x.Kind, x.ExecutedAt, x.Sequence });
         e.HasIndex(x => x.DocumentSha256);
         e.HasIndex(x => x.SealRequestId);
         e.HasMany(x => x.Participants).WithOne().HasForeignKey(p => p.LedgerEntryId).OnDelete(DeleteBehavior.Restrict);

@@ -107,6 +107,9 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
     public Task<int> CountAsync(ClaimsPrincipal user, LedgerFilter filter, CancellationToken ct = default) =>
         ReadAsync(filter, () => Filtered(user, filter).CountAsync(ct), ct);
 
+    /// <summary>The rows <see cref="CountAsync"/> counts, as a query (the tests read its plan).</summary>
+    internal IQueryable<long> CountedRows(ClaimsPrincipal user, LedgerFilter filter) => Filtered(user, filter).Select(x => x.Sequence);
+
     /// <summary>
     /// One page of the grid, in execution order (newest first unless <paramref name="oldestFirst"/>).
     /// With <paramref name="after"/> (the last row of the page before) it is a keyset read, as cheap

@@ -647,6 +647,8 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("SealId", "ExecutedAt", "Sequence");
 
+                    b.HasIndex("DepartmentId", "Kind", "ExecutedAt", "Sequence");
+
                     b.ToTable("LedgerEntries", (string)null);
                 });
 

@@ -649,6 +649,8 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("SealId", "ExecutedAt", "Sequence");
 
+                    b.HasIndex("DepartmentId", "Kind", "ExecutedAt", "Sequence");
+
                     b.ToTable("LedgerEntries", (string)null);
                 });
 

@@ -622,6 +622,8 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("SealId", "ExecutedAt", "Sequence");
 
+                    b.HasIndex("DepartmentId", "Kind", "ExecutedAt", "Sequence");
+
                     b.ToTable("LedgerEntries", (string)null);
                 });
 

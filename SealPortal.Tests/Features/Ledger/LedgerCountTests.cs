@@ -1,0 +1,75 @@
+using System.Security.Claims;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SealPortal.Data;
+using SealPortal.Features.Ledger;
+using SealPortal.Tests.Infrastructure;
+
+namespace SealPortal.Tests.Features.Ledger;
+
+/// <summary>
+/// The grid's pager counts what a filter matches. Department and kind together are counted from one index, never by
+/// looking up every entry of the department (at 1,000,000 entries that lookup made the count take a second).
+/// </summary>
+public class LedgerCountTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private static ClaimsPrincipal Auditor() =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "auditor-x"), new Claim(ClaimTypes.Role, Roles.Auditor)], "test"));
+
+    [Fact]
+    public async Task Department_and_kind_are_counted_exactly_and_on_sqlite_from_one_covering_index()
+    {
+        await using var portal = new SealPortalFactory();
+        var seal = await LedgerWorld.SealAsync(portal.Services, "计数测试章", null);
+        // Entry n: department A when n is odd, else B; physical when n % 3 == 0. A holds 1..11 odd: physical 3 and 9.
+        var departments = await DepartmentIdsAsync(portal.Services);
+        await LedgerWorld.AppendAsync(portal.Services, Enumerable.Range(1, 12).Select(n =>
+            LedgerWorld.Draft(seal.Id, seal.Name, n % 2 == 1 ? departments.A : departments.B, T0.AddHours(n), n,
+                kind: n % 3 == 0 ? SealKind.Physical : SealKind.Electronic)).ToArray());
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var query = scope.ServiceProvider.GetRequiredService<LedgerQuery>();
+        Assert.Equal(2, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.A, Kind: SealKind.Physical)));
+        Assert.Equal(4, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.A, Kind: SealKind.Electronic)));
+        Assert.Equal(2, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.B, Kind: SealKind.Physical)));
+        Assert.Equal(6, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.B)));
+
+        if (TestDatabase.UsePostgres)
+            return; // PostgreSQL plans by its statistics; a 12-row table is read whole, whatever the indexes.
+        var plan = await PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
+            query.CountedRows(Auditor(), new LedgerFilter(DepartmentId: departments.A, Kind: SealKind.Physical)).ToQueryString());
+        Assert.Contains("USING COVERING INDEX IX_LedgerEntries_DepartmentId_Kind_ExecutedAt_Sequence", plan);
+    }
+
+    private static async Task<(int A, int B)> DepartmentIdsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var ids = await db.Departments.OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
+        Assert.Equal(2, ids.Count);
+        return (ids[0], ids[1]);
+    }
+
+    /// <summary>SQLite's plan of a query as EF wrote it: its ".param set" lines become bound parameters.</summary>
+    private static async Task<string> PlanAsync(SealPortalDbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n');
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
+        foreach (var p in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = p[".param set ".Length..].Trim().Split(' ', 2);
+            command.Parameters.AddWithValue(parts[0], long.TryParse(parts[1], out var number) ? number : parts[1].Trim('\''));
+        }
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            plan.Add(reader.GetString(3));
+        return string.Join(" / ", plan);
+    }
+}
