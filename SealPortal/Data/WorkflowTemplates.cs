@@ -104,6 +104,9 @@ public class WorkflowTestCase
 
     public string CreatedBy { get; set; } = "";
 
+    /// <summary>Turns with every edit, so an edit made from a form loaded before another administrator's change is refused, not lost.</summary>
+    public Guid Version { get; set; }
+
     public const char PathSeparator = '|';
 }
 
@@ -119,6 +122,7 @@ public sealed class WorkflowTestCaseConfiguration : IEntityTypeConfiguration<Wor
         c.Property(x => x.ExpectedPath).HasMaxLength(2000).IsRequired();
         c.Property(x => x.ExpectedTemplateKey).HasMaxLength(64);
         c.Property(x => x.CreatedBy).HasMaxLength(256).IsRequired();
+        c.Property(x => x.Version).IsConcurrencyToken();
         c.HasIndex(x => x.TemplateKey);
     }
 }

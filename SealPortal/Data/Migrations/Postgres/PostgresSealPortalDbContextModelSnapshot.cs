@@ -2012,6 +2012,10 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Property<bool>("Urgent")
                         .HasColumnType("boolean");
 
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TemplateKey");

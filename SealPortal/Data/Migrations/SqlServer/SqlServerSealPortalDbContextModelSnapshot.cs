@@ -2015,6 +2015,10 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Property<bool>("Urgent")
                         .HasColumnType("bit");
 
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TemplateKey");

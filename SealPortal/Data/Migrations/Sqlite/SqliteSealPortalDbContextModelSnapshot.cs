@@ -1937,6 +1937,10 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<bool>("Urgent")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TemplateKey");
