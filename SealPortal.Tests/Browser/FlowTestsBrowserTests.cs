@@ -13,7 +13,7 @@ public sealed class FlowTestsBrowserPortal : SealPortalFactory;
 
 /// <summary>
 /// Flow tests (流程测试) in Chromium: an administrator runs a template's test cases, is refused publishing a
-/// version a case fails against, and publishes once the cases pass, seeing which path changes.
+/// version a case fails against, publishes once the cases pass, seeing which path changes, and edits a case.
 /// </summary>
 public sealed class FlowTestsBrowserTests(BrowserFixture<FlowTestsBrowserPortal> fixture) : IClassFixture<BrowserFixture<FlowTestsBrowserPortal>>
 {
@@ -81,6 +81,24 @@ public sealed class FlowTestsBrowserTests(BrowserFixture<FlowTestsBrowserPortal>
         await page.WaitForSelectorAsync("[data-interactive=true]");
         await page.ClickAsync("[data-testid=run-all]");
         await Assertions.Expect(page.Locator("[data-testid=run-summary]")).ToHaveTextAsync("1 of 1 test cases passed.");
+
+        // Editing the case: the dialog opens with it as saved; the new name and amount are stored and the case runs again.
+        await page.Locator($"[data-testid=case][data-case='{midAmount}'] [data-testid=edit-case]").ClickAsync();
+        var name = page.Locator("[data-testid=case-dialog] input[data-testid=case-name], [data-testid=case-dialog] [data-testid=case-name] input");
+        await Assertions.Expect(name).ToHaveValueAsync("中等金额只需部门负责人");
+        await Chromium.ScreenshotAsync(page, "flow-tests-edit");
+        await name.FillAsync("中等金额：部门负责人即可");
+        var amount = page.Locator("[data-testid=case-dialog] input[data-testid=case-amount], [data-testid=case-dialog] [data-testid=case-amount] input");
+        await amount.FillAsync("120000");
+        await page.ClickAsync("[data-testid=case-save]");
+        await Assertions.Expect(page.Locator("[data-testid=case-dialog]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($"[data-testid=case][data-case='{midAmount}']")).ToContainTextAsync("中等金额：部门负责人即可");
+        await Assertions.Expect(page.Locator($"[data-testid=case][data-case='{midAmount}']")).ToContainTextAsync("120,000.00");
+        await page.ClickAsync("[data-testid=run-all]");
+        await Assertions.Expect(page.Locator("[data-testid=run-summary]")).ToHaveTextAsync("1 of 1 test cases passed.");
+        await using var scope = fixture.Portal.Services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().WorkflowTestCases.AsNoTracking().SingleAsync(c => c.Id == midAmount);
+        Assert.Equal(("中等金额：部门负责人即可", 120_000m), (stored.Name, stored.Amount));
     }
 
     private static async Task RemoveExecutiveAndSaveAsync(IPage page)
@@ -98,7 +116,7 @@ public sealed class FlowTestsBrowserTests(BrowserFixture<FlowTestsBrowserPortal>
     {
         await using var scope = fixture.Portal.Services.CreateAsyncScope();
         var (cases, db) = WorkflowTestCaseTests.Services(scope);
-        var (id, problem) = await cases.CreateAsync(await WorkflowTestCaseTests.FinanceCaseAsync(db, name, amount, path), "test", default);
+        var (id, problem) = await cases.CreateAsync(await WorkflowTestCaseTests.FinanceCaseAsync(db, name, amount, path), WorkflowTestCaseTests.Admin, default);
         Assert.Null(problem);
         return id!.Value;
     }

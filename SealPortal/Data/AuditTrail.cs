@@ -81,6 +81,10 @@ public enum AuditAction
     CaseEvidenceAdded,
     /// <summary>A violation case was closed with its outcome.</summary>
     CaseClosed,
+    /// <summary>An administrator created, edited or deleted a test case of an approval template.</summary>
+    WorkflowTestCaseChanged,
+    /// <summary>The responsible person or department, the facts or the kind of an open violation case were edited.</summary>
+    CaseEdited,
 }
 
 internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>

@@ -169,6 +169,48 @@ public sealed class CasePagesTests(CasesPortal portal) : IClassFixture<CasesPort
     }
 
     [Fact]
+    public async Task An_auditor_edits_an_open_case_in_its_dialog_and_a_case_closed_meanwhile_is_not_edited()
+    {
+        English();
+        var id = await portal.OpenCaseAsync("销售部", "applicant", facts: "Stamped on a Sunday.");
+        var finance = await portal.DepartmentIdAsync("财务部");
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        var (host, page) = OpenCase(ui, id);
+
+        _ = page.ClickFreshAsync("[data-testid=edit-case]");
+        host.WaitForAssertion(() => host.Find("[data-testid=edit-dialog]"));
+        var dialog = host.FindComponent<CaseEditDialog>();
+        var facts = dialog.FindComponent<MudTextField<string>>();
+        Assert.Equal("Stamped on a Sunday.", facts.Instance.GetState(x => x.Value));
+        Assert.Equal(await portal.DepartmentIdAsync("销售部"), dialog.FindComponent<MudSelect<int?>>().Instance.GetState(x => x.Value));
+        // Without facts the dialog stays and says why.
+        await dialog.InvokeAsync(() => facts.Instance.ValueChanged.InvokeAsync(" "));
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
+        host.WaitForAssertion(() => Assert.Equal("Write down the facts.", host.Find("[data-testid=dialog-error]").TextContent));
+        await dialog.InvokeAsync(() => facts.Instance.ValueChanged.InvokeAsync("Stamped on a Sunday by the finance keeper."));
+        await dialog.InvokeAsync(() => dialog.FindComponent<MudSelect<int?>>().Instance.ValueChanged.InvokeAsync(finance));
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=edit-dialog]")));
+        page.WaitForAssertion(() => Assert.Equal("Stamped on a Sunday by the finance keeper.", page.Find("[data-testid=facts]").TextContent));
+        Assert.Equal("财务部", page.Find("[data-testid=department]").TextContent);
+        Assert.Contains("The case is saved.", ui.Snackbars);
+
+        // Another window closes the case while the dialog is open: saving says so, and the page shows the case closed.
+        _ = page.ClickFreshAsync("[data-testid=edit-case]");
+        host.WaitForAssertion(() => host.Find("[data-testid=edit-dialog]"));
+        dialog = host.FindComponent<CaseEditDialog>();
+        Assert.True((await portal.Cases().CloseAsync(await portal.PrincipalAsync("admin"), id, ViolationOutcome.Warning, "Warned.")).Succeeded);
+        await dialog.InvokeAsync(() => dialog.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync("Too late."));
+        await host.ClickFreshAsync("[data-testid=dialog-confirm]");
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll("[data-testid=edit-dialog]")));
+        page.WaitForAssertion(() => Assert.Equal("Closed", page.Find("[data-testid=status]").GetAttribute("data-status")));
+        var number = page.Find("[data-testid=case-number]").TextContent;
+        Assert.Contains($"Case {number} is closed; it can no longer be changed.", ui.Snackbars);
+        Assert.Equal("Stamped on a Sunday by the finance keeper.", page.Find("[data-testid=facts]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=edit-case]"));
+    }
+
+    [Fact]
     public async Task Each_role_sees_in_the_list_and_on_the_case_page_what_it_may_read_and_can_do_nothing_else()
     {
         English();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
 using SealPortal.Features;
 using SealPortal.Features.Cases;
@@ -285,6 +286,112 @@ public sealed class ViolationCaseServiceTests(CasesPortal portal) : IClassFixtur
         Assert.True(first.Total >= 2);
         Assert.True(first.Items.Single().Id > second.Items.Single().Id);
     }
+
+    [Fact]
+    public async Task An_open_case_is_edited_into_the_audit_trail_a_stale_edit_is_refused_and_a_closed_case_refuses_every_edit()
+    {
+        var auditor = await portal.PrincipalAsync("auditor");
+        var admin = await portal.PrincipalAsync("admin");
+        var id = await portal.OpenCaseAsync("销售部", "applicant", facts: "Stamped before approval.");
+        var loaded = (await Cases.GetAsync(auditor, id)).Case!;
+        var finance = await portal.DepartmentIdAsync("财务部");
+        var keeper = await portal.UserIdAsync("keeper");
+
+        var edited = await Cases.EditAsync(admin, id, new CaseEditInput(loaded.Version, ViolationKind.OutsideSealScope, finance, keeper, "  Stamped outside the seal's scope.  "));
+        Assert.True(edited.Succeeded, edited.Error);
+        var now = (await Cases.GetAsync(auditor, id)).Case!;
+        Assert.Equal((ViolationKind.OutsideSealScope, finance, keeper, "Stamped outside the seal's scope."), (now.Kind, now.DepartmentId, now.ResponsibleUserId, now.Facts));
+        Assert.NotEqual(loaded.Version, now.Version);
+        // The person newly named is told, as when a case is opened.
+        Assert.Single(await portal.QueryAsync(db => db.Notifications.Where(n => n.UserId == keeper && n.Subject.Contains(loaded.Number)).ToListAsync()));
+
+        // The auditor's form was loaded before the administrator's edit: refused, nothing written over.
+        var stale = await Cases.EditAsync(auditor, id, new CaseEditInput(loaded.Version, ViolationKind.Other, finance, null, "Mine."));
+        Assert.Equal((StatusCodes.Status409Conflict, ViolationCaseService.ChangedMeanwhile), (stale.StatusCode, stale.Error));
+        Assert.Equal("Stamped outside the seal's scope.", (await Cases.GetAsync(auditor, id)).Case!.Facts);
+
+        // Bad input: the reason, 400, nothing stored.
+        foreach (var (input, reason) in new[]
+                 {
+                     (new CaseEditInput(now.Version, null, finance, keeper, "x"), "Choose the kind of violation."),
+                     (new CaseEditInput(now.Version, ViolationKind.Other, finance, keeper, "   "), "Write down the facts."),
+                     (new CaseEditInput(now.Version, ViolationKind.Other, finance, keeper, new string('x', ViolationCaseLimits.FactsLength + 1)), "The facts have at most {0} characters."),
+                     (new CaseEditInput(now.Version, ViolationKind.Other, null, keeper, "x"), "Choose the responsible department."),
+                     (new CaseEditInput(now.Version, ViolationKind.Other, 987654, keeper, "x"), "Department {0} does not exist."),
+                     (new CaseEditInput(now.Version, ViolationKind.Other, finance, "nobody", "x"), "The responsible person is not a user of the portal."),
+                     (new CaseEditInput(now.Version, now.Kind, now.DepartmentId, now.ResponsibleUserId, now.Facts), "Nothing was changed."),
+                 })
+        {
+            var refused = await Cases.EditAsync(auditor, id, input);
+            Assert.Equal((StatusCodes.Status400BadRequest, reason), (refused.StatusCode, refused.Error));
+        }
+        Assert.Equal(Editable(now), Editable((await Cases.GetAsync(auditor, id)).Case!));
+
+        // Closed: every edit is refused with the reason, even with the current version.
+        Assert.True((await Cases.CloseAsync(auditor, id, ViolationOutcome.Warning, "Warned.")).Succeeded);
+        var closed = (await Cases.GetAsync(auditor, id)).Case!;
+        var afterClose = await Cases.EditAsync(admin, id, new CaseEditInput(closed.Version, ViolationKind.Other, finance, null, "Rewritten."));
+        Assert.Equal((StatusCodes.Status409Conflict, ViolationCaseService.IsClosed), (afterClose.StatusCode, afterClose.Error));
+        Assert.Equal("Stamped outside the seal's scope.", (await Cases.GetAsync(auditor, id)).Case!.Facts);
+
+        var trail = await portal.QueryAsync(db => db.AuditEvents.Where(e => e.Subject == ViolationCaseService.Subject(loaded.Number)).OrderBy(e => e.Sequence).ToListAsync());
+        Assert.Equal([AuditAction.CaseOpened, AuditAction.CaseEdited, AuditAction.CaseClosed], trail.Select(e => e.Action));
+        Assert.Equal("admin", trail[1].Actor);
+        Assert.Contains("kind UseWithoutApproval → OutsideSealScope", trail[1].Detail);
+        Assert.Contains("facts: Stamped outside the seal's scope.", trail[1].Detail);
+        Assert.Contains($"responsible {await portal.UserIdAsync("applicant")} → {keeper}", trail[1].Detail);
+    }
+
+    [Theory]
+    [InlineData("applicant")]
+    [InlineData("depthead")]
+    [InlineData("executive")]
+    [InlineData("keeper")]
+    [InlineData(null)]
+    public async Task Only_auditors_and_administrators_edit_a_case(string? userName)
+    {
+        var id = await portal.OpenCaseAsync("销售部", "applicant", facts: "Not to be edited by " + userName);
+        var before = (await Cases.GetAsync(await portal.PrincipalAsync("auditor"), id)).Case!;
+        var user = userName is null ? null : await portal.PrincipalAsync(userName);
+        var refused = await Cases.EditAsync(user, id, new CaseEditInput(before.Version, ViolationKind.Other, before.DepartmentId, null, "Taken over."));
+        Assert.Equal(userName is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden, refused.StatusCode);
+        Assert.Equal(Editable(before), Editable((await Cases.GetAsync(await portal.PrincipalAsync("auditor"), id)).Case!));
+        Assert.Equal(0, await portal.QueryAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditAction.CaseEdited && e.Subject == ViolationCaseService.Subject(before.Number))));
+    }
+
+    [Fact]
+    public async Task The_list_sorts_by_department_and_opened_time_and_filters_by_the_day_opened_in_the_database()
+    {
+        var auditor = await portal.PrincipalAsync("auditor");
+        var opened = new List<int>();
+        foreach (var department in new[] { "财务部", "法务部", "财务部", "总经办", "法务部" })
+            opened.Add(await portal.OpenCaseAsync(department));
+        var all = new GridPageRequest(PageSize: 100);
+
+        List<string> Departments(ListPage<CaseRow> page) => page.Items.Select(r => r.Department).ToList();
+        var ascending = Departments(await Cases.PageAsync(auditor, new CaseFilter(), all with { SortBy = "Department" }));
+        var descending = Departments(await Cases.PageAsync(auditor, new CaseFilter(), all with { SortBy = "Department", Descending = true }));
+        // Each department's cases together, the departments in one order and then in the other.
+        var groups = ascending.Distinct().ToList();
+        Assert.True(groups.Count >= 3);
+        Assert.Equal(groups.Count, ascending.Select((d, i) => i == 0 || d != ascending[i - 1]).Count(x => x));
+        Assert.Equal(Enumerable.Reverse(groups), descending.Distinct());
+
+        var oldest = (await Cases.PageAsync(auditor, new CaseFilter(), all with { SortBy = "OpenedAt" })).Items;
+        Assert.Equal(oldest.OrderBy(r => r.OpenedAt).ThenBy(r => r.Id).Select(r => r.Id), oldest.Select(r => r.Id));
+        var newest = (await Cases.PageAsync(auditor, new CaseFilter(), all with { SortBy = "OpenedAt", Descending = true })).Items;
+        Assert.Equal(oldest.Select(r => r.Id).Reverse(), newest.Select(r => r.Id));
+
+        // The day opened, in company time: today holds the cases just opened, from tomorrow and up to yesterday do not.
+        var today = portal.Services.GetRequiredService<CompanyTime>().CurrentDay;
+        async Task<List<int>> OpenedIn(CaseFilter filter) => (await Cases.PageAsync(auditor, filter, all)).Items.Select(r => r.Id).ToList();
+        Assert.Subset((await OpenedIn(new CaseFilter(OpenedFrom: today, OpenedTo: today))).ToHashSet(), opened.ToHashSet());
+        Assert.Empty((await OpenedIn(new CaseFilter(OpenedFrom: today.AddDays(1)))).Intersect(opened));
+        Assert.Empty((await OpenedIn(new CaseFilter(OpenedTo: today.AddDays(-1)))).Intersect(opened));
+    }
+
+    private static (ViolationKind, int, string?, string, Guid, ViolationCaseStatus) Editable(CaseDetail c) =>
+        (c.Kind, c.DepartmentId, c.ResponsibleUserId, c.Facts, c.Version, c.Status);
 
     [Fact]
     public async Task The_assessment_counts_a_departments_cases_of_a_period_leaving_out_no_violation()

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
@@ -43,7 +44,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -71,7 +72,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
             await db.ApproverDelegations.Where(d => d.Id == delegation.Id).ExecuteDeleteAsync();
         }
     }
@@ -99,8 +100,8 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
-            await cases.DeleteAsync(wrongTemplate, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
+            await cases.DeleteAsync(wrongTemplate, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -120,7 +121,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -145,7 +146,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
             Assert.Equal(current.Version, (await store.GetAsync(DemoWorkflows.Standard, null, default))!.Version);
 
             // Without that case the same version is published.
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
             var published = await store.SaveNewVersionAsync(withoutExecutive, "test", default);
             Assert.True(published.Succeeded);
             // The executive node back, for the other tests.
@@ -153,7 +154,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -189,8 +190,8 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(changing, "test", default);
-            await cases.DeleteAsync(stable, "test", default);
+            await cases.DeleteAsync(changing, WorkflowTestCaseTests.Admin, default);
+            await cases.DeleteAsync(stable, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -216,7 +217,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         }
         finally
         {
-            await cases.DeleteAsync(id, "test", default);
+            await cases.DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
         }
     }
 
@@ -228,22 +229,131 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
         var valid = await FinanceCaseAsync(db, "valid", 10m, ["department-head"]);
         var before = await db.WorkflowTestCases.CountAsync();
 
-        Assert.Equal("A test case needs a name of at most {0} characters.", (await cases.CreateAsync(valid with { Name = " " }, "test", default)).Problem!.Key);
-        Assert.Equal("Choose the department of the sample request.", (await cases.CreateAsync(valid with { DepartmentId = null }, "test", default)).Problem!.Key);
-        Assert.Equal("Choose the seal of the sample request.", (await cases.CreateAsync(valid with { SealId = null }, "test", default)).Problem!.Key);
-        Assert.Equal("Choose a document type.", (await cases.CreateAsync(valid with { DocumentType = null }, "test", default)).Problem!.Key);
-        Assert.Equal("Choose the applicant of the sample request.", (await cases.CreateAsync(valid with { ApplicantUserId = null }, "test", default)).Problem!.Key);
-        Assert.Equal("Give the expected path: the nodes the request should pass, in order.", (await cases.CreateAsync(valid with { ExpectedPath = [" "] }, "test", default)).Problem!.Key);
-        Assert.Equal("There is no template with this key.", (await cases.CreateAsync(valid with { TemplateKey = "no-such-template" }, "test", default)).Problem!.Key);
-        Assert.Equal("The document type of this test case ({0}) no longer exists.", (await cases.CreateAsync(valid with { DocumentType = "Poem" }, "test", default)).Problem!.Key);
+        Assert.Equal("A test case needs a name of at most {0} characters.", (await cases.CreateAsync(valid with { Name = " " }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("Choose the department of the sample request.", (await cases.CreateAsync(valid with { DepartmentId = null }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("Choose the seal of the sample request.", (await cases.CreateAsync(valid with { SealId = null }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("Choose a document type.", (await cases.CreateAsync(valid with { DocumentType = null }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("Choose the applicant of the sample request.", (await cases.CreateAsync(valid with { ApplicantUserId = null }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("Give the expected path: the nodes the request should pass, in order.", (await cases.CreateAsync(valid with { ExpectedPath = [" "] }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("There is no template with this key.", (await cases.CreateAsync(valid with { TemplateKey = "no-such-template" }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("The document type of this test case ({0}) no longer exists.", (await cases.CreateAsync(valid with { DocumentType = "Poem" }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
         var suspended = await db.Seals.Where(s => s.Name == "销售部业务章").Select(s => s.Id).SingleAsync();
         Assert.Equal("The seal of this test case, 销售部业务章, is not in use (SealStatus.Suspended).",
-            (await cases.CreateAsync(valid with { SealId = suspended }, "test", default)).Problem!.ToString());
-        Assert.Equal("The seal of this test case (id {0}) no longer exists.", (await cases.CreateAsync(valid with { SealId = 987654 }, "test", default)).Problem!.Key);
-        Assert.Equal("The applicant of this test case no longer exists.", (await cases.CreateAsync(valid with { ApplicantUserId = "nobody" }, "test", default)).Problem!.Key);
+            (await cases.CreateAsync(valid with { SealId = suspended }, WorkflowTestCaseTests.Admin, default)).Problem!.ToString());
+        Assert.Equal("The seal of this test case (id {0}) no longer exists.", (await cases.CreateAsync(valid with { SealId = 987654 }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
+        Assert.Equal("The applicant of this test case no longer exists.", (await cases.CreateAsync(valid with { ApplicantUserId = "nobody" }, WorkflowTestCaseTests.Admin, default)).Problem!.Key);
 
         Assert.Equal(before, await db.WorkflowTestCases.CountAsync());
     }
+
+    [Fact]
+    public async Task An_edit_changes_the_case_and_each_change_is_in_the_audit_trail_while_a_stale_edit_is_refused()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var (cases, db) = Services(scope);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var input = await FinanceCaseAsync(db, "edit me " + tag, 10m, ["department-head"]);
+        var id = await CreateAsync(cases, input);
+        var loaded = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id);
+
+        var (edited, problem) = await cases.UpdateAsync(id, loaded.Version, input with { Name = "edited " + tag, Amount = 20m, Urgent = true }, Admin, default);
+        Assert.Null(problem);
+        Assert.Equal(id, edited);
+        var now = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id);
+        Assert.Equal(("edited " + tag, 20m, true), (now.Name, now.Amount, now.Urgent));
+        Assert.NotEqual(loaded.Version, now.Version);
+
+        // A second administrator's form, loaded before the edit above, is refused and changes nothing.
+        (_, problem) = await cases.UpdateAsync(id, loaded.Version, input with { Name = "stale " + tag }, Admin, default);
+        Assert.Equal($"Another administrator changed the test case edited {tag} meanwhile. It is shown as it is now; make your change again.", problem!.ToString());
+        Assert.Equal("edited " + tag, Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id).Name);
+
+        Assert.Null(await cases.DeleteAsync(id, Admin, default));
+        Assert.Equal(WorkflowTestCases.NoSuchCase, (await cases.DeleteAsync(id, Admin, default))!.Key);
+        Assert.Equal(WorkflowTestCases.NoSuchCase, (await cases.UpdateAsync(id, now.Version, input, Admin, default)).Problem!.Key);
+
+        var trail = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AuditAction.WorkflowTestCaseChanged && e.Subject == "workflow:" + DemoWorkflows.Standard && e.Detail!.Contains(tag))
+            .OrderBy(e => e.Sequence).Select(e => new { e.Detail, e.Actor }).ToListAsync();
+        Assert.Equal([$"test case created: edit me {tag}", $"test case edited: edit me {tag} → edited {tag}", $"test case deleted: edited {tag}"], trail.Select(t => t.Detail));
+        Assert.All(trail, t => Assert.Equal("admin", t.Actor));
+    }
+
+    [Fact]
+    public async Task An_edit_with_bad_input_is_refused_with_a_message_and_changes_nothing()
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var (cases, db) = Services(scope);
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var first = await CreateAsync(cases, await FinanceCaseAsync(db, "first " + tag, 10m, ["department-head"]));
+        var input = await FinanceCaseAsync(db, "second " + tag, 10m, ["department-head"]);
+        var second = await CreateAsync(cases, input);
+        var gone = new Department { Name = "撤销部门 " + tag };
+        db.Departments.Add(gone);
+        await db.SaveChangesAsync();
+        await db.Departments.Where(d => d.Id == gone.Id).ExecuteDeleteAsync();
+        try
+        {
+            // The same name as another case of the template, in any case of letters, on creating and on editing.
+            Assert.Equal($"The template already has a test case named FIRST {tag}.",
+                (await cases.CreateAsync(input with { Name = "FIRST " + tag }, Admin, default)).Problem!.ToString());
+            var version = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == second).Version;
+            Assert.Equal($"The template already has a test case named first {tag}.",
+                (await cases.UpdateAsync(second, version, input with { Name = " first " + tag }, Admin, default)).Problem!.ToString());
+            Assert.Equal($"The department of this test case (id {gone.Id}) no longer exists.",
+                (await cases.UpdateAsync(second, version, input with { DepartmentId = gone.Id }, Admin, default)).Problem!.ToString());
+            Assert.Equal("The seal of this test case (id {0}) no longer exists.",
+                (await cases.UpdateAsync(second, version, input with { SealId = 987654 }, Admin, default)).Problem!.Key);
+            Assert.Equal("A test case needs a name of at most {0} characters.",
+                (await cases.UpdateAsync(second, version, input with { Name = "  " }, Admin, default)).Problem!.Key);
+            // Keeping its own name is no duplicate.
+            Assert.Null((await cases.UpdateAsync(second, version, input with { Amount = 11m }, Admin, default)).Problem);
+
+            var row = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == second);
+            Assert.Equal(("second " + tag, 11m, input.DepartmentId), (row.Name, row.Amount, (int?)row.DepartmentId));
+        }
+        finally
+        {
+            await cases.DeleteAsync(first, Admin, default);
+            await cases.DeleteAsync(second, Admin, default);
+        }
+    }
+
+    [Theory]
+    [InlineData("auditor")]
+    [InlineData("applicant")]
+    [InlineData("depthead")]
+    [InlineData(null)]
+    public async Task Only_an_administrator_creates_edits_or_deletes_a_case(string? userName)
+    {
+        await using var scope = portal.Services.CreateAsyncScope();
+        var (cases, db) = Services(scope);
+        var user = userName is null ? null : await Training.TrainingKit.PrincipalAsync(portal, userName);
+        var expected = userName is null ? WorkflowTestCases.SessionEnded : WorkflowTestCases.AdminsOnly;
+        var name = "not yours " + (userName ?? "signed out");
+        var input = await FinanceCaseAsync(db, name, 10m, ["department-head"]);
+        var id = await CreateAsync(cases, input);
+        try
+        {
+            var before = await db.WorkflowTestCases.CountAsync();
+            var trail = await db.AuditEvents.CountAsync(e => e.Action == AuditAction.WorkflowTestCaseChanged);
+            var version = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id).Version;
+            Assert.Equal(expected, (await cases.CreateAsync(input with { Name = "other " + userName }, user, default)).Problem!.Key);
+            Assert.Equal(expected, (await cases.UpdateAsync(id, version, input with { Name = "taken over" }, user, default)).Problem!.Key);
+            Assert.Equal(expected, (await cases.DeleteAsync(id, user, default))!.Key);
+            Assert.Equal(before, await db.WorkflowTestCases.CountAsync());
+            Assert.Equal(name, Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id).Name);
+            Assert.Equal(trail, await db.AuditEvents.CountAsync(e => e.Action == AuditAction.WorkflowTestCaseChanged));
+        }
+        finally
+        {
+            await cases.DeleteAsync(id, Admin, default);
+        }
+    }
+
+    /// <summary>An administrator as the circuit gives one; the service reads the name and the roles.</summary>
+    internal static readonly ClaimsPrincipal Admin = new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Admin)], "Test"));
 
     internal static (WorkflowTestCases Cases, SealPortalDbContext Db) Services(AsyncServiceScope scope) =>
         (scope.ServiceProvider.GetRequiredService<WorkflowTestCases>(), scope.ServiceProvider.GetRequiredService<SealPortalDbContext>());
@@ -258,7 +368,7 @@ public class WorkflowTestCaseTests(SealPortalFactory portal) : IClassFixture<Sea
 
     private static async Task<int> CreateAsync(WorkflowTestCases cases, TestCaseInput input)
     {
-        var (id, problem) = await cases.CreateAsync(input, "test", default);
+        var (id, problem) = await cases.CreateAsync(input, WorkflowTestCaseTests.Admin, default);
         Assert.Null(problem);
         return id!.Value;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using SealPortal.Data;
 using SealPortal.Features.Workflows;
 using SealPortal.Tests.Infrastructure;
@@ -124,6 +125,71 @@ public class WorkflowTestsPageTests(SealPortalFactory portal) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task The_administrator_edits_a_case_in_the_dialog_a_stale_edit_shows_the_conflict_and_delete_asks_first()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var id = await CreateCaseAsync("to edit " + tag, 10m, ["department-head"]);
+        try
+        {
+            await using var ui = await PortalComponents.SignedInAsync(portal, "admin");
+            var root = WithProviders<WorkflowTestsPage>(ui, b => b.AddAttribute(3, nameof(WorkflowTestsPage.Key), DemoWorkflows.Standard));
+            var page = root.FindComponent<WorkflowTestsPage>();
+            var row = $"[data-testid=case][data-case='{id}']";
+            page.WaitForAssertion(() => Assert.False(page.Find($"{row} [data-testid=edit-case]").HasAttribute("disabled")), Wait);
+
+            // The dialog opens with the case as saved; a new name is stored and the case is run.
+            var editing = page.Find($"{row} [data-testid=edit-case]").ClickAsync(new());
+            root.WaitForAssertion(() => Assert.NotEmpty(root.FindAll("[data-testid=case-save]")), Wait);
+            var dialog = root.FindComponent<TestCaseDialog>();
+            Assert.Contains("Edit test case", root.Find(".mud-dialog-title").TextContent);
+            Assert.Equal("to edit " + tag, Pick(dialog.FindComponents<MudTextField<string>>(), "case-name").Instance.GetState(f => f.Value));
+            Assert.Single(dialog.FindAll("[data-testid=case-path-node]"));
+            await SetAsync(dialog, Pick(dialog.FindComponents<MudTextField<string>>(), "case-name"), "edited " + tag);
+            await dialog.Find("[data-testid=case-save]").ClickAsync(new());
+            await editing;
+            page.WaitForAssertion(() => Assert.Contains("Test case saved.", ui.Snackbars), Wait);
+            page.WaitForAssertion(() => Assert.Contains("edited " + tag, page.Find(row).TextContent), Wait);
+            page.WaitForAssertion(() => Assert.Equal("true", page.Find($"[data-testid=run][data-case='{id}']").GetAttribute("data-passed")), Wait);
+
+            // Another administrator changes the case while this form is open: saving says so and shows the case as it is now.
+            page.WaitForAssertion(() => Assert.False(page.Find($"{row} [data-testid=edit-case]").HasAttribute("disabled")), Wait);
+            editing = page.Find($"{row} [data-testid=edit-case]").ClickAsync(new());
+            root.WaitForAssertion(() => Assert.NotEmpty(root.FindAll("[data-testid=case-save]")), Wait);
+            dialog = root.FindComponent<TestCaseDialog>();
+            await using (var scope = portal.Services.CreateAsyncScope())
+            {
+                var (cases, db) = WorkflowTestCaseTests.Services(scope);
+                var current = Assert.Single(await cases.ListAsync(DemoWorkflows.Standard, default), c => c.Id == id);
+                var input = await WorkflowTestCaseTests.FinanceCaseAsync(db, "theirs " + tag, 10m, ["department-head"]);
+                Assert.Null((await cases.UpdateAsync(id, current.Version, input, WorkflowTestCaseTests.Admin, default)).Problem);
+            }
+            await SetAsync(dialog, Pick(dialog.FindComponents<MudTextField<string>>(), "case-name"), "mine " + tag);
+            await dialog.Find("[data-testid=case-save]").ClickAsync(new());
+            dialog.WaitForAssertion(() => Assert.Equal(
+                $"Another administrator changed the test case theirs {tag} meanwhile. It is shown as it is now; make your change again.",
+                dialog.Find("[data-testid=case-error]").TextContent.Trim()), Wait);
+            dialog.WaitForAssertion(() => Assert.Equal("theirs " + tag, Pick(dialog.FindComponents<MudTextField<string>>(), "case-name").Instance.GetState(f => f.Value)), Wait);
+            await dialog.Find("[data-testid=case-cancel]").ClickAsync(new());
+            await editing;
+            page.WaitForAssertion(() => Assert.Contains("theirs " + tag, page.Find(row).TextContent), Wait);
+
+            // Deleting asks first: cancelled, the case stays; confirmed, it is gone.
+            var deleting = page.Find($"{row} [data-testid=delete-case]").ClickAsync(new());
+            root.WaitForAssertion(() => Assert.Contains($"Delete the test case theirs {tag}?", root.Find(".mud-dialog").TextContent), Wait);
+            await root.FindAll(".mud-dialog .mud-dialog-actions button")[0].ClickAsync(new());
+            await deleting;
+            Assert.NotEmpty(page.FindAll(row));
+            await ConfirmAsync(root, page.Find($"{row} [data-testid=delete-case]"));
+            page.WaitForAssertion(() => Assert.Contains("Test case deleted.", ui.Snackbars), Wait);
+            page.WaitForAssertion(() => Assert.Empty(page.FindAll(row)), Wait);
+        }
+        finally
+        {
+            await DeleteCaseAsync(id);
+        }
+    }
+
+    [Fact]
     public async Task An_administrator_who_loses_the_role_in_an_open_page_runs_nothing()
     {
         var userName = await NewAdminAsync();
@@ -189,7 +255,7 @@ public class WorkflowTestsPageTests(SealPortalFactory portal) : IClassFixture<Se
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var (cases, db) = WorkflowTestCaseTests.Services(scope);
-        var (id, problem) = await cases.CreateAsync(await WorkflowTestCaseTests.FinanceCaseAsync(db, name, amount, path), "test", default);
+        var (id, problem) = await cases.CreateAsync(await WorkflowTestCaseTests.FinanceCaseAsync(db, name, amount, path), WorkflowTestCaseTests.Admin, default);
         Assert.Null(problem);
         return id!.Value;
     }
@@ -197,7 +263,7 @@ public class WorkflowTestsPageTests(SealPortalFactory portal) : IClassFixture<Se
     private async Task DeleteCaseAsync(int id)
     {
         await using var scope = portal.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<WorkflowTestCases>().DeleteAsync(id, "test", default);
+        await scope.ServiceProvider.GetRequiredService<WorkflowTestCases>().DeleteAsync(id, WorkflowTestCaseTests.Admin, default);
     }
 
     private async Task<int> CountAsync()

@@ -21,7 +21,8 @@ public sealed record CaseRow(int Id, string Number, ViolationKind Kind, Violatio
     string Department, string? Responsible, DateTime OpenedAt, string OpenedBy);
 
 /// <summary>The list's filters; null means any.</summary>
-public sealed record CaseFilter(ViolationCaseStatus? Status = null, ViolationKind? Kind = null, int? DepartmentId = null);
+public sealed record CaseFilter(ViolationCaseStatus? Status = null, ViolationKind? Kind = null, int? DepartmentId = null,
+    DateOnly? OpenedFrom = null, DateOnly? OpenedTo = null);
 
 /// <summary>A piece of evidence as the case page shows it; <see cref="Href"/> opens the item, when it has a page.</summary>
 public sealed record EvidenceView(long Id, EvidenceKind Kind, long ReferenceId, string Summary, string? Href, DateTime AddedAt, string AddedBy);
@@ -32,7 +33,7 @@ public sealed record CaseDetail(
     int Id, string Number, ViolationKind Kind, ViolationCaseStatus Status, ViolationOutcome? Outcome, string? OutcomeNote,
     int DepartmentId, string Department, string? ResponsibleUserId, string? Responsible, string Facts,
     DateTime OpenedAt, string OpenedBy, DateTime? ClosedAt, string? ClosedBy,
-    IReadOnlyList<EvidenceView> Evidence, IReadOnlyList<StepView> Steps)
+    IReadOnlyList<EvidenceView> Evidence, IReadOnlyList<StepView> Steps, Guid Version)
 {
     public bool IsClosed => Status == ViolationCaseStatus.Closed;
 }
@@ -47,6 +48,9 @@ public sealed record EvidencePreview(EvidenceKind Kind, long ReferenceId, string
 /// <summary>What the new-case form sends; everything is checked by the service.</summary>
 public sealed record NewCaseInput(ViolationKind? Kind, int? DepartmentId, string? ResponsibleUserId, string? Facts,
     EvidenceKind? EvidenceKind = null, string? EvidenceReference = null);
+
+/// <summary>What the edit form sends for an open case, with the version the form was loaded at; everything is checked by the service.</summary>
+public sealed record CaseEditInput(Guid Version, ViolationKind? Kind, int? DepartmentId, string? ResponsibleUserId, string? Facts);
 
 public sealed record Choice<TKey>(TKey Id, string Name);
 

@@ -70,7 +70,7 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
     }
 
     /// <summary>Columns the list sorts by; anything else sorts newest first.</summary>
-    public static readonly IReadOnlyList<string> Sortable = ["Number", "Status", "Kind"];
+    public static readonly IReadOnlyList<string> Sortable = ["Number", "Status", "Kind", "Department", "OpenedAt"];
 
     /// <summary>One page of the cases the user may read, filtered and paged in the database; empty for anyone else.</summary>
     public async Task<ListPage<CaseRow>> PageAsync(ClaimsPrincipal? user, CaseFilter filter, GridPageRequest request, CancellationToken ct = default)
@@ -86,6 +86,11 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
             query = query.Where(c => c.Kind == kind);
         if (filter.DepartmentId is { } department)
             query = query.Where(c => c.DepartmentId == department);
+        var (from, until) = time.UtcRange(filter.OpenedFrom, filter.OpenedTo);
+        if (from is { } f)
+            query = query.Where(c => c.OpenedAt >= f);
+        if (until is { } u)
+            query = query.Where(c => c.OpenedAt < u);
         var total = await query.CountAsync(ct);
         query = (request.SortBy, request.Descending) switch
         {
@@ -94,6 +99,10 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
             ("Status", true) => query.OrderByDescending(c => c.Status).ThenByDescending(c => c.Id),
             ("Kind", false) => query.OrderBy(c => c.Kind).ThenByDescending(c => c.Id),
             ("Kind", true) => query.OrderByDescending(c => c.Kind).ThenByDescending(c => c.Id),
+            ("Department", false) => query.OrderBy(c => c.Department!.Name).ThenByDescending(c => c.Id),
+            ("Department", true) => query.OrderByDescending(c => c.Department!.Name).ThenByDescending(c => c.Id),
+            ("OpenedAt", false) => query.OrderBy(c => c.OpenedAt).ThenBy(c => c.Id),
+            ("OpenedAt", true) => query.OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.Id),
             _ => query.OrderByDescending(c => c.Id),
         };
         var rows = await query.Skip(request.Skip).Take(request.Take)
@@ -159,7 +168,7 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
         return (new CaseDetail(c.Id, c.Number, c.Kind, c.Status, c.Outcome, c.OutcomeNote, c.DepartmentId, found.Department, c.ResponsibleUserId,
             found.Responsible, c.Facts, c.OpenedAt, c.OpenedBy, c.ClosedAt, c.ClosedBy,
             evidence.Select(e => new EvidenceView(e.Id, e.Kind, e.ReferenceId, e.Summary, links.GetValueOrDefault(e.Id), e.AddedAt, e.AddedBy)).ToList(),
-            steps), null, access);
+            steps, c.Version), null, access);
     }
 
     /// <summary>What an item of evidence says and suggests, for the new-case form; for handlers only.</summary>
@@ -280,6 +289,55 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
                 ViolationCaseId = caseId, Kind = k, ReferenceId = preview.ReferenceId, Summary = preview.Summary, AddedAt = now, AddedBy = actor,
             });
             return (AuditAction.CaseEvidenceAdded, $"{k} {preview.ReferenceId}: {preview.Summary}");
+        }, ct);
+
+    /// <summary>
+    /// Edits an open case: its kind, responsible department and person, and facts. The form's <see cref="CaseEditInput.Version"/>
+    /// must still be the case's: an edit from a page loaded before another change is refused (409), not written over it.
+    /// A newly named responsible person is told, as when a case is opened.
+    /// </summary>
+    public Task<CaseResult> EditAsync(ClaimsPrincipal? user, int caseId, CaseEditInput input, CancellationToken ct = default) =>
+        ChangeAsync(user, caseId, async (db, @case, actor, now) =>
+        {
+            if (@case.Version != input.Version)
+                return CaseResult.Fail(StatusCodes.Status409Conflict, ChangedMeanwhile, @case.Number);
+            if (input.Kind is not { } kind || !Enum.IsDefined(kind))
+                return CaseResult.Invalid("Choose the kind of violation.");
+            var facts = (input.Facts ?? "").Trim();
+            if (facts.Length == 0)
+                return CaseResult.Invalid("Write down the facts.");
+            if (facts.Length > ViolationCaseLimits.FactsLength)
+                return CaseResult.Invalid("The facts have at most {0} characters.", ViolationCaseLimits.FactsLength);
+            if (input.DepartmentId is not { } departmentId)
+                return CaseResult.Invalid("Choose the responsible department.");
+            if (!await db.Departments.AnyAsync(d => d.Id == departmentId, ct))
+                return CaseResult.Invalid("Department {0} does not exist.", departmentId);
+            var responsible = string.IsNullOrWhiteSpace(input.ResponsibleUserId) ? null : input.ResponsibleUserId.Trim();
+            if (responsible is not null && !await db.Users.AnyAsync(u => u.Id == responsible, ct))
+                return CaseResult.Invalid("The responsible person is not a user of the portal.");
+
+            var changes = new List<string>();
+            if (@case.Kind != kind)
+                changes.Add($"kind {@case.Kind} → {kind}");
+            if (@case.DepartmentId != departmentId)
+                changes.Add($"department {@case.DepartmentId} → {departmentId}");
+            if (@case.ResponsibleUserId != responsible)
+                changes.Add($"responsible {@case.ResponsibleUserId ?? "none"} → {responsible ?? "none"}");
+            if (@case.Facts != facts)
+                changes.Add($"facts: {facts}");
+            if (changes.Count == 0)
+                return CaseResult.Invalid("Nothing was changed.");
+            if (responsible is not null && responsible != @case.ResponsibleUserId)
+            {
+                await new Notifier(db, clock, smtp, text, time).AddLocalizedAsync(responsible, NotificationKind.General,
+                    "Violation case {0} names you", "Violation case {0} was opened naming you as the responsible person. You can read it, but not change it.",
+                    [@case.Number], "/cases", ct: ct);
+            }
+            @case.Kind = kind;
+            @case.DepartmentId = departmentId;
+            @case.ResponsibleUserId = responsible;
+            @case.Facts = facts;
+            return (AuditAction.CaseEdited, string.Join("; ", changes));
         }, ct);
 
     /// <summary>Closes an open case with its outcome and the reason for it; the case is read-only afterwards.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using SealPortal.Data;
@@ -21,7 +22,7 @@ public sealed record TestCaseChoices(
 public sealed record TestCaseRow(
     int Id, string TemplateKey, string Name, int DepartmentId, string? DepartmentName, int SealId, string? SealName,
     string DocumentType, decimal? Amount, bool Urgent, string ApplicantUserId, string? ApplicantName,
-    IReadOnlyList<string> ExpectedPath, string? ExpectedTemplateKey);
+    IReadOnlyList<string> ExpectedPath, string? ExpectedTemplateKey, Guid Version);
 
 /// <summary>
 /// Why a case failed or was refused: a resource key of the portal with its arguments (arguments that are
@@ -73,7 +74,7 @@ public sealed record PublishPreview(IReadOnlyList<TestCaseRun> Runs, IReadOnlyLi
 /// notification or pending approval. Each method uses a context of its own.
 /// </summary>
 public sealed class WorkflowTestCases(
-    IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, TimeProvider clock, ILogger<WorkflowTestCases> logger)
+    IDbContextFactory<SealPortalDbContext> contexts, WorkingCalendar calendar, TimeProvider clock, IHttpContextAccessor http, ILogger<WorkflowTestCases> logger)
 {
     public const int MaxNameLength = 200;
 
@@ -105,69 +106,162 @@ public sealed class WorkflowTestCases(
             keys.Order(StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>Stores a case after checking every field; null on success, else why not.</summary>
-    public async Task<(int? Id, TestProblem? Problem)> CreateAsync(TestCaseInput input, string actor, CancellationToken ct)
-    {
-        if (!WorkflowTemplateStore.IsValidKey(input.TemplateKey))
-            return (null, new TestProblem("There is no template with this key."));
-        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > MaxNameLength)
-            return (null, new TestProblem("A test case needs a name of at most {0} characters.", MaxNameLength));
-        if (input.DepartmentId is null)
-            return (null, new TestProblem("Choose the department of the sample request."));
-        if (input.SealId is null)
-            return (null, new TestProblem("Choose the seal of the sample request."));
-        if (string.IsNullOrEmpty(input.DocumentType))
-            return (null, new TestProblem("Choose a document type."));
-        if (string.IsNullOrEmpty(input.ApplicantUserId))
-            return (null, new TestProblem("Choose the applicant of the sample request."));
-        if (input.Amount is < 0 or > 1_000_000_000_000m)
-            return (null, new TestProblem("The amount must be between 0 and 1 000 000 000 000."));
-        var path = input.ExpectedPath.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList();
-        if (path.Count == 0)
-            return (null, new TestProblem("Give the expected path: the nodes the request should pass, in order."));
-        if (path.Any(n => n.Contains(WorkflowTestCase.PathSeparator)) || string.Join(WorkflowTestCase.PathSeparator, path).Length > 2000)
-            return (null, new TestProblem("The expected path is too long or names an invalid node."));
-        if (input.ExpectedTemplateKey is { Length: > 0 } expectedKey && !WorkflowTemplateStore.IsValidKey(expectedKey))
-            return (null, new TestProblem("There is no template with this key."));
+    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string AdminsOnly = "Only administrators may keep the test cases of approval templates.";
+    public const string NoSuchCase = "This test case no longer exists.";
+    public const string ChangedMeanwhile = "Another administrator changed the test case {0} meanwhile. It is shown as it is now; make your change again.";
+    public const string DuplicateName = "The template already has a test case named {0}.";
 
+    /// <summary>Why <paramref name="user"/> may not change test cases (signed out, not an administrator); null when they may.</summary>
+    private static TestProblem? Refuse(ClaimsPrincipal? user) =>
+        user?.Identity?.IsAuthenticated != true ? new TestProblem(SessionEnded)
+        : !user.IsInRole(Roles.Admin) ? new TestProblem(AdminsOnly)
+        : null;
+
+    /// <summary>Stores a case after checking the user and every field; the id on success, else why not.</summary>
+    public async Task<(int? Id, TestProblem? Problem)> CreateAsync(TestCaseInput input, ClaimsPrincipal? user, CancellationToken ct)
+    {
+        if (Refuse(user) is { } refused)
+            return (null, refused);
+        if (Check(input) is { } bad)
+            return (null, bad);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        if (!await db.WorkflowTemplateVersions.AnyAsync(t => t.Key == input.TemplateKey, ct))
-            return (null, new TestProblem("There is no template with this key."));
-        if (input.ExpectedTemplateKey is { Length: > 0 } k && !await db.WorkflowTemplateVersions.AnyAsync(t => t.Key == k, ct))
-            return (null, new TestProblem("There is no template with this key."));
         var row = new WorkflowTestCase
         {
             TemplateKey = input.TemplateKey,
-            Name = input.Name.Trim(),
-            DepartmentId = input.DepartmentId.Value,
-            SealId = input.SealId.Value,
-            DocumentType = input.DocumentType,
-            Amount = input.Amount,
-            Urgent = input.Urgent,
-            ApplicantUserId = input.ApplicantUserId,
-            ExpectedPath = string.Join(WorkflowTestCase.PathSeparator, path),
-            ExpectedTemplateKey = string.IsNullOrEmpty(input.ExpectedTemplateKey) ? null : input.ExpectedTemplateKey,
             CreatedAt = clock.GetUtcNow(),
-            CreatedBy = actor,
+            CreatedBy = user!.Identity!.Name!,
         };
-        // What the case names must exist now; a case that goes stale later fails with the reason when run.
-        var world = await World.LoadAsync(db, [row], clock.GetUtcNow(), ct);
-        if (world.StaleReason(row) is { } stale)
-            return (null, stale);
+        if (await FillAsync(db, row, input, ct) is { } problem)
+            return (null, problem);
         db.WorkflowTestCases.Add(row);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.WorkflowTestCaseChanged, $"test case created: {row.Name}", Subject(row.TemplateKey));
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("{Actor} added test case {Id} to workflow template {Key}", actor, row.Id, row.TemplateKey);
+        logger.LogInformation("{Actor} added test case {Id} to workflow template {Key}", row.CreatedBy, row.Id, row.TemplateKey);
         return (row.Id, null);
     }
 
-    /// <summary>Deletes a case; false when there was none.</summary>
-    public async Task<bool> DeleteAsync(int id, string actor, CancellationToken ct)
+    /// <summary>
+    /// Changes a case as the form loaded it (<paramref name="version"/>, see <see cref="TestCaseRow.Version"/>): every field
+    /// is checked as for a new case, and a case another administrator changed or deleted meanwhile is refused, not overwritten.
+    /// The template a case belongs to does not change.
+    /// </summary>
+    public async Task<(int? Id, TestProblem? Problem)> UpdateAsync(int id, Guid version, TestCaseInput input, ClaimsPrincipal? user, CancellationToken ct)
     {
+        if (Refuse(user) is { } refused)
+            return (null, refused);
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var deleted = await db.WorkflowTestCases.Where(c => c.Id == id).ExecuteDeleteAsync(ct) > 0;
-        if (deleted)
-            logger.LogInformation("{Actor} deleted workflow test case {Id}", actor, id);
-        return deleted;
+        var row = await db.WorkflowTestCases.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (row is null)
+            return (null, new TestProblem(NoSuchCase));
+        if (row.Version != version)
+            return (null, new TestProblem(ChangedMeanwhile, row.Name));
+        if (Check(input with { TemplateKey = row.TemplateKey }) is { } bad)
+            return (null, bad);
+        var before = row.Name;
+        if (await FillAsync(db, row, input with { TemplateKey = row.TemplateKey }, ct) is { } problem)
+            return (null, problem);
+        using (AuditTrail.AuditTrail.ActingAs(user!))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.WorkflowTestCaseChanged,
+                before == row.Name ? $"test case edited: {row.Name}" : $"test case edited: {before} → {row.Name}", Subject(row.TemplateKey));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Saved by another administrator between reading and writing: the same answer as a stale form.
+            return (null, new TestProblem(ChangedMeanwhile, row.Name));
+        }
+        logger.LogInformation("{Actor} edited test case {Id} of workflow template {Key}", user!.Identity!.Name, row.Id, row.TemplateKey);
+        return (row.Id, null);
+    }
+
+    /// <summary>Deletes a case; null on success, else why not (signed out, not an administrator, no such case).</summary>
+    public async Task<TestProblem?> DeleteAsync(int id, ClaimsPrincipal? user, CancellationToken ct)
+    {
+        if (Refuse(user) is { } refused)
+            return refused;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var row = await db.WorkflowTestCases.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (row is null)
+            return new TestProblem(NoSuchCase);
+        db.WorkflowTestCases.Remove(row);
+        using (AuditTrail.AuditTrail.ActingAs(user!))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.WorkflowTestCaseChanged, $"test case deleted: {row.Name}", Subject(row.TemplateKey));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return new TestProblem(NoSuchCase);
+        }
+        logger.LogInformation("{Actor} deleted workflow test case {Id}", user!.Identity!.Name, id);
+        return null;
+    }
+
+    /// <summary>The audit trail's subject for the test cases of a template (the template's own changes use the same).</summary>
+    public static string Subject(string templateKey) => $"workflow:{templateKey}";
+
+    /// <summary>The checks that need no database: every field present and within its limits.</summary>
+    private static TestProblem? Check(TestCaseInput input)
+    {
+        if (!WorkflowTemplateStore.IsValidKey(input.TemplateKey))
+            return new TestProblem("There is no template with this key.");
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > MaxNameLength)
+            return new TestProblem("A test case needs a name of at most {0} characters.", MaxNameLength);
+        if (input.DepartmentId is null)
+            return new TestProblem("Choose the department of the sample request.");
+        if (input.SealId is null)
+            return new TestProblem("Choose the seal of the sample request.");
+        if (string.IsNullOrEmpty(input.DocumentType))
+            return new TestProblem("Choose a document type.");
+        if (string.IsNullOrEmpty(input.ApplicantUserId))
+            return new TestProblem("Choose the applicant of the sample request.");
+        if (input.Amount is < 0 or > 1_000_000_000_000m)
+            return new TestProblem("The amount must be between 0 and 1 000 000 000 000.");
+        var path = ExpectedPath(input);
+        if (path.Count == 0)
+            return new TestProblem("Give the expected path: the nodes the request should pass, in order.");
+        if (path.Any(n => n.Contains(WorkflowTestCase.PathSeparator)) || string.Join(WorkflowTestCase.PathSeparator, path).Length > 2000)
+            return new TestProblem("The expected path is too long or names an invalid node.");
+        if (input.ExpectedTemplateKey is { Length: > 0 } expectedKey && !WorkflowTemplateStore.IsValidKey(expectedKey))
+            return new TestProblem("There is no template with this key.");
+        return null;
+    }
+
+    private static List<string> ExpectedPath(TestCaseInput input) =>
+        input.ExpectedPath.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList();
+
+    /// <summary>
+    /// Copies a checked input onto <paramref name="row"/> after the checks that read the database: the templates exist, the
+    /// name is not another case's of the same template, and what the case names exists and is in use now (a case that goes
+    /// stale later fails with the reason when run). Turns the row's version.
+    /// </summary>
+    private async Task<TestProblem?> FillAsync(SealPortalDbContext db, WorkflowTestCase row, TestCaseInput input, CancellationToken ct)
+    {
+        if (!await db.WorkflowTemplateVersions.AnyAsync(t => t.Key == input.TemplateKey, ct))
+            return new TestProblem("There is no template with this key.");
+        if (input.ExpectedTemplateKey is { Length: > 0 } k && !await db.WorkflowTemplateVersions.AnyAsync(t => t.Key == k, ct))
+            return new TestProblem("There is no template with this key.");
+        var name = input.Name!.Trim();
+        var others = await db.WorkflowTestCases.AsNoTracking().Where(c => c.TemplateKey == input.TemplateKey && c.Id != row.Id).Select(c => c.Name).ToListAsync(ct);
+        if (others.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+            return new TestProblem(DuplicateName, name);
+        row.Name = name;
+        row.DepartmentId = input.DepartmentId!.Value;
+        row.SealId = input.SealId!.Value;
+        row.DocumentType = input.DocumentType!;
+        row.Amount = input.Amount;
+        row.Urgent = input.Urgent;
+        row.ApplicantUserId = input.ApplicantUserId!;
+        row.ExpectedPath = string.Join(WorkflowTestCase.PathSeparator, ExpectedPath(input));
+        row.ExpectedTemplateKey = string.IsNullOrEmpty(input.ExpectedTemplateKey) ? null : input.ExpectedTemplateKey;
+        row.Version = Guid.NewGuid();
+        var world = await World.LoadAsync(db, [row], clock.GetUtcNow(), ct);
+        return world.StaleReason(row);
     }
 
     /// <summary>Runs the cases of a template (or only <paramref name="caseId"/>) against the templates and rules in force now.</summary>
@@ -325,7 +419,7 @@ public sealed class WorkflowTestCases(
             c.Id, c.TemplateKey, c.Name, c.DepartmentId, Departments.GetValueOrDefault(c.DepartmentId), c.SealId,
             Seals.TryGetValue(c.SealId, out var s) ? s.Name : null, c.DocumentType, c.Amount, c.Urgent, c.ApplicantUserId,
             Users.TryGetValue(c.ApplicantUserId, out var u) ? u.Name : null,
-            c.ExpectedPath.Split(WorkflowTestCase.PathSeparator, StringSplitOptions.RemoveEmptyEntries), c.ExpectedTemplateKey);
+            c.ExpectedPath.Split(WorkflowTestCase.PathSeparator, StringSplitOptions.RemoveEmptyEntries), c.ExpectedTemplateKey, c.Version);
 
         /// <summary>Why the case cannot run as a request now: what it names no longer exists or is out of use.</summary>
         public TestProblem? StaleReason(WorkflowTestCase c)
