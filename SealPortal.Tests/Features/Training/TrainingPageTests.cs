@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 using SealPortal.Data;
 using SealPortal.Features.Training;
 using SealPortal.Tests.Infrastructure;
@@ -174,6 +175,68 @@ public sealed class TrainingPageTests(TrainingPortal portal) : IClassFixture<Tra
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=refused]")));
             Assert.Empty(page.FindAll("[data-material]"));
             Assert.Empty(page.FindAll("[data-testid=plan-title]"));
+        }
+    }
+
+    [Fact]
+    public async Task An_administrator_edits_the_plan_and_a_coming_session_in_their_dialogs_a_started_session_offers_no_edit_and_others_no_edit_at_all()
+    {
+        var plan = await PlanAsync(TrainingKind.General, Roles.Applicant);
+        var coming = await SessionAsync(plan, Now.AddDays(6), "admin");
+        await SessionAsync(plan, Now.AddDays(-2), "admin");
+        var comingAt = await DbAsync(db => db.TrainingSessions.Where(x => x.Id == coming).Select(x => x.StartsUnixMs).SingleAsync());
+
+        await using (var admin = await PortalComponents.SignedInAsync(portal, "admin"))
+        {
+            var (root, page) = admin.RenderWithDialogs<TrainingPlanPage>(new Dictionary<string, object?> { ["Id"] = plan });
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=edit-plan]")));
+            // Only the session that has not started offers an edit.
+            Assert.Single(page.FindAll("[data-testid=edit-session]"));
+
+            var click = page.ClickFreshAsync("[data-testid=edit-plan]");
+            root.WaitForElement("[data-testid=plan-dialog]");
+            var dialog = root.FindComponent<PlanDialog>();
+            root.WaitForAssertion(() => Assert.NotEmpty(dialog.FindComponents<MudSelect<int>>()));
+            Assert.Contains("Edit training plan", root.Find(".mud-dialog-title").TextContent);
+            var fields = dialog.FindComponents<MudTextField<string>>();
+            Assert.StartsWith("页面培训 ", fields[0].Instance.GetState(x => x.Value));
+            Assert.Equal("内容", fields[1].Instance.GetState(x => x.Value));
+            await root.InvokeAsync(() => fields[0].Instance.ValueChanged.InvokeAsync(""));
+            await root.ClickFreshAsync("[data-testid=plan-confirm]");
+            root.WaitForAssertion(() => Assert.Contains("Give the plan a title.", root.Find("[data-testid=plan-error]").TextContent));
+            await root.InvokeAsync(() => fields[0].Instance.ValueChanged.InvokeAsync("改名的培训"));
+            await root.InvokeAsync(() => fields[2].Instance.ValueChanged.InvokeAsync("每半年一次"));
+            await root.ClickFreshAsync("[data-testid=plan-confirm]");
+            await click.WaitAsync(TimeSpan.FromSeconds(10));
+            page.WaitForAssertion(() => Assert.Equal("改名的培训", page.Find("[data-testid=plan-title]").TextContent));
+            Assert.Contains("The training plan is saved.", admin.Snackbars);
+            var stored = await DbAsync(db => db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == plan));
+            Assert.Equal(("改名的培训", "每半年一次", Roles.Applicant), (stored.Title, stored.Schedule, stored.AudienceRoles));
+
+            click = page.ClickFreshAsync("[data-testid=edit-session]");
+            root.WaitForElement("[data-testid=session-dialog]");
+            var sessionDialog = root.FindComponent<SessionDialog>();
+            Assert.Contains("Edit session", root.Find(".mud-dialog-title").TextContent);
+            var place = sessionDialog.FindComponents<MudTextField<string>>()
+                .Single(f => f.Instance.UserAttributes.TryGetValue("data-testid", out var id) && (string?)id == "session-place");
+            root.WaitForAssertion(() => Assert.Equal("培训室", place.Instance.GetState(x => x.Value)));
+            await root.InvokeAsync(() => place.Instance.ValueChanged.InvokeAsync("五楼大会议室"));
+            await root.ClickFreshAsync("[data-testid=session-confirm]");
+            await click.WaitAsync(TimeSpan.FromSeconds(10));
+            page.WaitForAssertion(() => Assert.Contains("五楼大会议室", page.Find("[data-testid=sessions]").TextContent));
+            Assert.Contains("The session is saved.", admin.Snackbars);
+            var session = await DbAsync(db => db.TrainingSessions.AsNoTracking().SingleAsync(x => x.Id == coming));
+            Assert.Equal("五楼大会议室", session.Place);
+            // The dialog keeps the session's day and time (company time, to the minute).
+            Assert.Equal(comingAt / 60_000, session.StartsUnixMs / 60_000);
+        }
+
+        await using (var auditor = await PortalComponents.SignedInAsync(portal, "auditor"))
+        {
+            var page = auditor.Render<TrainingPlanPage>(p => p.Add(x => x.Id, plan));
+            page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=plan-title]")));
+            Assert.Empty(page.FindAll("[data-testid=edit-plan]"));
+            Assert.Empty(page.FindAll("[data-testid=edit-session]"));
         }
     }
 

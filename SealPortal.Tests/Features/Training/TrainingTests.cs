@@ -229,6 +229,90 @@ public sealed class TrainingTests(TrainingPortal portal) : IClassFixture<Trainin
     }
 
     [Fact]
+    public async Task An_administrator_edits_a_plan_and_a_session_not_yet_started_and_each_edit_is_in_the_audit_trail()
+    {
+        var admin = await PrincipalAsync("admin");
+        var plan = await PlanAsync();
+        var session = await SessionAsync(plan, Now.AddDays(3));
+        var finance = await DbAsync(db => db.Departments.Where(d => d.Name == "财务部").Select(d => d.Id).SingleAsync());
+        var title = "改过的培训 " + Guid.NewGuid().ToString("N")[..6];
+
+        var edited = await Training.UpdatePlanAsync(admin, plan, new PlanInput($"  {title} ", "新的内容。", TrainingKind.Keeper, "每月一次", [Roles.SealKeeper], [finance]));
+        Assert.True(edited.Succeeded, edited.ToString());
+        var stored = await DbAsync(db => db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == plan));
+        Assert.Equal((title, "新的内容。", TrainingKind.Keeper, "每月一次", Roles.SealKeeper, finance.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (stored.Title, stored.Description, stored.Kind, stored.Schedule, stored.AudienceRoles, stored.AudienceDepartmentIds));
+        var detail = (await Training.PlanAsync(admin, plan))!;
+        Assert.Equal([finance], detail.AudienceDepartmentIds);
+
+        var reviewer = await UserIdAsync("reviewer");
+        var moved = Now.AddDays(4);
+        var sessionEdit = await Training.UpdateSessionAsync(admin, session, new SessionInput(moved, 120, " 三楼会议室 ", reviewer));
+        Assert.True(sessionEdit.Succeeded, sessionEdit.ToString());
+        var storedSession = await DbAsync(db => db.TrainingSessions.AsNoTracking().SingleAsync(x => x.Id == session));
+        Assert.Equal((moved.ToUnixTimeMilliseconds(), 120, "三楼会议室", reviewer), (storedSession.StartsUnixMs, storedSession.DurationMinutes, storedSession.Place, storedSession.TrainerUserId));
+
+        var trail = await DbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditAction.TrainingChanged && e.Subject == $"training plan {title}")
+            .OrderBy(e => e.Sequence).Select(e => new { e.Detail, e.Actor }).ToListAsync());
+        Assert.Equal(2, trail.Count);
+        Assert.StartsWith("plan edited: title ", trail[0].Detail);
+        Assert.Contains("kind General → Keeper", trail[0].Detail);
+        Assert.Contains($"session {session} edited: ", trail[1].Detail);
+        Assert.Contains("三楼会议室", trail[1].Detail);
+        Assert.All(trail, t => Assert.Equal("admin", t.Actor));
+    }
+
+    [Fact]
+    public async Task A_started_session_or_one_with_attendance_keeps_its_time_and_trainer_and_bad_edits_get_a_message()
+    {
+        var admin = await PrincipalAsync("admin");
+        var adminId = await UserIdAsync("admin");
+        var plan = await PlanAsync(TrainingKind.General, [Roles.SealKeeper]);
+        var future = await SessionAsync(plan, Now.AddDays(2));
+        var started = await SessionAsync(plan, Now.AddHours(-1));
+        Assert.True((await Training.RecordAttendanceAsync(admin, started, await UserIdAsync("keeper"), true)).Succeeded);
+        var startedBefore = await DbAsync(db => db.TrainingSessions.AsNoTracking().SingleAsync(x => x.Id == started));
+        var trail = await DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditAction.TrainingChanged));
+
+        // Attendance is recorded: no other time, no other trainer.
+        var movedAway = await Training.UpdateSessionAsync(admin, started, new SessionInput(Now.AddDays(1), 60, "会议室", adminId));
+        Assert.Equal((CommandKind.Conflict, TrainingService.AttendanceRecorded), (movedAway.Kind, movedAway.Message));
+        var otherTrainer = await Training.UpdateSessionAsync(admin, started, new SessionInput(startedBefore.StartsAt, 60, "会议室", await UserIdAsync("reviewer")));
+        Assert.Equal((CommandKind.Conflict, TrainingService.AttendanceRecorded), (otherTrainer.Kind, otherTrainer.Message));
+        // Started: not even the place.
+        var place = await Training.UpdateSessionAsync(admin, started, new SessionInput(startedBefore.StartsAt, 60, "另一间", adminId));
+        Assert.Equal((CommandKind.Conflict, TrainingService.SessionStarted), (place.Kind, place.Message));
+        var after = await DbAsync(db => db.TrainingSessions.AsNoTracking().SingleAsync(x => x.Id == started));
+        Assert.Equal((startedBefore.StartsUnixMs, startedBefore.Place, startedBefore.TrainerUserId), (after.StartsUnixMs, after.Place, after.TrainerUserId));
+
+        // Bad input, for a session not yet started and for a plan.
+        Assert.Equal("Say where the session takes place.", (await Training.UpdateSessionAsync(admin, future, new SessionInput(Now.AddDays(2), 60, " ", adminId))).Message);
+        Assert.Equal("Give the session a date and time.", (await Training.UpdateSessionAsync(admin, future, new SessionInput(null, 60, "会议室", adminId))).Message);
+        Assert.Equal("The trainer is not a user of the portal.", (await Training.UpdateSessionAsync(admin, future, new SessionInput(Now.AddDays(2), 60, "会议室", "nobody"))).Message);
+        Assert.Equal(CommandKind.NotFound, (await Training.UpdateSessionAsync(admin, 987_654, new SessionInput(Now.AddDays(2), 60, "会议室", adminId))).Kind);
+        var input = new PlanInput("培训", "内容", TrainingKind.General, null, [], []);
+        Assert.Equal("Give the plan a title.", (await Training.UpdatePlanAsync(admin, plan, input with { Title = " " })).Message);
+        var gone = await Training.UpdatePlanAsync(admin, plan, input with { AudienceDepartmentIds = [987_654] });
+        Assert.Equal(("The department {0} no longer exists; choose the audience again.", (object)987_654), (gone.Message, gone.Args![0]));
+        Assert.Equal(CommandKind.NotFound, (await Training.UpdatePlanAsync(admin, 987_654, input)).Kind);
+        var same = await DbAsync(db => db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == plan));
+        Assert.Equal("Nothing was changed.", (await Training.UpdatePlanAsync(admin, plan, new PlanInput(same.Title, same.Description, same.Kind, same.Schedule, [Roles.SealKeeper], []))).Message);
+
+        // Nobody but an administrator edits anything.
+        foreach (var userName in new[] { "applicant", "depthead", "reviewer", "executive", "keeper", "auditor" })
+        {
+            var user = await PrincipalAsync(userName);
+            Assert.Equal((CommandKind.Forbidden, TrainingService.AdminsOnly), ((await Training.UpdatePlanAsync(user, plan, input)).Kind, (await Training.UpdatePlanAsync(user, plan, input)).Message));
+            Assert.Equal(TrainingService.AdminsOnly, (await Training.UpdateSessionAsync(user, future, new SessionInput(Now.AddDays(5), 60, "他处", adminId))).Message);
+        }
+        Assert.Equal(TrainingService.SessionEnded, (await Training.UpdatePlanAsync(null, plan, input)).Message);
+        Assert.Equal(TrainingService.SessionEnded, (await Training.UpdateSessionAsync(null, future, new SessionInput(Now.AddDays(5), 60, "他处", adminId))).Message);
+        Assert.Equal(same.Title, (await DbAsync(db => db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == plan))).Title);
+        Assert.Equal("会议室", (await DbAsync(db => db.TrainingSessions.AsNoTracking().SingleAsync(x => x.Id == future))).Place);
+        Assert.Equal(trail, await DbAsync(db => db.AuditEvents.CountAsync(e => e.Action == AuditAction.TrainingChanged)));
+    }
+
+    [Fact]
     public async Task A_material_must_be_a_readable_pdf_and_is_served_only_to_those_who_may_see_its_plan()
     {
         var plan = await PlanAsync(roles: [Roles.Applicant]);

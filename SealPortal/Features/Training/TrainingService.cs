@@ -22,7 +22,11 @@ public sealed record MaterialView(int Id, int? SessionId, string FileName, long 
 /// <summary>A plan as its page shows it; <see cref="MayManage"/> for administrators (add sessions and materials).</summary>
 public sealed record PlanDetail(int Id, string Title, string Description, TrainingKind Kind, string? Schedule, IReadOnlyList<string> AudienceRoles,
     IReadOnlyList<string> AudienceDepartments, IReadOnlyList<SessionView> Sessions, IReadOnlyList<MaterialView> Materials, bool MayManage,
-    DateTimeOffset CreatedAt, string CreatedBy);
+    DateTimeOffset CreatedAt, string CreatedBy)
+{
+    /// <summary>The audience's department ids (empty: every department), for the edit form.</summary>
+    public IReadOnlyList<int> AudienceDepartmentIds { get; init; } = [];
+}
 
 /// <summary>One plan that targets the user, its sessions, and whether (and when) the user attended one.</summary>
 public sealed record MyPlan(int PlanId, string Title, TrainingKind Kind, string? Schedule, IReadOnlyList<SessionView> Sessions,
@@ -45,7 +49,7 @@ public sealed record TrainingCompletion(bool AllDepartments, IReadOnlyList<PlanC
 /// <summary>
 /// Training (培训, issue 15 part 2) as the interactive pages and the download endpoint use it. Every call opens its own
 /// context and checks the user it is given (the circuit's user as the database has them now; null means signed out).
-/// Administrators create plans, add sessions and attach materials; the trainer named on a session, and only they,
+/// Administrators create and edit plans, add and edit sessions (until they start) and attach materials; the trainer named on a session, and only they,
 /// record its attendance; everyone sees the plans that target them; department heads (their department), auditors
 /// and administrators see completion per department.
 /// </summary>
@@ -97,7 +101,7 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         var departments = departmentIds.Count == 0 ? [] : await db.Departments.AsNoTracking().Where(d => departmentIds.Contains(d.Id))
             .OrderBy(d => d.Name).Select(d => d.Name).ToListAsync(ct);
         return new PlanDetail(plan.Id, plan.Title, plan.Description, plan.Kind, plan.Schedule, Audience.Roles(plan), departments,
-            sessions, materials, user.IsInRole(Roles.Admin), plan.CreatedAt, plan.CreatedBy);
+            sessions, materials, user.IsInRole(Roles.Admin), plan.CreatedAt, plan.CreatedBy) { AudienceDepartmentIds = departmentIds };
     }
 
     /// <summary>The plans that target <paramref name="user"/>, the sessions they train, and their keeper training when they are a keeper.</summary>
@@ -230,10 +234,60 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
 
     public async Task<CommandResult> CreatePlanAsync(ClaimsPrincipal? user, PlanInput input, CancellationToken ct = default)
     {
-        if (user is null)
-            return CommandResult.Forbidden(SessionEnded);
-        if (!user.IsInRole(Roles.Admin))
-            return CommandResult.Forbidden(AdminsOnly);
+        if (RefuseManaging(user) is { } refused)
+            return refused;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = new TrainingPlan { CreatedAt = clock.GetUtcNow(), CreatedBy = user!.Identity!.Name! };
+        if (await FillPlanAsync(db, plan, input, ct) is { } bad)
+            return bad;
+        db.TrainingPlans.Add(plan);
+        using (AuditTrail.AuditTrail.ActingAs(user))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"plan created ({plan.Kind}): {plan.Title}", $"training plan {plan.Title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} created training plan {PlanId} {Title}", plan.CreatedBy, plan.Id, plan.Title);
+        return CommandResult.Ok(plan.Id);
+    }
+
+    /// <summary>Changes a plan's title, content, kind, schedule and audience, with the same checks as a new plan.</summary>
+    public async Task<CommandResult> UpdatePlanAsync(ClaimsPrincipal? user, int planId, PlanInput input, CancellationToken ct = default)
+    {
+        if (RefuseManaging(user) is { } refused)
+            return refused;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = await db.TrainingPlans.SingleOrDefaultAsync(p => p.Id == planId, ct);
+        if (plan is null)
+            return CommandResult.NotFound(NoSuchPlan);
+        var before = (plan.Title, plan.Description, plan.Kind, plan.Schedule, plan.AudienceRoles, plan.AudienceDepartmentIds);
+        if (await FillPlanAsync(db, plan, input, ct) is { } bad)
+            return bad;
+        var changes = new List<string>();
+        if (before.Title != plan.Title)
+            changes.Add($"title {before.Title} → {plan.Title}");
+        if (before.Description != plan.Description)
+            changes.Add("content changed");
+        if (before.Kind != plan.Kind)
+            changes.Add($"kind {before.Kind} → {plan.Kind}");
+        if (before.Schedule != plan.Schedule)
+            changes.Add($"schedule {before.Schedule ?? "none"} → {plan.Schedule ?? "none"}");
+        if (before.AudienceRoles != plan.AudienceRoles || before.AudienceDepartmentIds != plan.AudienceDepartmentIds)
+            changes.Add($"audience roles [{plan.AudienceRoles}] departments [{plan.AudienceDepartmentIds}]");
+        if (changes.Count == 0)
+            return CommandResult.Invalid("Nothing was changed.");
+        using (AuditTrail.AuditTrail.ActingAs(user!))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, "plan edited: " + string.Join("; ", changes), $"training plan {plan.Title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} edited training plan {PlanId}", user!.Identity?.Name, planId);
+        return CommandResult.Ok(planId);
+    }
+
+    private static CommandResult? RefuseManaging(ClaimsPrincipal? user) =>
+        user is null ? CommandResult.Forbidden(SessionEnded)
+        : !user.IsInRole(Roles.Admin) ? CommandResult.Forbidden(AdminsOnly)
+        : null;
+
+    /// <summary>Checks a plan's fields and copies them onto <paramref name="plan"/>; the refusal when one is wrong (nothing copied then).</summary>
+    private static async Task<CommandResult?> FillPlanAsync(SealPortalDbContext db, TrainingPlan plan, PlanInput input, CancellationToken ct)
+    {
         var title = (input.Title ?? "").Trim();
         var description = (input.Description ?? "").Trim();
         var schedule = string.IsNullOrWhiteSpace(input.Schedule) ? null : input.Schedule.Trim();
@@ -251,34 +305,81 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
             return CommandResult.Invalid("Choose the kind of training.");
         if (input.AudienceRoles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknownRole)
             return CommandResult.Invalid("There is no role {0}.", unknownRole);
-        await using var db = await dbs.CreateDbContextAsync(ct);
         var departmentIds = input.AudienceDepartmentIds.Distinct().ToList();
         var known = await db.Departments.Where(d => departmentIds.Contains(d.Id)).Select(d => d.Id).ToListAsync(ct);
         if (departmentIds.FirstOrDefault(d => !known.Contains(d)) is var missing and not 0)
             return CommandResult.Invalid("The department {0} no longer exists; choose the audience again.", missing);
-        var plan = new TrainingPlan
-        {
-            Title = title, Description = description, Kind = input.Kind, Schedule = schedule,
-            AudienceRoles = string.Join(',', input.AudienceRoles.Distinct().Order(StringComparer.Ordinal)),
-            AudienceDepartmentIds = string.Join(',', departmentIds.Order()),
-            CreatedAt = clock.GetUtcNow(), CreatedBy = user.Identity!.Name!,
-        };
-        db.TrainingPlans.Add(plan);
-        using (AuditTrail.AuditTrail.ActingAs(user))
-            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"plan created ({plan.Kind}): {title}", $"training plan {title}");
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("{Actor} created training plan {PlanId} {Title}", plan.CreatedBy, plan.Id, title);
-        return CommandResult.Ok(plan.Id);
+        plan.Title = title;
+        plan.Description = description;
+        plan.Kind = input.Kind;
+        plan.Schedule = schedule;
+        plan.AudienceRoles = string.Join(',', input.AudienceRoles.Distinct().Order(StringComparer.Ordinal));
+        plan.AudienceDepartmentIds = string.Join(',', departmentIds.Order());
+        return null;
     }
 
     public async Task<CommandResult> AddSessionAsync(ClaimsPrincipal? user, int planId, SessionInput input, CancellationToken ct = default)
     {
-        if (user is null)
-            return CommandResult.Forbidden(SessionEnded);
-        if (!user.IsInRole(Roles.Admin))
-            return CommandResult.Forbidden(AdminsOnly);
+        if (RefuseManaging(user) is { } refused)
+            return refused;
+        if (CheckSession(input) is { } bad)
+            return bad;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var plan = await db.TrainingPlans.AsNoTracking().Where(p => p.Id == planId).Select(p => new { p.Title }).SingleOrDefaultAsync(ct);
+        if (plan is null)
+            return CommandResult.NotFound(NoSuchPlan);
+        if (!await db.Users.AnyAsync(u => u.Id == input.TrainerUserId, ct))
+            return CommandResult.Invalid("The trainer is not a user of the portal.");
+        var session = new TrainingSession { PlanId = planId };
+        FillSession(session, input);
+        db.TrainingSessions.Add(session);
+        using (AuditTrail.AuditTrail.ActingAs(user!))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"session added at {session.StartsAt:u}, {session.Place}", $"training plan {plan.Title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} added session {SessionId} to training plan {PlanId}", user!.Identity?.Name, session.Id, planId);
+        return CommandResult.Ok(session.Id);
+    }
+
+    public const string SessionStarted = "The session has started; it can no longer be changed.";
+    public const string AttendanceRecorded = "Attendance is recorded for this session: it can no longer be moved or given another trainer.";
+
+    /// <summary>
+    /// Changes a session's time, length, place and trainer before it starts. Once attendance is recorded the session
+    /// keeps its time and trainer (what was attended, and who recorded it); once it has started it does not change.
+    /// </summary>
+    public async Task<CommandResult> UpdateSessionAsync(ClaimsPrincipal? user, int sessionId, SessionInput input, CancellationToken ct = default)
+    {
+        if (RefuseManaging(user) is { } refused)
+            return refused;
+        if (CheckSession(input) is { } bad)
+            return bad;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var session = await db.TrainingSessions.Include(s => s.Plan).SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (session is null)
+            return CommandResult.NotFound(NoSuchSession);
+        var moved = session.StartsUnixMs != input.StartsAt!.Value.ToUnixTimeMilliseconds() || session.TrainerUserId != input.TrainerUserId;
+        if (moved && await db.TrainingAttendances.AnyAsync(a => a.SessionId == sessionId, ct))
+            return CommandResult.Conflict(AttendanceRecorded);
+        if (session.StartsAt <= clock.GetUtcNow())
+            return CommandResult.Conflict(SessionStarted);
+        if (!await db.Users.AnyAsync(u => u.Id == input.TrainerUserId, ct))
+            return CommandResult.Invalid("The trainer is not a user of the portal.");
+        var before = $"{session.StartsAt:u}, {session.DurationMinutes} min, {session.Place}, trainer {session.TrainerUserId}";
+        FillSession(session, input);
+        var after = $"{session.StartsAt:u}, {session.DurationMinutes} min, {session.Place}, trainer {session.TrainerUserId}";
+        if (before == after)
+            return CommandResult.Invalid("Nothing was changed.");
+        using (AuditTrail.AuditTrail.ActingAs(user!))
+            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"session {sessionId} edited: {before} → {after}", $"training plan {session.Plan!.Title}");
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("{Actor} edited training session {SessionId}", user!.Identity?.Name, sessionId);
+        return CommandResult.Ok(sessionId);
+    }
+
+    private static CommandResult? CheckSession(SessionInput input)
+    {
         var place = (input.Place ?? "").Trim();
-        if (input.StartsAt is not { } startsAt)
+        if (input.StartsAt is null)
             return CommandResult.Invalid("Give the session a date and time.");
         if (input.DurationMinutes is < 10 or > 24 * 60)
             return CommandResult.Invalid("A session lasts 10 minutes to 24 hours.");
@@ -288,23 +389,17 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
             return CommandResult.Invalid("The place has at most {0} characters.", TrainingLimits.PlaceLength);
         if (string.IsNullOrEmpty(input.TrainerUserId))
             return CommandResult.Invalid("Choose the trainer.");
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var plan = await db.TrainingPlans.AsNoTracking().Where(p => p.Id == planId).Select(p => new { p.Title }).SingleOrDefaultAsync(ct);
-        if (plan is null)
-            return CommandResult.NotFound(NoSuchPlan);
-        if (!await db.Users.AnyAsync(u => u.Id == input.TrainerUserId, ct))
-            return CommandResult.Invalid("The trainer is not a user of the portal.");
-        var session = new TrainingSession
-        {
-            PlanId = planId, StartsAt = startsAt.ToUniversalTime(), StartsUnixMs = startsAt.ToUnixTimeMilliseconds(),
-            DurationMinutes = input.DurationMinutes, Place = place, TrainerUserId = input.TrainerUserId,
-        };
-        db.TrainingSessions.Add(session);
-        using (AuditTrail.AuditTrail.ActingAs(user))
-            AuditTrail.AuditTrail.AddTo(db, http, clock, AuditAction.TrainingChanged, $"session added at {session.StartsAt:u}, {place}", $"training plan {plan.Title}");
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("{Actor} added session {SessionId} to training plan {PlanId}", user.Identity?.Name, session.Id, planId);
-        return CommandResult.Ok(session.Id);
+        return null;
+    }
+
+    private static void FillSession(TrainingSession session, SessionInput input)
+    {
+        var startsAt = input.StartsAt!.Value;
+        session.StartsAt = startsAt.ToUniversalTime();
+        session.StartsUnixMs = startsAt.ToUnixTimeMilliseconds();
+        session.DurationMinutes = input.DurationMinutes;
+        session.Place = input.Place!.Trim();
+        session.TrainerUserId = input.TrainerUserId!;
     }
 
     /// <summary>
