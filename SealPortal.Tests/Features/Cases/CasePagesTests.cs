@@ -211,6 +211,34 @@ public sealed class CasePagesTests(CasesPortal portal) : IClassFixture<CasesPort
     }
 
     [Fact]
+    public async Task The_list_sorts_by_a_columns_header_in_the_database()
+    {
+        English();
+        foreach (var department in new[] { "财务部", "法务部", "总经办", "财务部" })
+            await portal.OpenCaseAsync(department);
+        await using var auditor = await PortalComponents.SignedInAsync(portal, "auditor");
+        var list = InteractiveLists.RenderAt<CaseList>(auditor, "/cases");
+        InteractiveLists.WaitUntilLoaded(list);
+
+        // Clicking a column header as a user does: the grid names the column, the service sorts by it.
+        async Task<List<string>> SortByDepartmentAsync()
+        {
+            var loads = InteractiveLists.Loads(list);
+            var header = list.FindAll("th").Single(th => th.TextContent.Contains("Department"));
+            await header.QuerySelector(".sortable-column-header")!.ClickAsync(new());
+            InteractiveLists.WaitUntilLoaded(list, loads + 1);
+            return list.FindAll("[data-department]").Select(d => d.GetAttribute("data-department")!).ToList();
+        }
+        var ascending = await SortByDepartmentAsync();
+        var descending = await SortByDepartmentAsync();
+        var groups = ascending.Distinct().ToList();
+        Assert.True(groups.Count >= 3);
+        // Each department's cases together, then the departments the other way round.
+        Assert.Equal(groups.Count, ascending.Where((d, i) => i == 0 || d != ascending[i - 1]).Count());
+        Assert.Equal(Enumerable.Reverse(groups), descending.Distinct());
+    }
+
+    [Fact]
     public async Task Each_role_sees_in_the_list_and_on_the_case_page_what_it_may_read_and_can_do_nothing_else()
     {
         English();
