@@ -43,15 +43,22 @@ public sealed class AssessmentExportTests(AssessmentPortal portal) : IClassFixtu
 
         var scores = sheets[0].Rows;
         var header = scores[1];
+        // A count and a sub-score column per fact, in the page's order.
+        Assert.Equal(12, header.Count);
         Assert.Equal(["部门", "得分", "审批超期"], header.Take(3));
+        Assert.Equal(["违规案件", "培训完成", "制度确认"], new[] { header[6], header[8], header[10] });
         var legal = scores.Single(r => r[0] == "法务部");
-        Assert.Equal("92", legal[1]);
+        Assert.Equal("80", legal[1]);
         Assert.Equal("2", legal[2]);
         Assert.Equal("80", legal[3]);
-        Assert.Equal("1/1", legal[6]);
+        Assert.Equal(["0", "100", "0/1", "0"], legal.Skip(6).Take(4));
+        Assert.Equal("1/1", legal[10]);
         var sales = scores.Single(r => r[0] == "销售部");
-        Assert.Equal("74", sales[1]);
-        Assert.Equal("1/2", sales[6]);
+        Assert.Equal("71", sales[1]);
+        Assert.Equal(["1", "75", "2/4", "50"], sales.Skip(6).Take(4));
+        Assert.Equal("1/2", sales[10]);
+        var office = scores.Single(r => r[0] == "总经办");
+        Assert.Equal(["81", "1", "75", "2/3", "66.7"], new[] { office[1], office[6], office[7], office[8], office[9] });
         Assert.Equal(6, scores.Count);
 
         var facts = sheets[1].Rows;
@@ -60,6 +67,9 @@ public sealed class AssessmentExportTests(AssessmentPortal portal) : IClassFixtu
         Assert.Equal([world.PendingRequestNumber, world.TransferredRequestNumber], legalOverdue);
         Assert.Contains(facts, r => r[0] == "财务部" && r[1] == "检查发现问题" && r[4].Contains("缺少审批记录"));
         Assert.Contains(facts, r => r[0] == "总经办" && r[1] == "制度确认" && r[2] == "admin");
+        Assert.Contains(facts, r => r[0] == "销售部" && r[1] == "违规案件" && r[2] == world.SalesCaseNumber);
+        Assert.DoesNotContain(facts, r => r[2] == "AS-V2");
+        Assert.Equal(["depthead", "applicant"], facts.Where(r => r[0] == "销售部" && r[1] == "培训完成").Select(r => r[3].Split(' ')[^1].Trim('(', ')')));
         Assert.DoesNotContain(facts, r => r[0] == "法务部" && r[1] == "制度确认");
         Assert.Equal("时限 (Asia/Shanghai)", facts[0][5]);
         var late = facts.Single(r => r[2] == world.LateRequestNumber);

@@ -32,15 +32,22 @@ public sealed class AssessmentPageTests(AssessmentPortal portal) : IClassFixture
         await using var ui = await PortalComponents.SignedInAsync(portal, user);
         var (_, page) = Open(ui, world.Period);
         page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[data-testid=assessment-table] tbody tr").Count));
-        Assert.Equal("74", page.Find($"[data-testid=score-{world.Sales}]").TextContent.Trim());
-        Assert.Equal("92", page.Find($"[data-testid=score-{world.Legal}]").TextContent.Trim());
+        Assert.Equal("71", page.Find($"[data-testid=score-{world.Sales}]").TextContent.Trim());
+        Assert.Equal("80", page.Find($"[data-testid=score-{world.Legal}]").TextContent.Trim());
+        Assert.Equal("1", page.Find($"[data-testid=fact-violations-{world.Sales}]").GetAttribute("data-count"));
+        Assert.Equal("2 / 4", page.Find($"[data-testid=fact-training-completed-{world.Sales}]").TextContent.Trim());
+        Assert.Contains("sub-score 66.7", page.Find($"[data-testid=sub-training-completed-{world.Office}]").TextContent);
         Assert.Equal("2", page.Find($"[data-testid=fact-overdue-approvals-{world.Legal}]").GetAttribute("data-count"));
         Assert.Equal("1 / 2", page.Find($"[data-testid=fact-rules-acknowledged-{world.Sales}]").TextContent.Trim());
         Assert.Contains("sub-score 80", page.Find($"[data-testid=sub-overdue-approvals-{world.Legal}]").TextContent);
         var formula = page.Find("[data-testid=formula]").TextContent;
         Assert.Contains("Σ (weight × sub-score) ÷ Σ weight", formula);
         Assert.Contains("100 − 10 per overdue approval", page.Find("[data-testid=rule-overdue-approvals]").TextContent);
-        Assert.Contains("40", page.Find("[data-testid=rule-overdue-approvals]").TextContent);
+        Assert.Contains("weight 25", page.Find("[data-testid=rule-overdue-approvals]").TextContent);
+        Assert.Contains("100 − 25 per case", page.Find("[data-testid=rule-violations]").TextContent);
+        Assert.Contains("weight 25", page.Find("[data-testid=rule-violations]").TextContent);
+        Assert.Contains("general training plan", page.Find("[data-testid=rule-training-completed]").TextContent);
+        Assert.Contains("weight 15", page.Find("[data-testid=rule-training-completed]").TextContent);
         Assert.Equal($"/assessment/export.xlsx?{world.Period.Query}", page.Find("[data-testid=export-xlsx]").GetAttribute("href"));
     }
 
@@ -58,6 +65,31 @@ public sealed class AssessmentPageTests(AssessmentPortal portal) : IClassFixture
         Assert.All(root.FindAll("[data-testid=fact-items-table] [data-item] a"), a => Assert.StartsWith("/requests/", a.GetAttribute("href")));
         Assert.Contains("still pending", root.Find("[data-testid=fact-items-table]").TextContent);
         Assert.Contains("transferred after its deadline", root.Find("[data-testid=fact-items-table]").TextContent);
+    }
+
+    [Fact]
+    public async Task Violations_and_training_open_the_cases_and_the_people_behind_them()
+    {
+        var world = await portal.WorldAsync();
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        var (root, page) = Open(ui, world.Period);
+        page.WaitForElement($"[data-testid=fact-violations-{world.Sales}]");
+        await page.ClickFreshAsync($"[data-testid=fact-violations-{world.Sales}]");
+        root.WaitForAssertion(() => Assert.Single(root.FindAll("[data-testid=fact-items-table] tbody tr")));
+        Assert.Equal($"/cases/{world.SalesCaseId}", root.Find("[data-testid=fact-items-table] [data-item] a").GetAttribute("href"));
+        Assert.Equal(world.SalesCaseNumber, root.Find("[data-testid=fact-items-table] [data-item]").GetAttribute("data-item"));
+        await root.ClickFreshAsync("[data-testid=fact-items-close]");
+        root.WaitForAssertion(() => Assert.Empty(root.FindAll("[data-testid=fact-items]")));
+
+        await page.ClickFreshAsync($"[data-testid=fact-training-completed-{world.Sales}]");
+        root.WaitForAssertion(() => Assert.Equal(2, root.FindAll("[data-testid=fact-items-table] tbody tr").Count));
+        var text = root.Find("[data-testid=fact-items-table]").TextContent;
+        Assert.Contains("考核通用培训", text);
+        Assert.Contains("考核销售培训", text);
+        Assert.Contains("depthead", text);
+        Assert.Contains("Attended no session of this plan", text);
+        Assert.Equal([$"/training/plans/{world.GeneralPlanId}", $"/training/plans/{world.SalesPlanId}"],
+            root.FindAll("[data-testid=fact-items-table] [data-item] a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -29,28 +29,37 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
     {
         var world = await portal.WorldAsync();
         var report = await ReportAsync("executive", world.Period);
-        Assert.Equal(["overdue-approvals", "audit-findings", "rules-acknowledged"], report.Facts.Select(f => f.Key));
+        Assert.Equal(["overdue-approvals", "audit-findings", "violations", "training-completed", "rules-acknowledged"], report.Facts.Select(f => f.Key));
+        Assert.Equal([25, 20, 25, 15, 15], report.Facts.Select(f => f.Weight));
         Assert.Equal(4, report.Departments.Count);
 
         var counts = report.Departments.ToDictionary(d => d.DepartmentId, d => (
-            Overdue: d.Facts["overdue-approvals"].Count, Findings: d.Facts["audit-findings"].Count,
+            Overdue: d.Facts["overdue-approvals"].Count, Findings: d.Facts["audit-findings"].Count, Violations: d.Facts["violations"].Count,
+            Trained: d.Facts["training-completed"].Count, Pairs: d.Facts["training-completed"].OutOf,
             Accepted: d.Facts["rules-acknowledged"].Count, Users: d.Facts["rules-acknowledged"].OutOf));
-        Assert.Equal((1, 1, 1, 2), counts[world.Sales]);
-        Assert.Equal((2, 0, 1, 1), counts[world.Legal]);
-        Assert.Equal((1, 0, 2, 3), counts[world.Office]);
-        Assert.Equal((0, 1, 0, 1), counts[world.Finance]);
+        Assert.Equal((1, 1, 1, 2, 4, 1, 2), counts[world.Sales]);
+        Assert.Equal((2, 0, 0, 0, 1, 1, 1), counts[world.Legal]);
+        Assert.Equal((1, 0, 1, 2, 3, 2, 3), counts[world.Office]);
+        Assert.Equal((0, 1, 0, 1, 1, 0, 1), counts[world.Finance]);
         Assert.Equal(90, Line(report, world.Sales).Facts["overdue-approvals"].SubScore);
         Assert.Equal(75, Line(report, world.Finance).Facts["audit-findings"].SubScore);
+        Assert.Equal(75, Line(report, world.Sales).Facts["violations"].SubScore);
+        Assert.Equal(100, Line(report, world.Legal).Facts["violations"].SubScore);
+        Assert.Equal(50, Line(report, world.Sales).Facts["training-completed"].SubScore);
+        Assert.Equal(0, Line(report, world.Legal).Facts["training-completed"].SubScore);
+        Assert.Equal(200.0 / 3, Line(report, world.Office).Facts["training-completed"].SubScore!.Value, 9);
+        Assert.Equal(100, Line(report, world.Finance).Facts["training-completed"].SubScore);
         Assert.Equal(50, Line(report, world.Sales).Facts["rules-acknowledged"].SubScore);
-        Assert.Equal(74, Line(report, world.Sales).Score);
-        Assert.Equal(92, Line(report, world.Legal).Score);
-        Assert.Equal(86, Line(report, world.Office).Score);
-        Assert.Equal(63, Line(report, world.Finance).Score);
+        // By hand (see AssessmentWorld): 7125/100 → 71, 8000/100 = 80, 8125/100 → 81, 8000/100 = 80.
+        Assert.Equal(71, Line(report, world.Sales).Score);
+        Assert.Equal(80, Line(report, world.Legal).Score);
+        Assert.Equal(81, Line(report, world.Office).Score);
+        Assert.Equal(80, Line(report, world.Finance).Score);
 
-        // depthead accepts the rules: 销售部 2/2, (40·90 + 30·75 + 30·100)/100 = 88.5 → 89.
+        // depthead accepts the rules: 销售部 2/2, (25·90 + 20·75 + 25·75 + 15·50 + 15·100)/100 = 78.75 → 79.
         var rules = portal.Services.GetRequiredService<SealRulesService>();
         Assert.True((await rules.AcknowledgeAsync(await AssessmentWorld.PrincipalAsync(portal, "depthead"), (await rules.CurrentAsync())!.Id)).Succeeded);
-        // The auditor misses a deadline in the period: 财务部 overdue 1, (40·90 + 30·75 + 30·0)/100 = 58.5 → 59.
+        // The auditor misses a deadline in the period: 财务部 overdue 1, (25·90 + 20·75 + 25·100 + 15·100 + 15·0)/100 = 77.5 → 78.
         var time = portal.Services.GetRequiredService<CompanyTime>();
         await using (var scope = portal.Services.CreateAsyncScope())
         {
@@ -68,10 +77,10 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
 
         var after = await ReportAsync("auditor", world.Period);
         Assert.Equal((2, 2), (Line(after, world.Sales).Facts["rules-acknowledged"].Count, Line(after, world.Sales).Facts["rules-acknowledged"].OutOf));
-        Assert.Equal(89, Line(after, world.Sales).Score);
+        Assert.Equal(79, Line(after, world.Sales).Score);
         Assert.Equal(1, Line(after, world.Finance).Facts["overdue-approvals"].Count);
-        Assert.Equal(59, Line(after, world.Finance).Score);
-        Assert.Equal(92, Line(after, world.Legal).Score);
+        Assert.Equal(78, Line(after, world.Finance).Score);
+        Assert.Equal(80, Line(after, world.Legal).Score);
     }
 
     [Fact]
@@ -84,12 +93,19 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
         var before = world.Period.FirstDay.Month % 3 != 1 ? 1 : 0;
         Assert.Equal(1 + before, Line(quarter, world.Office).Facts["overdue-approvals"].Count);
         Assert.Equal(1 + before, Line(quarter, world.Sales).Facts["audit-findings"].Count);
+        // Likewise the 法务部 case opened one minute before P.
+        Assert.Equal(before, Line(quarter, world.Legal).Facts["violations"].Count);
+        Assert.Equal(1, Line(quarter, world.Sales).Facts["violations"].Count);
 
         var previous = AssessmentPeriod.Containing(AssessmentPeriodKind.Month, world.Period.FirstDay.AddDays(-1));
         var month = await ReportAsync("auditor", previous);
         Assert.Equal(1, Line(month, world.Office).Facts["overdue-approvals"].Count);
         Assert.Equal(1, Line(month, world.Sales).Facts["audit-findings"].Count);
         Assert.Equal(0, Line(month, world.Legal).Facts["overdue-approvals"].Count);
+        Assert.Equal(1, Line(month, world.Legal).Facts["violations"].Count);
+        Assert.Equal(0, Line(month, world.Sales).Facts["violations"].Count);
+        // At the end of the month before P only plan A existed, and nobody had attended it yet.
+        Assert.Equal((0, 2), (Line(month, world.Sales).Facts["training-completed"].Count, Line(month, world.Sales).Facts["training-completed"].OutOf));
     }
 
     [Fact]
@@ -113,6 +129,19 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
         Assert.Contains(world.FinanceIssueSequence.ToString(), finding.Reference);
         Assert.Contains("缺少审批记录", finding.Detail);
 
+        var cases = await Assessment.ItemsAsync(executive, world.Period, world.Sales, "violations");
+        var salesCase = Assert.Single(cases!);
+        Assert.Equal((world.SalesCaseNumber, $"/cases/{world.SalesCaseId}"), (salesCase.Reference, salesCase.Link));
+        Assert.Contains("applicant", salesCase.Person);
+        Assert.Equal(["AS-V3"], (await Assessment.ItemsAsync(executive, world.Period, world.Office, "violations"))!.Select(i => i.Reference));
+
+        var untrained = await Assessment.ItemsAsync(executive, world.Period, world.Sales, "training-completed");
+        Assert.Equal([($"/training/plans/{world.GeneralPlanId}", "depthead"), ($"/training/plans/{world.SalesPlanId}", "applicant")],
+            untrained!.Select(i => (i.Link, i.Person.Split(' ')[^1].Trim('(', ')'))));
+        var officeUntrained = Assert.Single((await Assessment.ItemsAsync(executive, world.Period, world.Office, "training-completed"))!);
+        Assert.Contains("admin", officeUntrained.Person);
+        Assert.Empty((await Assessment.ItemsAsync(executive, world.Period, world.Finance, "training-completed"))!);
+
         var missing = await Assessment.ItemsAsync(executive, world.Period, world.Office, "rules-acknowledged");
         Assert.Equal(["admin"], missing!.Select(i => i.Reference));
         Assert.Null(await Assessment.ItemsAsync(executive, world.Period, world.Office, "no-such-fact"));
@@ -129,6 +158,8 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
         Assert.NotNull(await Assessment.ItemsAsync(head, world.Period, world.Sales, "overdue-approvals"));
         // Another department's items, asked for by id, are refused like a department that does not exist.
         Assert.Null(await Assessment.ItemsAsync(head, world.Period, world.Legal, "overdue-approvals"));
+        Assert.Null(await Assessment.ItemsAsync(head, world.Period, world.Office, "violations"));
+        Assert.Null(await Assessment.ItemsAsync(head, world.Period, world.Office, "training-completed"));
         Assert.Null(await Assessment.ItemsAsync(head, world.Period, 999_999, "overdue-approvals"));
 
         foreach (var user in new[] { "auditor", "admin" })
@@ -138,6 +169,8 @@ public sealed class AssessmentTests(AssessmentPortal portal) : IClassFixture<Ass
             var principal = await AssessmentWorld.PrincipalAsync(portal, user);
             Assert.Null(await Assessment.ReportAsync(principal, world.Period));
             Assert.Null(await Assessment.ItemsAsync(principal, world.Period, world.Legal, "overdue-approvals"));
+            Assert.Null(await Assessment.ItemsAsync(principal, world.Period, world.Sales, "violations"));
+            Assert.Null(await Assessment.ItemsAsync(principal, world.Period, world.Sales, "training-completed"));
         }
         Assert.Null(await Assessment.ReportAsync(null, world.Period));
     }

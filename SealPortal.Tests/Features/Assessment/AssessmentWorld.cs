@@ -35,11 +35,22 @@ public sealed class AssessmentPortal : SealingPortal
 /// So 销售部 1, 法务部 2, 总经办 1, 财务部 0.</item>
 /// <item>Audit findings: an issue and an "ok" on uses of a 财务部 seal in P, an issue on a 销售部 seal in P and one on it
 /// the month before. So 财务部 1, 销售部 1.</item>
+/// <item>Violations: 销售部 a case opened in P (open) and one closed as no violation (left out); 总经办 a case opened
+/// in P and closed with a warning; 法务部 a case opened one minute before P (in the month before). So 销售部 1, 总经办 1.</item>
+/// <item>Training: general plan A (everyone, created before P), general plan B (销售部 only), keeper plan K (keepers;
+/// left out, keeper training is not this fact), general plan C created at the midnight that ends P (left out of P).
+/// A's session in P: applicant, executive, keeper, auditor present, depthead absent; A's session at the midnight that
+/// ends P: reviewer and admin present (too late for P); B's session in P: depthead present; K's: keeper present.
+/// So in pairs of person and plan 销售部 2/4 (applicant A, depthead B), 法务部 0/1, 总经办 2/3, 财务部 1/1.</item>
 /// <item>Rules (one version published): accepted by applicant, reviewer, executive, keeper; not by depthead, admin,
 /// auditor. So 销售部 1/2, 法务部 1/1, 总经办 2/3, 财务部 0/1.</item>
 /// </list>
-/// Weights 40/30/30 make the scores 销售部 (40·90 + 30·75 + 30·50)/100 = 73.5 → 74, 法务部 (40·80 + 30·100 + 30·100)/100 = 92,
-/// 总经办 (40·90 + 30·100 + 30·66.7)/100 = 86, 财务部 (40·100 + 30·75 + 30·0)/100 = 62.5 → 63.
+/// Sub-scores: overdue 100 − 10 each, findings and violations 100 − 25 each, training and rules the share in percent.
+/// Weights overdue 25, findings 20, violations 25, training 15, rules 15 (Σ 100) make the scores
+/// 销售部 (25·90 + 20·75 + 25·75 + 15·50 + 15·50)/100 = (2250 + 1500 + 1875 + 750 + 750)/100 = 71.25 → 71,
+/// 法务部 (25·80 + 20·100 + 25·100 + 15·0 + 15·100)/100 = (2000 + 2000 + 2500 + 0 + 1500)/100 = 80,
+/// 总经办 (25·90 + 20·100 + 25·75 + 15·66.7 + 15·66.7)/100 = (2250 + 2000 + 1875 + 1000 + 1000)/100 = 81.25 → 81,
+/// 财务部 (25·100 + 20·75 + 25·100 + 15·100 + 15·0)/100 = (2500 + 1500 + 2500 + 1500 + 0)/100 = 80.
 /// </summary>
 public sealed record AssessmentWorld(
     AssessmentPeriod Period,
@@ -50,7 +61,11 @@ public sealed record AssessmentWorld(
     string PendingRequestNumber,
     string TransferredRequestNumber,
     int FinanceAuditId,
-    long FinanceIssueSequence)
+    long FinanceIssueSequence,
+    int SalesCaseId,
+    string SalesCaseNumber,
+    int GeneralPlanId,
+    int SalesPlanId)
 {
     public int Sales => Departments["销售部"];
     public int Legal => Departments["法务部"];
@@ -146,7 +161,50 @@ public sealed record AssessmentWorld(
         foreach (var user in new[] { "applicant", "reviewer", "executive", "keeper" })
             Assert.True((await rules.AcknowledgeAsync(await PrincipalAsync(portal, user), current.Id)).Succeeded);
 
+        ViolationCase Case(string number, string department, string? responsible, DateTimeOffset openedAt, ViolationOutcome? outcome = null) => new()
+        {
+            Number = number, Kind = ViolationKind.UseWithoutApproval, DepartmentId = departments[department],
+            ResponsibleUserId = responsible is null ? null : users[responsible], Facts = "考核测试：未经审批用印。",
+            Status = outcome is null ? ViolationCaseStatus.Open : ViolationCaseStatus.Closed, Outcome = outcome,
+            OpenedAt = openedAt.UtcDateTime, OpenedBy = "auditor", Version = Guid.NewGuid(),
+            ClosedAt = outcome is null ? null : openedAt.AddDays(2).UtcDateTime, ClosedBy = outcome is null ? null : "auditor",
+        };
+        var salesCase = Case("AS-V1", "销售部", "applicant", Day(8));
+        db.ViolationCases.AddRange(salesCase, Case("AS-V2", "销售部", "depthead", Day(9), ViolationOutcome.NoViolation),
+            Case("AS-V3", "总经办", null, Day(12), ViolationOutcome.Warning), Case("AS-V4", "法务部", "reviewer", start.AddMinutes(-1)));
+        await db.SaveChangesAsync();
+
+        var end = time.StartOf(period.LastDay.AddDays(1)).ToUniversalTime();
+        TrainingPlan Plan(string title, TrainingKind kind, DateTimeOffset createdAt, string roles = "", string departmentIds = "") => new()
+        {
+            Title = title, Description = "考核测试", Kind = kind, AudienceRoles = roles, AudienceDepartmentIds = departmentIds, CreatedAt = createdAt, CreatedBy = "admin",
+        };
+        var general = Plan("考核通用培训", TrainingKind.General, start.AddDays(-20));
+        var salesOnly = Plan("考核销售培训", TrainingKind.General, start, departmentIds: departments["销售部"].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var keeperPlan = Plan("考核保管人培训", TrainingKind.Keeper, start, roles: Roles.SealKeeper);
+        var later = Plan("考核新培训", TrainingKind.General, end);
+        db.TrainingPlans.AddRange(general, salesOnly, keeperPlan, later);
+        await db.SaveChangesAsync();
+        TrainingSession Session(TrainingPlan plan, DateTimeOffset at) => new()
+        {
+            PlanId = plan.Id, StartsAt = at, StartsUnixMs = at.ToUnixTimeMilliseconds(), DurationMinutes = 60, Place = "会议室", TrainerUserId = users["admin"],
+        };
+        var inP = Session(general, Day(14));
+        var atEnd = Session(general, end);
+        var sales = Session(salesOnly, Day(16));
+        var keeping = Session(keeperPlan, Day(16));
+        db.TrainingSessions.AddRange(inP, atEnd, sales, keeping);
+        await db.SaveChangesAsync();
+        TrainingAttendance Present(TrainingSession session, string user, bool attended = true) => new()
+        {
+            SessionId = session.Id, UserId = users[user], Attended = attended, RecordedAt = session.StartsAt.AddHours(1), RecordedBy = "admin",
+        };
+        db.TrainingAttendances.AddRange(
+            Present(inP, "applicant"), Present(inP, "executive"), Present(inP, "keeper"), Present(inP, "auditor"), Present(inP, "depthead", attended: false),
+            Present(atEnd, "reviewer"), Present(atEnd, "admin"), Present(sales, "depthead"), Present(keeping, "keeper"));
+        await db.SaveChangesAsync();
+
         return new AssessmentWorld(period, AssessmentPeriod.Containing(AssessmentPeriodKind.Quarter, period.FirstDay), departments, users,
-            late.Number, pending.Number, transferred.Number, audit.Id, entries[0].Sequence);
+            late.Number, pending.Number, transferred.Number, audit.Id, entries[0].Sequence, salesCase.Id, salesCase.Number, general.Id, salesOnly.Id);
     }
 }

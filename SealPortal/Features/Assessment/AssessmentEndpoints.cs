@@ -12,9 +12,14 @@ public static class AssessmentServiceExtensions
     {
         builder.Services.AddSingleton<AssessmentService>();
         builder.Services.AddScoped<AssessmentExport>();
-        // The facts, in the order the page shows them. A new fact is one more line here.
+        // The facts, in the order the page shows them (the order). A new fact is one more line here.
+        // Score = Σ(weight × sub-score) ÷ Σ weight over the facts that apply (AssessmentScore.Of), each sub-score 0–100.
+        // Weights, summing to 100: overdue approvals 25, audit findings 20, violations 25, training completed 15,
+        // rules accepted 15. The two kinds of breach weigh most; the two shares are what the department can catch up on.
         builder.Services.AddSingleton<IAssessmentFact, OverdueApprovalsFact>();
         builder.Services.AddSingleton<IAssessmentFact, AuditFindingsFact>();
+        builder.Services.AddSingleton<IAssessmentFact, ViolationsFact>();
+        builder.Services.AddSingleton<IAssessmentFact, TrainingCompletionFact>();
         builder.Services.AddSingleton<IAssessmentFact, RulesAcknowledgementFact>();
         return builder;
     }

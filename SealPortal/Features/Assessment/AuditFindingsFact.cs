@@ -21,7 +21,7 @@ public sealed class AuditFindingsFact(IStringLocalizer<SharedResource> localizer
 
     public string Rule => "100 − 25 per finding, not below 0.";
 
-    public int Weight => 30;
+    public int Weight => 20;
 
     private static IQueryable<Finding> Findings(SealPortalDbContext db, AssessmentWindow w)
     {

@@ -22,7 +22,7 @@ public sealed class OverdueApprovalsFact(IStringLocalizer<SharedResource> locali
 
     public string Rule => "100 − 10 per overdue approval, not below 0.";
 
-    public int Weight => 40;
+    public int Weight => 25;
 
     private static IQueryable<ApprovalDecision> Late(SealPortalDbContext db, AssessmentWindow w) =>
         db.ApprovalDecisions.Where(d => d.DueUnixMs != null && d.DueUnixMs >= w.FromUnixMs && d.DueUnixMs < w.UntilUnixMs

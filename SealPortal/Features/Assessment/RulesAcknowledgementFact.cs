@@ -20,7 +20,7 @@ public sealed class RulesAcknowledgementFact(IStringLocalizer<SharedResource> lo
 
     public string Rule => "The share accepted, in percent; left out while no rules are published or the department has no users.";
 
-    public int Weight => 30;
+    public int Weight => 15;
 
     private static Task<int?> CurrentAsync(SealPortalDbContext db, CancellationToken ct) =>
         db.SealRules.OrderByDescending(r => r.Version).Select(r => (int?)r.Id).FirstOrDefaultAsync(ct);

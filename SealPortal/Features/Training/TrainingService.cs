@@ -146,7 +146,7 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         if (!isTrainer && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Auditor))
             return null;
         var plan = await db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == session.PlanId, ct);
-        var people = await PeopleAsync(db, ct);
+        var people = await TrainingCompletionRule.PeopleAsync(db, ct);
         var recorded = await db.TrainingAttendances.AsNoTracking().Where(a => a.SessionId == sessionId)
             .Select(a => new { a.UserId, a.Attended, a.RecordedAt }).ToListAsync(ct);
         var rows = people.Where(p => Audience.Includes(plan, p.Roles, p.DepartmentId) || recorded.Any(r => r.UserId == p.Id))
@@ -182,21 +182,10 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         }
         var departments = await db.Departments.AsNoTracking().Where(d => only == null || d.Id == only).OrderBy(d => d.Name)
             .Select(d => new { d.Id, d.Name }).ToListAsync(ct);
-        var people = (await PeopleAsync(db, ct)).Where(p => p.DepartmentId is { } d && (only == null || d == only)).ToList();
-        var plans = await db.TrainingPlans.AsNoTracking().OrderBy(p => p.Id).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        var validFromMs = now.AddMonths(-ValidityMonths).ToUnixTimeMilliseconds();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var attended = await db.TrainingAttendances.AsNoTracking().Where(a => a.Attended && a.Session!.StartsUnixMs <= nowMs)
-            .Select(a => new { a.UserId, a.Session!.PlanId, a.Session.StartsUnixMs }).ToListAsync(ct);
-        var result = plans.Select(p =>
-        {
-            var audience = people.Where(u => Audience.Includes(p, u.Roles, u.DepartmentId)).ToList();
-            var done = attended.Where(a => a.PlanId == p.Id && (p.Kind != TrainingKind.Keeper || a.StartsUnixMs >= validFromMs))
-                .Select(a => a.UserId).ToHashSet();
-            return new PlanCompletion(p.Id, p.Title, p.Kind, departments.Select(d => new DepartmentCompletion(d.Id, d.Name,
-                audience.Count(u => u.DepartmentId == d.Id), audience.Count(u => u.DepartmentId == d.Id && done.Contains(u.Id)))).ToList());
-        }).ToList();
+        // The same rule as the department assessment's training fact (TrainingCompletionRule), as of now.
+        var standing = await TrainingCompletionRule.StandingAsync(db, only is { } o ? [o] : null, clock.GetUtcNow(), ValidityMonths, ct: ct);
+        var result = standing.Select(p => new PlanCompletion(p.PlanId, p.Title, p.Kind, departments.Select(d => new DepartmentCompletion(d.Id, d.Name,
+            p.Audience.Count(u => u.DepartmentId == d.Id), p.Audience.Count(u => u.DepartmentId == d.Id && u.Completed))).ToList())).ToList();
         return new TrainingCompletion(all, result);
     }
 
@@ -423,7 +412,7 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         var row = await db.TrainingAttendances.SingleOrDefaultAsync(a => a.SessionId == sessionId && a.UserId == attendeeId, ct);
         if (row is null)
         {
-            var person = (await PeopleAsync(db, ct, attendeeId)).SingleOrDefault();
+            var person = (await TrainingCompletionRule.PeopleAsync(db, ct, attendeeId)).SingleOrDefault();
             if (person is null)
                 return CommandResult.NotFound("No such user.");
             if (!Audience.Includes(session.Plan!, person.Roles, person.DepartmentId))
@@ -513,21 +502,6 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private sealed record Person(string Id, string UserName, string DisplayName, int? DepartmentId, string? Department, IReadOnlyList<string> Roles);
-
-    private static async Task<List<Person>> PeopleAsync(SealPortalDbContext db, CancellationToken ct, string? only = null)
-    {
-        var users = await db.Users.AsNoTracking().Where(u => only == null || u.Id == only)
-            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.DepartmentId, Department = u.Department!.Name }).ToListAsync(ct);
-        var roles = await (from ur in db.UserRoles
-                           join r in db.Roles on ur.RoleId equals r.Id
-                           where only == null || ur.UserId == only
-                           select new { ur.UserId, r.Name }).ToListAsync(ct);
-        var byUser = roles.ToLookup(r => r.UserId, r => r.Name!);
-        return users.Select(u => new Person(u.Id, u.UserName ?? "", string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? "" : u.DisplayName,
-            u.DepartmentId, u.Department, byUser[u.Id].ToList())).ToList();
-    }
 
     private static IReadOnlyList<string> UserRoles(ClaimsPrincipal user) => user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList();
 
