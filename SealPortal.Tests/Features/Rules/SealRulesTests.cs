@@ -197,28 +197,96 @@ public sealed class SealRulesTests(RulesPortal portal) : IClassFixture<RulesPort
         await PublishAsync();
         await AcceptCurrentAsync("applicant");
 
-        var head = await Rules.StatusAsync(await PrincipalAsync("depthead"));
+        var headUser = await PrincipalAsync("depthead");
+        var head = await Rules.StatusAsync(headUser);
         Assert.NotNull(head);
         Assert.False(head.AllDepartments);
         Assert.Equal(["销售部"], head.Departments.Select(d => d.Department));
-        Assert.Equal(["applicant", "depthead"], head.Users.Select(u => u.UserName).Order());
-        Assert.All(head.Users, u => Assert.Equal("销售部", u.Department));
-        Assert.NotNull(head.Users.Single(u => u.UserName == "applicant").AcknowledgedAt);
-        Assert.Null(head.Users.Single(u => u.UserName == "depthead").AcknowledgedAt);
+        var headUsers = await Rules.UsersPageAsync(headUser, new(), new(PageSize: 100));
+        Assert.Equal(2, headUsers.Total);
+        Assert.Equal(["applicant", "depthead"], headUsers.Items.Select(u => u.UserName).Order());
+        Assert.All(headUsers.Items, u => Assert.Equal("销售部", u.Department));
+        Assert.NotNull(headUsers.Items.Single(u => u.UserName == "applicant").AcknowledgedAt);
+        Assert.Null(headUsers.Items.Single(u => u.UserName == "depthead").AcknowledgedAt);
         Assert.Equal((2, 1), (head.Departments[0].Users, head.Departments[0].Acknowledged));
 
-        var auditor = await Rules.StatusAsync(await PrincipalAsync("auditor"));
+        var auditorUser = await PrincipalAsync("auditor");
+        var auditor = await Rules.StatusAsync(auditorUser);
         Assert.NotNull(auditor);
         Assert.True(auditor.AllDepartments);
         Assert.Equal(DatabaseInitializer.DemoDepartments.Order(), auditor.Departments.Select(d => d.Department).Order());
-        Assert.Equal(DatabaseInitializer.DemoUsers.Count, auditor.Users.Count);
+        Assert.Equal(DatabaseInitializer.DemoUsers.Count, (await Rules.UsersPageAsync(auditorUser, new(), new(PageSize: 100))).Total);
         Assert.Equal(1, auditor.Departments.Single(d => d.Department == "销售部").Acknowledged);
         Assert.Equal(0, auditor.Departments.Single(d => d.Department == "财务部").Acknowledged);
         Assert.NotNull(await Rules.StatusAsync(await PrincipalAsync("admin")));
 
         foreach (var userName in new[] { "applicant", "reviewer", "executive", "keeper" })
+        {
             Assert.Null(await Rules.StatusAsync(await PrincipalAsync(userName)));
+            var refused = await Rules.UsersPageAsync(await PrincipalAsync(userName), new(), new(PageSize: 100));
+            Assert.Equal((0, 0), (refused.Total, refused.Items.Count));
+        }
         Assert.Null(await Rules.StatusAsync(null));
+        Assert.Empty((await Rules.UsersPageAsync(null, new(), new())).Items);
+    }
+
+    [Fact]
+    public async Task The_user_list_is_filtered_sorted_and_paged_in_the_database_and_a_head_gets_no_other_department_on_any_page()
+    {
+        await PublishAsync();
+        await AcceptCurrentAsync("applicant");
+        await AcceptCurrentAsync("reviewer");
+        var departments = await DbAsync(db => db.Departments.ToDictionaryAsync(d => d.Name, d => d.Id));
+        var all = DatabaseInitializer.DemoUsers.Count;
+
+        // A head, one row per page, under every sort and filter, and asking for other departments outright.
+        var head = await PrincipalAsync("depthead");
+        var sorts = new (string? By, bool Descending)[] { (null, false) }
+            .Concat(SealRulesService.Sortable.SelectMany(c => new (string?, bool)[] { (c, false), (c, true) }));
+        var filters = new AcknowledgementFilter[]
+        {
+            new(), new(Search: "reviewer"), new(Search: "法务"), new(DepartmentId: departments["法务部"]), new(DepartmentId: departments["财务部"], Accepted: false),
+            new(Accepted: true), new(Accepted: false), new(Search: "e"),
+        };
+        foreach (var filter in filters)
+        {
+            foreach (var (by, descending) in sorts)
+            {
+                var seen = new List<string>();
+                var first = await Rules.UsersPageAsync(head, filter, new(by, descending, 0, 1));
+                for (var page = 0; page < Math.Max(1, first.Total) + 1; page++)
+                {
+                    var rows = await Rules.UsersPageAsync(head, filter, new(by, descending, page, 1));
+                    Assert.All(rows.Items, r => Assert.Equal("销售部", r.Department));
+                    seen.AddRange(rows.Items.Select(r => r.UserName));
+                }
+                Assert.True(first.Total <= 2, $"{filter} {by}: {first.Total}");
+                Assert.Equal(first.Total, seen.Count);
+                Assert.All(seen, u => Assert.Contains(u, new[] { "applicant", "depthead" }));
+            }
+        }
+        Assert.Equal(0, (await Rules.UsersPageAsync(head, new(DepartmentId: departments["法务部"]), new())).Total);
+        Assert.Equal(0, (await Rules.UsersPageAsync(head, new(Search: "reviewer"), new())).Total);
+
+        // An auditor: every department, the filters narrow, the sorts order, the pages add up.
+        var auditor = await PrincipalAsync("auditor");
+        Assert.Equal(all, (await Rules.UsersPageAsync(auditor, new(), new())).Total);
+        Assert.Equal(["reviewer"], (await Rules.UsersPageAsync(auditor, new(DepartmentId: departments["法务部"]), new())).Items.Select(r => r.UserName));
+        Assert.Equal(["applicant", "reviewer"], (await Rules.UsersPageAsync(auditor, new(Accepted: true), new(PageSize: 100))).Items.Select(r => r.UserName).Order());
+        Assert.Equal(all - 2, (await Rules.UsersPageAsync(auditor, new(Accepted: false), new())).Total);
+        Assert.Equal(["reviewer"], (await Rules.UsersPageAsync(auditor, new(Search: "REVIEW"), new())).Items.Select(r => r.UserName));
+        Assert.Equal(["applicant", "depthead"], (await Rules.UsersPageAsync(auditor, new(Search: "销售"), new(PageSize: 100))).Items.Select(r => r.UserName).Order());
+        var byName = await Rules.UsersPageAsync(auditor, new(), new(nameof(AcknowledgementRow.UserName), false, 0, 100));
+        Assert.Equal(byName.Items.Select(r => r.UserName).Order(StringComparer.Ordinal), byName.Items.Select(r => r.UserName));
+        var byNameDown = await Rules.UsersPageAsync(auditor, new(), new(nameof(AcknowledgementRow.UserName), true, 0, 100));
+        Assert.Equal(byName.Items.Select(r => r.UserName).Reverse(), byNameDown.Items.Select(r => r.UserName));
+        // Accepted first when sorted down by the time of accepting, in the order they accepted (reviewer last).
+        var byAccepted = await Rules.UsersPageAsync(auditor, new(), new(nameof(AcknowledgementRow.AcknowledgedAt), true, 0, 100));
+        Assert.Equal(["reviewer", "applicant"], byAccepted.Items.Take(2).Select(r => r.UserName));
+        var paged = new List<string>();
+        for (var page = 0; page * 3 < all; page++)
+            paged.AddRange((await Rules.UsersPageAsync(auditor, new(), new(nameof(AcknowledgementRow.UserName), false, page, 3))).Items.Select(r => r.UserName));
+        Assert.Equal(byName.Items.Select(r => r.UserName), paged);
     }
 
     [Fact]
@@ -241,6 +309,8 @@ public sealed class SealRulesTests(RulesPortal portal) : IClassFixture<RulesPort
         {
             var page = ui.Render<AcknowledgementsPage>();
             page.WaitForAssertion(() => Assert.Equal(DatabaseInitializer.DemoDepartments.Count, page.FindAll("[data-department]").Count));
+            page.WaitForAssertion(() => Assert.Equal(DatabaseInitializer.DemoUsers.Count, page.FindAll("[data-user]").Count));
+            Assert.NotEmpty(page.FindAll("[data-testid=department-filter]"));
         }
 
         await using (var ui = await PortalComponents.SignedInAsync(portal, "applicant"))

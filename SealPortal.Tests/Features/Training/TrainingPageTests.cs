@@ -249,16 +249,17 @@ public sealed class TrainingPageTests(TrainingPortal portal) : IClassFixture<Tra
         {
             var page = ui.Render<TrainingCompletionPage>();
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid=plan-completion][data-plan=\"{plan}\"]")));
-            var departments = page.Find($"[data-testid=plan-completion][data-plan=\"{plan}\"]").QuerySelectorAll("[data-department]");
+            var departments = page.FindAll($"[data-department][data-plan=\"{plan}\"]");
             Assert.Equal(["销售部"], departments.Select(d => d.GetAttribute("data-department")));
+            // No line of another department on this page, whatever plan it is about.
+            Assert.All(page.FindAll("[data-department]"), d => Assert.Equal("销售部", d.GetAttribute("data-department")));
         }
 
         await using (var ui = await PortalComponents.SignedInAsync(portal, "auditor"))
         {
             var page = ui.Render<TrainingCompletionPage>();
             page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll($"[data-testid=plan-completion][data-plan=\"{plan}\"]")));
-            Assert.Equal(DatabaseInitializer.DemoDepartments.Count,
-                page.Find($"[data-testid=plan-completion][data-plan=\"{plan}\"]").QuerySelectorAll("[data-department]").Length);
+            page.WaitForAssertion(() => Assert.Equal(DatabaseInitializer.DemoDepartments.Count, page.FindAll($"[data-department][data-plan=\"{plan}\"]").Count));
         }
 
         await using (var ui = await PortalComponents.SignedInAsync(portal, "applicant"))

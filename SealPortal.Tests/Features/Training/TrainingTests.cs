@@ -185,14 +185,20 @@ public sealed class TrainingTests(TrainingPortal portal) : IClassFixture<Trainin
         var roster = await Training.RosterAsync(head, session);
         Assert.NotNull(roster);
         Assert.True(roster.MayRecord);
-        Assert.Equal(["applicant", "depthead"], roster.Rows.Select(r => r.UserName).Order());
-        Assert.True(roster.Rows.Single(r => r.UserName == "applicant").Attended);
+        var rosterRows = (await Training.RosterPageAsync(head, session, new(), new(PageSize: 100))).Items;
+        Assert.Equal(["applicant", "depthead"], rosterRows.Select(r => r.UserName).Order());
+        Assert.True(rosterRows.Single(r => r.UserName == "applicant").Attended);
         var audited = await Training.RosterAsync(await PrincipalAsync("auditor"), session);
         Assert.NotNull(audited);
         Assert.False(audited.MayRecord);
+        Assert.Equal(2, (await Training.RosterPageAsync(await PrincipalAsync("auditor"), session, new(), new())).Total);
         Assert.False((await Training.RosterAsync(await PrincipalAsync("admin"), session))!.MayRecord);
         foreach (var userName in new[] { "applicant", "keeper", "reviewer", "executive" })
+        {
             Assert.Null(await Training.RosterAsync(await PrincipalAsync(userName), session));
+            Assert.Equal(0, (await Training.RosterPageAsync(await PrincipalAsync(userName), session, new(), new())).Total);
+        }
+        Assert.Equal(0, (await Training.RosterPageAsync(null, session, new(), new())).Total);
     }
 
     [Fact]
@@ -394,7 +400,84 @@ public sealed class TrainingTests(TrainingPortal portal) : IClassFixture<Trainin
         Assert.NotNull(await Training.CompletionAsync(await PrincipalAsync("admin")));
         foreach (var userName in new[] { "applicant", "reviewer", "executive", "keeper" })
             Assert.Null(await Training.CompletionAsync(await PrincipalAsync(userName)));
-        Assert.Null(await Training.PlansAsync(await PrincipalAsync("auditor")));
-        Assert.NotNull(await Training.PlansAsync(await PrincipalAsync("admin")));
+        Assert.Null(await Training.PlansPageAsync(await PrincipalAsync("auditor"), new(), new()));
+        Assert.NotNull(await Training.PlansPageAsync(await PrincipalAsync("admin"), new(), new()));
+    }
+
+    [Fact]
+    public async Task The_training_lists_page_sort_and_filter_in_the_database_and_a_head_gets_no_other_department_on_any_page()
+    {
+        var finance = await DbAsync(db => db.Departments.Where(d => d.Name == "财务部").Select(d => d.Id).SingleAsync());
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var planIds = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            var created = await Training.CreatePlanAsync(await PrincipalAsync("admin"),
+                new PlanInput($"分页培训 {tag} {i}", "内容", i == 2 ? TrainingKind.Keeper : TrainingKind.General, null, [], i == 1 ? [finance] : []));
+            planIds.Add(created.Id!.Value);
+        }
+        var session = await SessionAsync(planIds[0], Now.AddHours(-1));
+        Assert.True((await Training.RecordAttendanceAsync(await PrincipalAsync("admin"), session, await UserIdAsync("applicant"), true)).Succeeded);
+
+        // Completion: a head, one line per page, under every sort and filter, sees only their department's lines.
+        var head = await PrincipalAsync("depthead");
+        var sorts = new (string? By, bool Descending)[] { (null, false) }
+            .Concat(TrainingService.CompletionSortable.SelectMany(c => new (string?, bool)[] { (c, false), (c, true) })).ToList();
+        foreach (var filter in new TrainingFilter[] { new(), new(Search: tag), new(Kind: TrainingKind.Keeper), new(Search: "财务") })
+        {
+            foreach (var (by, descending) in sorts)
+            {
+                var total = (await Training.CompletionPageAsync(head, filter, new(by, descending, 0, 1)))!.Total;
+                var lines = new List<CompletionRow>();
+                for (var page = 0; page <= total; page++)
+                    lines.AddRange((await Training.CompletionPageAsync(head, filter, new(by, descending, page, 1)))!.Items);
+                Assert.Equal(total, lines.Count);
+                Assert.All(lines, l => Assert.Equal("销售部", l.Department));
+            }
+        }
+        var headLines = (await Training.CompletionPageAsync(head, new(Search: tag), new(PageSize: 100)))!;
+        Assert.Equal(3, headLines.Total);
+        Assert.Equal((2, 1), headLines.Items.Where(l => l.PlanId == planIds[0]).Select(l => (l.Audience, l.Completed)).Single());
+        Assert.Equal(0, headLines.Items.Single(l => l.PlanId == planIds[1]).Audience);
+
+        // An auditor: a line per plan and department; the counts are those of the whole rule.
+        var auditor = await PrincipalAsync("auditor");
+        var lines4 = (await Training.CompletionPageAsync(auditor, new(Search: tag), new(nameof(CompletionRow.Title), false, 0, 100)))!;
+        Assert.Equal(3 * DatabaseInitializer.DemoDepartments.Count, lines4.Total);
+        Assert.Equal(lines4.Items.Select(l => l.Title).Order(StringComparer.Ordinal), lines4.Items.Select(l => l.Title));
+        Assert.Equal((1, 0), lines4.Items.Where(l => l.PlanId == planIds[1] && l.Department == "财务部").Select(l => (l.Audience, l.Completed)).Single());
+        Assert.Equal(DatabaseInitializer.DemoDepartments.Count, (await Training.CompletionPageAsync(auditor, new(Search: tag, Kind: TrainingKind.Keeper), new()))!.Total);
+        var whole = (await Training.CompletionAsync(auditor))!;
+        foreach (var line in lines4.Items)
+        {
+            var expected = whole.Plans.Single(p => p.PlanId == line.PlanId).Departments.Single(d => d.DepartmentId == line.DepartmentId);
+            Assert.Equal((expected.Audience, expected.Completed), (line.Audience, line.Completed));
+        }
+        foreach (var userName in new[] { "applicant", "reviewer", "executive", "keeper" })
+            Assert.Null(await Training.CompletionPageAsync(await PrincipalAsync(userName), new(), new()));
+        Assert.Null(await Training.CompletionPageAsync(null, new(), new()));
+
+        // The plan list (administrators): filtered by title and kind, sorted, paged.
+        var admin = await PrincipalAsync("admin");
+        var mine = (await Training.PlansPageAsync(admin, new(Search: tag), new(nameof(PlanRow.Title), true, 0, 2)))!;
+        Assert.Equal(3, mine.Total);
+        Assert.Equal([$"分页培训 {tag} 2", $"分页培训 {tag} 1"], mine.Items.Select(p => p.Title));
+        Assert.Equal([$"分页培训 {tag} 0"], (await Training.PlansPageAsync(admin, new(Search: tag), new(nameof(PlanRow.Title), true, 1, 2)))!.Items.Select(p => p.Title));
+        Assert.Equal([planIds[2]], (await Training.PlansPageAsync(admin, new(Search: tag, Kind: TrainingKind.Keeper), new()))!.Items.Select(p => p.Id));
+        Assert.Equal(1, (await Training.PlansPageAsync(admin, new(Search: tag), new()))!.Items.Single(p => p.Id == planIds[0]).Sessions);
+
+        // The attendance list: the plan's audience (every user here) searched and paged; the recorded answer shows.
+        var all = (await Training.RosterPageAsync(admin, session, new(), new(nameof(RosterRow.UserName), false, 0, 100)));
+        Assert.Equal(await DbAsync(db => db.Users.CountAsync()), all.Total);
+        Assert.Equal(all.Items.Select(r => r.UserName).Order(StringComparer.Ordinal), all.Items.Select(r => r.UserName));
+        Assert.True(all.Items.Single(r => r.UserName == "applicant").Attended);
+        var paged = new List<string>();
+        for (var page = 0; page * 2 < all.Total; page++)
+            paged.AddRange((await Training.RosterPageAsync(admin, session, new(), new(nameof(RosterRow.UserName), false, page, 2))).Items.Select(r => r.UserName));
+        Assert.Equal(all.Items.Select(r => r.UserName), paged);
+        Assert.Equal(["applicant", "depthead"], (await Training.RosterPageAsync(admin, session, new(Search: "销售"), new())).Items.Select(r => r.UserName).Order());
+        // A plan for 财务部 only: its audience is the one user there.
+        var financeSession = await SessionAsync(planIds[1], Now.AddHours(-1));
+        Assert.Equal(["auditor"], (await Training.RosterPageAsync(admin, financeSession, new(), new())).Items.Select(r => r.UserName));
     }
 }

@@ -24,9 +24,17 @@ public sealed record AcknowledgementRow(string UserName, string DisplayName, str
 /// <summary>A department's count of users who acknowledged the current version.</summary>
 public sealed record DepartmentAcknowledgements(int DepartmentId, string Department, int Users, int Acknowledged);
 
-/// <summary>What the acknowledgement page shows: the current version, the departments the viewer may see, and their users.</summary>
-public sealed record AcknowledgementStatus(RulesVersionView? Current, bool AllDepartments, IReadOnlyList<DepartmentAcknowledgements> Departments,
-    IReadOnlyList<AcknowledgementRow> Users);
+/// <summary>
+/// What the acknowledgement page shows above its list: the current version and the departments the viewer may see with
+/// their counts. The users are read a page at a time (<see cref="SealRulesService.UsersPageAsync"/>).
+/// </summary>
+public sealed record AcknowledgementStatus(RulesVersionView? Current, bool AllDepartments, IReadOnlyList<DepartmentAcknowledgements> Departments);
+
+/// <summary>The user list's filters: a search of name, user name and department; one department; accepted or not. Null: any.</summary>
+public sealed record AcknowledgementFilter(string? Search = null, int? DepartmentId = null, bool? Accepted = null)
+{
+    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim().ToLowerInvariant();
+}
 
 public static class SealRulesText
 {
@@ -182,46 +190,102 @@ public sealed class SealRulesService(IDbContextFactory<SealPortalDbContext> dbs,
         return RulesResult.Ok(version);
     }
 
+    /// <summary>Columns the user list sorts by; anything else is the list's own order (department, not yet accepted first, user name).</summary>
+    public static readonly IReadOnlyList<string> Sortable = [nameof(AcknowledgementRow.UserName), nameof(AcknowledgementRow.Department), nameof(AcknowledgementRow.AcknowledgedAt)];
+
+    /// <summary>
+    /// The department the user may see the acknowledgements of: (true, null) every department for an auditor or
+    /// administrator, (true, id) their own for a department head; (false, _) for anyone else (or a head in no department).
+    /// </summary>
+    private static async Task<(bool May, int? Only)> ScopeAsync(SealPortalDbContext db, ClaimsPrincipal? user, CancellationToken ct)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return (false, null);
+        if (user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin))
+            return (true, null);
+        if (!user.IsInRole(Roles.DepartmentHead))
+            return (false, null);
+        var only = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+        return (only is not null, only);
+    }
+
+    private static bool MayRead(ClaimsPrincipal? user) =>
+        user?.FindFirstValue(ClaimTypes.NameIdentifier) is not null
+        && (user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.DepartmentHead));
+
     /// <summary>
     /// The acknowledgement status of the current version: for an auditor or administrator every department,
-    /// for a department head their own department; for anyone else null (nothing is read).
+    /// for a department head their own department; for anyone else null (nothing is read). Counted in the database.
     /// </summary>
     public async Task<AcknowledgementStatus?> StatusAsync(ClaimsPrincipal? user, CancellationToken ct = default)
     {
-        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
-            return null;
-        var all = user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
-        if (!all && !user.IsInRole(Roles.DepartmentHead))
+        if (!MayRead(user))
             return null;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        int? only = null;
-        if (!all)
-        {
-            only = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
-            if (only is null)
-                return new AcknowledgementStatus(null, false, [], []);
-        }
+        var (may, only) = await ScopeAsync(db, user, ct);
+        if (!may)
+            return new AcknowledgementStatus(null, false, []);
         var current = await Views(db.SealRules.AsNoTracking().OrderByDescending(r => r.Version)).FirstOrDefaultAsync(ct);
         var currentId = current?.Id ?? 0;
-        var users = await db.Users.AsNoTracking()
-            .Where(u => u.DepartmentId != null && (only == null || u.DepartmentId == only))
-            .Select(u => new
-            {
-                u.UserName,
-                u.DisplayName,
-                DepartmentId = u.DepartmentId!.Value,
-                Department = u.Department!.Name,
-                At = db.RuleAcknowledgements.Where(a => a.UserId == u.Id && a.RulesVersionId == currentId).Select(a => (DateTimeOffset?)a.AcknowledgedAt).FirstOrDefault(),
-            })
-            .ToListAsync(ct);
+        var inScope = db.Users.AsNoTracking().Where(u => u.DepartmentId != null && (only == null || u.DepartmentId == only));
+        var users = await inScope.GroupBy(u => u.DepartmentId!.Value).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var accepted = await inScope.Where(u => db.RuleAcknowledgements.Any(a => a.UserId == u.Id && a.RulesVersionId == currentId))
+            .GroupBy(u => u.DepartmentId!.Value).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         var departments = await db.Departments.AsNoTracking().Where(d => only == null || d.Id == only)
             .OrderBy(d => d.Name).Select(d => new { d.Id, d.Name }).ToListAsync(ct);
-        var counts = departments.Select(d => new DepartmentAcknowledgements(d.Id, d.Name,
-            users.Count(u => u.DepartmentId == d.Id), users.Count(u => u.DepartmentId == d.Id && u.At is not null))).ToList();
-        var rows = users.OrderBy(u => u.Department, StringComparer.Ordinal).ThenBy(u => u.At is not null).ThenBy(u => u.UserName, StringComparer.Ordinal)
-            .Select(u => new AcknowledgementRow(u.UserName ?? "", string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? "" : u.DisplayName, u.Department, u.At))
-            .ToList();
-        return new AcknowledgementStatus(current, all, counts, rows);
+        var counts = departments.Select(d => new DepartmentAcknowledgements(d.Id, d.Name, users.GetValueOrDefault(d.Id), accepted.GetValueOrDefault(d.Id))).ToList();
+        return new AcknowledgementStatus(current, only is null, counts);
+    }
+
+    /// <summary>
+    /// One page of the users the viewer may see (a department head: only their department's, whatever the filter asks)
+    /// with whether and when they accepted the current version; filtered, sorted and paged in the database, reading
+    /// only the shown columns. Empty for anyone else.
+    /// </summary>
+    public async Task<ListPage<AcknowledgementRow>> UsersPageAsync(ClaimsPrincipal? user, AcknowledgementFilter filter, GridPageRequest request,
+        CancellationToken ct = default)
+    {
+        if (!MayRead(user))
+            return new([], 0);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var (may, only) = await ScopeAsync(db, user, ct);
+        if (!may)
+            return new([], 0);
+        var currentId = await db.SealRules.AsNoTracking().OrderByDescending(r => r.Version).Select(r => (int?)r.Id).FirstOrDefaultAsync(ct) ?? 0;
+        var query = db.Users.AsNoTracking().Where(u => u.DepartmentId != null && (only == null || u.DepartmentId == only));
+        if (filter.DepartmentId is { } department)
+            query = query.Where(u => u.DepartmentId == department);
+        if (filter.Term is { } t)
+            query = query.Where(u => u.UserName!.ToLower().Contains(t) || u.DisplayName.ToLower().Contains(t) || u.Department!.Name.ToLower().Contains(t));
+        if (filter.Accepted == true)
+            query = query.Where(u => db.RuleAcknowledgements.Any(a => a.UserId == u.Id && a.RulesVersionId == currentId));
+        else if (filter.Accepted == false)
+            query = query.Where(u => !db.RuleAcknowledgements.Any(a => a.UserId == u.Id && a.RulesVersionId == currentId));
+        var total = await query.CountAsync(ct);
+        var rows = query.Select(u => new
+        {
+            u.UserName,
+            u.DisplayName,
+            Department = u.Department!.Name,
+            // The acknowledgement's id orders like its time (SQLite sorts no DateTimeOffset).
+            AckId = db.RuleAcknowledgements.Where(a => a.UserId == u.Id && a.RulesVersionId == currentId).Select(a => (int?)a.Id).FirstOrDefault(),
+            At = db.RuleAcknowledgements.Where(a => a.UserId == u.Id && a.RulesVersionId == currentId).Select(a => (DateTimeOffset?)a.AcknowledgedAt).FirstOrDefault(),
+        });
+        rows = (request.SortBy, request.Descending) switch
+        {
+            (nameof(AcknowledgementRow.UserName), false) => rows.OrderBy(r => r.UserName),
+            (nameof(AcknowledgementRow.UserName), true) => rows.OrderByDescending(r => r.UserName),
+            (nameof(AcknowledgementRow.Department), false) => rows.OrderBy(r => r.Department).ThenBy(r => r.UserName),
+            (nameof(AcknowledgementRow.Department), true) => rows.OrderByDescending(r => r.Department).ThenBy(r => r.UserName),
+            (nameof(AcknowledgementRow.AcknowledgedAt), false) => rows.OrderBy(r => r.AckId == null ? 0 : 1).ThenBy(r => r.AckId).ThenBy(r => r.UserName),
+            (nameof(AcknowledgementRow.AcknowledgedAt), true) => rows.OrderByDescending(r => r.AckId == null ? 0 : 1).ThenByDescending(r => r.AckId).ThenBy(r => r.UserName),
+            _ => rows.OrderBy(r => r.Department).ThenBy(r => r.AckId == null ? 0 : 1).ThenBy(r => r.UserName),
+        };
+        var page = await rows.Skip(request.Skip).Take(request.Take).ToListAsync(ct);
+        return new(page.Select(u => new AcknowledgementRow(u.UserName ?? "", string.IsNullOrEmpty(u.DisplayName) ? u.UserName ?? "" : u.DisplayName,
+            u.Department, u.At)).ToList(), total);
     }
 
     private static IQueryable<RulesVersionView> Views(IQueryable<SealRulesVersion> rules) =>

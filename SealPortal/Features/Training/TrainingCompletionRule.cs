@@ -43,22 +43,23 @@ public static class TrainingCompletionRule
     }
 
     /// <summary>
-    /// Every plan (of <paramref name="kind"/> when given) that existed at <paramref name="asOf"/>, by id, with its audience among
+    /// Every plan (of <paramref name="kind"/> when given; of <paramref name="planIds"/> when given) that existed at <paramref name="asOf"/>, by id, with its audience among
     /// the users of <paramref name="departmentIds"/> (null: every department) and whether each completed it by then.
     /// </summary>
     public static async Task<IReadOnlyList<PlanStanding>> StandingAsync(SealPortalDbContext db, IReadOnlyCollection<int>? departmentIds,
-        DateTimeOffset asOf, int keeperValidityMonths, TrainingKind? kind = null, CancellationToken ct = default)
+        DateTimeOffset asOf, int keeperValidityMonths, TrainingKind? kind = null, CancellationToken ct = default, IReadOnlyCollection<int>? planIds = null)
     {
-        var plans = (await db.TrainingPlans.AsNoTracking().Where(p => kind == null || p.Kind == kind).OrderBy(p => p.Id).ToListAsync(ct))
+        var plans = (await db.TrainingPlans.AsNoTracking().Where(p => kind == null || p.Kind == kind)
+                .Where(p => planIds == null || planIds.Contains(p.Id)).OrderBy(p => p.Id).ToListAsync(ct))
             .Where(p => p.CreatedAt <= asOf).ToList();
         if (plans.Count == 0)
             return [];
         var people = (await PeopleAsync(db, ct, departmentIds: departmentIds)).Where(p => p.DepartmentId is not null).ToList();
         var asOfMs = asOf.ToUnixTimeMilliseconds();
         var keeperFromMs = asOf.AddMonths(-keeperValidityMonths).ToUnixTimeMilliseconds();
-        var planIds = plans.Select(p => p.Id).ToList();
+        var ids = plans.Select(p => p.Id).ToList();
         var attended = await db.TrainingAttendances.AsNoTracking()
-            .Where(a => a.Attended && a.Session!.StartsUnixMs <= asOfMs && planIds.Contains(a.Session.PlanId)
+            .Where(a => a.Attended && a.Session!.StartsUnixMs <= asOfMs && ids.Contains(a.Session.PlanId)
                         && (departmentIds == null || a.User!.DepartmentId != null && departmentIds.Contains(a.User.DepartmentId.Value)))
             .GroupBy(a => new { a.UserId, a.Session!.PlanId })
             .Select(g => new { g.Key.UserId, g.Key.PlanId, Last = g.Max(a => a.Session!.StartsUnixMs) })

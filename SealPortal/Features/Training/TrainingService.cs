@@ -37,8 +37,20 @@ public sealed record MyTraining(IReadOnlyList<MyPlan> Plans, IReadOnlyList<Sessi
 
 public sealed record RosterRow(string UserId, string UserName, string DisplayName, string? Department, bool? Attended, DateTimeOffset? RecordedAt);
 
-/// <summary>A session's attendance list: the plan's audience plus anyone recorded; <see cref="MayRecord"/> for its trainer once it started.</summary>
-public sealed record SessionRoster(SessionView Session, IReadOnlyList<RosterRow> Rows, bool MayRecord, bool Started);
+/// <summary>
+/// A session's attendance page above its list: <see cref="MayRecord"/> for its trainer once it started. The list (the plan's
+/// audience plus anyone recorded) is read a page at a time (<see cref="TrainingService.RosterPageAsync"/>).
+/// </summary>
+public sealed record SessionRoster(SessionView Session, bool MayRecord, bool Started);
+
+/// <summary>One line of the completion list: a plan and a department, with its audience there and how many completed it.</summary>
+public sealed record CompletionRow(int PlanId, string Title, TrainingKind Kind, int DepartmentId, string Department, int Audience, int Completed);
+
+/// <summary>A training list's filters: a search text (title, or user and department on the attendance list) and the kind of plan. Null: any.</summary>
+public sealed record TrainingFilter(string? Search = null, TrainingKind? Kind = null)
+{
+    public string? Term => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim().ToLowerInvariant();
+}
 
 public sealed record DepartmentCompletion(int DepartmentId, string Department, int Audience, int Completed);
 
@@ -66,14 +78,31 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
 
     // ------------------------------------------------------------------ reading
 
-    /// <summary>Every plan, for administrators; null for anyone else.</summary>
-    public async Task<IReadOnlyList<PlanRow>?> PlansAsync(ClaimsPrincipal? user, CancellationToken ct = default)
+    /// <summary>Columns the plan list sorts by; anything else is newest first.</summary>
+    public static readonly IReadOnlyList<string> PlanSortable = [nameof(PlanRow.Title), nameof(PlanRow.Kind)];
+
+    /// <summary>One page of every plan, for administrators (filtered, sorted and paged in the database); null for anyone else.</summary>
+    public async Task<ListPage<PlanRow>?> PlansPageAsync(ClaimsPrincipal? user, TrainingFilter filter, GridPageRequest request, CancellationToken ct = default)
     {
         if (user?.IsInRole(Roles.Admin) != true)
             return null;
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var plans = await db.TrainingPlans.AsNoTracking().OrderByDescending(p => p.Id)
+        var query = db.TrainingPlans.AsNoTracking();
+        if (filter.Kind is { } kind)
+            query = query.Where(p => p.Kind == kind);
+        if (filter.Term is { } t)
+            query = query.Where(p => p.Title.ToLower().Contains(t));
+        var total = await query.CountAsync(ct);
+        query = (request.SortBy, request.Descending) switch
+        {
+            (nameof(PlanRow.Title), false) => query.OrderBy(p => p.Title).ThenByDescending(p => p.Id),
+            (nameof(PlanRow.Title), true) => query.OrderByDescending(p => p.Title).ThenByDescending(p => p.Id),
+            (nameof(PlanRow.Kind), false) => query.OrderBy(p => p.Kind).ThenByDescending(p => p.Id),
+            (nameof(PlanRow.Kind), true) => query.OrderByDescending(p => p.Kind).ThenByDescending(p => p.Id),
+            _ => query.OrderByDescending(p => p.Id),
+        };
+        var plans = await query.Skip(request.Skip).Take(request.Take)
             .Select(p => new
             {
                 p.Id, p.Title, p.Kind, p.Schedule,
@@ -81,8 +110,8 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
                 Next = db.TrainingSessions.Where(s => s.PlanId == p.Id && s.StartsUnixMs >= nowMs).Min(s => (long?)s.StartsUnixMs),
             })
             .ToListAsync(ct);
-        return plans.Select(p => new PlanRow(p.Id, p.Title, p.Kind, p.Schedule, p.Sessions,
-            p.Next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null)).ToList();
+        return new(plans.Select(p => new PlanRow(p.Id, p.Title, p.Kind, p.Schedule, p.Sessions,
+            p.Next is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null)).ToList(), total);
     }
 
     /// <summary>A plan for whoever may see it (administrators, auditors, department heads, its audience, its trainers); otherwise null.</summary>
@@ -133,31 +162,70 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         return new MyTraining(mine, training, keeper, ValidityMonths);
     }
 
-    /// <summary>A session's attendance list, for its trainer, administrators and auditors; otherwise null.</summary>
+    /// <summary>A session's attendance page (without its list), for its trainer, administrators and auditors; otherwise null.</summary>
     public async Task<SessionRoster?> RosterAsync(ClaimsPrincipal? user, int sessionId, CancellationToken ct = default)
     {
         if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
             return null;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var session = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => s.Id == sessionId)).SingleOrDefaultAsync(ct);
-        if (session is null)
+        if (session is null || !MayReadRoster(user, userId, session))
             return null;
-        var isTrainer = session.TrainerUserId == userId;
-        if (!isTrainer && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.Auditor))
-            return null;
-        var plan = await db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == session.PlanId, ct);
-        var people = await TrainingCompletionRule.PeopleAsync(db, ct);
-        var recorded = await db.TrainingAttendances.AsNoTracking().Where(a => a.SessionId == sessionId)
-            .Select(a => new { a.UserId, a.Attended, a.RecordedAt }).ToListAsync(ct);
-        var rows = people.Where(p => Audience.Includes(plan, p.Roles, p.DepartmentId) || recorded.Any(r => r.UserId == p.Id))
-            .Select(p =>
-            {
-                var r = recorded.FirstOrDefault(x => x.UserId == p.Id);
-                return new RosterRow(p.Id, p.UserName, p.DisplayName, p.Department, r?.Attended, r?.RecordedAt);
-            })
-            .OrderBy(r => r.Department, StringComparer.Ordinal).ThenBy(r => r.UserName, StringComparer.Ordinal).ToList();
         var started = session.StartsAt <= clock.GetUtcNow();
-        return new SessionRoster(session, rows, isTrainer && started, started);
+        return new SessionRoster(session, session.TrainerUserId == userId && started, started);
+    }
+
+    private static bool MayReadRoster(ClaimsPrincipal user, string userId, SessionView session) =>
+        session.TrainerUserId == userId || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor);
+
+    /// <summary>Columns the attendance list sorts by; anything else is by department, then user name.</summary>
+    public static readonly IReadOnlyList<string> RosterSortable = [nameof(RosterRow.UserName), nameof(RosterRow.Department)];
+
+    /// <summary>
+    /// One page of a session's attendance list: the users in its plan's audience (the plan's roles and departments, matched in
+    /// the database) and anyone recorded, with what was recorded; searched (user, name, department), sorted and paged in the
+    /// database. For its trainer, administrators and auditors; empty for anyone else.
+    /// </summary>
+    public async Task<ListPage<RosterRow>> RosterPageAsync(ClaimsPrincipal? user, int sessionId, TrainingFilter filter, GridPageRequest request,
+        CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return new([], 0);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var session = await Sessions(db.TrainingSessions.AsNoTracking().Where(s => s.Id == sessionId)).SingleOrDefaultAsync(ct);
+        if (session is null || !MayReadRoster(user, userId, session))
+            return new([], 0);
+        var plan = await db.TrainingPlans.AsNoTracking().SingleAsync(p => p.Id == session.PlanId, ct);
+        var roles = Audience.Roles(plan).ToList();
+        var departments = Audience.DepartmentIds(plan).ToList();
+        var anyRole = roles.Count == 0;
+        var anyDepartment = departments.Count == 0;
+        // Audience.Includes, as a query: one of the roles (none named: any) and one of the departments (none named: any).
+        var query = db.Users.AsNoTracking().Where(u =>
+            (anyRole || db.UserRoles.Any(ur => ur.UserId == u.Id && db.Roles.Any(r => r.Id == ur.RoleId && roles.Contains(r.Name!))))
+                && (anyDepartment || u.DepartmentId != null && departments.Contains(u.DepartmentId.Value))
+            || db.TrainingAttendances.Any(a => a.SessionId == sessionId && a.UserId == u.Id));
+        if (filter.Term is { } t)
+            query = query.Where(u => u.UserName!.ToLower().Contains(t) || u.DisplayName.ToLower().Contains(t)
+                || u.Department != null && u.Department.Name.ToLower().Contains(t));
+        var total = await query.CountAsync(ct);
+        var rows = query.Select(u => new
+        {
+            u.Id, u.UserName, u.DisplayName,
+            Department = u.Department == null ? null : u.Department.Name,
+            Attended = db.TrainingAttendances.Where(a => a.SessionId == sessionId && a.UserId == u.Id).Select(a => (bool?)a.Attended).FirstOrDefault(),
+            RecordedAt = db.TrainingAttendances.Where(a => a.SessionId == sessionId && a.UserId == u.Id).Select(a => (DateTimeOffset?)a.RecordedAt).FirstOrDefault(),
+        });
+        rows = (request.SortBy, request.Descending) switch
+        {
+            (nameof(RosterRow.UserName), false) => rows.OrderBy(r => r.UserName),
+            (nameof(RosterRow.UserName), true) => rows.OrderByDescending(r => r.UserName),
+            (nameof(RosterRow.Department), true) => rows.OrderByDescending(r => r.Department).ThenBy(r => r.UserName),
+            _ => rows.OrderBy(r => r.Department).ThenBy(r => r.UserName),
+        };
+        var page = await rows.Skip(request.Skip).Take(request.Take).ToListAsync(ct);
+        return new(page.Select(r => new RosterRow(r.Id, r.UserName ?? "", string.IsNullOrEmpty(r.DisplayName) ? r.UserName ?? "" : r.DisplayName,
+            r.Department, r.Attended, r.RecordedAt)).ToList(), total);
     }
 
     /// <summary>
@@ -187,6 +255,60 @@ public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, 
         var result = standing.Select(p => new PlanCompletion(p.PlanId, p.Title, p.Kind, departments.Select(d => new DepartmentCompletion(d.Id, d.Name,
             p.Audience.Count(u => u.DepartmentId == d.Id), p.Audience.Count(u => u.DepartmentId == d.Id && u.Completed))).ToList())).ToList();
         return new TrainingCompletion(all, result);
+    }
+
+    /// <summary>Columns the completion list sorts by; anything else is newest plan first, then by department.</summary>
+    public static readonly IReadOnlyList<string> CompletionSortable = [nameof(CompletionRow.Title), nameof(CompletionRow.Department)];
+
+    /// <summary>
+    /// One page of the completion list, a line per plan and department: for auditors and administrators every department,
+    /// for a department head their own (in the query, whatever is asked); null for anyone else. The lines are filtered,
+    /// sorted and paged in the database; the counts are then taken for the plans and departments of the page only, by the
+    /// rule of <see cref="TrainingCompletionRule"/> as of now.
+    /// </summary>
+    public async Task<ListPage<CompletionRow>?> CompletionPageAsync(ClaimsPrincipal? user, TrainingFilter filter, GridPageRequest request,
+        CancellationToken ct = default)
+    {
+        if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return null;
+        var all = user.IsInRole(Roles.Auditor) || user.IsInRole(Roles.Admin);
+        if (!all && !user.IsInRole(Roles.DepartmentHead))
+            return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        int? only = null;
+        if (!all)
+        {
+            only = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DepartmentId).FirstOrDefaultAsync(ct);
+            if (only is null)
+                return new([], 0);
+        }
+        var plans = db.TrainingPlans.AsNoTracking();
+        if (filter.Kind is { } kind)
+            plans = plans.Where(p => p.Kind == kind);
+        if (filter.Term is { } t)
+            plans = plans.Where(p => p.Title.ToLower().Contains(t));
+        var pairs = from p in plans
+                    from d in db.Departments.AsNoTracking().Where(d => only == null || d.Id == only)
+                    select new { PlanId = p.Id, p.Title, p.Kind, DepartmentId = d.Id, Department = d.Name };
+        var total = await pairs.CountAsync(ct);
+        pairs = (request.SortBy, request.Descending) switch
+        {
+            (nameof(CompletionRow.Title), false) => pairs.OrderBy(x => x.Title).ThenByDescending(x => x.PlanId).ThenBy(x => x.Department),
+            (nameof(CompletionRow.Title), true) => pairs.OrderByDescending(x => x.Title).ThenByDescending(x => x.PlanId).ThenBy(x => x.Department),
+            (nameof(CompletionRow.Department), false) => pairs.OrderBy(x => x.Department).ThenByDescending(x => x.PlanId),
+            (nameof(CompletionRow.Department), true) => pairs.OrderByDescending(x => x.Department).ThenByDescending(x => x.PlanId),
+            _ => pairs.OrderByDescending(x => x.PlanId).ThenBy(x => x.Department),
+        };
+        var page = await pairs.Skip(request.Skip).Take(request.Take).ToListAsync(ct);
+        if (page.Count == 0)
+            return new([], total);
+        var standing = (await TrainingCompletionRule.StandingAsync(db, page.Select(x => x.DepartmentId).Distinct().ToList(), clock.GetUtcNow(),
+            ValidityMonths, ct: ct, planIds: page.Select(x => x.PlanId).Distinct().ToList())).ToDictionary(p => p.PlanId);
+        return new(page.Select(x =>
+        {
+            var audience = standing.TryGetValue(x.PlanId, out var p) ? p.Audience.Where(m => m.DepartmentId == x.DepartmentId).ToList() : [];
+            return new CompletionRow(x.PlanId, x.Title, x.Kind, x.DepartmentId, x.Department, audience.Count, audience.Count(m => m.Completed));
+        }).ToList(), total);
     }
 
     /// <summary>The bytes of a material for whoever may see its plan; null otherwise (or when there is no such material).</summary>
