@@ -322,6 +322,27 @@ public sealed class SealRulesTests(RulesPortal portal) : IClassFixture<RulesPort
     }
 
     [Fact]
+    public async Task A_click_on_a_column_header_sorts_the_user_list_in_the_database()
+    {
+        await PublishAsync();
+        await using var ui = await PortalComponents.SignedInAsync(portal, "auditor");
+        var page = ui.Render<AcknowledgementsPage>();
+        var users = await DbAsync(db => db.Users.CountAsync(u => u.DepartmentId != null));
+        page.WaitForAssertion(() => Assert.Equal(users, page.FindAll("[data-user]").Count));
+        List<string> Shown() => page.FindAll("[data-user]").Select(e => e.GetAttribute("data-user")!).ToList();
+        var byName = Shown().Order(StringComparer.Ordinal).ToList();
+        // The list's own order is by department: not by user name (the demo users are not in name order there).
+        Assert.NotEqual(byName, Shown());
+
+        var header = page.FindAll("[data-testid=user-acknowledgements] th").Single(th => th.TextContent.Trim().StartsWith("User", StringComparison.Ordinal));
+        await (header.QuerySelector(".sortable-column-header") ?? header).ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(byName, Shown()));
+        header = page.FindAll("[data-testid=user-acknowledgements] th").Single(th => th.TextContent.Trim().StartsWith("User", StringComparison.Ordinal));
+        await (header.QuerySelector(".sortable-column-header") ?? header).ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Equal(byName.AsEnumerable().Reverse(), Shown()));
+    }
+
+    [Fact]
     public async Task The_dashboard_asks_for_the_current_version_and_the_button_records_it()
     {
         var version = await PublishAsync("用印管理制度", "一、先审批后用印。\n\n二、<b>不得</b>转借印章。");
