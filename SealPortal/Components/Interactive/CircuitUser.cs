@@ -13,6 +13,9 @@ namespace SealPortal.Components.Interactive;
 /// </summary>
 public sealed class CircuitUser(AuthenticationStateProvider auth, SessionRevocation sessions, IServiceScopeFactory scopes)
 {
+    /// <summary>What an action in an open circuit answers when <see cref="CurrentAsync"/> finds no user (a resource key).</summary>
+    public const string SessionEnded = "Your session has ended. Sign in again.";
+
     /// <summary>
     /// The user as the database has them now (current roles), or null when the circuit's session has
     /// ended, or the user is locked, deleted or their security stamp changed.

@@ -12,7 +12,7 @@ namespace SealPortal.Features.Admin;
 /// </summary>
 public sealed class AdminCommands(IServiceScopeFactory scopes)
 {
-    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string SessionEnded = SealPortal.Components.Interactive.CircuitUser.SessionEnded;
     public const string NotAdmin = "Only administrators may do this.";
 
     /// <summary>Null when <paramref name="user"/> may administer; otherwise the refusal.</summary>

@@ -68,7 +68,7 @@ public sealed class AuditCommands(IServiceScopeFactory scopes, IDbContextFactory
     private async Task<AuditResult> RunAsync(ClaimsPrincipal? user, Func<SealAuditService, string, Task<AuditResult>> change)
     {
         if (user is null)
-            return AuditResult.Fail(StatusCodes.Status401Unauthorized, "Your session has ended. Sign in again.");
+            return AuditResult.Fail(StatusCodes.Status401Unauthorized, SealPortal.Components.Interactive.CircuitUser.SessionEnded);
         if (!MayChange(user))
             return AuditResult.Fail(StatusCodes.Status403Forbidden, "Only auditors may open or change audits.");
         await using var scope = scopes.CreateAsyncScope();

@@ -18,7 +18,7 @@ namespace SealPortal.Features.Cases;
 public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> dbs, IHttpContextAccessor http, TimeProvider clock,
     CompanyTime time, IOptions<SmtpOptions> smtp, IStringLocalizer<SharedResource> text, ILogger<ViolationCaseService> logger)
 {
-    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string SessionEnded = SealPortal.Components.Interactive.CircuitUser.SessionEnded;
     public const string HandlersOnly = "Only auditors and administrators may open or handle violation cases.";
     public const string NoAccess = "You may not see violation cases.";
     public const string NoSuchCase = "No such case.";

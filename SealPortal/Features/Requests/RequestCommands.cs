@@ -18,7 +18,7 @@ public sealed class RequestCommands(IServiceScopeFactory scopes)
     {
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null)
-            return CommandResult.Forbidden("Your session has ended. Sign in again.");
+            return CommandResult.Forbidden(SealPortal.Components.Interactive.CircuitUser.SessionEnded);
         await using var scope = scopes.CreateAsyncScope();
         // No HttpContext in a circuit: the audit trail learns the actor from here.
         using var acting = AuditTrail.AuditTrail.ActingAs(user);

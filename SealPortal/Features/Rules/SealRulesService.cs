@@ -75,7 +75,7 @@ public static class RulesGate
 public sealed class SealRulesService(IDbContextFactory<SealPortalDbContext> dbs, IHttpContextAccessor http, TimeProvider clock,
     ILogger<SealRulesService> logger)
 {
-    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string SessionEnded = SealPortal.Components.Interactive.CircuitUser.SessionEnded;
 
     public async Task<RulesVersionView?> CurrentAsync(CancellationToken ct = default)
     {

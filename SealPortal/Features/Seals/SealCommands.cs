@@ -11,7 +11,7 @@ namespace SealPortal.Features.Seals;
 public sealed class SealCommands(IServiceScopeFactory scopes)
 {
     /// <summary>The answer for a circuit whose user is signed out, locked or deleted.</summary>
-    public static SealResult SignedOut => SealResult.Fail(StatusCodes.Status401Unauthorized, "Your session has ended. Sign in again.");
+    public static SealResult SignedOut => SealResult.Fail(StatusCodes.Status401Unauthorized, SealPortal.Components.Interactive.CircuitUser.SessionEnded);
 
     /// <summary>The seal's record for <paramref name="user"/>: null when there is no such seal; Allowed false when the user may not open it.</summary>
     public async Task<(SealDetail? Seal, bool Allowed, string? Unusable)> GetAsync(ClaimsPrincipal user, int id, DateTimeOffset now)

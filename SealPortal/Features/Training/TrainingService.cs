@@ -68,7 +68,7 @@ public sealed record TrainingCompletion(bool AllDepartments, IReadOnlyList<PlanC
 public sealed class TrainingService(IDbContextFactory<SealPortalDbContext> dbs, IHttpContextAccessor http, TimeProvider clock,
     IOptions<TrainingOptions> options, IOptions<RequestsOptions> uploads, ILogger<TrainingService> logger)
 {
-    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string SessionEnded = SealPortal.Components.Interactive.CircuitUser.SessionEnded;
     public const string AdminsOnly = "Only administrators may plan training.";
     public const string NotTheTrainer = "Only the trainer of this session may record its attendance.";
     public const string NoSuchPlan = "No such training plan.";

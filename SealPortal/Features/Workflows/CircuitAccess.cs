@@ -18,7 +18,7 @@ public static class CircuitAccess
         var user = await circuit.CurrentAsync();
         if (user is null)
         {
-            snackbar.Add(L["Your session has ended. Sign in again."], Severity.Error);
+            snackbar.Add(L[CircuitUser.SessionEnded], Severity.Error);
             return null;
         }
         if (roles.Length > 0 && !roles.Any(user.IsInRole))

@@ -106,7 +106,7 @@ public sealed class WorkflowTestCases(
             keys.Order(StringComparer.Ordinal).ToList());
     }
 
-    public const string SessionEnded = "Your session has ended. Sign in again.";
+    public const string SessionEnded = SealPortal.Components.Interactive.CircuitUser.SessionEnded;
     public const string AdminsOnly = "Only administrators may keep the test cases of approval templates.";
     public const string NoSuchCase = "This test case no longer exists.";
     public const string ChangedMeanwhile = "Another administrator changed the test case {0} meanwhile. It is shown as it is now; make your change again.";
