@@ -91,6 +91,13 @@ public sealed class DatabaseInitializer(
             await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
         }
         await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging (kept in the file once set): a commit appends to the log and syncs it once,
+            // where the rollback journal synced the journal and the database several times; and readers no
+            // longer hold off a writer's commit. synchronous stays FULL, so a commit survives a power cut.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", ct);
+        }
         await SealPortal.Features.Requests.PendingApprovalsBackfill.RunAsync(db, logger, ct);
 
         if (services.GetService<SealPortal.Hosting.KeyEncryption.KeyCertificate>() is { } certificate &&

@@ -98,6 +98,30 @@ public sealed class ArchiveStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Adopting_a_flushed_file_names_it_by_its_content_read_only_and_a_second_adoption_keeps_the_first()
+    {
+        var store = new ArchiveStore(_root);
+        var staged = Path.Combine(_root, "staged.pdf");
+        var bytes = "%PDF-1.7 sealed and staged"u8.ToArray();
+        await File.WriteAllBytesAsync(staged, bytes);
+        var expected = Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+        var adopted = await store.AdoptAsync(staged);
+
+        Assert.Equal(new ArchivedFile(expected, bytes.Length), adopted);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(store.PathOf(expected)));
+        Assert.True(File.GetAttributes(store.PathOf(expected)).HasFlag(FileAttributes.ReadOnly));
+        // The staged file stays for its owner to remove; removing it leaves the archive's copy.
+        Assert.True(File.Exists(staged));
+        File.Delete(staged);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(store.PathOf(expected)));
+
+        await File.WriteAllBytesAsync(staged, bytes);
+        Assert.Equal(adopted, await store.AdoptAsync(staged));
+        Assert.Equal(new[] { staged, store.PathOf(expected) }.Order(), Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories).Order());
+    }
+
+    [Fact]
     public void Opening_a_missing_file_says_so()
     {
         var store = new ArchiveStore(_root);

@@ -162,6 +162,59 @@ public class DocumentSealerTests(SealingPortal portal) : IClassFixture<SealingPo
         Assert.Empty(portal.ScratchFiles());
     }
 
+    [Fact]
+    public async Task A_seal_is_unlocked_once_for_many_runs_and_again_after_a_new_certificate_or_image_is_bound()
+    {
+        var rsa = await portal.SealIdAsync(SealingPortal.RsaSeal);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var cache = scope.ServiceProvider.GetRequiredService<SealMaterialCache>();
+        var registry = scope.ServiceProvider.GetRequiredService<SealRegistry>();
+        var rsaThumbprint = (await registry.GetAsync(rsa))!.Certificate!.Thumbprint;
+
+        async Task<AppliedSeal> SealOnceAsync()
+        {
+            using var sealedDoc = await Sealer(scope).SealAsync(new MemoryStream(PdfTestKit.ClassicPdf(1)), [new SealApplication(rsa, 1, null, false)]);
+            return sealedDoc.Seals.Single();
+        }
+
+        await SealOnceAsync();
+        var loads = cache.Loads;
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(rsaThumbprint, (await SealOnceAsync()).CertificateThumbprint);
+        Assert.Equal(loads, cache.Loads);
+
+        // Another certificate bound to the seal signs the very next document.
+        Assert.True((await registry.BindCertificateFileAsync(rsa, SamplePki.Path_("sample-seal-ecdsa.pfx"), SamplePki.Password, "admin")).Succeeded);
+        try
+        {
+            var ecdsaThumbprint = (await registry.GetAsync(rsa))!.Certificate!.Thumbprint;
+            Assert.NotEqual(rsaThumbprint, ecdsaThumbprint);
+            Assert.Equal(ecdsaThumbprint, (await SealOnceAsync()).CertificateThumbprint);
+            Assert.Equal(loads + 1, cache.Loads);
+        }
+        finally
+        {
+            Assert.True((await registry.BindCertificateFileAsync(rsa, SamplePki.Path_("sample-seal-rsa.pfx"), SamplePki.Password, "admin")).Succeeded);
+        }
+        Assert.Equal(rsaThumbprint, (await SealOnceAsync()).CertificateThumbprint);
+        Assert.Equal(loads + 2, cache.Loads);
+
+        // So does a new image: the drawn image is the new one (48 pixels wide), not the cached ring.
+        var small = SealPortal.Features.Seals.Imaging.SealPng.EncodeRgba(48, 48, Enumerable.Repeat((byte)0xC0, 48 * 48 * 4).ToArray());
+        Assert.True((await registry.SetImageAsync(rsa, small, "admin")).Succeeded);
+        try
+        {
+            using var sealedDoc = await Sealer(scope).SealAsync(new MemoryStream(PdfTestKit.ClassicPdf(1)), [new SealApplication(rsa, 1, null, false)]);
+            Assert.Contains("/Width 48", System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(sealedDoc.Path)));
+            Assert.Equal(loads + 3, cache.Loads);
+        }
+        finally
+        {
+            Assert.True((await registry.SetImageAsync(rsa, SealingPortal.RingPng(), "admin")).Succeeded);
+        }
+        Assert.Empty(portal.ScratchFiles());
+    }
+
     private static DocumentSealer Sealer(AsyncServiceScope scope, string? tsaUrl = null) =>
         ActivatorUtilities.CreateInstance<DocumentSealer>(scope.ServiceProvider, Options.Create(new SigningOptions { TsaUrl = tsaUrl, TsaTimeoutSeconds = 10 }));
 

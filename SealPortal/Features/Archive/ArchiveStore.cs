@@ -91,6 +91,46 @@ public sealed class ArchiveStore
         }
     }
 
+    /// <summary>
+    /// Takes a finished file that is already flushed to disk (a sealing run's staged file) into the
+    /// archive under the SHA-256 of its bytes, read again here. On Linux and macOS the archive gets a
+    /// second name for the same bytes (a hard link, which refuses to replace an existing file), so only
+    /// the new directory entry has to reach the disk; on another file system, or elsewhere, the bytes
+    /// are copied as <see cref="StoreAsync(Stream, CancellationToken)"/> does. The file at
+    /// <paramref name="path"/> stays where it is; the caller removes it.
+    /// </summary>
+    public async Task<ArchivedFile> AdoptAsync(string path, CancellationToken ct = default)
+    {
+        string sha256;
+        long length;
+        await using (var read = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        {
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, ct));
+            length = read.Length;
+        }
+        var target = PathOf(sha256);
+        if (File.Exists(target))
+            return new ArchivedFile(sha256, length);
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            var folder = Path.GetDirectoryName(target)!;
+            PrivateFiles.CreateFolder(folder);
+            if (NativeMethods.link(path, target) == 0)
+            {
+                File.SetUnixFileMode(target, UnixFileMode.UserRead);
+                SyncDirectory(folder);
+                return new ArchivedFile(sha256, length);
+            }
+            if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == EEXIST)
+                return new ArchivedFile(sha256, length);
+        }
+        await using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        return await StoreAsync(content, ct);
+    }
+
+    /// <summary>errno "file exists" on Linux and macOS.</summary>
+    private const int EEXIST = 17;
+
     /// <summary>Stores a byte array; see <see cref="StoreAsync(Stream, CancellationToken)"/>.</summary>
     public async Task<ArchivedFile> StoreAsync(byte[] content, CancellationToken ct = default)
     {
@@ -149,5 +189,8 @@ public sealed class ArchiveStore
 
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
         public static extern int close(int fd);
+
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+        public static extern int link(string existing, string created);
     }
 }

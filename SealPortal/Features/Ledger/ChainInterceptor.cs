@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,17 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
 
     private static long s_appendOrder;
 
-    private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> _owned = new();
+    private readonly ConditionalWeakTable<DbContext, Owned> _owned = new();
+
+    /// <summary>
+    /// One gate per SQLite database file: the saves of this process that extend a chain queue here
+    /// instead of at SQLite's write lock. Microsoft.Data.Sqlite answers a busy database by sleeping
+    /// and retrying, so writers that met at the lock lost far more time than the save itself takes.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SqliteGates = new(StringComparer.Ordinal);
+
+    /// <summary>A transaction this interceptor began, and the SQLite gate it holds for it (if any).</summary>
+    private sealed record Owned(IDbContextTransaction Transaction, SemaphoreSlim? Gate);
 
     private ChainInterceptor()
     {
@@ -49,7 +60,20 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
             try
             {
                 if (db.Database.CurrentTransaction is null)
-                    _owned.AddOrUpdate(db, await db.Database.BeginTransactionAsync(cancellationToken));
+                {
+                    var gate = SqliteGate(db);
+                    if (gate is not null)
+                        await gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        _owned.AddOrUpdate(db, new Owned(await db.Database.BeginTransactionAsync(cancellationToken), gate));
+                    }
+                    catch
+                    {
+                        gate?.Release();
+                        throw;
+                    }
+                }
                 foreach (var sql in Locks(db, pending))
                     await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
                 if (pending.Ledger.Count > 0)
@@ -74,7 +98,19 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
             try
             {
                 if (db.Database.CurrentTransaction is null)
-                    _owned.AddOrUpdate(db, db.Database.BeginTransaction());
+                {
+                    var gate = SqliteGate(db);
+                    gate?.Wait();
+                    try
+                    {
+                        _owned.AddOrUpdate(db, new Owned(db.Database.BeginTransaction(), gate));
+                    }
+                    catch
+                    {
+                        gate?.Release();
+                        throw;
+                    }
+                }
                 foreach (var sql in Locks(db, pending))
                     db.Database.ExecuteSqlRaw(sql);
                 if (pending.Ledger.Count > 0)
@@ -112,27 +148,56 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
         }
     }
 
+    /// <summary>
+    /// The gate of the context's SQLite file (null on other providers and for in-memory databases).
+    /// Only a transaction this interceptor begins takes it: a caller's own transaction may already hold
+    /// SQLite's write lock, and waiting for the gate then could wait for a writer that waits for us.
+    /// </summary>
+    private static SemaphoreSlim? SqliteGate(DbContext db)
+    {
+        if (!db.Database.IsSqlite())
+            return null;
+        var source = db.Database.GetDbConnection().DataSource;
+        if (string.IsNullOrEmpty(source) || source == ":memory:")
+            return null;
+        return SqliteGates.GetOrAdd(Path.GetFullPath(source), _ => new SemaphoreSlim(1, 1));
+    }
+
     private static IQueryable<Head> HeadQuery<T>(DbContext db) where T : class, IChainLink =>
         db.Set<T>().AsNoTracking().OrderByDescending(e => e.Sequence).Select(e => new Head(e.Sequence, e.Hash));
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } db && _owned.TryGetValue(db, out var tx))
+        if (eventData.Context is { } db && _owned.TryGetValue(db, out var owned))
         {
             _owned.Remove(db);
-            await using (tx)
-                await tx.CommitAsync(cancellationToken);
+            try
+            {
+                await using (owned.Transaction)
+                    await owned.Transaction.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                owned.Gate?.Release();
+            }
         }
         return result;
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        if (eventData.Context is { } db && _owned.TryGetValue(db, out var tx))
+        if (eventData.Context is { } db && _owned.TryGetValue(db, out var owned))
         {
             _owned.Remove(db);
-            using (tx)
-                tx.Commit();
+            try
+            {
+                using (owned.Transaction)
+                    owned.Transaction.Commit();
+            }
+            finally
+            {
+                owned.Gate?.Release();
+            }
         }
         return result;
     }
@@ -155,10 +220,17 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
     {
         if (db is null)
             return;
-        if (_owned.TryGetValue(db, out var tx))
+        if (_owned.TryGetValue(db, out var owned))
         {
             _owned.Remove(db);
-            await tx.DisposeAsync();
+            try
+            {
+                await owned.Transaction.DisposeAsync();
+            }
+            finally
+            {
+                owned.Gate?.Release();
+            }
         }
         foreach (var e in db.ChangeTracker.Entries<LedgerEntry>().Where(x => x.State == EntityState.Added))
         {

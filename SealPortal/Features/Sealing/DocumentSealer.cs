@@ -78,20 +78,29 @@ public sealed class SealingException(string message, int? sealId = null, Excepti
 /// <summary>A seal checked and ready to sign: its name, decoded image and unlocked certificate.</summary>
 public sealed record PreparedSeal(string Name, SealBitmap? Image, SigningIdentity Identity);
 
-/// <summary>The seals of one sealing run, prepared once; disposing forgets the unlocked keys.</summary>
+/// <summary>
+/// The seals of one sealing run, checked and prepared; disposing lets go of their material (the
+/// <see cref="SealMaterialCache"/> forgets an unlocked key once no run holds it and it is idle or replaced).
+/// </summary>
 public sealed class PreparedSeals : IDisposable
 {
     private readonly Dictionary<int, PreparedSeal> _seals = [];
+    private readonly List<IDisposable> _leases = [];
 
-    internal void Add(int sealId, PreparedSeal seal) => _seals.Add(sealId, seal);
+    internal void Add(int sealId, PreparedSeal seal, IDisposable lease)
+    {
+        _leases.Add(lease);
+        _seals.Add(sealId, seal);
+    }
 
     public PreparedSeal Get(int sealId) =>
         _seals.TryGetValue(sealId, out var seal) ? seal : throw new ArgumentException($"seal {sealId} was not prepared", nameof(sealId));
 
     public void Dispose()
     {
-        foreach (var seal in _seals.Values)
-            seal.Identity.Dispose();
+        foreach (var lease in _leases)
+            lease.Dispose();
+        _leases.Clear();
         _seals.Clear();
     }
 }
@@ -104,6 +113,7 @@ public sealed class PreparedSeals : IDisposable
 /// </summary>
 public sealed class DocumentSealer(
     SealRegistry registry,
+    SealMaterialCache materials,
     IHttpClientFactory httpClients,
     IOptions<SigningOptions> options,
     IOptions<SealPortalOptions> portal,
@@ -186,8 +196,11 @@ public sealed class DocumentSealer(
     public const string WorkFolderPrefix = "sealing-";
 
     /// <summary>
-    /// Checks every seal and loads its certificate and image, refusing the whole run before any signing
-    /// when one seal cannot be used, so no time-stamp is wasted.
+    /// Checks every seal (it exists, is electronic, 启用, its certificate valid now) and gets its unlocked
+    /// certificate and decoded image, refusing the whole run before any signing when one seal cannot be
+    /// used, so no time-stamp is wasted. The checks read the database every time; the certificate and
+    /// image come from <see cref="SealMaterialCache"/> while the seal's certificate file and image are
+    /// the ones they were prepared from.
     /// </summary>
     public async Task<PreparedSeals> PrepareAsync(IEnumerable<int> sealIds, CancellationToken ct = default)
     {
@@ -197,36 +210,16 @@ public sealed class DocumentSealer(
         {
             foreach (var sealId in sealIds.Distinct())
             {
-                var detail = await registry.GetAsync(sealId, ct)
+                var state = await registry.SigningStateAsync(sealId, now, ct)
                     ?? throw new SealingException(localizer["No such seal."], sealId);
-                if (detail.Kind != SealKind.Electronic)
-                    throw new SealingException(localizer["The seal {0} is a physical seal and cannot be applied electronically.", detail.Name], sealId);
-                if (await registry.CheckUsableAsync(sealId, now, ct) is { } reason)
+                if (state.Kind != SealKind.Electronic)
+                    throw new SealingException(localizer["The seal {0} is a physical seal and cannot be applied electronically.", state.Name], sealId);
+                if (state.Unusable is { } reason)
                     throw new SealingException(reason, sealId);
-                var image = await registry.GetImageAsync(sealId, ct);
-                SealBitmap? bitmap;
-                try
-                {
-                    bitmap = image is null ? null : SealPng.Decode(image.Value.Png);
-                }
-                catch (SealImageException ex)
-                {
-                    throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], sealId, ex);
-                }
-                SigningIdentity identity;
-                try
-                {
-                    identity = await registry.LoadSigningIdentityAsync(sealId, ct);
-                }
-                catch (SealNotUsableException ex)
-                {
-                    throw new SealingException(ex.Message, sealId, ex);
-                }
-                catch (SigningIdentityException ex)
-                {
-                    throw new SealingException(localizer["The seal {0} could not be applied: {1}", detail.Name, ex.Message], sealId, ex);
-                }
-                prepared.Add(sealId, new PreparedSeal(detail.Name, bitmap, identity));
+                if (state.Fingerprint is not { } fingerprint)
+                    throw new SealingException(localizer["The electronic seal {0} has no signing certificate.", state.Name], sealId);
+                var lease = await materials.AcquireAsync(sealId, fingerprint, () => LoadMaterialAsync(sealId, state.Name, ct), ct);
+                prepared.Add(sealId, new PreparedSeal(state.Name, lease.Image, lease.Identity), lease);
             }
             return prepared;
         }
@@ -234,6 +227,32 @@ public sealed class DocumentSealer(
         {
             prepared.Dispose();
             throw;
+        }
+    }
+
+    private async Task<(SealBitmap? Image, SigningIdentity Identity)> LoadMaterialAsync(int sealId, string name, CancellationToken ct)
+    {
+        var image = await registry.GetImageAsync(sealId, ct);
+        SealBitmap? bitmap;
+        try
+        {
+            bitmap = image is null ? null : SealPng.Decode(image.Value.Png);
+        }
+        catch (SealImageException ex)
+        {
+            throw new SealingException(localizer["The seal {0} could not be applied: {1}", name, ex.Message], sealId, ex);
+        }
+        try
+        {
+            return (bitmap, await registry.LoadSigningIdentityAsync(sealId, ct));
+        }
+        catch (SealNotUsableException ex)
+        {
+            throw new SealingException(ex.Message, sealId, ex);
+        }
+        catch (SigningIdentityException ex)
+        {
+            throw new SealingException(localizer["The seal {0} could not be applied: {1}", name, ex.Message], sealId, ex);
         }
     }
 

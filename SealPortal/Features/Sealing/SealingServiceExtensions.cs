@@ -15,6 +15,7 @@ public static class SealingServiceExtensions
         builder.Services.AddHttpClient(DocumentSealer.TsaHttpClient);
         builder.Services.AddHttpClient(DocumentSealer.RevocationHttpClient);
         builder.Services.AddScoped<ArchiveTimestampRenewal>();
+        builder.Services.AddSingleton<SealMaterialCache>();
         builder.Services.AddScoped<DocumentSealer>();
         builder.Services.AddScoped<RequestSealing>();
         builder.Services.AddScoped<SealingQueue>();

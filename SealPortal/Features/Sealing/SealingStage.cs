@@ -93,11 +93,9 @@ internal sealed class SealingStage
         foreach (var path in Directory.EnumerateFiles(_folder))
         {
             var sha256 = Path.GetFileName(path);
+            // Staged files were flushed before the commit that names them: the archive takes them as they are.
             if ((committed is null || committed.Contains(sha256)) && !_archive.Exists(sha256))
-            {
-                await using var content = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.SequentialScan);
-                await _archive.StoreAsync(content, ct);
-            }
+                await _archive.AdoptAsync(path, ct);
         }
         Discard();
     }

@@ -48,6 +48,9 @@ public sealed record SealDetail(
     int Id, string Name, SealType Type, SealKind Kind, int DepartmentId, string Department, string? CustodianUserId, string? Custodian,
     SealStatus Status, string? OrganizationName, string? ImageSha256, SealCertificateInfo? Certificate, IReadOnlyList<SealHistoryRow> History);
 
+/// <summary>See <see cref="SealRegistry.SigningStateAsync"/>.</summary>
+public sealed record SealSigningState(int SealId, string Name, SealKind Kind, string? Unusable, string? Fingerprint);
+
 /// <summary>Thrown by <see cref="SealRegistry.LoadSigningIdentityAsync"/> when a seal cannot sign; the message is localized.</summary>
 public sealed class SealNotUsableException(string message) : Exception(message);
 
@@ -334,24 +337,44 @@ public sealed class SealRegistry(
     /// reason in the current UI language: the seal is not Active, or it is electronic and has no
     /// certificate or its certificate is not valid at <paramref name="now"/>.
     /// </summary>
-    public async Task<string?> CheckUsableAsync(int sealId, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<string?> CheckUsableAsync(int sealId, DateTimeOffset now, CancellationToken ct = default) =>
+        await SigningStateAsync(sealId, now, ct) is { } state ? state.Unusable : localizer["No such seal."];
+
+    /// <summary>
+    /// What sealing checks about a seal before every run, in one read: its name and kind, why it cannot
+    /// be used now (null when it can), and a fingerprint of its signing material (certificate file and
+    /// image), which changes whenever a new certificate or image is bound, so material prepared from an
+    /// older one is never used again. Null when there is no such seal.
+    /// </summary>
+    public async Task<SealSigningState?> SigningStateAsync(int sealId, DateTimeOffset now, CancellationToken ct = default)
     {
         var s = await db.Seals.AsNoTracking().Where(x => x.Id == sealId)
-            .Select(x => new { x.Name, x.Kind, x.Status, x.CertificateSubject, x.CertificateNotBefore, x.CertificateNotAfter })
+            .Select(x => new
+            {
+                x.Name, x.Kind, x.Status, x.CertificateSubject, x.CertificateNotBefore, x.CertificateNotAfter,
+                x.CertificateThumbprint, x.ImageSha256, x.CertificatePfxProtected, x.CertificatePasswordProtected,
+            })
             .SingleOrDefaultAsync(ct);
         if (s is null)
-            return localizer["No such seal."];
-        if (s.Status != SealStatus.Active)
-            return localizer["The seal {0} is {1}, so it cannot be used.", s.Name, localizer.Enum(s.Status)];
-        if (s.Kind != SealKind.Electronic)
             return null;
-        if (s.CertificateSubject is null)
-            return localizer["The electronic seal {0} has no signing certificate.", s.Name];
-        if (now > s.CertificateNotAfter)
-            return localizer["The certificate of seal {0} expired on {1}.", s.Name, time.Date(s.CertificateNotAfter!.Value)];
-        if (now < s.CertificateNotBefore)
-            return localizer["The certificate of seal {0} is not valid before {1}.", s.Name, time.Date(s.CertificateNotBefore!.Value)];
-        return null;
+        string? reason = null;
+        if (s.Status != SealStatus.Active)
+            reason = localizer["The seal {0} is {1}, so it cannot be used.", s.Name, localizer.Enum(s.Status)];
+        else if (s.Kind == SealKind.Electronic && s.CertificateSubject is null)
+            reason = localizer["The electronic seal {0} has no signing certificate.", s.Name];
+        else if (s.Kind == SealKind.Electronic && now > s.CertificateNotAfter)
+            reason = localizer["The certificate of seal {0} expired on {1}.", s.Name, time.Date(s.CertificateNotAfter!.Value)];
+        else if (s.Kind == SealKind.Electronic && now < s.CertificateNotBefore)
+            reason = localizer["The certificate of seal {0} is not valid before {1}.", s.Name, time.Date(s.CertificateNotBefore!.Value)];
+        string? fingerprint = null;
+        if (s.CertificatePfxProtected is { } pfx)
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(pfx);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(s.CertificatePasswordProtected ?? ""));
+            fingerprint = $"{s.CertificateThumbprint}/{s.ImageSha256}/{Convert.ToHexStringLower(hash.GetHashAndReset())}";
+        }
+        return new SealSigningState(sealId, s.Name, s.Kind, reason, fingerprint);
     }
 
     /// <summary>
