@@ -73,7 +73,7 @@ internal static class SignatureSlot
 
     /// <summary>Inputs up to this size are copied on the calling thread in one go.</summary>
     private const int InlineCopyLimit = 1 << 20;
-    private const int CopyChunk = 1 << 20;
+    private const int CopyChunk = 256 << 10;
     private const long WritebackStep = 8 << 20;
     private const uint SyncFileRangeWrite = 2;
 
@@ -82,7 +82,7 @@ internal static class SignatureSlot
 
     /// <summary>
     /// Copies the whole source to <paramref name="output"/> (at its position) and hashes it, reading
-    /// each byte once. A large input goes in 1 MiB chunks with the write of one chunk on a worker
+    /// each byte once. A large input goes in 256 KiB chunks with the write of one chunk on a worker
     /// while the caller hashes it and reads the next, so on two cores the copy hides behind the
     /// hash instead of adding to it. The bytes, their order and the hash are the same either way.
     /// </summary>
