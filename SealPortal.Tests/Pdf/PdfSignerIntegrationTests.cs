@@ -221,6 +221,22 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
+    public async Task A_large_input_copied_in_chunks_keeps_its_bytes_and_the_seal_verifies()
+    {
+        // Over 1 MiB and not a whole number of chunks: the copy runs chunk by chunk with the
+        // write of one chunk overlapping the hash of the next read, including a short last chunk.
+        var input = P("large.pdf");
+        BenchCommand.WriteSyntheticPdf(input, pages: 3, bytesPerPage: 1_100_003);
+        Assert.True(new FileInfo(input).Length > 3 << 20);
+        var output = P("large-signed.pdf");
+        var r = await Seal(input, output, Rsa.Value);
+        AssertStartsWith(input, output);
+        Assert.Equal(new FileInfo(output).Length, r.OutputLength);
+        Assert.Equal(1, _nss.AssertAllSignaturesValid(output));
+        AssertOurVerifierSaysValid(output);
+    }
+
+    [Fact]
     public async Task Input_and_output_may_be_the_same_file()
     {
         var original = PdfTestKit.ClassicPdf(1);

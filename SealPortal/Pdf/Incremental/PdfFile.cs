@@ -278,6 +278,12 @@ public sealed class PdfFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads file bytes at <paramref name="offset"/> into <paramref name="destination"/>; returns how
+    /// many were read (fewer only at the end of the file).
+    /// </summary>
+    internal int ReadAt(long offset, Span<byte> destination) => _lexer.ReadAt(offset, destination);
+
     /// <summary>Walks the page tree as of a revision (-1 = newest) and returns the pages in order.</summary>
     public IReadOnlyList<PdfPage> GetPages(int revision = -1) => Guard(() =>
     {

@@ -172,7 +172,8 @@ public sealed class PdfSigner(TimeProvider time)
         var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
         var update = writer.Build();
 
-        var (byteRange, total) = await SignatureSlot.WriteAsync(source, update, sigRef, signature.MaxSize, output, (d, c) => signature.BuildAsync(d, c), ct);
+        var (byteRange, total) = await SignatureSlot.WriteAsync(source, update, sigRef, signature.MaxSize, output, (d, c) => signature.BuildAsync(d, c), ct,
+            startWriteback: FlushToDisk);
         return new PdfSignResult(fieldName, byteRange, widgets, total);
     }
 

@@ -19,13 +19,19 @@ public static class CmsSignatureVerifier
     /// <param name="cmsDer">The /Contents bytes (trailing zero padding is ignored).</param>
     /// <param name="digestOfSignedBytes">Given the digest algorithm named in the CMS, returns the digest of the /ByteRange bytes.</param>
     public static CmsVerification Verify(ReadOnlySpan<byte> cmsDer, Func<HashAlgorithmName, byte[]> digestOfSignedBytes, CmsTrustOptions trust)
+        => Verify(cmsDer, digestOfSignedBytes, trust, out _);
+
+    /// <summary>As the public overload, and hands out the parsed CMS (null when it could not be parsed) so a caller need not parse it again.</summary>
+    internal static CmsVerification Verify(ReadOnlySpan<byte> cmsDer, Func<HashAlgorithmName, byte[]> digestOfSignedBytes, CmsTrustOptions trust, out ParsedCms? parsedCms)
     {
         ArgumentNullException.ThrowIfNull(digestOfSignedBytes);
         ArgumentNullException.ThrowIfNull(trust);
+        parsedCms = null;
         ParsedCms parsed;
         try
         {
             parsed = ParsedCms.Parse(cmsDer);
+            parsedCms = parsed;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -137,7 +143,7 @@ public static class CmsSignatureVerifier
             CheckSigningCertificateAttribute(cms, signer, problems);
         }
 
-        var timestamp = cms.TimestampToken is { } tokenDer ? CheckTimestamp(tokenDer, cms, trust) : null;
+        var timestamp = cms.TimestampToken is not null ? CheckTimestamp(cms, trust) : null;
         if (timestamp is not null)
             problems.AddRange(timestamp.Problems);
 
@@ -328,10 +334,10 @@ public static class CmsSignatureVerifier
             problems.Add("the signing-certificate attribute names a different certificate than the one that signed");
     }
 
-    private static CmsTimestampVerification CheckTimestamp(byte[] tokenDer, ParsedCms cms, CmsTrustOptions trust)
+    private static CmsTimestampVerification CheckTimestamp(ParsedCms cms, CmsTrustOptions trust)
     {
         var problems = new List<string>();
-        if (!Rfc3161TimestampToken.TryDecode(tokenDer, out var token, out _) || token is null)
+        if (cms.DecodedTimestampToken() is not { } token)
         {
             problems.Add("the signature time-stamp cannot be decoded, or it is not signed by a time-stamping certificate");
             return new CmsTimestampVerification { Problems = problems };
@@ -357,13 +363,15 @@ public static class CmsSignatureVerifier
         if (!signatureValid)
             problems.Add("the signature time-stamp's own signature is invalid");
 
-        tsaCert ??= FindTokenSigner(token);
+        tsaCert ??= cms.TimestampSignerCertificate();
         var chainTrusted = false;
         if (tsaCert is not null)
         {
-            var tokenCerts = token.AsSignedCms().Certificates.Cast<X509Certificate2>().Concat(cms.Certificates).ToList();
+            var tokenCerts = cms.TimestampTokenCertificates.Concat(cms.Certificates).ToList();
             var tsaProblems = new List<string>();
-            (chainTrusted, var timeValid, _) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", tsaProblems);
+            (chainTrusted, var timeValid, var tsaChain) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", tsaProblems);
+            // The chain elements are new certificates the caller owns; nothing keeps this chain.
+            foreach (var c in tsaChain) c.Dispose();
             problems.AddRange(tsaProblems);
             chainTrusted &= timeValid;
         }
@@ -382,12 +390,6 @@ public static class CmsSignatureVerifier
             TsaCertificate = tsaCert,
             Problems = problems,
         };
-    }
-
-    private static X509Certificate2? FindTokenSigner(Rfc3161TimestampToken token)
-    {
-        var signed = token.AsSignedCms();
-        return signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
     }
 
     /// <summary>

@@ -64,10 +64,26 @@ internal static class LongTermCheck
 
     /// <param name="der">The signature's CMS, or the document time-stamp's token.</param>
     /// <param name="provenTime">The time proven by a valid signature time-stamp (or the document time-stamp's own time).</param>
+    /// <param name="parsed">The signature's CMS as the CMS check already parsed it (null: parsed here).</param>
     public static Outcome Evaluate(byte[]? der, SignatureKind kind, DateTimeOffset? provenTime, bool timestampValid, Dss dss,
-        VerifyOptions options, CancellationToken ct)
+        VerifyOptions options, CancellationToken ct, ParsedCms? parsed = null)
     {
         if (der is null) return new Outcome(null, null, [], false, []);
+        // Certificates loaded here (not those of a CMS the caller parsed) are freed on the way out.
+        var owned = new List<X509Certificate2>();
+        try
+        {
+            return Evaluate(der, kind, provenTime, timestampValid, dss, options, ct, parsed, owned);
+        }
+        finally
+        {
+            foreach (var c in owned) c.Dispose();
+        }
+    }
+
+    private static Outcome Evaluate(byte[] der, SignatureKind kind, DateTimeOffset? provenTime, bool timestampValid, Dss dss,
+        VerifyOptions options, CancellationToken ct, ParsedCms? parsed, List<X509Certificate2> owned)
+    {
         List<X509Certificate2> cmsCerts;
         X509Certificate2? signer;
         X509Certificate2? tsa = null;
@@ -78,18 +94,25 @@ internal static class LongTermCheck
                 if (!Rfc3161TimestampToken.TryDecode(der, out var token, out _) || token is null) return new Outcome(null, null, [], false, []);
                 var signed = token.AsSignedCms();
                 cmsCerts = signed.Certificates.Cast<X509Certificate2>().ToList();
+                owned.AddRange(cmsCerts);
                 signer = signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
+                if (signer is not null) owned.Add(signer);
             }
             else
             {
-                var parsed = ParsedCms.Parse(der);
+                if (parsed is null)
+                {
+                    parsed = ParsedCms.Parse(der);
+                    owned.AddRange(parsed.Certificates);
+                    owned.AddRange(parsed.TimestampTokenCertificates);
+                    if (parsed.TimestampSignerCertificate() is { } ts) owned.Add(ts);
+                }
                 cmsCerts = [.. parsed.Certificates];
                 signer = parsed.SignerCertificate;
-                if (parsed.TimestampToken is { } t && Rfc3161TimestampToken.TryDecode(t, out var token, out _) && token is not null)
+                if (parsed.DecodedTimestampToken() is not null)
                 {
-                    var signed = token.AsSignedCms();
-                    cmsCerts.AddRange(signed.Certificates.Cast<X509Certificate2>());
-                    tsa = signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
+                    cmsCerts.AddRange(parsed.TimestampTokenCertificates);
+                    tsa = parsed.TimestampSignerCertificate();
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using SealPortal.Pdf.Signing;
 
@@ -9,7 +10,7 @@ namespace SealPortal.Pdf.Validation;
 /// The parts of a CMS SignedData (RFC 5652) with its first SignerInfo that signature checking
 /// needs. Read with BER rules because other signers (NSS, OpenSSL streaming) may use them.
 /// </summary>
-internal sealed class ParsedCms
+internal sealed class ParsedCms : IDisposable
 {
     public List<X509Certificate2> Certificates { get; } = [];
     public X509Certificate2? SignerCertificate { get; private set; }
@@ -28,6 +29,51 @@ internal sealed class ParsedCms
     public byte[] Signature { get; private set; } = [];
     public byte[]? TimestampToken { get; private set; }
 
+    private bool _tokenDecoded;
+    private Rfc3161TimestampToken? _token;
+    private List<X509Certificate2>? _tokenCertificates;
+    private X509Certificate2? _tokenSigner;
+
+    /// <summary>
+    /// The signature time-stamp token decoded, or null when absent or undecodable. Decoded once:
+    /// the CMS check and the long-term check both read it (and its certificates).
+    /// </summary>
+    public Rfc3161TimestampToken? DecodedTimestampToken()
+    {
+        if (!_tokenDecoded)
+        {
+            _token = TimestampToken is { } der && Rfc3161TimestampToken.TryDecode(der, out var t, out _) ? t : null;
+            _tokenDecoded = true;
+        }
+        return _token;
+    }
+
+    /// <summary>The certificates the time-stamp token carries (empty without a token), loaded once.</summary>
+    public IReadOnlyList<X509Certificate2> TimestampTokenCertificates =>
+        _tokenCertificates ??= DecodedTimestampToken() is { } t ? t.AsSignedCms().Certificates.Cast<X509Certificate2>().ToList() : [];
+
+    /// <summary>The certificate of the token's first signer, when the token carries it.</summary>
+    public X509Certificate2? TimestampSignerCertificate()
+    {
+        if (_tokenSigner is null && DecodedTimestampToken() is { } t)
+        {
+            var signed = t.AsSignedCms();
+            _tokenSigner = signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
+        }
+        return _tokenSigner;
+    }
+
+    /// <summary>
+    /// Frees the certificates loaded from the CMS and its time-stamp token. Left to the finalizer,
+    /// their native handles cost the verifier more than loading them did.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var c in Certificates) c.Dispose();
+        foreach (var c in _tokenCertificates ?? []) c.Dispose();
+        _tokenSigner?.Dispose();
+    }
+
     public static ParsedCms Parse(ReadOnlySpan<byte> input)
     {
         if (input.IsEmpty)
@@ -41,6 +87,21 @@ internal sealed class ParsedCms
         var signedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
 
         var result = new ParsedCms();
+        try
+        {
+            result.ReadSignedData(signedData);
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+        return result;
+    }
+
+    private void ReadSignedData(AsnReader signedData)
+    {
+        var result = this;
         signedData.ReadInteger();
         signedData.ReadSetOf();
         var encap = signedData.ReadSequence();
@@ -70,7 +131,6 @@ internal sealed class ParsedCms
         if (!signerInfos.HasData)
             throw new ArgumentException("it has no signer");
         result.ReadSignerInfo(signerInfos.ReadSequence());
-        return result;
     }
 
     private void ReadSignerInfo(AsnReader si)

@@ -71,17 +71,24 @@ public static class PdfSignatureVerifier
             var diff = new RevisionDiff(new PdfRevisionObjects(file));
             var dss = LongTermCheck.ReadDss(file);
             var reports = new List<SignatureReport>();
-            foreach (var f in fields)
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                try
+                foreach (var f in fields)
                 {
-                    reports.Add(VerifyOne(file, diff, dss, pdf, f, options, ct));
+                    ct.ThrowIfCancellationRequested();
+                    try
+                    {
+                        reports.Add(VerifyOne(file, diff, dss, pdf, f, options, ct));
+                    }
+                    catch (PdfFormatException ex)
+                    {
+                        reports.Add(Unreadable(f, ex.Message));
+                    }
                 }
-                catch (PdfFormatException ex)
-                {
-                    reports.Add(Unreadable(f, ex.Message));
-                }
+            }
+            finally
+            {
+                foreach (var c in dss.Certificates) c.Dispose();
             }
             // When an intact signature covers the whole file, every byte is as its signer saw it and
             // the scan could only find what that signer vouched for; skipping it saves a pass over the file.
@@ -188,6 +195,7 @@ public static class PdfSignatureVerifier
             : kind == SignatureKind.DocumentTimestamp
                 ? DocumentTimestampCheck.Verify(der, digestOf, options)
                 : FromCms(der, digestOf, options, claimedM);
+        cms.Parsed?.Dispose();
         problems.AddRange(cms.Problems);
         var intact = byteRange.Valid && cms.DigestValid && cms.SignatureValid;
         return new SignatureReport
@@ -434,7 +442,15 @@ public static class PdfSignatureVerifier
                 : FromCms(der, digestOf, options, claimedM);
         problems.AddRange(cms.Problems);
         var provenTime = kind == SignatureKind.DocumentTimestamp ? cms.SigningTime : cms.Timestamp is { Valid: true } ts ? ts.Time : null;
-        var longTerm = LongTermCheck.Evaluate(der, kind, provenTime, cms.Timestamp?.Valid == true, dss, options, ct);
+        LongTermCheck.Outcome longTerm;
+        try
+        {
+            longTerm = LongTermCheck.Evaluate(der, kind, provenTime, cms.Timestamp?.Valid == true, dss, options, ct, cms.Parsed);
+        }
+        finally
+        {
+            cms.Parsed?.Dispose();
+        }
         problems.AddRange(longTerm.Problems);
 
         var removed = f.Revision < file.Revisions.Count - 1;
@@ -714,14 +730,17 @@ public static class PdfSignatureVerifier
     private static CmsOutcome FromCms(byte[] der, Func<HashAlgorithmName, byte[]> digestOf, VerifyOptions options, DateTimeOffset? claimedM)
     {
         CmsVerification c;
+        ParsedCms? parsed;
         try
         {
-            c = CmsSignatureVerifier.Verify(der, digestOf, new CmsTrustOptions(options.TrustAnchors, options.Now, claimedM));
+            c = CmsSignatureVerifier.Verify(der, digestOf, new CmsTrustOptions(options.TrustAnchors, options.Now, claimedM), out parsed);
         }
         catch (CryptographicException ex)
         {
             return CmsOutcome.Unreadable("the CMS signature cannot be read: " + ex.Message);
         }
+        // The chain's elements are new certificates that nothing else keeps.
+        foreach (var e in c.Chain) e.Dispose();
         var cert = c.SignerCertificate;
         // A damaged certificate decodes lazily: its fields can throw long after it was parsed.
         string? subject = c.SignerSubject, issuer = null, serial = null;
@@ -740,6 +759,7 @@ public static class PdfSignatureVerifier
         }
         return new CmsOutcome
         {
+            Parsed = parsed,
             Decoded = c.Decoded,
             SignerSubject = subject,
             SignerIssuer = issuer,
@@ -802,6 +822,8 @@ public static class PdfSignatureVerifier
 /// <summary>What the report takes from the CMS or document-timestamp check.</summary>
 internal sealed record CmsOutcome
 {
+    /// <summary>The parsed CMS, handed on so the long-term check need not parse it (and load its certificates) again.</summary>
+    public ParsedCms? Parsed { get; init; }
     public bool Decoded { get; init; }
     public string? SignerSubject { get; init; }
     public string? SignerIssuer { get; init; }
