@@ -22,9 +22,9 @@ namespace SealPortal.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "Version",
-                table: "WorkflowTestCases");
+            // SQL, not DropColumn: EF rebuilds a SQLite table from the previous migration's model, and that model
+            // (ApprovalDecisions, made beside the flow-test tables on another branch) does not have this table.
+            migrationBuilder.Sql("ALTER TABLE \"WorkflowTestCases\" DROP COLUMN \"Version\";");
         }
     }
 }
