@@ -106,5 +106,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         e.HasIndex(x => new { x.Action, x.Sequence });
         e.HasIndex(x => new { x.Actor, x.Sequence });
         e.HasIndex(x => x.At);
+        // A request's timeline reads its downloads and failures by subject (the request's number), latest first.
+        e.HasIndex(x => new { x.Subject, x.Action, x.Sequence });
     }
 }

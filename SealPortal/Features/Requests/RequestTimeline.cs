@@ -49,7 +49,14 @@ public sealed record RequestHistory(IReadOnlyList<FlowStep> Steps, IReadOnlyList
 /// </summary>
 public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> contexts)
 {
-    private static readonly AuditAction[] AuditedHere = [AuditAction.SealingFailed, AuditAction.DocumentDownloaded, AuditAction.RequestWithdrawn];
+    private static readonly AuditAction[] AuditedHere = [AuditAction.SealingFailed, AuditAction.RequestWithdrawn];
+
+    /// <summary>
+    /// Downloads shown one by one: the latest this many. A much-downloaded request (a contract everyone fetches) would
+    /// otherwise read and draw every download on each view; the earlier ones are one line that says how many, and the
+    /// audit trail keeps each of them.
+    /// </summary>
+    public const int DownloadsShown = 20;
 
     /// <summary>Null when there is no such request. The caller decides whether the reader may see it.</summary>
     public async Task<RequestHistory?> ForAsync(int requestId, CancellationToken ct = default)
@@ -115,6 +122,18 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
             .Where(e => AuditedHere.Contains(e.Action) && e.Subject != null && subjects.Contains(e.Subject))
             .Select(e => new { e.At, e.Action, e.Actor, e.Detail })
             .ToListAsync(ct);
+        var downloads = db.AuditEvents.AsNoTracking()
+            .Where(e => e.Action == AuditAction.DocumentDownloaded && e.Subject != null && subjects.Contains(e.Subject));
+        var latest = await downloads.OrderByDescending(e => e.Sequence).Take(DownloadsShown)
+            .Select(e => new { e.At, e.Actor, e.Detail }).ToListAsync(ct);
+        foreach (var e in latest)
+            entries.Add(new(new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc)), TimelineKind.Downloaded, "Downloaded {0}", [e.Detail ?? ""], e.Actor));
+        if (latest.Count == DownloadsShown && await downloads.CountAsync(ct) - DownloadsShown is > 0 and var earlier)
+        {
+            var first = await downloads.OrderBy(e => e.Sequence).Select(e => e.At).FirstAsync(ct);
+            entries.Add(new(new DateTimeOffset(DateTime.SpecifyKind(first, DateTimeKind.Utc)), TimelineKind.Downloaded,
+                "Downloaded {0} more times before (each is in the audit trail)", [earlier]));
+        }
         foreach (var e in audit)
         {
             var at = new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc));
@@ -122,9 +141,6 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
             {
                 case AuditAction.SealingFailed:
                     entries.Add(new(at, TimelineKind.SealingFailed, "Sealing failed", [], null, null, e.Detail));
-                    break;
-                case AuditAction.DocumentDownloaded:
-                    entries.Add(new(at, TimelineKind.Downloaded, "Downloaded {0}", [e.Detail ?? ""], e.Actor));
                     break;
                 // A draft's withdrawal leaves no workflow visit; the audit trail has it.
                 case AuditAction.RequestWithdrawn when state is null:

@@ -422,6 +422,8 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("Actor", "Sequence");
 
+                    b.HasIndex("Subject", "Action", "Sequence");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 

@@ -424,6 +424,8 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("Actor", "Sequence");
 
+                    b.HasIndex("Subject", "Action", "Sequence");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 

@@ -405,6 +405,8 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("Actor", "Sequence");
 
+                    b.HasIndex("Subject", "Action", "Sequence");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 
