@@ -644,12 +644,17 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<int>("Participation")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("SealId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("LedgerEntryId", "UserId");
 
                     b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.HasIndex("UserId", "SealId", "ExecutedAt", "Sequence");
 
                     b.ToTable("LedgerParticipants", (string)null);
                 });
