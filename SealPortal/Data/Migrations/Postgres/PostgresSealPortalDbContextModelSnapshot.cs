@@ -1396,6 +1396,8 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("ApplicantUserId", "Id");
 
+                    b.HasIndex("ApplicantUserId", "Number");
+
                     b.HasIndex("ApplicantUserId", "Status", "Id");
 
                     b.ToTable("SealRequests");

@@ -1399,6 +1399,8 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("ApplicantUserId", "Id");
 
+                    b.HasIndex("ApplicantUserId", "Number");
+
                     b.HasIndex("ApplicantUserId", "Status", "Id");
 
                     b.ToTable("SealRequests");

@@ -1347,7 +1347,12 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("ApplicantUserId", "Id");
 
+                    b.HasIndex("ApplicantUserId", "Number");
+
                     b.HasIndex("ApplicantUserId", "Status", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Purpose", "Id", "Number", "Counterparty", "Status")
+                        .HasDatabaseName("IX_SealRequests_MineSearch");
 
                     b.ToTable("SealRequests");
                 });
