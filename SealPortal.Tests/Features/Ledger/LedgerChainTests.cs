@@ -166,6 +166,9 @@ public class LedgerChainTests
                 .Where(e => e.Subject == "request batch").OrderBy(e => e.Sequence).ToListAsync();
         }
 
+        // The portal (its database made and migrated) first, not raced by 40 callers.
+        Assert.Empty(await LinesAsync());
+
         // 40 downloads at once share commits (AuditBatch); each caller returns only once its own line is in the database.
         // (The checks take turns: 40 connections at once would be a test of the server's connection limit.)
         using var checks = new SemaphoreSlim(2);
