@@ -150,6 +150,13 @@ public class LedgerParticipant
 
     public long Sequence { get; set; }
 
+    /// <summary>
+    /// A copy of the entry's seal, so "person X on seal Y" is one range of the (UserId, SealId, ExecutedAt,
+    /// Sequence) index: counted and paged without looking up each of the person's entries (an approver of
+    /// every use of a seal has 50,000 of them in a million).
+    /// </summary>
+    public int SealId { get; set; }
+
     public LedgerParticipation Participation { get; set; }
 }
 
@@ -162,6 +169,7 @@ internal sealed class LedgerParticipantConfiguration : IEntityTypeConfiguration<
         e.Property(x => x.UserId).HasMaxLength(450);
         e.Property(x => x.ExecutedAt).HasConversion(UtcTimes.Required);
         e.HasIndex(x => new { x.UserId, x.ExecutedAt, x.Sequence });
+        e.HasIndex(x => new { x.UserId, x.SealId, x.ExecutedAt, x.Sequence });
     }
 }
 
@@ -196,20 +204,43 @@ public static class LedgerParticipantBackfill
 {
     public static void Run(MigrationBuilder migration, DatabaseProvider provider) => migration.Sql(Sql(provider));
 
-    public static string Sql(DatabaseProvider provider)
+    /// <summary>
+    /// Copies each entry's seal onto its participant rows (LedgerParticipant.SealId), for rows written before the
+    /// column existed. The table is append-only, so its guard is lifted for this one statement and put back.
+    /// </summary>
+    public static void CopySealIds(MigrationBuilder migration, DatabaseProvider provider)
+    {
+        AppendOnlyTables.Unprotect(migration, provider, "LedgerParticipants");
+        migration.Sql(SealIdSql);
+        AppendOnlyTables.Protect(migration, provider, "LedgerParticipants");
+    }
+
+    /// <summary>The statement of <see cref="CopySealIds"/>, the same on every provider.</summary>
+    public const string SealIdSql =
+        """UPDATE "LedgerParticipants" SET "SealId" = (SELECT e."SealId" FROM "LedgerEntries" e WHERE e."Id" = "LedgerParticipants"."LedgerEntryId")""";
+
+    /// <summary>
+    /// The participants of entries written straight into the table (the ledger bench), seal copy included; the
+    /// migration of 2026-11-23 ran <see cref="Sql(DatabaseProvider)"/>, from before the seal copy existed.
+    /// </summary>
+    public static string SqlWithSeal(DatabaseProvider provider) => Sql(provider, withSeal: true);
+
+    public static string Sql(DatabaseProvider provider) => Sql(provider, withSeal: false);
+
+    private static string Sql(DatabaseProvider provider, bool withSeal)
     {
         var approvers = provider == DatabaseProvider.Postgres
-            ? """SELECT e."Id", a.value->>'userId', e."ExecutedAt", e."Sequence", 2 FROM "LedgerEntries" e CROSS JOIN LATERAL jsonb_array_elements(e."ApproversJson"::jsonb) a"""
-            : """SELECT e."Id", json_extract(a.value, '$.userId'), e."ExecutedAt", e."Sequence", 2 FROM "LedgerEntries" e, json_each(e."ApproversJson") a""";
+            ? """SELECT e."Id", a.value->>'userId', e."ExecutedAt", e."Sequence", 2, e."SealId" FROM "LedgerEntries" e CROSS JOIN LATERAL jsonb_array_elements(e."ApproversJson"::jsonb) a"""
+            : """SELECT e."Id", json_extract(a.value, '$.userId'), e."ExecutedAt", e."Sequence", 2, e."SealId" FROM "LedgerEntries" e, json_each(e."ApproversJson") a""";
         // One row per entry and person; MAX per flag then adding them ORs the ways a person took part.
         return $"""
-            INSERT INTO "LedgerParticipants" ("LedgerEntryId", "UserId", "ExecutedAt", "Sequence", "Participation")
+            INSERT INTO "LedgerParticipants" ("LedgerEntryId", "UserId", "ExecutedAt", "Sequence", "Participation"{(withSeal ? ", \"SealId\"" : "")})
             SELECT id, uid, MIN(at), MIN(seq),
-                   MAX(CASE WHEN how = 1 THEN 1 ELSE 0 END) + MAX(CASE WHEN how = 2 THEN 2 ELSE 0 END) + MAX(CASE WHEN how = 4 THEN 4 ELSE 0 END)
+                   MAX(CASE WHEN how = 1 THEN 1 ELSE 0 END) + MAX(CASE WHEN how = 2 THEN 2 ELSE 0 END) + MAX(CASE WHEN how = 4 THEN 4 ELSE 0 END){(withSeal ? ", MIN(seal)" : "")}
             FROM (
-                SELECT "Id" AS id, "ApplicantUserId" AS uid, "ExecutedAt" AS at, "Sequence" AS seq, 1 AS how FROM "LedgerEntries"
+                SELECT "Id" AS id, "ApplicantUserId" AS uid, "ExecutedAt" AS at, "Sequence" AS seq, 1 AS how, "SealId" AS seal FROM "LedgerEntries"
                 UNION ALL {approvers}
-                UNION ALL SELECT "Id", "ExecutorUserId", "ExecutedAt", "Sequence", 4 FROM "LedgerEntries"
+                UNION ALL SELECT "Id", "ExecutorUserId", "ExecutedAt", "Sequence", 4, "SealId" FROM "LedgerEntries"
             ) AS taking_part
             WHERE uid IS NOT NULL AND uid <> ''
             GROUP BY id, uid

@@ -162,6 +162,8 @@ internal sealed class SealRequestConfiguration : IEntityTypeConfiguration<SealRe
         // "My requests" pages newest first straight off these, with or without a status (the id is the creation order).
         r.HasIndex(x => new { x.ApplicantUserId, x.Status, x.Id });
         r.HasIndex(x => new { x.ApplicantUserId, x.Id });
+        // "My requests" sorted by number.
+        r.HasIndex(x => new { x.ApplicantUserId, x.Number });
         r.HasIndex(x => x.Status);
         r.HasMany(x => x.Documents).WithOne().HasForeignKey(d => d.SealRequestId).OnDelete(DeleteBehavior.Cascade);
         r.HasMany(x => x.Seals).WithOne().HasForeignKey(s => s.SealRequestId).OnDelete(DeleteBehavior.Cascade);

@@ -156,6 +156,45 @@ public class LedgerChainTests
     }
 
     [Fact]
+    public async Task Audit_lines_recorded_at_once_are_each_committed_before_their_caller_goes_on_in_one_intact_chain()
+    {
+        await using var portal = new SealPortalFactory();
+        async Task<List<AuditEvent>> LinesAsync()
+        {
+            await using var scope = portal.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().AuditEvents.AsNoTracking()
+                .Where(e => e.Subject == "request batch").OrderBy(e => e.Sequence).ToListAsync();
+        }
+
+        // The portal (its database made and migrated) first, not raced by 40 callers.
+        Assert.Empty(await LinesAsync());
+
+        // 40 downloads at once share commits (AuditBatch); each caller returns only once its own line is in the database.
+        // (The checks take turns: 40 connections at once would be a test of the server's connection limit.)
+        using var checks = new SemaphoreSlim(2);
+        await Task.WhenAll(Enumerable.Range(1, 40).Select(i => Task.Run(async () =>
+        {
+            await using (var scope = portal.Services.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<AuditTrail>().RecordAsync(AuditAction.DocumentDownloaded, $"doc-{i}.pdf", "request batch", actor: "applicant");
+            await checks.WaitAsync();
+            try
+            {
+                Assert.Contains(await LinesAsync(), e => e.Detail == $"doc-{i}.pdf");
+            }
+            finally
+            {
+                checks.Release();
+            }
+        })));
+
+        var lines = await LinesAsync();
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => $"doc-{i}.pdf").Order(), lines.Select(e => e.Detail!).Order());
+        Assert.All(lines, e => Assert.Equal("applicant", e.Actor));
+        Assert.Equal(lines.Count, lines.Select(e => e.Sequence).Distinct().Count());
+        Assert.True((await LedgerWorld.VerifyAsync(portal.Services)).AuditTrail.Intact);
+    }
+
+    [Fact]
     public async Task Ledger_verify_command_exits_0_when_intact_and_1_naming_the_broken_entry()
     {
         await using var portal = new SealPortalFactory();

@@ -44,6 +44,47 @@ public class LedgerCountTests
         Assert.Contains("USING COVERING INDEX IX_LedgerEntries_DepartmentId_Kind_ExecutedAt_Sequence", plan);
     }
 
+    [Fact]
+    public async Task A_person_on_a_seal_is_counted_and_paged_from_the_participants_index_alone_also_for_a_keeper()
+    {
+        await using var portal = new SealPortalFactory();
+        var kept = await LedgerWorld.SealAsync(portal.Services, "人章计数甲", "keeper");
+        var keeperId = await LedgerWorld.UserIdAsync(portal.Services, "keeper");
+        var other = await LedgerWorld.SealAsync(portal.Services, "人章计数乙", null);
+        // Entry n: seal "kept" when n is odd; approver head-1 on all (LedgerWorld.Draft), applicant a{n % 3}.
+        await LedgerWorld.AppendAsync(portal.Services, Enumerable.Range(1, 12).Select(n =>
+        {
+            var s = n % 2 == 1 ? kept : other;
+            return LedgerWorld.Draft(s.Id, s.Name, s.DepartmentId, T0.AddHours(n), n, applicantId: $"a{n % 3}");
+        }).ToArray());
+
+        await using var scope = portal.Services.CreateAsyncScope();
+        var query = scope.ServiceProvider.GetRequiredService<LedgerQuery>();
+        Assert.Equal(6, await query.CountAsync(Auditor(), new LedgerFilter(Person: "head-1", SealId: kept.Id)));
+        Assert.Equal(6, await query.CountAsync(Auditor(), new LedgerFilter(Person: "head-1", SealId: other.Id)));
+        // a1 applied for 1, 4, 7, 10: on the kept seal 1 and 7.
+        Assert.Equal(2, await query.CountAsync(Auditor(), new LedgerFilter(Person: "a1", SealId: kept.Id)));
+        var page = await query.PageAsync(Auditor(), new LedgerFilter(Person: "a1", SealId: kept.Id), null);
+        Assert.Equal([7L, 1], page.Rows.Select(r => r.Sequence));
+
+        // A keeper sees only their seal's entries under the person filter too, and nothing of a seal they do not keep.
+        var keeper = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, keeperId), new Claim(ClaimTypes.Role, Roles.SealKeeper)], "test"));
+        Assert.Equal(6, await query.CountAsync(keeper, new LedgerFilter(Person: "head-1")));
+        Assert.Equal([7L, 1], (await query.PageAsync(keeper, new LedgerFilter(Person: "a1"), null)).Rows.Select(r => r.Sequence));
+        Assert.Equal(0, await query.CountAsync(keeper, new LedgerFilter(Person: "head-1", SealId: other.Id)));
+        Assert.Empty((await query.PageAsync(keeper, new LedgerFilter(Person: "head-1", SealId: other.Id), null)).Rows);
+        var applicantOnly = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "a1"), new Claim(ClaimTypes.Role, Roles.Applicant)], "test"));
+        Assert.Equal(0, await query.CountAsync(applicantOnly, new LedgerFilter(Person: "a1")));
+        Assert.Empty((await query.PageAsync(applicantOnly, new LedgerFilter(Person: "a1"), null)).Rows);
+
+        if (TestDatabase.UsePostgres)
+            return; // PostgreSQL plans by its statistics; a 12-row table is read whole, whatever the indexes.
+        var plan = await PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
+            query.CountedRows(Auditor(), new LedgerFilter(Person: "head-1", SealId: kept.Id)).ToQueryString());
+        Assert.Contains("USING COVERING INDEX IX_LedgerParticipants_UserId_SealId_ExecutedAt_Sequence", plan);
+        Assert.DoesNotContain("LedgerEntries", plan);
+    }
+
     private static async Task<(int A, int B)> DepartmentIdsAsync(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();

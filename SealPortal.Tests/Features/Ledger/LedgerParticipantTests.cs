@@ -87,10 +87,11 @@ public class LedgerParticipantTests
 
         await using var scope = portal.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        static string Row(LedgerParticipant p) => $"{p.LedgerEntryId}|{p.UserId}|{p.Sequence}|{p.ExecutedAt:O}|{p.Participation}";
+        static string Row(LedgerParticipant p) => $"{p.LedgerEntryId}|{p.UserId}|{p.Sequence}|{p.ExecutedAt:O}|{p.Participation}|{p.SealId}";
         var appended = (await db.LedgerParticipants.AsNoTracking().ToListAsync()).Select(Row).Order().ToList();
         // head-1 on every entry, 5 applicants (none on entry 2), executor a1 on entries 3 (its applicant too: one row) and 6.
         Assert.Equal(6 + 5 + 1, appended.Count);
+        Assert.All(await db.LedgerParticipants.AsNoTracking().ToListAsync(), p => Assert.Equal(seal.Id, p.SealId));
 
         // Back to before the table existed (the entries stay), then forward again: the backfill runs.
         var migrator = db.GetService<IMigrator>();

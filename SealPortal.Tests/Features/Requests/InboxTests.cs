@@ -139,8 +139,28 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
         Assert.Equal([alpha], await SearchAsync(applicant, $"counter-{tag}"));
         Assert.Equal([alpha], await SearchAsync(applicant, alphaNumber));
         Assert.Empty(await SearchAsync(applicant, $"nothing-{tag}"));
+        // LIKE's wildcards in the text are the characters themselves.
+        Assert.Empty(await SearchAsync(applicant, $"%-{tag}"));
+        Assert.Empty(await SearchAsync(applicant, $"alph_-{tag}"));
         // Someone else's search never finds the applicant's requests.
         Assert.Empty(await SearchAsync(await SealRequestKit.UserIdAsync(portal, "depthead"), $"alpha-{tag}"));
+
+        // The applicant's own name matches every one of their requests (asked once, not per row).
+        string own;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            own = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Users.Where(u => u.Id == applicant).Select(u => u.DisplayName).SingleAsync();
+        var byName = await SearchAsync(applicant, own.ToUpperInvariant());
+        Assert.Contains(alpha, byName);
+        Assert.Contains(beta, byName);
+
+        // A page after the first reads its ids first, then their rows: by purpose both ways, one row a page.
+        async Task<(int Id, int Total)> PageAsync(int page, bool descending)
+        {
+            var list = await queries.MineAsync(applicant, new ListQuery(Search: tag, SortBy: "Purpose", Descending: descending, Page: page, PageSize: 1));
+            return (Assert.Single(list.Items).Id, list.Total);
+        }
+        Assert.Equal([(beta, 2), (alpha, 2)], new[] { await PageAsync(0, false), await PageAsync(1, false) });
+        Assert.Equal([(alpha, 2), (beta, 2)], new[] { await PageAsync(0, true), await PageAsync(1, true) });
     }
 
     private async Task<int> SubmitAsync(string purpose, string? counterparty)

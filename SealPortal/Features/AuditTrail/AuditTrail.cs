@@ -12,7 +12,7 @@ namespace SealPortal.Features.AuditTrail;
 public sealed class AuditTrail(
     SealPortalDbContext db,
     IHttpContextAccessor http,
-    IServiceScopeFactory scopes,
+    AuditBatch batch,
     TimeProvider clock)
 {
     public const string SystemActor = "system";
@@ -41,15 +41,16 @@ public sealed class AuditTrail(
         return e;
     }
 
-    /// <summary>Records the event on its own, in a fresh context, so the caller's unsaved changes are not saved with it.</summary>
+    /// <summary>
+    /// Records the event on its own, in a fresh context, so the caller's unsaved changes are not saved with it; returns
+    /// once it is committed. Events recorded at the same moment share one commit (<see cref="AuditBatch"/>).
+    /// </summary>
     public async Task RecordAsync(AuditAction action, string? detail = null, string? subject = null, string? actor = null,
         string? actorUserId = null, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
         var e = Create(http, clock, action, detail, subject, actor, actorUserId);
-        await using var scope = scopes.CreateAsyncScope();
-        var own = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        own.AuditEvents.Add(e);
-        await own.SaveChangesAsync(ct);
+        await batch.WriteAsync(e);
     }
 
     private static readonly AsyncLocal<ClaimsPrincipal?> Acting = new();

@@ -34,6 +34,7 @@ public static class LedgerServiceExtensions
         services.AddScoped<LedgerExport>();
         services.AddScoped<LedgerLookup>();
         services.AddScoped<AuditTrail.AuditTrail>();
+        services.AddSingleton<AuditTrail.AuditBatch>();
         return services;
     }
 }

@@ -87,7 +87,7 @@ public sealed class SealLedger(SealPortalDbContext db, TimeProvider clock)
         foreach (var a in draft.Approvers)
             Add(a.UserId, LedgerParticipation.Approver);
         Add(draft.ExecutorUserId, LedgerParticipation.Executor);
-        return roles.Select(r => new LedgerParticipant { UserId = r.Key, Participation = r.Value, ExecutedAt = executedAt }).ToList();
+        return roles.Select(r => new LedgerParticipant { UserId = r.Key, Participation = r.Value, ExecutedAt = executedAt, SealId = draft.SealId }).ToList();
     }
 }
 

@@ -14,6 +14,20 @@ public sealed class ApproverDirectoryLoader(SealPortalDbContext db)
 {
     public Task<ApproverDirectorySnapshot> LoadAsync(CancellationToken ct) => LoadAsync(db, ct);
 
+    /// <summary>
+    /// A snapshot holding only the delegations to <paramref name="deputyUserId"/>: enough for
+    /// <see cref="WorkflowEngine.RightsOf"/> of that user, which asks nothing else of the directory.
+    /// </summary>
+    public static async Task<ApproverDirectorySnapshot> DelegationsToAsync(SealPortalDbContext db, string deputyUserId, CancellationToken ct)
+    {
+        var delegations = await db.ApproverDelegations.AsNoTracking().Where(d => d.CancelledAt == null && d.DeputyUserId == deputyUserId)
+            .Select(d => new { d.DelegatorUserId, d.DeputyUserId, d.From, d.Until }).ToListAsync(ct);
+        return new ApproverDirectorySnapshot
+        {
+            Delegations = delegations.Select(d => new Delegation(d.DelegatorUserId, d.DeputyUserId, d.From, d.Until)).ToList(),
+        };
+    }
+
     /// <summary>The snapshot read through <paramref name="db"/> (a query's own context).</summary>
     public static async Task<ApproverDirectorySnapshot> LoadAsync(SealPortalDbContext db, CancellationToken ct)
     {

@@ -43,8 +43,12 @@ public sealed partial class RequestQueries
             .ToListAsync(ct);
         var state = request.WorkflowStateJson is null ? null : RequestWorkflowStore.Deserialize(request.WorkflowStateJson);
         var now = clock.GetUtcNow();
-        // A draft has no workflow yet, so no approver directory to read.
-        var rights = state is null ? [] : new WorkflowEngine(await ApproverDirectoryLoader.LoadAsync(db, ct), calendar).RightsOf(state, userId, now);
+        // A draft has no workflow yet, and a request that waits for no one gives no one a right: no directory to read then.
+        // The engine's rights ask the directory only whether an assignee delegates to this user, so only this user's
+        // delegations are read (one query, not the company's roles, custodians and every delegation).
+        var rights = state is not { Status: RequestStatus.InApproval, Current: not null } || userId == state.Facts.ApplicantUserId
+            ? (IReadOnlyList<DecisionRight>)[]
+            : new WorkflowEngine(await ApproverDirectoryLoader.DelegationsToAsync(db, userId, ct), calendar).RightsOf(state, userId, now);
         var isCustodian = seals.Any(s => s.CustodianUserId == userId);
         if (!RequestRules.MayView(request.ApplicantUserId, request.ApproverUserIds, isCustodian, state, rights.Count > 0, user, userId))
             return (null, false);
@@ -67,7 +71,8 @@ public sealed partial class RequestQueries
             Withdraw: isApplicant && (request.Status is SealRequestStatus.Draft or SealRequestStatus.Returned
                                       || request.Status == SealRequestStatus.InApproval && state is not null && !state.Decisions.Any(d => d.Round == state.Round)),
             Place: RequestRules.MayPlace(request.ApplicantUserId, request.Status, isCustodian, userId),
-            Decide: decide);
+            Decide: decide,
+            Download: isApplicant || isCustodian || user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor));
 
         return (new SealRequestView(
             request.Id, request.Number, request.ApplicantUserId, request.Applicant ?? "", request.DepartmentId, request.Department ?? "",

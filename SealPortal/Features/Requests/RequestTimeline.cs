@@ -76,7 +76,8 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
         var userIds = state is null ? [] : state.Decisions.SelectMany(d => new[] { d.ActorUserId, d.OnBehalfOfUserId })
             .OfType<string>().Distinct().ToList();
         var names = userIds.Count == 0 ? new Dictionary<string, string>()
-            : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+            : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
+                .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         string Name(string id) => names.TryGetValue(id, out var n) ? n : id;
 
         var entries = new List<TimelineEntry> { new(r.CreatedAt, TimelineKind.Created, "Created by {0}", [r.Applicant]) };

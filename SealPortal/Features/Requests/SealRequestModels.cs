@@ -86,7 +86,10 @@ public sealed record SealRequestPermissions(
     bool Resubmit,
     bool Withdraw,
     bool Place,
-    IReadOnlyList<DecideRight> Decide);
+    IReadOnlyList<DecideRight> Decide,
+    // What sealing produced (the sealed PDFs, a stamping's scan): the applicant, the keepers of its seals, auditors and
+    // administrators, as SealingQueries.MayDownloadAsync answers, read here with the page's own query.
+    bool Download = false);
 
 /// <summary>A right to decide: for oneself (<see cref="OnBehalfOfUserId"/> null) or as the deputy of someone.</summary>
 public sealed record DecideRight(string? OnBehalfOfUserId, string? OnBehalfOfName);

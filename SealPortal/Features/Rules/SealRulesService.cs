@@ -96,10 +96,10 @@ public sealed class SealRulesService(IDbContextFactory<SealPortalDbContext> dbs,
         if (user?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
             return null;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var current = await Views(db.SealRules.AsNoTracking().OrderByDescending(r => r.Version)).FirstOrDefaultAsync(ct);
-        if (current is null || await db.RuleAcknowledgements.AnyAsync(a => a.UserId == userId && a.RulesVersionId == current.Id, ct))
-            return null;
-        return current;
+        // One query: the current version, unless the user acknowledged it (then nothing, and its text is not read).
+        var current = db.SealRules.AsNoTracking().OrderByDescending(r => r.Version).Take(1);
+        return await Views(current.Where(r => !db.RuleAcknowledgements.Any(a => a.UserId == userId && a.RulesVersionId == r.Id)))
+            .FirstOrDefaultAsync(ct);
     }
 
     /// <summary>When <paramref name="user"/> acknowledged version <paramref name="rulesVersionId"/>, if they did.</summary>

@@ -127,12 +127,13 @@ public static class SealingEndpoints
     private static async Task<IResult?> RefuseDownloadAsync(HttpContext http, int id, SealingQueries queries,
         IStringLocalizer<SharedResource> L, CancellationToken ct)
     {
-        if (!await queries.ExistsAsync(id, ct))
+        var access = await queries.DownloadAccessAsync(id, http.User, ct);
+        if (access is null)
         {
             http.Items[StatusPage.MessageItem] = L["No such request."].Value;
             return Results.NotFound();
         }
-        if (!await queries.MayDownloadAsync(id, http.User, ct))
+        if (access == false)
             return Refuse(http, id, StatusCodes.Status403Forbidden, L["Only the applicant, the keepers of its seals, auditors and administrators may download the sealed documents of a request."]);
         return null;
     }

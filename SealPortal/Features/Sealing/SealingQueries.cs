@@ -34,6 +34,21 @@ public sealed record SealingPanelView(
 /// </summary>
 public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contexts)
 {
+    /// <summary>
+    /// <see cref="ExistsAsync"/> and <see cref="MayDownloadAsync"/> in one query, for the download endpoints: null when
+    /// there is no such request (a 404 for everybody), else whether <paramref name="user"/> may download its files.
+    /// </summary>
+    public async Task<bool?> DownloadAccessAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        var readsAll = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor);
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var found = await db.SealRequests.AsNoTracking().Where(r => r.Id == requestId)
+            .Select(r => new { May = readsAll || userId != "" && (r.ApplicantUserId == userId || r.Seals.Any(s => s.Seal!.CustodianUserId == userId)) })
+            .FirstOrDefaultAsync(ct);
+        return found?.May;
+    }
+
     /// <summary>Whether the request exists at all: a missing one is a 404 for everybody, before any permission check.</summary>
     public async Task<bool> ExistsAsync(int requestId, CancellationToken ct = default)
     {
@@ -82,7 +97,7 @@ public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var r = await db.SealRequests.AsNoTracking().Where(x => x.Id == requestId)
-            .Select(x => new { x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256 })
+            .Select(x => new { x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256, x.ApplicantUserId })
             .SingleOrDefaultAsync(ct);
         if (r is null || r.Status is not (SealRequestStatus.Approved or SealRequestStatus.SealingFailed or SealRequestStatus.Completed))
             return null;
@@ -113,9 +128,9 @@ public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contex
         }).ToList();
         var mayRetry = open && electronic.Count > 0 && documents.Any(d => d.SealedSha256 is null) &&
             (user.IsInRole(Roles.Admin) || isKeeper && electronic.Any(s => s.CustodianUserId == userId));
+        // MayDownloadAsync's answer from the rows already read (the applicant and every seal's custodian).
         var mayDownload = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor) ||
-            userId is not null && await db.SealRequests.AnyAsync(x => x.Id == requestId &&
-                (x.ApplicantUserId == userId || x.Seals.Any(s => s.Seal!.CustodianUserId == userId)), ct);
+            userId is not null && (r.ApplicantUserId == userId || seals.Any(s => s.CustodianUserId == userId));
 
         IReadOnlyList<(string, string)> executors = [];
         if (physical.Any(p => p.MayRecord))

@@ -669,12 +669,17 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.Property<int>("Participation")
                         .HasColumnType("integer");
 
+                    b.Property<int>("SealId")
+                        .HasColumnType("integer");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
                     b.HasKey("LedgerEntryId", "UserId");
 
                     b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.HasIndex("UserId", "SealId", "ExecutedAt", "Sequence");
 
                     b.ToTable("LedgerParticipants", (string)null);
                 });
@@ -1390,6 +1395,8 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.HasIndex("Status");
 
                     b.HasIndex("ApplicantUserId", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Number");
 
                     b.HasIndex("ApplicantUserId", "Status", "Id");
 

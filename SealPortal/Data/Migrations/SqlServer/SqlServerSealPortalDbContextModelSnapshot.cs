@@ -671,12 +671,17 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.Property<int>("Participation")
                         .HasColumnType("int");
 
+                    b.Property<int>("SealId")
+                        .HasColumnType("int");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
                     b.HasKey("LedgerEntryId", "UserId");
 
                     b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.HasIndex("UserId", "SealId", "ExecutedAt", "Sequence");
 
                     b.ToTable("LedgerParticipants", (string)null);
                 });
@@ -1393,6 +1398,8 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.HasIndex("Status");
 
                     b.HasIndex("ApplicantUserId", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Number");
 
                     b.HasIndex("ApplicantUserId", "Status", "Id");
 

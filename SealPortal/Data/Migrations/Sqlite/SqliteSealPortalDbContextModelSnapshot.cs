@@ -644,12 +644,17 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.Property<int>("Participation")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("SealId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("LedgerEntryId", "UserId");
 
                     b.HasIndex("UserId", "ExecutedAt", "Sequence");
+
+                    b.HasIndex("UserId", "SealId", "ExecutedAt", "Sequence");
 
                     b.ToTable("LedgerParticipants", (string)null);
                 });
@@ -1342,7 +1347,12 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("ApplicantUserId", "Id");
 
+                    b.HasIndex("ApplicantUserId", "Number");
+
                     b.HasIndex("ApplicantUserId", "Status", "Id");
+
+                    b.HasIndex("ApplicantUserId", "Purpose", "Id", "Number", "Counterparty", "Status")
+                        .HasDatabaseName("IX_SealRequests_MineSearch");
 
                     b.ToTable("SealRequests");
                 });
