@@ -74,8 +74,8 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
                         throw;
                     }
                 }
-                foreach (var sql in Locks(db, pending))
-                    await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+                if (Locks(db, pending) is { } locks)
+                    await db.Database.ExecuteSqlRawAsync(locks, cancellationToken);
                 if (pending.Ledger.Count > 0)
                     Link(pending.Ledger, await HeadQuery<LedgerEntry>(db).FirstOrDefaultAsync(cancellationToken));
                 if (pending.Audit.Count > 0)
@@ -111,8 +111,8 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
                         throw;
                     }
                 }
-                foreach (var sql in Locks(db, pending))
-                    db.Database.ExecuteSqlRaw(sql);
+                if (Locks(db, pending) is { } locks)
+                    db.Database.ExecuteSqlRaw(locks);
                 if (pending.Ledger.Count > 0)
                     Link(pending.Ledger, HeadQuery<LedgerEntry>(db).FirstOrDefault());
                 if (pending.Audit.Count > 0)
@@ -130,22 +130,25 @@ public sealed class ChainInterceptor : SaveChangesInterceptor
     /// <summary>
     /// The append locks for the chains this save extends, held until the transaction ends and taken
     /// in a fixed order (no deadlocks): advisory locks on PostgreSQL, application locks on SQL Server;
-    /// SQLite, one writer at a time, needs none.
+    /// SQLite, one writer at a time, needs none (null). One command, its statements run in order, so a
+    /// save that extends both chains waits for one round trip to the server, not two.
     /// </summary>
-    private static IEnumerable<string> Locks(DbContext db, PendingEntries pending)
+    private static string? Locks(DbContext db, PendingEntries pending)
     {
         var keys = new List<long>();
         if (pending.Ledger.Count > 0)
             keys.Add(LedgerLockKey);
         if (pending.Audit.Count > 0)
             keys.Add(AuditLockKey);
+        var statements = new List<string>();
         foreach (var key in keys)
         {
             if (db.Database.IsNpgsql())
-                yield return $"SELECT pg_advisory_xact_lock({key})";
+                statements.Add($"SELECT pg_advisory_xact_lock({key})");
             else if (db.Database.IsSqlServer())
-                yield return $"EXEC sp_getapplock @Resource = N'SealPortal.Chain.{key:X}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1";
+                statements.Add($"EXEC sp_getapplock @Resource = N'SealPortal.Chain.{key:X}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1");
         }
+        return statements.Count == 0 ? null : string.Join(";\n", statements);
     }
 
     /// <summary>

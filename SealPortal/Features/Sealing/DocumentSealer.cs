@@ -181,7 +181,8 @@ public sealed class DocumentSealer(
                 sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(read, ct));
                 length = read.Length;
             }
-            logger.LogInformation("Sealed a document with {Count} seal(s) ({Seals}); SHA-256 {Sha}", applied.Count,
+            // Debug: the request's own line (RequestSealing) says at Information what was sealed, once per request.
+            logger.LogDebug("Sealed a document with {Count} seal(s) ({Seals}); SHA-256 {Sha}", applied.Count,
                 string.Join(", ", applied.Select(a => a.SealId)), sha);
             return new SealedDocument(folder, path, sha, length, applied, level);
         }

@@ -113,7 +113,7 @@ public sealed class RequestSealing(
     public async Task<SealingResult> RunAsync(int sealRequestId, (string Id, string Name)? executor, bool lastAttempt, CancellationToken ct)
     {
         using var gate = await RequestGate.EnterAsync(sealRequestId, ct);
-        db.ChangeTracker.Clear();
+        Forget();
         var request = await LoadAsync(sealRequestId, ct);
         if (request is null)
             return new(StatusCodes.Status404NotFound, localizer["No such request."]);
@@ -290,7 +290,7 @@ public sealed class RequestSealing(
         var gate = await RequestGate.EnterAsync(sealRequestId, ct);
         try
         {
-            db.ChangeTracker.Clear();
+            Forget();
             var request = await LoadAsync(sealRequestId, ct);
             if (request is null || userId is null)
                 return new(StatusCodes.Status404NotFound, localizer["No such request."]);
@@ -392,7 +392,10 @@ public sealed class RequestSealing(
         var hasElectronic = request.Seals.Any(s => s.Seal!.Kind == SealKind.Electronic);
         if (hasElectronic && request.Documents.Any(d => d.SealedSha256 is null))
             return;
-        var stampings = await db.PhysicalStampings.AsNoTracking().Where(p => p.SealRequestId == request.Id).ToListAsync(ct);
+        // Only a physical seal of the request can be stamped (RecordStampingAsync), so a request without one has no stampings to read.
+        var stampings = request.Seals.Any(s => s.Seal!.Kind == SealKind.Physical)
+            ? await db.PhysicalStampings.AsNoTracking().Where(p => p.SealRequestId == request.Id).ToListAsync(ct)
+            : [];
         if (pendingStamping is not null)
             stampings.Add(pendingStamping);
         var stamped = stampings.Select(p => p.SealId).ToHashSet();
@@ -425,7 +428,7 @@ public sealed class RequestSealing(
         }
         var names = await UserNamesAsync(userIds, ct);
         var nodes = state?.Template.Nodes.ToDictionary(n => n.Id, n => n.Name) ?? [];
-        var department = await db.Departments.AsNoTracking().Where(d => d.Id == request.DepartmentId).Select(d => d.Name).SingleOrDefaultAsync(ct);
+        var department = await DepartmentNameAsync(request.DepartmentId, ct);
         var record = new
         {
             format = "sealportal.decision-record/1",
@@ -465,7 +468,8 @@ public sealed class RequestSealing(
         var state = State(request);
         var approvals = (state?.Decisions ?? []).Where(d => d.Kind == DecisionKind.Approve && d.Round == state!.Round).ToList();
         var names = await UserNamesAsync(approvals.Select(a => a.ActorUserId).Append(request.ApplicantUserId).ToHashSet(), ct);
-        var department = await db.Departments.AsNoTracking().Where(d => d.Id == request.DepartmentId).Select(d => d.Name).SingleAsync(ct);
+        var department = await DepartmentNameAsync(request.DepartmentId, ct)
+            ?? throw new InvalidOperationException($"request {request.Number} names department {request.DepartmentId}, which does not exist");
         return new LedgerEntryDraft
         {
             SealRequestId = request.Id,
@@ -487,12 +491,41 @@ public sealed class RequestSealing(
         };
     }
 
+    /// <summary>
+    /// Display names of users (user name when blank), each read once per run: the ledger entries and the decision
+    /// record name the same people, and every name read again was one more round trip per sealed request.
+    /// </summary>
     private async Task<Dictionary<string, string>> UserNamesAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
-        var list = ids.ToList();
-        var users = await db.Users.AsNoTracking().Where(u => list.Contains(u.Id))
-            .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
-        return users.ToDictionary(u => u.Id, u => string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName);
+        var missing = ids.Where(id => !_names.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            var users = await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id))
+                .Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
+            foreach (var u in users)
+                _names[u.Id] = string.IsNullOrWhiteSpace(u.DisplayName) ? u.UserName ?? u.Id : u.DisplayName;
+        }
+        return ids.Where(_names.ContainsKey).ToDictionary(id => id, id => _names[id]);
+    }
+
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>Each run starts from the database: nothing tracked and no name remembered from an earlier run in this scope.</summary>
+    private void Forget()
+    {
+        db.ChangeTracker.Clear();
+        _names.Clear();
+        _departments.Clear();
+    }
+
+    private readonly Dictionary<int, string?> _departments = [];
+
+    /// <summary>The department's name, read once per run (the ledger entries and the decision record both name it).</summary>
+    private async Task<string?> DepartmentNameAsync(int departmentId, CancellationToken ct)
+    {
+        if (!_departments.TryGetValue(departmentId, out var name))
+            _departments[departmentId] = name = await db.Departments.AsNoTracking().Where(d => d.Id == departmentId).Select(d => d.Name).SingleOrDefaultAsync(ct);
+        return name;
     }
 
     private static WorkflowState? State(SealRequest request) => RequestWorkflowStore.State(request);

@@ -35,7 +35,8 @@ public sealed class SealingQueue(
             var executorName = executor?.Name;
             var job = services.GetRequiredService<IBackgroundJobClient>().Enqueue<SealingJob>(JobQueues.Sealing,
                 j => j.RunAsync(sealRequestId, executorId, executorName, null, CancellationToken.None));
-            logger.LogInformation("Seal request {Id}: sealing queued as job {Job}", sealRequestId, job);
+            // Debug: the job dashboard shows every queued job, and the sealing's own line follows at Information.
+            logger.LogDebug("Seal request {Id}: sealing queued as job {Job}", sealRequestId, job);
             return new(StatusCodes.Status202Accepted, localizer["Sealing is queued; the documents will be sealed in a moment."]);
         }
         // Nobody's cancellation: once started, sealing runs to its end whatever happens to the caller.
