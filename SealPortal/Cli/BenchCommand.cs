@@ -21,14 +21,18 @@ public static class BenchCommand
         var bigMb = new Option<int?>("--big-mb") { HelpName = "MB", Description = "size of the large PDF signed in a child process to measure its peak memory" };
         // The memory figure is taken in a child process that signs one file; it is this verb again.
         var childSign = new Option<string[]>("--child-sign") { Hidden = true, Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        // A profiler attaches to this: one-page signatures in a loop, nothing else.
+        var loopOne = new Option<int?>("--loop-one") { Hidden = true };
         var command = new Command("bench", "Print PDF engine figures (signing and verifying speed, memory) measured on generated PDFs.")
         {
-            quick, bigMb, childSign,
+            quick, bigMb, childSign, loopOne,
         };
         command.SetAction(async p =>
         {
             if (p.GetValue(childSign) is [var input, var output])
                 return await ChildSignAsync(input, output);
+            if (p.GetValue(loopOne) is int loops)
+                return await LoopOneAsync(loops);
             var isQuick = p.GetValue(quick);
             var mb = p.GetValue(bigMb) ?? (isQuick ? 100 : 500);
             if (mb < 1)
@@ -342,6 +346,52 @@ public static class BenchCommand
         var ms = sw.Elapsed.TotalMilliseconds;
         Console.WriteLine($"{PeakRss()} {baseline} {ms.ToString("F1", CultureInfo.InvariantCulture)}");
         return 0;
+    }
+
+    /// <summary>For a profiler: <paramref name="loops"/> one-page signatures, then CPU and allocation per signature.</summary>
+    private static async Task<int> LoopOneAsync(int loops)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"sealportal-loop-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            using var identity = BenchIdentity();
+            var content = await PdfSignatureContent.FromCadesAsync(identity, null);
+            var signer = new PdfSigner(TimeProvider.System) { FlushToDisk = Environment.GetEnvironmentVariable("BENCH_NOSYNC") != "1" };
+            var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
+            var one = Path.Combine(dir, "one-page.pdf");
+            WriteSyntheticPdf(one, pages: 1, bytesPerPage: 0);
+            var output = Path.Combine(dir, "one-signed.pdf");
+            for (var i = 0; i < 200; i++) await signer.SignFileAsync(one, output, content, options);
+            using var key = identity.Certificate.GetRSAPrivateKey()!;
+            var digest = SHA256.HashData("reference"u8);
+            var (rsaCpu, _, rsaWall) = await CostPerCall(loops, () => { key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1); return Task.CompletedTask; });
+            var (cpu, alloc, wall) = await CostPerCall(loops, () => signer.SignFileAsync(one, output, content, options));
+            Console.WriteLine($"{loops} one-page signatures: {wall:F2} ms wall, {cpu:F2} ms CPU, {alloc / 1024.0:F1} KiB allocated per signature; " +
+                $"the RSA-3072 operation alone {rsaWall:F2} ms wall, {rsaCpu:F2} ms CPU [load {LoadAverage()}]");
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Mean process CPU time (ms), bytes allocated and wall time (ms) per call over <paramref name="runs"/> sequential calls.</summary>
+    private static async Task<(double CpuMs, double Bytes, double WallMs)> CostPerCall(int runs, Func<Task> action)
+    {
+        using var me = Process.GetCurrentProcess();
+        var cpu0 = me.TotalProcessorTime;
+        var sys0 = me.PrivilegedProcessorTime;
+        var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++) await action();
+        var wall = sw.Elapsed.TotalMilliseconds;
+        var alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+        me.Refresh();
+        var cpu = (me.TotalProcessorTime - cpu0).TotalMilliseconds;
+        if (Environment.GetEnvironmentVariable("BENCH_SYS") == "1") Console.WriteLine($"  of which kernel {(me.PrivilegedProcessorTime - sys0).TotalMilliseconds / runs:F2} ms per call");
+        return (cpu / runs, (double)alloc / runs, wall / runs);
     }
 
     /// <summary>Peak resident set size of this process (Linux VmHWM), else the peak working set.</summary>
