@@ -328,8 +328,8 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     [Fact]
     public async Task A_rename_that_fails_leaves_no_temporary_file_and_the_old_output_untouched()
     {
-        // The fsync and rename run on the signer's own disk-wait threads; their failure must still
-        // reach the caller and clean up. A folder where the output should be cannot be replaced by a file.
+        // The rename is the last step, after the fsync; its failure must reach the caller and clean
+        // up. A folder where the output should be cannot be replaced by a file.
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
         Directory.CreateDirectory(P("out.pdf"));
         File.WriteAllText(Path.Combine(P("out.pdf"), "keep.txt"), "kept");

@@ -120,31 +120,15 @@ public sealed class PdfSigner(TimeProvider time)
         try
         {
             PdfSignResult result;
-            FileStream output;
             using (var src = PdfFile.Open(inputPath))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None))
             {
-                output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-                try
-                {
-                    result = await SignAsync(src, output, signature, options, ct);
-                    if (validation is not null)
-                        result = result with { OutputLength = await AppendValidationDataAsync(output, result.FieldName, validation, ct) };
-                }
-                catch
-                {
-                    await output.DisposeAsync();
-                    throw;
-                }
+                result = await SignAsync(src, output, signature, options, ct);
+                if (validation is not null)
+                    result = result with { OutputLength = await AppendValidationDataAsync(output, result.FieldName, validation, ct) };
+                output.Flush(flushToDisk: FlushToDisk);
             }
-            // Durable, then visible under its name: fsync before the rename (a crash never leaves a
-            // renamed but incomplete file), on a thread of the engine's own (see DiskWaits).
-            var flushToDisk = FlushToDisk;
-            await DiskWaits.Run(() =>
-            {
-                using (output)
-                    output.Flush(flushToDisk);
-                File.Move(temp, fullOut, overwrite: true);
-            });
+            File.Move(temp, fullOut, overwrite: true);
             moved = true;
             return result;
         }
