@@ -305,6 +305,41 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
+    public async Task Many_seals_at_once_with_one_identity_each_verify()
+    {
+        // The identity keeps its private-key objects between signatures, one per signature in
+        // progress: seals running at the same time must never mix their signatures up.
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var signer = new PdfSigner(TimeProvider.System);
+        var content = await PdfSignatureContent.FromCadesAsync(Ecdsa.Value, null);
+        var rsaContent = await PdfSignatureContent.FromCadesAsync(Rsa.Value, null);
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            signer.SignFileAsync(P("in.pdf"), P($"out-{i}.pdf"), i % 2 == 0 ? rsaContent : content,
+                new PdfSignOptions { SignerName = $"Seal {i}", Reason = $"reason {i}" }))));
+        Assert.Equal(12, results.Length);
+        for (var i = 0; i < 12; i++)
+        {
+            Assert.Equal(1, _nss.AssertAllSignaturesValid(P($"out-{i}.pdf")));
+            AssertOurVerifierSaysValid(P($"out-{i}.pdf"));
+        }
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp").Concat(Directory.GetFiles(_dir, ".*")));
+    }
+
+    [Fact]
+    public async Task A_rename_that_fails_leaves_no_temporary_file_and_the_old_output_untouched()
+    {
+        // The rename is the last step, after the fsync; its failure must reach the caller and clean
+        // up. A folder where the output should be cannot be replaced by a file.
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        Directory.CreateDirectory(P("out.pdf"));
+        File.WriteAllText(Path.Combine(P("out.pdf"), "keep.txt"), "kept");
+        var error = await Record.ExceptionAsync(() => Seal(P("in.pdf"), P("out.pdf"), Rsa.Value));
+        Assert.True(error is IOException or UnauthorizedAccessException, $"expected an I/O error, got {error}");
+        Assert.Equal(["in.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(P("out.pdf"), "keep.txt")));
+    }
+
+    [Fact]
     public async Task A_document_certified_with_no_changes_allowed_is_refused()
     {
         File.WriteAllBytes(P("base.pdf"), PdfTestKit.ClassicPdf(1));

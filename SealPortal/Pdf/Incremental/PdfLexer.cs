@@ -448,19 +448,29 @@ public sealed class PdfLexer
     public long IndexOf(ReadOnlySpan<byte> needle, long from, long to)
     {
         to = Math.Min(to, Length);
-        var chunk = new byte[Math.Max(65536, needle.Length * 2)];
         var pos = Math.Max(0, from);
-        while (pos < to)
+        if (pos >= to) return -1;
+        // Sized to the range (most searches look at the next kilobyte), pooled: opening a file
+        // searched three times and allocated 64 KiB each time.
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(65536, needle.Length * 2), Math.Max(to - pos, needle.Length)));
+        try
         {
-            var want = (int)Math.Min(chunk.Length, to - pos);
-            var n = ReadAt(pos, chunk.AsSpan(0, want));
-            if (n < needle.Length) return -1;
-            var i = chunk.AsSpan(0, n).IndexOf(needle);
-            if (i >= 0) return pos + i;
-            if (pos + n >= to) return -1;
-            pos += n - needle.Length + 1;
+            while (pos < to)
+            {
+                var want = (int)Math.Min(chunk.Length, to - pos);
+                var n = ReadAt(pos, chunk.AsSpan(0, want));
+                if (n < needle.Length) return -1;
+                var i = chunk.AsSpan(0, n).IndexOf(needle);
+                if (i >= 0) return pos + i;
+                if (pos + n >= to) return -1;
+                pos += n - needle.Length + 1;
+            }
+            return -1;
         }
-        return -1;
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Offset of the last occurrence of <paramref name="needle"/> in [from, to), or -1. Reads backwards in chunks.</summary>
@@ -468,17 +478,27 @@ public sealed class PdfLexer
     {
         to = Math.Min(to, Length);
         from = Math.Max(0, from);
-        var chunk = new byte[Math.Max(8192, needle.Length * 2)];
-        var end = to;
-        while (end > from)
+        if (from >= to) return -1;
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(8192, needle.Length * 2));
+        try
         {
-            var start = Math.Max(from, end - chunk.Length);
-            var n = ReadAt(start, chunk.AsSpan(0, (int)(end - start)));
-            var i = chunk.AsSpan(0, n).LastIndexOf(needle);
-            if (i >= 0) return start + i;
-            if (start == from) return -1;
-            end = start + needle.Length - 1;
+            // Exactly the old chunk size: a match that straddles two chunks is found the same way.
+            var size = Math.Max(8192, needle.Length * 2);
+            var end = to;
+            while (end > from)
+            {
+                var start = Math.Max(from, end - size);
+                var n = ReadAt(start, chunk.AsSpan(0, (int)(end - start)));
+                var i = chunk.AsSpan(0, n).LastIndexOf(needle);
+                if (i >= 0) return start + i;
+                if (start == from) return -1;
+                end = start + needle.Length - 1;
+            }
+            return -1;
         }
-        return -1;
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 }

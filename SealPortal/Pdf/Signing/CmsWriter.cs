@@ -17,7 +17,7 @@ internal static class CmsWriter
     /// <param name="sign">False writes a zero-filled signature of maximum length, for size estimates.</param>
     public static (byte[] SignedAttributes, byte[] Signature) Sign(string eContentType, ReadOnlySpan<byte> contentDigest, SigningIdentity identity, bool sign = true)
     {
-        var signedAttrs = EncodeSignedAttributes(eContentType, contentDigest, identity.Certificate);
+        var signedAttrs = EncodeSignedAttributes(eContentType, contentDigest, identity.CmsParts.SigningCertificateV2);
         var signature = sign ? identity.SignSha256(signedAttrs) : new byte[identity.MaxSignatureLength()];
         return (signedAttrs, signature);
     }
@@ -35,7 +35,7 @@ internal static class CmsWriter
         byte[] signature,
         IReadOnlyList<byte[]> unsigned)
     {
-        var cert = identity.Certificate;
+        var parts = identity.CmsParts;
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSequence())
         {
@@ -57,19 +57,12 @@ internal static class CmsWriter
                     }
                 }
                 if (includeCertificates)
-                {
-                    using (w.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 0)))
-                    {
-                        w.WriteEncodedValue(cert.RawData);
-                        foreach (var c in identity.Chain)
-                            w.WriteEncodedValue(c.RawData);
-                    }
-                }
+                    w.WriteEncodedValue(parts.Certificates);
                 using (w.PushSetOf())
                 using (w.PushSequence())
                 {
                     w.WriteInteger(1);
-                    WriteIssuerAndSerial(w, cert);
+                    w.WriteEncodedValue(parts.IssuerAndSerial);
                     WriteSha256AlgorithmId(w);
                     // Stored as [0] IMPLICIT: the same contents the signature covers, with the SET tag replaced.
                     var attrsReader = new AsnReader(signedAttrs, AsnEncodingRules.DER);
@@ -96,7 +89,7 @@ internal static class CmsWriter
     /// (RFC 5652 5.4). No signing-time attribute: PAdES baseline (ETSI EN 319 142-1) forbids it,
     /// the claimed time lives in the signature dictionary's /M entry.
     /// </summary>
-    private static byte[] EncodeSignedAttributes(string eContentType, ReadOnlySpan<byte> digest, X509Certificate2 cert)
+    private static byte[] EncodeSignedAttributes(string eContentType, ReadOnlySpan<byte> digest, byte[] signingCertificateV2)
     {
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSetOf())
@@ -113,14 +106,49 @@ internal static class CmsWriter
                 using (w.PushSetOf())
                     w.WriteOctetString(digest);
             }
+            w.WriteEncodedValue(signingCertificateV2);
+        }
+        return w.Encode();
+    }
+
+    /// <summary>
+    /// The parts of a SignedData that depend only on the signer's certificate and chain, encoded
+    /// once per identity instead of for every signature (the certificates were copied out of
+    /// their X509Certificate2 and the signing-certificate-v2 hash recomputed each time).
+    /// </summary>
+    internal sealed class IdentityParts
+    {
+        public IdentityParts(X509Certificate2 cert, IReadOnlyList<X509Certificate2> chain)
+        {
+            var w = new AsnWriter(AsnEncodingRules.DER);
+            using (w.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            {
+                w.WriteEncodedValue(cert.RawDataMemory.Span);
+                foreach (var c in chain)
+                    w.WriteEncodedValue(c.RawDataMemory.Span);
+            }
+            Certificates = w.Encode();
+
+            w = new AsnWriter(AsnEncodingRules.DER);
+            WriteIssuerAndSerial(w, cert);
+            IssuerAndSerial = w.Encode();
+
+            w = new AsnWriter(AsnEncodingRules.DER);
             using (w.PushSequence())
             {
                 w.WriteObjectIdentifier(CmsOids.SigningCertificateV2Attr);
                 using (w.PushSetOf())
                     WriteSigningCertificateV2(w, cert);
             }
+            SigningCertificateV2 = w.Encode();
         }
-        return w.Encode();
+
+        /// <summary>certificates [0] IMPLICIT SET OF: the signer's certificate and its chain.</summary>
+        public byte[] Certificates { get; }
+        /// <summary>The SignerIdentifier (issuerAndSerialNumber).</summary>
+        public byte[] IssuerAndSerial { get; }
+        /// <summary>The signing-certificate-v2 signed attribute (SEQUENCE { OID, SET { value } }).</summary>
+        public byte[] SigningCertificateV2 { get; }
     }
 
     /// <summary>

@@ -116,6 +116,7 @@ public sealed class PdfSigner(TimeProvider time)
         var fullOut = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(fullOut) ?? ".";
         var temp = Path.Combine(dir, $".{Path.GetFileName(fullOut)}.{Guid.NewGuid():N}.tmp");
+        var moved = false;
         try
         {
             PdfSignResult result;
@@ -128,11 +129,12 @@ public sealed class PdfSigner(TimeProvider time)
                 output.Flush(flushToDisk: FlushToDisk);
             }
             File.Move(temp, fullOut, overwrite: true);
+            moved = true;
             return result;
         }
         finally
         {
-            try { if (File.Exists(temp)) File.Delete(temp); }
+            try { if (!moved && File.Exists(temp)) File.Delete(temp); }
             catch (IOException) { }
         }
     }

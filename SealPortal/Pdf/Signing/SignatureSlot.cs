@@ -28,9 +28,9 @@ internal static class SignatureSlot
     }
 
     /// <summary>
-    /// Writes source + update to <paramref name="output"/> (from position 0), asks
-    /// <paramref name="build"/> for the DER over the SHA-256 of the byte ranges and writes it
-    /// into the reserved /Contents.
+    /// Writes source + update to <paramref name="output"/> (from position 0): copies and hashes the
+    /// source, hashes the update except the /Contents gap, asks <paramref name="build"/> for the DER
+    /// over that SHA-256, puts it into the reserved /Contents and only then writes the update.
     /// </summary>
     /// <returns>The four /ByteRange numbers and the file length.</returns>
     /// <exception cref="PdfSigningException">The DER is larger than reserved, or the file too large.</exception>
@@ -56,17 +56,16 @@ internal static class SignatureSlot
         output.SetLength(0);
         await CopyAndHashAsync(source, output, hash, ct, startWriteback);
         ct.ThrowIfCancellationRequested();
-        var bytes = update.Bytes.ToArray();
-        hash.AppendData(bytes, 0, contentsStart);
-        hash.AppendData(bytes, contentsEnd, bytes.Length - contentsEnd);
-        output.Write(bytes);
+        hash.AppendData(update.Bytes[..contentsStart]);
+        hash.AppendData(update.Bytes[contentsEnd..]);
 
         var der = await build(hash.GetHashAndReset(), ct);
         if (der.Length == 0 || der.Length > maxDer)
             throw new PdfSigningException($"the signature ({der.Length} bytes) does not fit the space reserved for it ({maxDer} bytes)");
-        output.Position = update.BaseOffset + contentsStart + 1;
-        output.Write(Encoding.ASCII.GetBytes(Convert.ToHexString(der)));
-        output.Position = total;
+        // The DER goes into the update in memory, which is then written once: no seek back, no second write.
+        if (!Convert.TryToHexString(der, update.Bytes.Slice(contentsStart + 1, 2 * der.Length), out _))
+            throw new InvalidOperationException("the signature does not fit its placeholder");
+        output.Write(update.Bytes);
         await output.FlushAsync(ct);
         return (byteRange, total);
     }

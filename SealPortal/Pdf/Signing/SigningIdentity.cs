@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
@@ -11,13 +12,21 @@ namespace SealPortal.Pdf.Signing;
 public sealed class SigningIdentity : IDisposable
 {
     private readonly bool _ownsCertificates;
+    private readonly bool _isEcdsa;
     private RSASignaturePadding _rsaPadding = RSASignaturePadding.Pkcs1;
+    // Private-key objects kept between signatures, one per signature in progress. Getting the key
+    // from the certificate for every signature cost more than the RSA-3072 operation itself
+    // (a new key object whose first use also sets up OpenSSL's per-key state). A pool rather
+    // than one shared object, so concurrent signatures never share an instance.
+    private readonly ConcurrentBag<AsymmetricAlgorithm> _keys = [];
+    private volatile bool _disposed;
 
     private SigningIdentity(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, bool ownsCertificates)
     {
         Certificate = certificate;
         Chain = chain;
         _ownsCertificates = ownsCertificates;
+        _isEcdsa = certificate.GetKeyAlgorithm() == CmsOids.EcPublicKey;
     }
 
     /// <summary>The signer's certificate, with its private key.</summary>
@@ -41,8 +50,13 @@ public sealed class SigningIdentity : IDisposable
         }
     }
 
+    private CmsWriter.IdentityParts? _cmsParts;
+
+    /// <summary>The CMS pieces that depend only on the certificates, encoded on first use.</summary>
+    internal CmsWriter.IdentityParts CmsParts => _cmsParts ??= new CmsWriter.IdentityParts(Certificate, Chain);
+
     /// <summary>"RSA" or "ECDSA".</summary>
-    public string KeyAlgorithm => Certificate.GetKeyAlgorithm() == CmsOids.EcPublicKey ? "ECDSA" : "RSA";
+    public string KeyAlgorithm => _isEcdsa ? "ECDSA" : "RSA";
 
     public static SigningIdentity LoadPkcs12(string path, string password) =>
         LoadPkcs12(path, password, TimeProvider.System);
@@ -151,6 +165,9 @@ public sealed class SigningIdentity : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
+        while (_keys.TryTake(out var key))
+            key.Dispose();
         if (!_ownsCertificates)
             return;
         Certificate.Dispose();
@@ -252,13 +269,22 @@ public sealed class SigningIdentity : IDisposable
     /// <summary>Signs <paramref name="data"/> with SHA-256 and returns the signature in the form CMS stores it.</summary>
     internal byte[] SignSha256(ReadOnlySpan<byte> data)
     {
-        if (KeyAlgorithm == "ECDSA")
+        if (!_keys.TryTake(out var key))
+            key = _isEcdsa ? Certificate.GetECDsaPrivateKey()! : Certificate.GetRSAPrivateKey()!;
+        try
         {
-            using var ec = Certificate.GetECDsaPrivateKey()!;
-            return ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            return key is ECDsa ec
+                ? ec.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)
+                : ((RSA)key).SignData(data, HashAlgorithmName.SHA256, RsaPadding);
         }
-        using var rsa = Certificate.GetRSAPrivateKey()!;
-        return rsa.SignData(data.ToArray(), HashAlgorithmName.SHA256, RsaPadding);
+        finally
+        {
+            // After Dispose the key is not kept (nor any another signature put back meanwhile).
+            if (_disposed) key.Dispose();
+            else _keys.Add(key);
+            if (_disposed)
+                while (_keys.TryTake(out var k)) k.Dispose();
+        }
     }
 
     /// <summary>Upper bound of the signature length in bytes.</summary>
