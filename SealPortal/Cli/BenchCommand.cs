@@ -235,7 +235,7 @@ public static class BenchCommand
 
     private static string Met(bool met) => met ? "met" : "NOT met";
 
-    /// <summary>What a seal's output costs the disk alone: write a file of <paramref name="length"/> bytes, fsync it and rename it over an existing file.</summary>
+    /// <summary>What a seal's output costs the disk alone: write a file of <paramref name="length"/> bytes, fsync it, rename it over an existing file and fsync the folder, as the signer does.</summary>
     private static Task DurableWrite(string dir, long length)
     {
         var temp = Path.Combine(dir, $".disk-{Guid.NewGuid():N}.tmp");
@@ -247,6 +247,7 @@ public static class BenchCommand
             fs.Flush(flushToDisk: true);
         }
         File.Move(temp, Path.Combine(dir, "disk-reference.bin"), overwrite: true);
+        SealPortal.Pdf.Incremental.DurableFolder.Sync(dir);
         return Task.CompletedTask;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SealPortal.Data;
 using SealPortal.Hosting;
+using SealPortal.Pdf.Incremental;
 
 namespace SealPortal.Features.Archive;
 
@@ -81,7 +82,7 @@ public sealed class ArchiveStore
                 return new ArchivedFile(sha256, length);
             }
             File.SetAttributes(target, FileAttributes.ReadOnly);
-            SyncDirectory(folder);
+            DurableFolder.Sync(folder);
             return new ArchivedFile(sha256, length);
         }
         finally
@@ -118,7 +119,7 @@ public sealed class ArchiveStore
             if (NativeMethods.link(path, target) == 0)
             {
                 File.SetUnixFileMode(target, UnixFileMode.UserRead);
-                SyncDirectory(folder);
+                DurableFolder.Sync(folder);
                 return new ArchivedFile(sha256, length);
             }
             if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == EEXIST)
@@ -158,38 +159,8 @@ public sealed class ArchiveStore
         return Path.Combine(root, name[..2], name);
     }
 
-    /// <summary>
-    /// Makes the new directory entry durable: on Linux a rename reaches the disk only once its directory is
-    /// flushed, and .NET cannot open a directory as a file, so this asks libc directly. Windows needs no such step.
-    /// </summary>
-    private static void SyncDirectory(string folder)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-            return;
-        var fd = NativeMethods.open(folder, 0);
-        if (fd < 0)
-            return;
-        try
-        {
-            NativeMethods.fsync(fd);
-        }
-        finally
-        {
-            NativeMethods.close(fd);
-        }
-    }
-
     private static class NativeMethods
     {
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
-        public static extern int open(string path, int flags);
-
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-        public static extern int close(int fd);
-
         [System.Runtime.InteropServices.DllImport("libc", SetLastError = true, CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
         public static extern int link(string existing, string created);
     }

@@ -130,6 +130,10 @@ public sealed class PdfSigner(TimeProvider time)
             }
             File.Move(temp, fullOut, overwrite: true);
             moved = true;
+            // The rename itself is durable only once the folder is flushed; without this a power cut could
+            // bring back the previous file after the seal was reported written.
+            if (FlushToDisk)
+                DurableFolder.Sync(dir);
             return result;
         }
         finally
