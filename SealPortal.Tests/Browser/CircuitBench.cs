@@ -23,7 +23,10 @@ namespace SealPortal.Tests.Browser;
 [Trait("Category", "Benchmark")]
 public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOutputHelper output) : IClassFixture<BrowserFixture<SealingPortal>>
 {
-    private const int IdleTabs = 50, ActiveTabs = 20, ClicksPerTab = 20;
+    private const int ActiveTabs = 20, ClicksPerTab = 20;
+
+    /// <summary>50; SEALPORTAL_BENCH_IDLE_TABS sets fewer for a quick look (the figures are per circuit).</summary>
+    private static readonly int IdleTabs = int.TryParse(Environment.GetEnvironmentVariable("SEALPORTAL_BENCH_IDLE_TABS"), out var n) && n >= ActiveTabs ? n : 50;
 
     [BenchmarkFact]
     public async Task Memory_per_idle_circuit_and_click_to_update_with_20_active_tabs()
@@ -39,6 +42,7 @@ public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOut
         var circuitsAtStart = CircuitCounter.Open;
         // The reference: tabs without a circuit, so what grows is the test's own client.
         var baseline = Heap();
+        Dump("start");
         var statics = await OpenAsync(IdleTabs, null, "/account/login", "#username");
         var staticGrowth = Heap() - baseline;
         await CloseAsync(statics);
@@ -57,6 +61,7 @@ public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOut
             await Task.Delay(3000);
             var circuits = CircuitCounter.Open - circuitsBefore;
             var growth = Heap() - baseline;
+            Dump(path == "/" ? "dashboard" : "requests");
             Assert.Equal(IdleTabs, circuits);
             output.WriteLine($"{path}: {growth / 1024.0:N0} KB of heap for {circuits} idle circuits: " +
                              $"{(growth - staticGrowth) / 1024.0 / IdleTabs:N1} KB per circuit after the reference (target under 300 KB)");
@@ -145,6 +150,22 @@ public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOut
         Locale = "en-US",
         ViewportSize = new() { Width = 1366, Height = 900 },
     });
+
+    /// <summary>
+    /// With SEALPORTAL_BENCH_DUMP set to a command, runs it at each measurement with {pid} and {name} replaced, to see
+    /// what the circuits keep by type, e.g. <c>dotnet-dump collect --type Heap -p {pid} -o /tmp/bench/{name}.dmp</c>,
+    /// then <c>dotnet-dump analyze /tmp/bench/requests.dmp -c "dumpheap -stat"</c> (dotnet-gcdump drops objects on a busy machine).
+    /// </summary>
+    private void Dump(string name)
+    {
+        if (Environment.GetEnvironmentVariable("SEALPORTAL_BENCH_DUMP") is not { Length: > 0 } command)
+            return;
+        var words = command.Replace("{pid}", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{name}", name, StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        using var dump = System.Diagnostics.Process.Start(words[0], words[1..]);
+        dump.WaitForExit();
+        output.WriteLine($"{name}: {string.Join(' ', words)} exited with {dump.ExitCode}");
+    }
 
     private static long Heap()
     {
