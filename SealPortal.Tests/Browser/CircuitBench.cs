@@ -82,7 +82,15 @@ public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOut
         // (other than what the rest of the machine takes: the load average is printed with each figure).
         using (var server = new ServerDurations())
         {
-            var alone = (await ClickSortAsync(active[0].Pages[0])).Order().ToList();
+            // Chromium's own account of the tab's work (DevTools' Performance domain): script, style, layout, and all its tasks.
+            var page = active[0].Pages[0];
+            var devTools = await page.Context.NewCDPSessionAsync(page);
+            await devTools.SendAsync("Performance.enable");
+            var before = await BrowserMetricsAsync(devTools);
+            var alone = (await ClickSortAsync(page)).Order().ToList();
+            var after = await BrowserMetricsAsync(devTools);
+            output.WriteLine("  in the tab's renderer per click: " + string.Join(", ", after.Select(m =>
+                $"{m.Key} {(m.Value - before.GetValueOrDefault(m.Key)) * 1000 / alone.Count:0.0} ms")));
             output.WriteLine($"click to updated grid, 1 tab clicking alone, {alone.Count} clicks: p50 {Percentile(alone, 0.50):0.0} ms, " +
                              $"p95 {Percentile(alone, 0.95):0.0} ms, max {alone[^1]:0.0} ms; load average {LoadAverage()}");
             Report(server, alone.Count);
@@ -121,6 +129,15 @@ public sealed class CircuitBench(BrowserFixture<SealingPortal> fixture, ITestOut
                              $"p50 {Percentile(values, 0.50):0.0}, p95 {Percentile(values, 0.95):0.0}, max {values[^1]:0.0}" +
                              (name.EndsWith(".duration", StringComparison.Ordinal) ? " ms" : "") +
                              (name.EndsWith(".size", StringComparison.Ordinal) ? $", {values.Sum() / clicks:0} per click" : ""));
+    }
+
+    private static async Task<Dictionary<string, double>> BrowserMetricsAsync(ICDPSession devTools)
+    {
+        var reply = await devTools.SendAsync("Performance.getMetrics");
+        string[] wanted = ["ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration"];
+        return reply!.Value.GetProperty("metrics").EnumerateArray()
+            .Where(m => wanted.Contains(m.GetProperty("name").GetString()))
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
     }
 
     private static string LoadAverage() =>
