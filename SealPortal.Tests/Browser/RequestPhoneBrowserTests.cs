@@ -32,8 +32,16 @@ public sealed class RequestPhoneBrowserTests(EndToEndFixture fixture) : IClassFi
         });
         var page = await context.NewPageAsync();
         await SealPlacementBrowserTests.SignInAsync(page, "depthead");
+        // The drawer is a hamburger menu on a phone: a link in it routes in the circuit and the menu closes again.
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        var drawer = page.Locator("[data-testid=nav-drawer]");
+        await page.ClickAsync("[data-testid=nav-toggle]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+        await page.ClickAsync("[data-testid=nav-inbox]");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--closed"));
+        await Assertions.Expect(page.Locator("[data-testid=nav-inbox]")).ToHaveAttributeAsync("aria-current", "page");
         // The inbox's grid has a horizontal scrollbar on wide screens; on a phone its cells stack, label beside value.
-        await page.GotoAsync("/inbox");
+        Assert.EndsWith("/inbox", page.Url, StringComparison.Ordinal);
         await page.WaitForSelectorAsync("[data-interactive=true] .mud-table-body td[data-label]");
         var rightmost = await page.EvaluateAsync<double>(
             "() => Math.max(...[...document.querySelectorAll('.mud-table-body td[data-label] > *')].map(e => e.getBoundingClientRect().right))");
