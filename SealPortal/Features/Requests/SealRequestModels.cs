@@ -88,7 +88,7 @@ public sealed record SealRequestPermissions(
     bool Place,
     IReadOnlyList<DecideRight> Decide,
     // What sealing produced (the sealed PDFs, a stamping's scan): the applicant, the keepers of its seals, auditors and
-    // administrators, as SealingQueries.MayDownloadAsync answers, read here with the page's own query.
+    // administrators, as SealingQueries.DownloadAccessAsync answers, read here with the page's own query.
     bool Download = false);
 
 /// <summary>A right to decide: for oneself (<see cref="OnBehalfOfUserId"/> null) or as the deputy of someone.</summary>

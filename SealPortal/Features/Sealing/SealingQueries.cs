@@ -35,8 +35,9 @@ public sealed record SealingPanelView(
 public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contexts)
 {
     /// <summary>
-    /// <see cref="ExistsAsync"/> and <see cref="MayDownloadAsync"/> in one query, for the download endpoints: null when
-    /// there is no such request (a 404 for everybody), else whether <paramref name="user"/> may download its files.
+    /// Who may download what sealing produced: the applicant, the custodians of the request's seals, auditors and
+    /// administrators. One query for the download endpoints: null when there is no such request (a 404 for everybody,
+    /// before any permission check), else whether <paramref name="user"/> may download its files.
     /// </summary>
     public async Task<bool?> DownloadAccessAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -47,29 +48,6 @@ public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contex
             .Select(r => new { May = readsAll || userId != "" && (r.ApplicantUserId == userId || r.Seals.Any(s => s.Seal!.CustodianUserId == userId)) })
             .FirstOrDefaultAsync(ct);
         return found?.May;
-    }
-
-    /// <summary>Whether the request exists at all: a missing one is a 404 for everybody, before any permission check.</summary>
-    public async Task<bool> ExistsAsync(int requestId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.SealRequests.AnyAsync(r => r.Id == requestId, ct);
-    }
-
-    /// <summary>
-    /// The applicant, the custodians of the request's seals, auditors and administrators may download
-    /// what sealing produced.
-    /// </summary>
-    public async Task<bool> MayDownloadAsync(int requestId, ClaimsPrincipal user, CancellationToken ct = default)
-    {
-        if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor))
-            return true;
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (userId is null)
-            return false;
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.SealRequests.AnyAsync(r => r.Id == requestId &&
-            (r.ApplicantUserId == userId || r.Seals.Any(s => s.Seal!.CustodianUserId == userId)), ct);
     }
 
     /// <summary>The sealed file of a document: its archive name, a download name and the request's number; null when not sealed (or no such document).</summary>
@@ -128,7 +106,7 @@ public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contex
         }).ToList();
         var mayRetry = open && electronic.Count > 0 && documents.Any(d => d.SealedSha256 is null) &&
             (user.IsInRole(Roles.Admin) || isKeeper && electronic.Any(s => s.CustodianUserId == userId));
-        // MayDownloadAsync's answer from the rows already read (the applicant and every seal's custodian).
+        // DownloadAccessAsync's rule, from the rows already read (the applicant and every seal's custodian).
         var mayDownload = user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Auditor) ||
             userId is not null && (r.ApplicantUserId == userId || seals.Any(s => s.CustodianUserId == userId));
 
