@@ -479,11 +479,12 @@ public sealed class PdfLexer
         to = Math.Min(to, Length);
         from = Math.Max(0, from);
         if (from >= to) return -1;
-        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(8192, needle.Length * 2));
+        // The pool may hand out a larger array; searching in chunks of exactly this size keeps how a match that
+        // straddles two chunks is found.
+        var size = Math.Max(8192, needle.Length * 2);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            // Exactly the old chunk size: a match that straddles two chunks is found the same way.
-            var size = Math.Max(8192, needle.Length * 2);
             var end = to;
             while (end > from)
             {
