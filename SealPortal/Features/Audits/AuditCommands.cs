@@ -34,8 +34,8 @@ public sealed class AuditCommands(IServiceScopeFactory scopes, IDbContextFactory
             ("Id", false) or ("Opened", false) => query.OrderBy(a => a.Id),
             ("Period", false) => query.OrderBy(a => a.PeriodFrom).ThenBy(a => a.Id),
             ("Period", true) => query.OrderByDescending(a => a.PeriodFrom).ThenByDescending(a => a.Id),
-            ("Status", false) => query.OrderBy(a => a.Status).ThenByDescending(a => a.Id),
-            ("Status", true) => query.OrderByDescending(a => a.Status).ThenByDescending(a => a.Id),
+            ("Status", false) => query.OrderByDeclared(a => a.Status, descending: false).ThenByDescending(a => a.Id),
+            ("Status", true) => query.OrderByDeclared(a => a.Status, descending: true).ThenByDescending(a => a.Id),
             _ => query.OrderByDescending(a => a.Id),
         };
         var rows = await query.Skip(q.Skip).Take(q.Take)

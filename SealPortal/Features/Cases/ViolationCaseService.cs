@@ -95,8 +95,8 @@ public sealed class ViolationCaseService(IDbContextFactory<SealPortalDbContext> 
         query = (request.SortBy, request.Descending) switch
         {
             ("Number", false) => query.OrderBy(c => c.Id),
-            ("Status", false) => query.OrderBy(c => c.Status).ThenByDescending(c => c.Id),
-            ("Status", true) => query.OrderByDescending(c => c.Status).ThenByDescending(c => c.Id),
+            ("Status", false) => query.OrderByDeclared(c => c.Status, descending: false).ThenByDescending(c => c.Id),
+            ("Status", true) => query.OrderByDeclared(c => c.Status, descending: true).ThenByDescending(c => c.Id),
             ("Kind", false) => query.OrderBy(c => c.Kind).ThenByDescending(c => c.Id),
             ("Kind", true) => query.OrderByDescending(c => c.Kind).ThenByDescending(c => c.Id),
             ("Department", false) => query.OrderBy(c => c.Department!.Name).ThenByDescending(c => c.Id),

@@ -56,8 +56,8 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             ("Number", true) => query.OrderByDescending(r => r.Number),
             ("Purpose", false) => query.OrderBy(r => r.Purpose).ThenBy(r => r.Id),
             ("Purpose", true) => query.OrderByDescending(r => r.Purpose).ThenByDescending(r => r.Id),
-            ("Status", false) => query.OrderBy(r => r.Status).ThenBy(r => r.Id),
-            ("Status", true) => query.OrderByDescending(r => r.Status).ThenByDescending(r => r.Id),
+            ("Status", false) => query.OrderByDeclared(r => r.Status, descending: false).ThenBy(r => r.Id),
+            ("Status", true) => query.OrderByDeclared(r => r.Status, descending: true).ThenByDescending(r => r.Id),
             (_, false) => query.OrderBy(r => r.Id),
             _ => query.OrderByDescending(r => r.Id),
         };

@@ -39,8 +39,8 @@ public sealed class SealCatalog(IDbContextFactory<SealPortalDbContext> contexts)
             ("Department", true) => query.OrderByDescending(x => x.Department!.Name).ThenBy(x => x.Id),
             ("Custodian", false) => query.OrderBy(x => x.Custodian!.DisplayName).ThenBy(x => x.Id),
             ("Custodian", true) => query.OrderByDescending(x => x.Custodian!.DisplayName).ThenBy(x => x.Id),
-            ("Status", false) => query.OrderBy(x => x.Status).ThenBy(x => x.Id),
-            ("Status", true) => query.OrderByDescending(x => x.Status).ThenBy(x => x.Id),
+            ("Status", false) => query.OrderByDeclared(x => x.Status, descending: false).ThenBy(x => x.Id),
+            ("Status", true) => query.OrderByDeclared(x => x.Status, descending: true).ThenBy(x => x.Id),
             _ => query.OrderBy(x => x.Id),
         };
         var rows = await query.Skip(q.Skip).Take(q.Take)
