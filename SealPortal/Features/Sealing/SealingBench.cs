@@ -17,7 +17,8 @@ namespace SealPortal.Features.Sealing;
 /// requests (one document each, of one page or of about --mb megabytes, with the demo electronic seal)
 /// are queued for sealing at once, and the job server seals, archives and records them, after a warm-up
 /// that lasts until the JIT has compiled what sealing uses. Prints the rate from queueing to the last
-/// request completed, the CPU and JIT time per request, the job server's memory at rest and its peak while
+/// request completed, the CPU and JIT time per request (on PostgreSQL also the server backends' CPU, see
+/// <see cref="PostgresCpu"/>), the job server's memory at rest and its peak while
 /// sealing, and `ledger verify` over the result. Figures, not a pass/fail test.
 /// </summary>
 public static class SealingBench
