@@ -69,12 +69,40 @@ public static class DataServiceExtensions
         var configuration = sp.GetRequiredService<IConfiguration>();
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
-            return configured;
+            return Provider(configuration) == DatabaseProvider.Postgres ? WithPostgresDefaults(configured) : configured;
         if (Provider(configuration) is var provider and not DatabaseProvider.Sqlite)
             throw new InvalidOperationException($"Database:Provider is {provider}, so ConnectionStrings:SealPortal must be set.");
         var folder = sp.GetRequiredService<IOptions<SealPortalOptions>>().Value.DataFolder;
         SealPortal.Hosting.PrivateFiles.CreateFolder(folder);
         return $"Data Source={Path.Combine(folder, "sealportal.db")}";
+    }
+
+    /// <summary>
+    /// Npgsql settings the portal wants, unless the connection string sets them itself. The portal (EF Core and
+    /// Hangfire alike) opens a pooled connection for a statement or two and closes it again, tens of times per
+    /// sealed request, and runs the same few statements over and over:
+    /// <list type="bullet">
+    /// <item>Max Auto Prepare: a statement used a few times on a connection is prepared there, so the server stops
+    /// parsing and planning it on every call (most of the server's CPU per sealed request went there);</item>
+    /// <item>No Reset On Close: a connection goes back to the pool without resetting its session, which the server
+    /// otherwise did (DISCARD ALL, or its parts when statements are prepared) before every reuse. Nothing in the
+    /// portal leaves session state on a pooled connection: its session advisory lock (<see cref="InitializationLock"/>)
+    /// and LISTEN (live events) use unpooled connections of their own, SET is only ever SET LOCAL, and Hangfire's
+    /// locks are rows.</item>
+    /// </list>
+    /// </summary>
+    internal static string WithPostgresDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var keys = given.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!keys.Contains("maxautoprepare"))
+            builder.MaxAutoPrepare = 100;
+        if (!keys.Contains("autoprepareminusages"))
+            builder.AutoPrepareMinUsages = 2;
+        if (!keys.Contains("noresetonclose"))
+            builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 
     /// <summary>Creates or migrates the schema and seeds the demo company on first start.</summary>

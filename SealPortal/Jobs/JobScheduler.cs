@@ -135,6 +135,8 @@ public sealed class JobScheduler(IServiceProvider services, IConfiguration confi
     {
         if (_server is not { } server)
             return;
+        // The batches gathered so far become jobs first, so a graceful stop leaves every queued request queued.
+        await services.GetRequiredService<SealingBatcher>().FlushAsync();
         server.SendStop();
         await server.WaitForShutdownAsync(ct);
         server.Dispose();
@@ -241,6 +243,8 @@ public static class JobServiceExtensions
         services.AddTransient<TrainingReminderJob>();
         services.AddTransient<KeeperTrainingLapseJob>();
         services.AddTransient<SealingJob>();
+        services.AddTransient<SealingBatchJob>();
+        services.AddSingleton<SealingBatcher>();
 
         services.AddSingleton<JobScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<JobScheduler>());

@@ -17,7 +17,8 @@ namespace SealPortal.Features.Sealing;
 /// requests (one document each, of one page or of about --mb megabytes, with the demo electronic seal)
 /// are queued for sealing at once, and the job server seals, archives and records them, after a warm-up
 /// that lasts until the JIT has compiled what sealing uses. Prints the rate from queueing to the last
-/// request completed, the CPU and JIT time per request, the job server's memory at rest and its peak while
+/// request completed, the CPU and JIT time per request (on PostgreSQL also the server backends' CPU, see
+/// <see cref="PostgresCpu"/>), the job server's memory at rest and its peak while
 /// sealing, and `ledger verify` over the result. Figures, not a pass/fail test.
 /// </summary>
 public static class SealingBench
@@ -106,6 +107,8 @@ public static class SealingBench
             await app.StartAsync();
 
             var ids = await ApprovedRequestsAsync(app.Services, folder, warmup + count, megabytes);
+            // The server shares the cores on this machine: its CPU per request counts as much as the portal's.
+            Func<Task<PostgresCpu?>> serverCpu = database is null ? () => Task.FromResult<PostgresCpu?>(null) : () => PostgresCpu.StartAsync(o.Connection!, database);
             var rest = Settle();
             Console.Out.WriteLine($"job server at rest: working set {Mb(rest)} MB, managed heap {Mb(GC.GetTotalMemory(false))} MB");
 
@@ -131,7 +134,7 @@ public static class SealingBench
                 while (warmed < warmup)
                 {
                     var round = Math.Min(WarmupRound, warmup - warmed);
-                    var jitted = await MeasureAsync(app.Services, ids.Slice(warmed, round), warmed, figures);
+                    var jitted = await MeasureAsync(app.Services, ids.Slice(warmed, round), warmed, figures, serverCpu);
                     warmed += round;
                     if (jitted < WarmupRound)
                         break;
@@ -140,7 +143,7 @@ public static class SealingBench
             }
             Console.Out.WriteLine($"measured ({count:N0} requests{(warmed == 0 ? ", a freshly started job server" : "")}):");
             var measured = new Figures();
-            await MeasureAsync(app.Services, ids.Slice(warmed, count), warmed, measured);
+            await MeasureAsync(app.Services, ids.Slice(warmed, count), warmed, measured, serverCpu);
             measured.Print(count);
             Console.Out.WriteLine($"job server while sealing: peak working set {Mb(peak)} MB");
 
@@ -181,8 +184,9 @@ public static class SealingBench
     /// <summary>Wall time, CPU and JIT added up over one or more rounds of sealing.</summary>
     private sealed class Figures
     {
-        public TimeSpan Queued, Elapsed, Cpu, Kernel, Jit;
+        public TimeSpan Queued, Elapsed, Cpu, Kernel, Jit, ServerBackends, ServerBackground;
         public long Jitted;
+        public bool ServerMeasured;
 
         public void Print(int done)
         {
@@ -192,14 +196,23 @@ public static class SealingBench
             // and cores busy well under the machine's count means the job server waits (disk, locks, polling).
             Console.Out.WriteLine($"  CPU while sealing: {Cpu.TotalMilliseconds / done:0.0} ms per request ({Kernel.TotalMilliseconds / done:0.0} ms of it in the kernel), " +
                                   $"{Cpu.TotalSeconds / Elapsed.TotalSeconds:0.00} of {Environment.ProcessorCount} cores busy on average");
+            if (ServerMeasured)
+            {
+                Console.Out.WriteLine($"  PostgreSQL CPU while sealing: {ServerBackends.TotalMilliseconds / done:0.0} ms per request in the bench database's backends, " +
+                                      $"{ServerBackground.TotalMilliseconds / done:0.0} ms in the cluster's background processes (WAL writer etc., shared with anyone else using the server)");
+                Console.Out.WriteLine($"  portal + PostgreSQL backends: {(Cpu + ServerBackends).TotalMilliseconds / done:0.0} ms of CPU per request, " +
+                                      $"{(Cpu + ServerBackends + ServerBackground).TotalSeconds / Elapsed.TotalSeconds:0.00} of {Environment.ProcessorCount} cores busy with all of it");
+            }
             // Time inside the JIT is wall time, so it overstates on a busy machine.
             Console.Out.WriteLine($"  JIT while sealing: {Jitted:N0} method compilations, {Jit.TotalMilliseconds / done:0.0} ms per request");
         }
     }
 
     /// <summary>Queues <paramref name="ids"/>, waits until all are completed and adds the figures; returns the methods compiled meanwhile.</summary>
-    private static async Task<long> MeasureAsync(IServiceProvider services, IReadOnlyList<int> ids, int completedBefore, Figures figures)
+    private static async Task<long> MeasureAsync(IServiceProvider services, IReadOnlyList<int> ids, int completedBefore, Figures figures,
+        Func<Task<PostgresCpu?>> serverCpu)
     {
+        var server = await serverCpu();
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var kernelBefore = process.PrivilegedProcessorTime;
@@ -218,8 +231,18 @@ public static class SealingBench
             if (await FailedAsync(services) is { } failure)
                 throw new InvalidOperationException($"a request failed to seal: {failure}");
             await Task.Delay(ids.Count <= WarmupRound ? 20 : 100);
+            if (server is not null)
+                await server.SampleAsync();
         }
         clock.Stop();
+        if (server is not null)
+        {
+            await server.SampleAsync();
+            var (backends, background) = server.Elapsed();
+            figures.ServerBackends += backends;
+            figures.ServerBackground += background;
+            figures.ServerMeasured = true;
+        }
         process.Refresh();
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - jittedBefore;
         figures.Elapsed += clock.Elapsed;

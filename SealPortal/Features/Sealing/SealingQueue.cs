@@ -19,6 +19,7 @@ namespace SealPortal.Features.Sealing;
 public sealed class SealingQueue(
     IServiceProvider services,
     JobScheduler scheduler,
+    SealingBatcher batcher,
     SealPortalDbContext db,
     ArchiveStore archive,
     TempFolders temp,
@@ -28,9 +29,15 @@ public sealed class SealingQueue(
 {
     public async Task<SealingResult> EnqueueAsync(int sealRequestId, (string Id, string Name)? executor)
     {
+        // Right after an approval (or at start) nobody is named as executor: the request joins the next batch job.
+        if (scheduler.Running && executor is null && batcher.Add(sealRequestId))
+        {
+            logger.LogDebug("Seal request {Id}: sealing queued with the next batch", sealRequestId);
+            return new(StatusCodes.Status202Accepted, localizer["Sealing is queued; the documents will be sealed in a moment."]);
+        }
         if (scheduler.Running)
         {
-            // Plain values only: Hangfire stores the call's arguments, it cannot evaluate a tuple there.
+            // A keeper's retry names the keeper as executor: a job of its own. Plain values only: Hangfire stores the call's arguments, it cannot evaluate a tuple there.
             var executorId = executor?.Id;
             var executorName = executor?.Name;
             var job = services.GetRequiredService<IBackgroundJobClient>().Enqueue<SealingJob>(JobQueues.Sealing,
