@@ -52,6 +52,16 @@ public static class EngineInbox
         await using (var scope = services.CreateAsyncScope())
             users = (await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Users.AsNoTracking()
                 .Select(u => new { u.Id, u.UserName }).ToListAsync()).Select(u => (u.Id, u.UserName!)).ToList();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            // The number each pending row carries for the inbox's sort is its request's.
+            var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+            var drifted = await (from p in db.PendingApprovals.AsNoTracking()
+                                 join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
+                                 where p.RequestNumber != r.Number
+                                 select $"#{r.Id} {r.Number} pending {p.RequestNumber}").ToListAsync();
+            Assert.True(drifted.Count == 0, $"{because}: pending rows with another number than their request's: {string.Join(", ", drifted)}");
+        }
         foreach (var (id, userName) in users)
         {
             var expected = await OfAsync(services, id);

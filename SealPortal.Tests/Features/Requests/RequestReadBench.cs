@@ -166,7 +166,7 @@ public sealed class RequestReadBench(ITestOutputHelper output)
             db.SealRequests.AddRange(batch);
             await db.SaveChangesAsync();
             foreach (var r in batch)
-                db.PendingApprovals.AddRange(RequestWorkflowStore.PendingOf(r.Id, state));
+                db.PendingApprovals.AddRange(RequestWorkflowStore.PendingOf(r.Id, r.Number, state));
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
         }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using SealPortal.Cli;
 using SealPortal.Data;
 using SealPortal.Features.Ledger;
@@ -10,8 +11,8 @@ using SealPortal.Features.Ledger;
 namespace SealPortal.Features.Requests;
 
 /// <summary>
-/// <c>requests bench [--requests 100000] [--runs 5] [--keep]</c>: the portal's services over a fresh
-/// SQLite database with the demo company; one request is created and submitted through the request
+/// <c>requests bench [--requests 100000] [--runs 5] [--provider sqlite|postgres --connection CS] [--keep]</c>: the portal's services
+/// over a fresh database (a SQLite file, or a PostgreSQL database created for the run and dropped after it) with the demo company; one request is created and submitted through the request
 /// handlers (so its workflow state and pending approval are the real ones, waiting at the department
 /// head) and copied in SQL, with its seals and pending approval, to --requests requests of the demo applicant. Then prints, median and worst
 /// over the runs, the time at the server of the pages the "my requests" grid (the applicant) and the
@@ -25,24 +26,41 @@ public static class RequestListBench
         var requests = new Option<string?>("--requests") { HelpName = "N", Description = "requests in the database (default 100000)" };
         var runs = new Option<string?>("--runs") { HelpName = "N", Description = "measured reads of each page (default 5)" };
         var keep = new Option<bool>("--keep") { Description = "keep the database afterwards" };
-        var bench = new Command("bench", "Fill a fresh database with requests and print the my-requests and inbox grid page times.") { requests, runs, keep };
-        bench.SetAction(p => RunAsync(p.GetValue(requests), p.GetValue(runs), p.GetValue(keep)));
+        var provider = new Option<string?>("--provider") { HelpName = "sqlite|postgres", Description = "the database (default sqlite, a temporary file)" };
+        var connection = new Option<string?>("--connection") { HelpName = "CS", Description = "a PostgreSQL server the bench may create a database on" };
+        var bench = new Command("bench", "Fill a fresh database with requests and print the my-requests and inbox grid page times.") { requests, runs, provider, connection, keep };
+        bench.SetAction(p => RunAsync(p.GetValue(requests), p.GetValue(runs), p.GetValue(provider), p.GetValue(connection), p.GetValue(keep)));
         return new Command("requests", "The request lists: measure them.") { bench };
     }
 
-    private static async Task<int> RunAsync(string? requestsText, string? runsText, bool keep)
+    private static async Task<int> RunAsync(string? requestsText, string? runsText, string? providerText, string? server, bool keep)
     {
         var count = Int(requestsText, "requests", 100_000);
         var runs = Int(runsText, "runs", 5);
+        var provider = (providerText ?? "sqlite").ToLowerInvariant();
+        if (provider is not ("sqlite" or "postgres"))
+            throw new CliUsageException("--provider must be sqlite or postgres");
+        if (provider == "postgres" && server is null)
+            throw new CliUsageException("--provider postgres needs --connection \"Host=...;Username=...\" (a server the bench may create a database on)");
         var folder = Directory.CreateTempSubdirectory("sealportal-requests-bench-").FullName;
         var connection = $"Data Source={Path.Combine(folder, "sealportal.db")}";
-        Console.Out.WriteLine($"requests bench: {count:N0} requests on sqlite ({folder})");
+        string? database = null;
+        if (provider == "postgres")
+        {
+            database = $"sealportal_requests_bench_{Guid.NewGuid().ToString("N")[..10]}";
+            connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+            await using var conn = new NpgsqlConnection(server);
+            await conn.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn);
+            await create.ExecuteNonQueryAsync();
+        }
+        Console.Out.WriteLine($"requests bench: {count:N0} requests on {provider} ({database ?? folder}), load average {LoadAverage()}");
         try
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = LedgerVerb.ContentRoot(), EnvironmentName = Environments.Development });
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Database:Provider"] = "Sqlite",
+                ["Database:Provider"] = provider == "sqlite" ? "Sqlite" : "Postgres",
                 ["ConnectionStrings:SealPortal"] = connection,
                 ["SealPortal:DataFolder"] = folder,
                 ["Jobs:Enabled"] = "false",
@@ -57,6 +75,11 @@ public static class RequestListBench
             var sw = Stopwatch.StartNew();
             var (applicant, head) = await FillAsync(app.Services, count);
             Console.Out.WriteLine($"fill: {count:N0} requests in {sw.Elapsed.TotalSeconds:0.0} s");
+            // PostgreSQL's server runs in processes of its own: their CPU is added to this process's (the backends of this
+            // database, read from /proc), so the CPU figure is the whole read's on both providers.
+            await using var monitor = database is null ? null : new ServerCpu(connection);
+            if (monitor is not null)
+                await monitor.OpenAsync();
 
             var queries = app.Services.GetRequiredService<RequestQueries>();
             var deep = Math.Max(0, (count - 1) / 25);
@@ -68,7 +91,7 @@ public static class RequestListBench
                 ($"deep page (page {deep + 1})", new ListQuery(Page: deep)),
             };
             foreach (var (name, query) in mine)
-                await MeasureAsync($"my requests [{name}]", runs, async () => (await queries.MineAsync(applicant, query)).Items.Count);
+                await MeasureAsync($"my requests [{name}]", runs, monitor, async () => (await queries.MineAsync(applicant, query)).Items.Count);
 
             var inbox = new (string Name, InboxFilter Filter, ListQuery Query)[]
             {
@@ -78,40 +101,57 @@ public static class RequestListBench
                 ($"deep page (page {deep + 1})", new InboxFilter(null, null, false, false), new ListQuery(Descending: false, Page: deep)),
             };
             foreach (var (name, filter, query) in inbox)
-                await MeasureAsync($"inbox [{name}]", Math.Min(runs, 3), async () => (await queries.InboxAsync(head, filter, query)).Items.Count);
+                await MeasureAsync($"inbox [{name}]", Math.Min(runs, 3), monitor, async () => (await queries.InboxAsync(head, filter, query)).Items.Count);
             return 0;
         }
         finally
         {
             SqliteConnection.ClearAllPools();
+            NpgsqlConnection.ClearAllPools();
             if (keep)
-                Console.Out.WriteLine($"kept: {folder}");
+            {
+                Console.Out.WriteLine($"kept: {folder} {connection}");
+            }
             else
+            {
                 Directory.Delete(folder, recursive: true);
+                if (database is not null)
+                {
+                    await using var conn = new NpgsqlConnection(server);
+                    await conn.OpenAsync();
+                    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn);
+                    await drop.ExecuteNonQueryAsync();
+                }
+            }
         }
     }
 
-    private static async Task MeasureAsync(string name, int runs, Func<Task<int>> read)
+    private static async Task MeasureAsync(string name, int runs, ServerCpu? server, Func<Task<int>> read)
     {
         var times = new List<double>();
         var cpuTimes = new List<double>();
         var rows = 0;
         for (var r = 0; r < runs + 1; r++)
         {
+            var serverCpu = server is null ? 0 : await server.SecondsAsync();
             var cpu = Cpu();
             var sw = Stopwatch.StartNew();
             rows = await read();
             sw.Stop();
+            var used = Cpu() - cpu;
+            if (server is not null)
+                used += await server.SecondsAsync() - serverCpu;
             if (r > 0)
             {
                 // The first run warms up the JIT and the query cache.
                 times.Add(sw.Elapsed.TotalMilliseconds);
-                cpuTimes.Add((Cpu() - cpu) * 1000);
+                cpuTimes.Add(used * 1000);
             }
         }
         times.Sort();
         cpuTimes.Sort();
-        Console.Out.WriteLine($"{name}: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms), worst {times[^1]:0.0} ms over {runs} runs ({rows} rows)");
+        Console.Out.WriteLine($"{name}: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms{(server is null ? "" : " with the server's")}), " +
+                              $"worst {times[^1]:0.0} ms over {runs} runs ({rows} rows) [load {LoadAverage()}]");
     }
 
     /// <summary>One request submitted through the service, then copied in SQL; returns the applicant's and the department head's ids.</summary>
@@ -142,12 +182,13 @@ public static class RequestListBench
             var table = requestType.GetTableName()!;
             string Column(string property) => requestType.FindProperty(property)!.GetColumnName();
             var varying = new[] { "Id", "Number", "Purpose", "Urgent", "Counterparty" };
+            var sqlite = db.Database.IsSqlite();
             var same = requestType.GetProperties().Where(p => !varying.Contains(p.Name)).Select(p => $"\"{p.GetColumnName()}\"").ToList();
             var sql = $"""
                 WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
                 INSERT INTO "{table}" ({string.Join(", ", same)}, "{Column("Number")}", "{Column("Purpose")}", "{Column("Urgent")}", "{Column("Counterparty")}")
                 SELECT {string.Join(", ", same.Select(c => "r." + c))}, 'B-' || CAST(n.i AS TEXT), 'Bench contract ' || CAST(n.i AS TEXT),
-                       CASE WHEN n.i % 10 = 0 THEN 1 ELSE 0 END, 'Counterparty ' || CAST(n.i % 500 AS TEXT)
+                       (n.i % 10 = 0), 'Counterparty ' || CAST(n.i % 500 AS TEXT)
                 FROM "{table}" r, n WHERE r."{Column("Id")}" = {id}
                 """;
             db.Database.SetCommandTimeout(600);
@@ -169,20 +210,67 @@ public static class RequestListBench
                     """;
                 await db.Database.ExecuteSqlRawAsync(copy);
             }
-            // The copies' urgency varies, and the inbox filters on the pending row's copy of it.
+            // The copies' urgency and number vary, and the inbox filters and sorts on the pending row's copies of them.
             var pendingType = db.Model.FindEntityType(typeof(PendingApproval))!;
             string PendingColumn(string property) => pendingType.FindProperty(property)!.GetColumnName();
             var urgency = $"""
-                UPDATE "{pendingType.GetTableName()}" SET "{PendingColumn("Urgent")}" =
-                    (SELECT r."{Column("Urgent")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}")
+                UPDATE "{pendingType.GetTableName()}" SET
+                    "{PendingColumn("Urgent")}" = (SELECT r."{Column("Urgent")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}"),
+                    "{PendingColumn("RequestNumber")}" = (SELECT r."{Column("Number")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}")
                 """;
             await db.Database.ExecuteSqlRawAsync(urgency);
+            // A PostgreSQL server in use has statistics and a visibility map (autovacuum), without which a count reads every
+            // row it counts; SQLite is left as the portal leaves it, without statistics.
+            if (!sqlite)
+                await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
             return (applicant, head);
         }
         finally
         {
             File.Delete(pdf);
         }
+    }
+
+    /// <summary>
+    /// The CPU seconds of the PostgreSQL backends serving the bench's database (other than the monitor's own), from
+    /// /proc/PID/schedstat (nanoseconds on the CPU): the server must run on this machine.
+    /// </summary>
+    private sealed class ServerCpu(string connection) : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection _connection = new(new NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString);
+
+        public Task OpenAsync() => _connection.OpenAsync();
+
+        public async Task<double> SecondsAsync()
+        {
+            await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", _connection);
+            var pids = new List<int>();
+            await using (var reader = await command.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                    pids.Add(reader.GetInt32(0));
+            double seconds = 0;
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    var onCpu = (await File.ReadAllTextAsync($"/proc/{pid}/schedstat")).Split(' ')[0];
+                    seconds += long.Parse(onCpu, CultureInfo.InvariantCulture) / 1e9;
+                }
+                catch (IOException)
+                {
+                    // A backend that ended meanwhile (or a server elsewhere): its time is not counted.
+                }
+            }
+            return seconds;
+        }
+
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    }
+
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "n/a"; }
     }
 
     /// <summary>This process's CPU seconds (the database is in the process too): on a shared machine wall time alone says little.</summary>

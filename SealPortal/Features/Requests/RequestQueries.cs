@@ -63,10 +63,12 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         };
         var page = query.Skip(q.Skip).Take(q.Take);
         List<int>? ids = null;
-        if (q.Skip > 0)
+        if (q.Skip > 0 || (q.Term is not null && db.Database.IsSqlite()))
         {
             // After the first page the page's ids are read first (off an index alone), then their rows: skipping
-            // thousands of rows walks an index, not the requests, whose rows carry the workflow state.
+            // thousands of rows walks an index, not the requests, whose rows carry the workflow state. A search on SQLite
+            // too: asked for the ids alone, SQLite tests the search on an index that holds the searched columns
+            // (IX_SealRequests_MineSearchStatus or MineSearchNewest) instead of reading every row of the applicant.
             ids = await page.Select(r => r.Id).ToListAsync(ct);
             page = db.SealRequests.AsNoTracking().Where(r => ids.Contains(r.Id));
         }
@@ -98,25 +100,49 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         var pending = Pending(db, userId, approvers, filter, q.Term, now);
         var total = await CountAsync(pending, approvers, ct);
         var keys = Keys(pending, approvers);
-        // Each order ends on the request's id, so pages never overlap or skip a row. The columns of the request are read
-        // only to sort by them; the inbox's own order and the deadline come from the pending rows' index.
-        var ordered = (q.SortBy, q.Descending) switch
+        var single = approvers.Count == 1;
+        // Each order ends on the request's id, so pages never overlap or skip a row. The inbox's own order, the deadline and
+        // (without deputy rights) the number come from the pending rows' indexes; the other columns of the request are read
+        // only to sort by them. backward: the same order reversed, to read a page near the end from the end.
+        IQueryable<int> Ordered(bool backward) => (q.SortBy, q.Descending) switch
         {
-            ("Number", var descending) => ByRequest(db, keys, r => r.Number, descending),
-            ("Purpose", var descending) => ByRequest(db, keys, r => r.Purpose, descending),
-            ("Applicant", var descending) => ByRequest(db, keys, r => r.Applicant!.DisplayName, descending),
-            ("DueAt", false) => keys.OrderBy(k => k.DueOrder).ThenBy(k => k.Id).Select(k => k.Id),
-            ("DueAt", true) => keys.OrderBy(k => k.DueOrder == long.MaxValue).ThenByDescending(k => k.DueOrder).ThenBy(k => k.Id).Select(k => k.Id),
-            _ => InboxOrder(keys).Select(k => k.Id),
+            ("Number", var descending) when single =>
+                Then(By(pending, p => p.RequestNumber, descending != backward), p => p.SealRequestId, descending != backward).Select(p => p.SealRequestId),
+            ("Number", var descending) => ByRequest(db, keys, r => r.Number, descending, backward),
+            ("Purpose", var descending) => ByRequest(db, keys, r => r.Purpose, descending, backward),
+            ("Applicant", var descending) => ByRequest(db, keys, r => r.Applicant!.DisplayName, descending, backward),
+            ("DueAt", false) => Then(By(keys, k => k.DueOrder, backward), k => k.Id, backward).Select(k => k.Id),
+            ("DueAt", true) => Then(Then(By(keys, k => k.DueOrder == long.MaxValue, backward), k => k.DueOrder, !backward), k => k.Id, backward).Select(k => k.Id),
+            _ => InboxOrder(keys, backward).Select(k => k.Id),
         };
-        var ids = await ordered.Skip(q.Skip).Take(q.Take).ToListAsync(ct);
+        // A page past the middle is read from the end: the database skips the rows after it instead of the rows before it,
+        // so the last page costs what the first does (skipping 100,000 index entries cost more than everything else).
+        var size = Math.Min(q.Take, total - q.Skip);
+        var after = total - q.Skip - size;
+        List<int> ids;
+        if (size > 0 && after < q.Skip)
+        {
+            ids = await Ordered(backward: true).Skip(after).Take(size).ToListAsync(ct);
+            ids.Reverse();
+        }
+        else
+        {
+            ids = await Ordered(backward: false).Skip(q.Skip).Take(q.Take).ToListAsync(ct);
+        }
         return new(await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct), total);
     }
 
-    private static IQueryable<int> ByRequest<T>(SealPortalDbContext db, IQueryable<InboxKey> keys, System.Linq.Expressions.Expression<Func<SealRequest, T>> column, bool descending)
+    private static IOrderedQueryable<T> By<T, TKey>(IQueryable<T> query, System.Linq.Expressions.Expression<Func<T, TKey>> key, bool descending) =>
+        descending ? query.OrderByDescending(key) : query.OrderBy(key);
+
+    private static IOrderedQueryable<T> Then<T, TKey>(IOrderedQueryable<T> query, System.Linq.Expressions.Expression<Func<T, TKey>> key, bool descending) =>
+        descending ? query.ThenByDescending(key) : query.ThenBy(key);
+
+    private static IQueryable<int> ByRequest<T>(SealPortalDbContext db, IQueryable<InboxKey> keys, System.Linq.Expressions.Expression<Func<SealRequest, T>> column,
+        bool descending, bool backward)
     {
         var joined = from k in keys join r in db.SealRequests.AsNoTracking() on k.Id equals r.Id select r;
-        return (descending ? joined.OrderByDescending(column) : joined.OrderBy(column)).ThenBy(r => r.Id).Select(r => r.Id);
+        return Then(By(joined, column, descending != backward), r => r.Id, backward).Select(r => r.Id);
     }
 
     /// <summary>What waits for <paramref name="userId"/>, also as deputy: overdue first, then by deadline, then oldest first.</summary>
@@ -161,8 +187,8 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     /// The inbox's own order: overdue first, then by deadline (none last), then the longest waiting, then id. An overdue
     /// deadline is earlier than any other, so this is <see cref="PendingApproval.DueOrder"/> ascending.
     /// </summary>
-    private static IOrderedQueryable<InboxKey> InboxOrder(IQueryable<InboxKey> keys) =>
-        keys.OrderBy(k => k.DueOrder).ThenBy(k => k.SinceUnixMs).ThenBy(k => k.Id);
+    private static IOrderedQueryable<InboxKey> InboxOrder(IQueryable<InboxKey> keys, bool backward = false) =>
+        Then(Then(By(keys, k => k.DueOrder, backward), k => k.SinceUnixMs, backward), k => k.Id, backward);
 
     /// <summary>The user and the approvers who delegate to the user now.</summary>
     private static async Task<List<string>> ApproversAsync(SealPortalDbContext db, string userId, DateTimeOffset now, CancellationToken ct)
@@ -200,7 +226,11 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         if (!string.IsNullOrEmpty(filter.DocumentType))
             query = query.Where(p => p.DocumentType == filter.DocumentType);
         if (filter.UrgentOnly)
-            query = query.Where(p => p.Urgent);
+        {
+            // Compared with a value, not tested as a bare column: SQLite seeks an equality on its index, not a bare column.
+            var urgent = true;
+            query = query.Where(p => p.Urgent == urgent);
+        }
         if (filter.OverdueOnly)
         {
             var nowMs = now.ToUnixTimeMilliseconds();
@@ -251,16 +281,18 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     {
         if (ids.Count == 0)
             return [];
-        var rows = await (from p in db.PendingApprovals.AsNoTracking()
+        // The page's rows are found by their requests' ids alone, and the approvers picked here: with the approver in the
+        // query too, SQLite walked the approver's index (every request waiting for them) to find the page's 25.
+        var rows = (await (from p in db.PendingApprovals.AsNoTracking()
                           join r in db.SealRequests.AsNoTracking() on p.SealRequestId equals r.Id
-                          where ids.Contains(r.Id) && approvers.Contains(p.ApproverUserId)
+                          where ids.Contains(p.SealRequestId)
                           select new
                           {
                               r.Id, r.Number, r.Purpose, r.DocumentType, r.Urgent, r.Counterparty,
                               Applicant = r.Applicant!.DisplayName, Department = r.Department!.Name,
                               p.ApproverUserId, p.Slot, p.NodeName, p.NodeKey, p.WorkflowVersion, p.Since, p.DueAt,
                           })
-            .ToListAsync(ct);
+            .ToListAsync(ct)).Where(r => approvers.Contains(r.ApproverUserId)).ToList();
 
         var found = new Dictionary<int, (InboxItem Item, string? DeputyFor)>();
         foreach (var request in rows.GroupBy(r => r.Id))

@@ -851,6 +851,11 @@ namespace SealPortal.Data.Migrations.Postgres
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<string>("RequestNumber")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<int>("SealRequestId")
                         .HasColumnType("integer");
 
@@ -875,6 +880,12 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
                         .HasDatabaseName("IX_PendingApprovals_Inbox");
+
+                    b.HasIndex("ApproverUserId", "RequestNumber", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType", "DueOrder")
+                        .HasDatabaseName("IX_PendingApprovals_Number");
+
+                    b.HasIndex("ApproverUserId", "Urgent", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Urgent");
 
                     b.ToTable("PendingApprovals");
                 });

@@ -854,6 +854,11 @@ namespace SealPortal.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
+                    b.Property<string>("RequestNumber")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
                     b.Property<int>("SealRequestId")
                         .HasColumnType("int");
 
@@ -878,6 +883,12 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
                         .HasDatabaseName("IX_PendingApprovals_Inbox");
+
+                    b.HasIndex("ApproverUserId", "RequestNumber", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType", "DueOrder")
+                        .HasDatabaseName("IX_PendingApprovals_Number");
+
+                    b.HasIndex("ApproverUserId", "Urgent", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Urgent");
 
                     b.ToTable("PendingApprovals");
                 });

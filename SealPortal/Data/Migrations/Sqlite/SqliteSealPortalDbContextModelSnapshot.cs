@@ -820,6 +820,11 @@ namespace SealPortal.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestNumber")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SealRequestId")
                         .HasColumnType("INTEGER");
 
@@ -844,6 +849,12 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
                         .HasDatabaseName("IX_PendingApprovals_Inbox");
+
+                    b.HasIndex("ApproverUserId", "RequestNumber", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType", "DueOrder")
+                        .HasDatabaseName("IX_PendingApprovals_Number");
+
+                    b.HasIndex("ApproverUserId", "Urgent", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "DocumentType")
+                        .HasDatabaseName("IX_PendingApprovals_Urgent");
 
                     b.ToTable("PendingApprovals");
                 });
@@ -1351,8 +1362,14 @@ namespace SealPortal.Data.Migrations.Sqlite
 
                     b.HasIndex("ApplicantUserId", "Status", "Id");
 
+                    b.HasIndex("ApplicantUserId", "Id", "Number", "Purpose", "Counterparty", "Status")
+                        .HasDatabaseName("IX_SealRequests_MineSearchNewest");
+
                     b.HasIndex("ApplicantUserId", "Purpose", "Id", "Number", "Counterparty", "Status")
                         .HasDatabaseName("IX_SealRequests_MineSearch");
+
+                    b.HasIndex("ApplicantUserId", "Status", "Id", "Number", "Purpose", "Counterparty")
+                        .HasDatabaseName("IX_SealRequests_MineSearchStatus");
 
                     b.ToTable("SealRequests");
                 });

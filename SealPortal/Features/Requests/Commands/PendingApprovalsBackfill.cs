@@ -19,9 +19,9 @@ public static class PendingApprovalsBackfill
         foreach (var chunk in ids.Chunk(200))
         {
             var states = await db.SealRequests.AsNoTracking().Where(r => chunk.Contains(r.Id))
-                .Select(r => new { r.Id, r.WorkflowStateJson }).ToListAsync(ct);
+                .Select(r => new { r.Id, r.Number, r.WorkflowStateJson }).ToListAsync(ct);
             foreach (var r in states)
-                db.PendingApprovals.AddRange(RequestWorkflowStore.PendingOf(r.Id, RequestWorkflowStore.Deserialize(r.WorkflowStateJson!)));
+                db.PendingApprovals.AddRange(RequestWorkflowStore.PendingOf(r.Id, r.Number, RequestWorkflowStore.Deserialize(r.WorkflowStateJson!)));
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }

@@ -65,7 +65,7 @@ public sealed class RequestWorkflowStore(
         var state = result.State!;
         var before = State(request);
         request.WorkflowStateJson = Serialize(state);
-        await ReplacePendingAsync(db, request.Id, state, ct);
+        await ReplacePendingAsync(db, request.Id, request.Number, state, ct);
         RecordEndedParts(request, before, state, result.Events);
         RememberApprovers(request, state, result.Events);
         request.Status = state.Status switch
@@ -103,24 +103,25 @@ public sealed class RequestWorkflowStore(
     /// Replaces the request's <see cref="PendingApproval"/> rows (tracked, so they go with the caller's save) by
     /// one per pending slot of the current step while the request is in approval, none otherwise.
     /// </summary>
-    public static async Task ReplacePendingAsync(SealPortalDbContext db, int requestId, WorkflowState state, CancellationToken ct)
+    public static async Task ReplacePendingAsync(SealPortalDbContext db, int requestId, string number, WorkflowState state, CancellationToken ct)
     {
         var old = requestId == 0 ? [] : await db.PendingApprovals.Where(p => p.SealRequestId == requestId).ToListAsync(ct);
-        var wanted = PendingOf(requestId, state);
+        var wanted = PendingOf(requestId, number, state);
         // Unchanged rows stay, so a deadline tick that only records a reminder rewrites nothing.
         var same = old.Count == wanted.Count && old.OrderBy(p => p.Slot).Zip(wanted).All(x =>
             x.First.Slot == x.Second.Slot && x.First.ApproverUserId == x.Second.ApproverUserId && x.First.NodeKey == x.Second.NodeKey
             && x.First.NodeId == x.Second.NodeId && x.First.NodeName == x.Second.NodeName && x.First.WorkflowVersion == x.Second.WorkflowVersion
             && x.First.Since == x.Second.Since && x.First.DueAt == x.Second.DueAt && x.First.DueOrder == x.Second.DueOrder
-            && x.First.ApplicantUserId == x.Second.ApplicantUserId && x.First.DocumentType == x.Second.DocumentType && x.First.Urgent == x.Second.Urgent);
+            && x.First.ApplicantUserId == x.Second.ApplicantUserId && x.First.DocumentType == x.Second.DocumentType && x.First.Urgent == x.Second.Urgent
+            && x.First.RequestNumber == x.Second.RequestNumber);
         if (same)
             return;
         db.PendingApprovals.RemoveRange(old);
         db.PendingApprovals.AddRange(wanted);
     }
 
-    /// <summary>The rows <paramref name="state"/> calls for (the request id is filled in by the save when 0).</summary>
-    public static List<PendingApproval> PendingOf(int requestId, WorkflowState state)
+    /// <summary>The rows <paramref name="state"/> calls for (the request id is filled in by the save when 0), with the request's <paramref name="number"/>.</summary>
+    public static List<PendingApproval> PendingOf(int requestId, string number, WorkflowState state)
     {
         if (state.Status != RequestStatus.InApproval || state.Current is not { } current)
             return [];
@@ -148,6 +149,7 @@ public sealed class RequestWorkflowStore(
                 ApplicantUserId = state.Facts.ApplicantUserId,
                 DocumentType = Clip(state.Facts.DocumentType, 32),
                 Urgent = state.Facts.Urgent,
+                RequestNumber = Clip(number, 16),
             });
         }
         return rows;
