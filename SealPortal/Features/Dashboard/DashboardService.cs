@@ -39,21 +39,39 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     /// <summary>Roles with an inbox: those that approve.</summary>
     public static readonly IReadOnlyList<string> ApproverRoles = [Roles.DepartmentHead, Roles.Reviewer, Roles.Executive, Roles.SealKeeper, Roles.Admin];
 
+    /// <summary>
+    /// The whole dashboard on one context (the approver's part reads on the inbox's own): the user, the company's
+    /// counts and seals, and each section the user's roles ask for.
+    /// </summary>
     public async Task<RoleDashboard> ForAsync(string userId, string userName, IReadOnlyList<string> roles, CancellationToken ct = default)
     {
-        var summary = await GetAsync(userName, roles, ct);
-        var mine = roles.Any(RequestRules.ApplyingRoles.Contains) ? await MyRequestsAsync(userId, ct) : null;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var summary = await SummaryAsync(db, userName, roles, ct);
+        var mine = roles.Any(RequestRules.ApplyingRoles.Contains) ? await MyRequestsAsync(db, userId, ct) : null;
         var approver = roles.Any(ApproverRoles.Contains) ? await ApproverAsync(userId, ct) : null;
-        var keeper = roles.Contains(Roles.SealKeeper) ? await SealsToExecuteAsync(userId, ct) : null;
-        var auditor = roles.Any(IntegrityMonitor.AlertRoles.Contains) ? await AuditorAsync(ct) : null;
+        var keeper = roles.Contains(Roles.SealKeeper) ? await SealsToExecuteAsync(db, userId, ct) : null;
+        var auditor = roles.Any(IntegrityMonitor.AlertRoles.Contains) ? await AuditorAsync(db, ct) : null;
         return new RoleDashboard(summary, mine, approver, keeper, auditor);
     }
 
     public async Task<DashboardSummary> GetAsync(string userName, IReadOnlyList<string> roles, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await SummaryAsync(db, userName, roles, ct);
+    }
+
+    private static async Task<DashboardSummary> SummaryAsync(SealPortalDbContext db, string userName, IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        // The user with the company's two counts in one query; the counts alone only if the user is gone. The counts'
+        // conditions name the user's row (always true) only so that EF Core sends them as subqueries: uncorrelated, it
+        // runs each as a query of its own first.
         var me = await db.Users.AsNoTracking().Where(u => u.UserName == userName)
-            .Select(u => new { u.DisplayName, Department = u.Department!.Name }).FirstOrDefaultAsync(ct);
+            .Select(u => new
+            {
+                u.DisplayName, Department = u.Department!.Name,
+                Departments = db.Departments.Count(d => u.Id != ""), Users = db.Users.Count(x => u.Id != ""),
+            })
+            .FirstOrDefaultAsync(ct);
         var seals = await db.Seals.AsNoTracking().Select(s => new { s.Status, s.Kind, Department = s.Department!.Name }).ToListAsync(ct);
         return new DashboardSummary(
             me?.DisplayName ?? userName,
@@ -62,8 +80,8 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
             seals.Count(s => s.Status == SealStatus.Active),
             seals.Count(s => s.Status == SealStatus.Active && s.Kind == SealKind.Electronic),
             seals.Count(s => s.Status != SealStatus.Active),
-            await db.Departments.CountAsync(ct),
-            await db.Users.CountAsync(ct),
+            me?.Departments ?? await db.Departments.CountAsync(ct),
+            me?.Users ?? await db.Users.CountAsync(ct),
             seals.Where(s => s.Status == SealStatus.Active)
                 .GroupBy(s => s.Department)
                 .Select(g => new SealsOfDepartment(g.Key, g.Count(s => s.Kind == SealKind.Physical), g.Count(s => s.Kind == SealKind.Electronic)))
@@ -75,6 +93,11 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     public async Task<IReadOnlyDictionary<SealRequestStatus, int>> MyRequestsAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await MyRequestsAsync(db, userId, ct);
+    }
+
+    private static async Task<IReadOnlyDictionary<SealRequestStatus, int>> MyRequestsAsync(SealPortalDbContext db, string userId, CancellationToken ct)
+    {
         var counts = await db.SealRequests.AsNoTracking().Where(r => r.ApplicantUserId == userId)
             .GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         return counts.ToDictionary(c => c.Key, c => c.Count);
@@ -82,7 +105,7 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
 
     public async Task<ApproverWork> ApproverAsync(string userId, CancellationToken ct = default)
     {
-        var (waiting, overdue, next) = await requests.WaitingCountsAsync(userId, ct);
+        var (waiting, overdue, next) = await requests.WaitingSummaryAsync(userId, ct);
         return new ApproverWork(waiting, overdue, next?.Id, next?.Number, next?.Purpose);
     }
 
@@ -90,7 +113,11 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     public async Task<IReadOnlyList<SealToExecute>> SealsToExecuteAsync(string userId, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.SealRequestSeals.AsNoTracking()
+        return await SealsToExecuteAsync(db, userId, ct);
+    }
+
+    private static async Task<IReadOnlyList<SealToExecute>> SealsToExecuteAsync(SealPortalDbContext db, string userId, CancellationToken ct) =>
+        await db.SealRequestSeals.AsNoTracking()
             .Where(s => s.Seal!.Kind == SealKind.Physical && s.Seal.CustodianUserId == userId)
             .Join(db.SealRequests.Where(r => r.Status == SealRequestStatus.Approved || r.Status == SealRequestStatus.SealingFailed),
                 s => s.SealRequestId, r => r.Id, (s, r) => new { s, r })
@@ -99,7 +126,6 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
             .Select(x => new SealToExecute(x.r.Id, x.r.Number, x.r.Purpose, x.s.Seal!.Name, x.r.ApprovedAt))
             .Take(20)
             .ToListAsync(ct);
-    }
 
     /// <summary>
     /// "Run check now", recorded under <paramref name="actor"/>. With a job server running the check is queued
@@ -130,6 +156,11 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     public async Task<AuditorWork> AuditorAsync(CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await AuditorAsync(db, ct);
+    }
+
+    private static async Task<AuditorWork> AuditorAsync(SealPortalDbContext db, CancellationToken ct)
+    {
         var latest = await db.IntegrityCheckRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var open = await db.SealAudits.CountAsync(a => a.Status != SealAuditStatus.Closed, ct);
         return new AuditorWork(latest, open);

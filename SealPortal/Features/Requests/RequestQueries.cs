@@ -161,26 +161,46 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        int waiting, overdue;
-        if (approvers.Count == 1)
-        {
-            // Both counts in one pass over the approver's index (no deputy rights: one row per request).
-            var nowMs = now.ToUnixTimeMilliseconds();
-            var counts = await Pending(db, userId, approvers, new InboxFilter(), null, now).GroupBy(p => 1)
-                .Select(g => new { Waiting = g.Count(), Overdue = g.Count(p => p.DueOrder <= nowMs) }).FirstOrDefaultAsync(ct);
-            (waiting, overdue) = (counts?.Waiting ?? 0, counts?.Overdue ?? 0);
-        }
-        else
-        {
-            waiting = await CountAsync(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers, ct);
-            overdue = waiting == 0 ? 0 : await CountAsync(Pending(db, userId, approvers, new InboxFilter(OverdueOnly: true), null, now), approvers, ct);
-        }
+        var (waiting, overdue) = await CountsAsync(db, userId, approvers, now, ct);
         if (waiting == 0)
             return (0, 0, null);
         var first = await InboxOrder(Keys(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers))
             .Select(k => k.Id).Take(1).ToListAsync(ct);
         var next = await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, first, now, ct), ct);
         return (waiting, overdue, next.FirstOrDefault());
+    }
+
+    /// <summary>
+    /// <see cref="WaitingCountsAsync"/> for the dashboard, which shows of the next item only its number and purpose:
+    /// those are read with its key in one query, not as a whole inbox item (applicant, department, step, seal names).
+    /// </summary>
+    public async Task<(int Waiting, int Overdue, (int Id, string Number, string Purpose)? Next)> WaitingSummaryAsync(string userId, CancellationToken ct = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var approvers = await ApproversAsync(db, userId, now, ct);
+        var (waiting, overdue) = await CountsAsync(db, userId, approvers, now, ct);
+        if (waiting == 0)
+            return (0, 0, null);
+        var next = await InboxOrder(Keys(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers)).Take(1)
+            .Join(db.SealRequests, k => k.Id, r => r.Id, (k, r) => new { r.Id, r.Number, r.Purpose })
+            .FirstOrDefaultAsync(ct);
+        return (waiting, overdue, next is null ? null : (next.Id, next.Number, next.Purpose));
+    }
+
+    private static async Task<(int Waiting, int Overdue)> CountsAsync(SealPortalDbContext db, string userId, List<string> approvers, DateTimeOffset now, CancellationToken ct)
+    {
+        if (approvers.Count == 1)
+        {
+            // Both counts in one pass over the approver's index (no deputy rights: one row per request).
+            var nowMs = now.ToUnixTimeMilliseconds();
+            var counts = await Pending(db, userId, approvers, new InboxFilter(), null, now).GroupBy(p => 1)
+                .Select(g => new { Waiting = g.Count(), Overdue = g.Count(p => p.DueOrder <= nowMs) }).FirstOrDefaultAsync(ct);
+            return (counts?.Waiting ?? 0, counts?.Overdue ?? 0);
+        }
+        var waiting = await CountAsync(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers, ct);
+        var overdue = waiting == 0 ? 0 : await CountAsync(Pending(db, userId, approvers, new InboxFilter(OverdueOnly: true), null, now), approvers, ct);
+        return (waiting, overdue);
     }
 
     /// <summary>

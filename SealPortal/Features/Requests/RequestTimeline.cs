@@ -41,6 +41,10 @@ public sealed record FlowStep(string Name, StepState State);
 
 public sealed record RequestHistory(IReadOnlyList<FlowStep> Steps, IReadOnlyList<TimelineEntry> Entries);
 
+/// <summary>The request's own facts its timeline starts from.</summary>
+internal sealed record TimelineFacts(string Number, DateTimeOffset CreatedAt, DateTimeOffset? ApprovedAt, DateTimeOffset? CompletedAt,
+    string Applicant, WorkflowState? State);
+
 /// <summary>
 /// The history of one request, from the data that records it: the workflow state (every node reached,
 /// every decision with its comment), the seal ledger (each seal applied or stamped), the physical
@@ -78,6 +82,17 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
         var names = userIds.Count == 0 ? new Dictionary<string, string>()
             : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
                 .ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
+        return await BuildAsync(db, requestId, new TimelineFacts(r.Number, r.CreatedAt, r.ApprovedAt, r.CompletedAt, r.Applicant, state), names, ct);
+    }
+
+    /// <summary>
+    /// The history from the request's own facts and its deciders' names as a caller already read them (the request
+    /// page reads them for its details): only the ledger and the audit trail are read here, on the caller's context.
+    /// </summary>
+    internal static async Task<RequestHistory> BuildAsync(SealPortalDbContext db, int requestId, TimelineFacts r,
+        IReadOnlyDictionary<string, string> names, CancellationToken ct)
+    {
+        var state = r.State;
         string Name(string id) => names.TryGetValue(id, out var n) ? n : id;
 
         var entries = new List<TimelineEntry> { new(r.CreatedAt, TimelineKind.Created, "Created by {0}", [r.Applicant]) };
@@ -118,24 +133,31 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
                 : new(at, TimelineKind.Stamped, "{0} stamped on {1} copies", [e.SealName, e.Copies], e.ExecutorName));
         }
 
+        // Failures, withdrawals and the latest downloads in one read: the downloads are the newest first, one more than
+        // shown, so the count of earlier ones is asked for only when there are earlier ones.
         string[] subjects = [r.Number, $"request {r.Number}"];
-        var audit = await db.AuditEvents.AsNoTracking()
+        var events = await db.AuditEvents.AsNoTracking()
             .Where(e => AuditedHere.Contains(e.Action) && e.Subject != null && subjects.Contains(e.Subject))
-            .Select(e => new { e.At, e.Action, e.Actor, e.Detail })
+            .Select(e => new AuditLine { Sequence = e.Sequence, At = e.At, Action = e.Action, Actor = e.Actor, Detail = e.Detail })
+            .Concat(db.AuditEvents.AsNoTracking()
+                .Where(e => e.Action == AuditAction.DocumentDownloaded && e.Subject != null && subjects.Contains(e.Subject))
+                .OrderByDescending(e => e.Sequence).Take(DownloadsShown + 1)
+                .Select(e => new AuditLine { Sequence = e.Sequence, At = e.At, Action = e.Action, Actor = e.Actor, Detail = e.Detail }))
             .ToListAsync(ct);
-        var downloads = db.AuditEvents.AsNoTracking()
-            .Where(e => e.Action == AuditAction.DocumentDownloaded && e.Subject != null && subjects.Contains(e.Subject));
-        var latest = await downloads.OrderByDescending(e => e.Sequence).Take(DownloadsShown)
-            .Select(e => new { e.At, e.Actor, e.Detail }).ToListAsync(ct);
-        foreach (var e in latest)
+        var latest = events.Where(e => e.Action == AuditAction.DocumentDownloaded).OrderByDescending(e => e.Sequence).ToList();
+        foreach (var e in latest.Take(DownloadsShown))
             entries.Add(new(new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc)), TimelineKind.Downloaded, "Downloaded {0}", [e.Detail ?? ""], e.Actor));
-        if (latest.Count == DownloadsShown && await downloads.CountAsync(ct) - DownloadsShown is > 0 and var earlier)
+        if (latest.Count > DownloadsShown)
         {
-            var first = await downloads.OrderBy(e => e.Sequence).Select(e => e.At).FirstAsync(ct);
-            entries.Add(new(new DateTimeOffset(DateTime.SpecifyKind(first, DateTimeKind.Utc)), TimelineKind.Downloaded,
-                "Downloaded {0} more times before (each is in the audit trail)", [earlier]));
+            // The earliest of the earlier downloads and how many there are, in one query.
+            var oldest = latest[DownloadsShown].Sequence;
+            var before = db.AuditEvents.AsNoTracking()
+                .Where(e => e.Action == AuditAction.DocumentDownloaded && e.Subject != null && subjects.Contains(e.Subject) && e.Sequence <= oldest);
+            var earlier = await before.OrderBy(e => e.Sequence).Select(e => new { e.At, Count = before.Count() }).FirstAsync(ct);
+            entries.Add(new(new DateTimeOffset(DateTime.SpecifyKind(earlier.At, DateTimeKind.Utc)), TimelineKind.Downloaded,
+                "Downloaded {0} more times before (each is in the audit trail)", [earlier.Count]));
         }
-        foreach (var e in audit)
+        foreach (var e in events.Where(e => e.Action != AuditAction.DocumentDownloaded))
         {
             var at = new DateTimeOffset(DateTime.SpecifyKind(e.At, DateTimeKind.Utc));
             switch (e.Action)
@@ -153,6 +175,16 @@ public sealed class RequestTimelines(IDbContextFactory<SealPortalDbContext> cont
             entries.Add(new(completed, TimelineKind.Completed, "Completed", []));
 
         return new(Steps(state), entries.OrderBy(e => e.At).ThenBy(e => e.Kind).ToList());
+    }
+
+    /// <summary>An audit line the timeline shows; a class with settable members so that both halves of the union project alike.</summary>
+    private sealed class AuditLine
+    {
+        public long Sequence { get; init; }
+        public DateTime At { get; init; }
+        public AuditAction Action { get; init; }
+        public string? Actor { get; init; }
+        public string? Detail { get; init; }
     }
 
     /// <summary>The template's nodes: approved in the current round, the one waiting, and those still to come (or that do not apply).</summary>

@@ -13,6 +13,15 @@ public sealed record StampingRow(int Id, DateTimeOffset StampedAt, int Copies, s
 /// <summary>A physical seal of the request: its stamping once recorded, and whether the reader may record it.</summary>
 public sealed record PhysicalSealRow(int SealId, string Name, string? Custodian, StampingRow? Stamping, bool MayRecord);
 
+/// <summary>The request's columns the sealing panel needs.</summary>
+internal sealed record SealingPanelRequest(int Id, SealRequestStatus Status, string? SealingError, int Copies, string? DecisionRecordSha256, string ApplicantUserId);
+
+/// <summary>A seal of the request as the sealing panel needs it: its keeper's id and name.</summary>
+internal sealed record SealingPanelSeal(int SealId, string Name, SealKind Kind, string? CustodianUserId, string? Custodian);
+
+/// <summary>The panel as its page already read it; <see cref="View"/> null means the request has no panel (not approved yet).</summary>
+public sealed record SealingPanelRead(SealingPanelView? View);
+
 /// <summary>Everything the request page shows about sealing, already filtered by what the reader may do.</summary>
 public sealed record SealingPanelView(
     int RequestId,
@@ -75,19 +84,33 @@ public sealed class SealingQueries(IDbContextFactory<SealPortalDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var r = await db.SealRequests.AsNoTracking().Where(x => x.Id == requestId)
-            .Select(x => new { x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256, x.ApplicantUserId })
+            .Select(x => new SealingPanelRequest(x.Id, x.Status, x.SealingError, x.Copies, x.DecisionRecordSha256, x.ApplicantUserId))
             .SingleOrDefaultAsync(ct);
-        if (r is null || r.Status is not (SealRequestStatus.Approved or SealRequestStatus.SealingFailed or SealRequestStatus.Completed))
+        if (r is null || !ShowsPanel(r.Status))
             return null;
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        var isKeeper = user.IsInRole(Roles.SealKeeper);
         var seals = await db.SealRequestSeals.AsNoTracking().Where(s => s.SealRequestId == requestId)
-            .Select(s => new { s.SealId, s.Seal!.Name, s.Seal.Kind, s.Seal.CustodianUserId, Custodian = s.Seal.Custodian!.DisplayName })
+            .Select(s => new SealingPanelSeal(s.SealId, s.Seal!.Name, s.Seal.Kind, s.Seal.CustodianUserId, s.Seal.Custodian!.DisplayName))
             .ToListAsync(ct);
-        seals = seals.DistinctBy(s => s.SealId).ToList();
         var documents = await db.SealRequestDocuments.AsNoTracking().Where(d => d.SealRequestId == requestId).OrderBy(d => d.Id)
             .Select(d => new SealingDocumentRow(d.Id, d.FileName, d.Length, d.OriginalSha256, d.SealedSha256)).ToListAsync(ct);
-        var stampings = await db.PhysicalStampings.AsNoTracking().Where(p => p.SealRequestId == requestId)
+        return await PanelAsync(db, r, seals, documents, user, ct);
+    }
+
+    /// <summary>Whether a request in this status has a sealing panel: once approved.</summary>
+    public static bool ShowsPanel(SealRequestStatus status) =>
+        status is SealRequestStatus.Approved or SealRequestStatus.SealingFailed or SealRequestStatus.Completed;
+
+    /// <summary>
+    /// The panel from the request's row, seals and documents as a caller already read them (the request page reads
+    /// them for itself): only the stampings, and the keepers when the reader may record one, are read here.
+    /// </summary>
+    internal static async Task<SealingPanelView> PanelAsync(SealPortalDbContext db, SealingPanelRequest r, IEnumerable<SealingPanelSeal> requestSeals,
+        IReadOnlyList<SealingDocumentRow> documents, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var isKeeper = user.IsInRole(Roles.SealKeeper);
+        var seals = requestSeals.DistinctBy(s => s.SealId).ToList();
+        var stampings = !seals.Any(s => s.Kind == SealKind.Physical) ? [] : await db.PhysicalStampings.AsNoTracking().Where(p => p.SealRequestId == r.Id)
             .Select(p => new
             {
                 p.SealId,
