@@ -76,7 +76,11 @@ public sealed class PdfSigningException(string message, Exception? inner = null)
 /// <param name="ByteRange">The four /ByteRange numbers.</param>
 /// <param name="WidgetCount">Widgets placed (pages touched).</param>
 /// <param name="OutputLength">Size of the signed file.</param>
-public sealed record PdfSignResult(string FieldName, long[] ByteRange, int WidgetCount, long OutputLength);
+public sealed record PdfSignResult(string FieldName, long[] ByteRange, int WidgetCount, long OutputLength)
+{
+    /// <summary>Where the call's time went (the disk phases only from <see cref="PdfSigner.SignFileAsync(string, string, PdfSignatureContent, PdfSignOptions, CancellationToken)"/>).</summary>
+    public PdfSignTimings? Timings { get; init; }
+}
 
 /// <summary>
 /// Adds a visible PAdES signature (a seal) to a PDF in one incremental update, so that earlier
@@ -113,6 +117,7 @@ public sealed class PdfSigner(TimeProvider time)
     public async Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
         PdfSignOptions options, ValidationDataOptions? validation, CancellationToken ct = default)
     {
+        var clock = new SignClock();
         var fullOut = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(fullOut) ?? ".";
         var temp = Path.Combine(dir, $".{Path.GetFileName(fullOut)}.{Guid.NewGuid():N}.tmp");
@@ -121,20 +126,28 @@ public sealed class PdfSigner(TimeProvider time)
         {
             PdfSignResult result;
             using (var src = PdfFile.Open(inputPath))
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None))
             {
-                result = await SignAsync(src, output, signature, options, ct);
+                await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                result = await SignCoreAsync(src, output, signature, options, clock, ct);
                 if (validation is not null)
+                {
                     result = result with { OutputLength = await AppendValidationDataAsync(output, result.FieldName, validation, ct) };
+                    clock.Validated = SignClock.Now;
+                }
                 output.Flush(flushToDisk: FlushToDisk);
             }
+            clock.FileSynced = SignClock.Now;
             File.Move(temp, fullOut, overwrite: true);
             moved = true;
+            clock.Renamed = SignClock.Now;
             // The rename itself is durable only once the folder is flushed; without this a power cut could
             // bring back the previous file after the seal was reported written.
             if (FlushToDisk)
+            {
                 DurableFolder.Sync(dir);
-            return result;
+                clock.FolderSynced = SignClock.Now;
+            }
+            return result with { Timings = clock.ToTimings() };
         }
         finally
         {
@@ -171,15 +184,24 @@ public sealed class PdfSigner(TimeProvider time)
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanSeek) throw new ArgumentException("the output stream must be seekable", nameof(output));
+        var clock = new SignClock();
+        var result = await SignCoreAsync(source, output, signature, options, clock, ct);
+        return result with { Timings = clock.ToTimings() };
+    }
+
+    private async Task<PdfSignResult> SignCoreAsync(PdfFile source, Stream output, PdfSignatureContent signature,
+        PdfSignOptions options, SignClock clock, CancellationToken ct)
+    {
         if (signature.MaxSize <= 0 || signature.MaxSize > 1 << 20) throw new ArgumentOutOfRangeException(nameof(signature), "signature size out of range");
         var image = options.SealImage;
 
         var writer = new PdfIncrementalWriter(source);
         var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
         var update = writer.Build();
+        clock.Prepared = SignClock.Now;
 
         var (byteRange, total) = await SignatureSlot.WriteAsync(source, update, sigRef, signature.MaxSize, output, (d, c) => signature.BuildAsync(d, c), ct,
-            startWriteback: FlushToDisk);
+            startWriteback: FlushToDisk, clock: clock);
         return new PdfSignResult(fieldName, byteRange, widgets, total);
     }
 
