@@ -255,7 +255,7 @@ public static class BenchCommand
 
     private static string Met(bool met) => met ? "met" : "NOT met";
 
-    /// <summary>What a seal's output costs the disk alone: write a file of <paramref name="length"/> bytes, fsync it, rename it over an existing file and fsync the folder, as the signer does.</summary>
+    /// <summary>What a seal's output costs the disk alone: write a file of <paramref name="length"/> bytes, fsync it, rename it over an existing file (freeing the replaced one afterwards) and fsync the folder, as the signer does.</summary>
     private static Task DurableWrite(string dir, long length)
     {
         var temp = Path.Combine(dir, $".disk-{Guid.NewGuid():N}.tmp");
@@ -266,8 +266,12 @@ public static class BenchCommand
                 fs.Write(buffer, 0, (int)Math.Min(left, buffer.Length));
             fs.Flush(flushToDisk: true);
         }
-        File.Move(temp, Path.Combine(dir, "disk-reference.bin"), overwrite: true);
+        var target = Path.Combine(dir, "disk-reference.bin");
+        // As the signer does: the replaced version is held open over the rename and freed on a worker afterwards.
+        var previous = PdfSigner.OpenPrevious(target);
+        File.Move(temp, target, overwrite: true);
         SealPortal.Pdf.Incremental.DurableFolder.Sync(dir);
+        if (previous is not null) ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), previous, preferLocal: false);
         return Task.CompletedTask;
     }
 

@@ -30,7 +30,8 @@ internal sealed class SignClock
 
     public PdfSignTimings ToTimings()
     {
-        static double Ms(long from, long to) => from == 0 || to == 0 ? 0 : Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+        // From the raw clock readings, not TimeSpan's 100 ns ticks, so the phases add up to the total exactly.
+        static double Ms(long from, long to) => from == 0 || to == 0 ? 0 : (to - from) * 1000.0 / Stopwatch.Frequency;
         var end = new[] { FolderSynced, Renamed, FileSynced, Validated, Written }.FirstOrDefault(t => t != 0);
         return new PdfSignTimings(
             Ms(Start, Prepared), Ms(Prepared, Hashed), Ms(Hashed, Signed), Ms(Signed, Written),

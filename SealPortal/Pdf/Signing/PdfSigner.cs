@@ -122,6 +122,7 @@ public sealed class PdfSigner(TimeProvider time)
         var dir = Path.GetDirectoryName(fullOut) ?? ".";
         var temp = Path.Combine(dir, $".{Path.GetFileName(fullOut)}.{Guid.NewGuid():N}.tmp");
         var moved = false;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? previous = null;
         try
         {
             PdfSignResult result;
@@ -137,6 +138,7 @@ public sealed class PdfSigner(TimeProvider time)
                 output.Flush(flushToDisk: FlushToDisk);
             }
             clock.FileSynced = SignClock.Now;
+            previous = OpenPrevious(fullOut);
             File.Move(temp, fullOut, overwrite: true);
             moved = true;
             clock.Renamed = SignClock.Now;
@@ -151,8 +153,31 @@ public sealed class PdfSigner(TimeProvider time)
         }
         finally
         {
+            // The replaced version is freed when this last handle to it closes: on a worker, after the seal is durable.
+            if (previous is not null)
+                ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), previous, preferLocal: false);
             try { if (!moved && File.Exists(temp)) File.Delete(temp); }
             catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// A handle to the file a seal is about to replace, or null. Replacing a file frees its old version (its
+    /// blocks and cached pages) inside the rename, which for a large file takes milliseconds; while a handle
+    /// is open the old version lives on unnamed, and it is freed only when the handle closes. The new output's
+    /// durability does not depend on it (Linux and macOS; elsewhere a file that is open cannot be replaced).
+    /// </summary>
+    internal static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenPrevious(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return null;
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
