@@ -107,7 +107,7 @@ internal static class SignatureSlot
     /// <summary>Inputs up to this size are held in memory and written with the update in one write.</summary>
     private const int InlineCopyLimit = 1 << 20;
     private const int CopyChunk = 256 << 10;
-    private const long WritebackStep = 1 << 20;
+    private const long WritebackStep = 8 << 20;
     private const uint SyncFileRangeWrite = 2;
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
@@ -120,10 +120,9 @@ internal static class SignatureSlot
     /// hash instead of adding to it. The bytes, their order and the hash are the same either way.
     /// </summary>
     /// <param name="startWriteback">
-    /// The caller will fsync the output: on Linux, hand each copied MiB to the disk right away
-    /// (sync_file_range, SYNC_FILE_RANGE_WRITE, on a chain of its own so the copy never waits for it),
-    /// so the disk writes from the start while the rest is hashed and the final fsync, which still
-    /// guarantees durability, has less left to wait for.
+    /// The caller will fsync the output: on Linux, hand each copied 8 MiB to the disk right away
+    /// (sync_file_range, SYNC_FILE_RANGE_WRITE, which does not wait), so the disk writes while the
+    /// rest is hashed and the final fsync, which still guarantees durability, has less left to wait for.
     /// </param>
     internal static async Task CopyAndHashAsync(PdfFile source, Stream output, IncrementalHash hash, CancellationToken ct, bool startWriteback = false)
     {
@@ -134,18 +133,6 @@ internal static class SignatureSlot
         var reading = ArrayPool<byte>.Shared.Rent(CopyChunk);
         var writing = ArrayPool<byte>.Shared.Rent(CopyChunk);
         var pending = Task.CompletedTask;
-        // Writeback hints go on a chain of their own: handing pages to the disk can block (block allocation
-        // waits for the journal, the device queue can be full), and the copy must not wait for that.
-        var hints = Task.CompletedTask;
-        void Hint(long upTo)
-        {
-            if (handle is not { } file || upTo <= handedOver) return;
-            var (from, count) = (start + handedOver, upTo - handedOver);
-            handedOver = upTo;
-            // Only a hint: an error here changes nothing, the fsync later is what counts.
-            hints = hints.ContinueWith(_ => SyncFileRange(file, from, count, SyncFileRangeWrite), CancellationToken.None,
-                TaskContinuationOptions.None, TaskScheduler.Default);
-        }
         try
         {
             for (long offset = 0; offset < length;)
@@ -156,22 +143,28 @@ internal static class SignatureSlot
                 // The previous chunk's write must be done before its buffer is read into again,
                 // and writes must reach the file in order: one write in flight at a time.
                 await pending;
-                // Everything before this chunk is in the page cache now.
-                if (offset - handedOver >= WritebackStep) Hint(offset);
                 var chunk = reading;
-                pending = Task.Run(() => output.Write(chunk, 0, n), CancellationToken.None);
+                var written = offset + n;
+                pending = Task.Run(() =>
+                {
+                    output.Write(chunk, 0, n);
+                    if (handle is not null && (written - handedOver >= WritebackStep || written == length))
+                    {
+                        // Only a hint: an error here changes nothing, the fsync later is what counts.
+                        _ = SyncFileRange(handle, start + handedOver, written - handedOver, SyncFileRangeWrite);
+                        handedOver = written;
+                    }
+                }, CancellationToken.None);
                 hash.AppendData(chunk, 0, n);
                 (reading, writing) = (writing, reading);
                 offset += n;
             }
             await pending;
-            Hint(length);
         }
         finally
         {
-            // No write may still use a buffer once it is back in the pool, nor a hint the file after this returns.
+            // No write may still use a buffer once it is back in the pool.
             await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await hints.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(reading);
             ArrayPool<byte>.Shared.Return(writing);
         }
