@@ -237,6 +237,25 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
+    public async Task A_seal_says_where_its_time_went_and_the_phases_add_up()
+    {
+        File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));
+        var content = await PdfSignatureContent.FromCadesAsync(Rsa.Value, null);
+        var durable = await new PdfSigner(TimeProvider.System).SignFileAsync(P("in.pdf"), P("out.pdf"), content, new PdfSignOptions());
+        var t = durable.Timings ?? throw new InvalidOperationException("no timings");
+        Assert.True(t.Cms > 0 && t.Prepare > 0 && t.FileSync > 0 && t.Rename > 0, t.ToString());
+        if (OperatingSystem.IsLinux()) Assert.True(t.FolderSync > 0, t.ToString());
+        Assert.Equal(0, t.ValidationData);
+        // The phases follow one another: together they are the whole call.
+        Assert.Equal(t.Total, t.Prepare + t.CopyAndHash + t.Cms + t.Write + t.ValidationData + t.FileSync + t.Rename + t.FolderSync, 3);
+
+        var quick = await new PdfSigner(TimeProvider.System) { FlushToDisk = false }.SignFileAsync(P("in.pdf"), P("out2.pdf"), content, new PdfSignOptions());
+        Assert.Equal(0, quick.Timings!.FolderSync);
+        Assert.True(quick.Timings.Total > 0);
+        AssertOurVerifierSaysValid(P("out.pdf"));
+    }
+
+    [Fact]
     public async Task Input_and_output_may_be_the_same_file()
     {
         var original = PdfTestKit.ClassicPdf(1);

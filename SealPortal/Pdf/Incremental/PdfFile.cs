@@ -115,9 +115,32 @@ public sealed class PdfFile : IDisposable
         {
             throw new PdfFormatException($"cannot read the PDF '{path}': {e.Message}", e);
         }
+        // A small file is read whole, in one read, and the file closed at once: parsing its structure and
+        // copying it into a signed output then read memory instead of the file again and again.
+        if (fs.Length <= WholeReadLimit)
+        {
+            using (fs)
+            {
+                var all = new byte[fs.Length];
+                var n = 0;
+                try
+                {
+                    while (n < all.Length && RandomAccess.Read(fs.SafeFileHandle, all.AsSpan(n), n) is var r and > 0)
+                        n += r;
+                }
+                catch (IOException e)
+                {
+                    throw new PdfFormatException($"cannot read the PDF '{path}': {e.Message}", e);
+                }
+                return Open(new MemoryStream(all, 0, n, writable: false));
+            }
+        }
         try { return Open(fs); }
         catch { fs.Dispose(); throw; }
     }
+
+    /// <summary>Files up to this size are read into memory whole by <see cref="Open(string)"/>.</summary>
+    internal const int WholeReadLimit = 64 << 10;
 
     /// <summary>Reads the structure of a PDF from a readable, seekable stream.</summary>
     /// <param name="stream">The PDF bytes; must stay open while the reader is used.</param>

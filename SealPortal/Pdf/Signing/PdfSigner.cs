@@ -76,7 +76,11 @@ public sealed class PdfSigningException(string message, Exception? inner = null)
 /// <param name="ByteRange">The four /ByteRange numbers.</param>
 /// <param name="WidgetCount">Widgets placed (pages touched).</param>
 /// <param name="OutputLength">Size of the signed file.</param>
-public sealed record PdfSignResult(string FieldName, long[] ByteRange, int WidgetCount, long OutputLength);
+public sealed record PdfSignResult(string FieldName, long[] ByteRange, int WidgetCount, long OutputLength)
+{
+    /// <summary>Where the call's time went (the disk phases only from <see cref="PdfSigner.SignFileAsync(string, string, PdfSignatureContent, PdfSignOptions, CancellationToken)"/>).</summary>
+    public PdfSignTimings? Timings { get; init; }
+}
 
 /// <summary>
 /// Adds a visible PAdES signature (a seal) to a PDF in one incremental update, so that earlier
@@ -113,33 +117,67 @@ public sealed class PdfSigner(TimeProvider time)
     public async Task<PdfSignResult> SignFileAsync(string inputPath, string outputPath, PdfSignatureContent signature,
         PdfSignOptions options, ValidationDataOptions? validation, CancellationToken ct = default)
     {
+        var clock = new SignClock();
         var fullOut = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(fullOut) ?? ".";
         var temp = Path.Combine(dir, $".{Path.GetFileName(fullOut)}.{Guid.NewGuid():N}.tmp");
         var moved = false;
+        Microsoft.Win32.SafeHandles.SafeFileHandle? previous = null;
         try
         {
             PdfSignResult result;
             using (var src = PdfFile.Open(inputPath))
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None))
             {
-                result = await SignAsync(src, output, signature, options, ct);
+                await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                result = await SignCoreAsync(src, output, signature, options, clock, ct);
                 if (validation is not null)
+                {
                     result = result with { OutputLength = await AppendValidationDataAsync(output, result.FieldName, validation, ct) };
+                    clock.Validated = SignClock.Now;
+                }
                 output.Flush(flushToDisk: FlushToDisk);
             }
+            clock.FileSynced = SignClock.Now;
+            previous = OpenPrevious(fullOut);
             File.Move(temp, fullOut, overwrite: true);
             moved = true;
+            clock.Renamed = SignClock.Now;
             // The rename itself is durable only once the folder is flushed; without this a power cut could
             // bring back the previous file after the seal was reported written.
             if (FlushToDisk)
+            {
                 DurableFolder.Sync(dir);
-            return result;
+                clock.FolderSynced = SignClock.Now;
+            }
+            return result with { Timings = clock.ToTimings() };
         }
         finally
         {
+            // The replaced version is freed when this last handle to it closes: on a worker, after the seal is durable.
+            if (previous is not null)
+                ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), previous, preferLocal: false);
             try { if (!moved && File.Exists(temp)) File.Delete(temp); }
             catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// A handle to the file a seal is about to replace, or null. Replacing a file frees its old version (its
+    /// blocks and cached pages) inside the rename, which for a large file takes milliseconds; while a handle
+    /// is open the old version lives on unnamed, and it is freed only when the handle closes. The new output's
+    /// durability does not depend on it (Linux and macOS; elsewhere a file that is open cannot be replaced).
+    /// </summary>
+    internal static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenPrevious(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return null;
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -171,15 +209,24 @@ public sealed class PdfSigner(TimeProvider time)
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(output);
         if (!output.CanSeek) throw new ArgumentException("the output stream must be seekable", nameof(output));
+        var clock = new SignClock();
+        var result = await SignCoreAsync(source, output, signature, options, clock, ct);
+        return result with { Timings = clock.ToTimings() };
+    }
+
+    private async Task<PdfSignResult> SignCoreAsync(PdfFile source, Stream output, PdfSignatureContent signature,
+        PdfSignOptions options, SignClock clock, CancellationToken ct)
+    {
         if (signature.MaxSize <= 0 || signature.MaxSize > 1 << 20) throw new ArgumentOutOfRangeException(nameof(signature), "signature size out of range");
         var image = options.SealImage;
 
         var writer = new PdfIncrementalWriter(source);
         var (fieldName, sigRef, widgets) = AddSignatureObjects(source, writer, signature.MaxSize, options, image);
         var update = writer.Build();
+        clock.Prepared = SignClock.Now;
 
         var (byteRange, total) = await SignatureSlot.WriteAsync(source, update, sigRef, signature.MaxSize, output, (d, c) => signature.BuildAsync(d, c), ct,
-            startWriteback: FlushToDisk);
+            startWriteback: FlushToDisk, clock: clock);
         return new PdfSignResult(fieldName, byteRange, widgets, total);
     }
 

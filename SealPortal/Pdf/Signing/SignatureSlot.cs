@@ -35,7 +35,7 @@ internal static class SignatureSlot
     /// <returns>The four /ByteRange numbers and the file length.</returns>
     /// <exception cref="PdfSigningException">The DER is larger than reserved, or the file too large.</exception>
     public static async Task<(long[] ByteRange, long Length)> WriteAsync(PdfFile source, PdfUpdateBytes update, PdfRefObj sigRef, int maxDer,
-        Stream output, Func<byte[], CancellationToken, Task<byte[]>> build, CancellationToken ct, bool startWriteback = false)
+        Stream output, Func<byte[], CancellationToken, Task<byte[]>> build, CancellationToken ct, bool startWriteback = false, SignClock? clock = null)
     {
         var (objStart, objEnd) = update.ObjectSpans[sigRef.Number];
         var span = update.Bytes[objStart..objEnd];
@@ -53,24 +53,58 @@ internal static class SignatureSlot
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         output.Position = 0;
-        output.SetLength(0);
-        await CopyAndHashAsync(source, output, hash, ct, startWriteback);
-        ct.ThrowIfCancellationRequested();
-        hash.AppendData(update.Bytes[..contentsStart]);
-        hash.AppendData(update.Bytes[contentsEnd..]);
+        // A fresh temporary file is empty already: no truncate call for it.
+        if (output.Length != 0)
+            output.SetLength(0);
+        // A small input is held in memory with room for the update after it, and written together with the
+        // update in one write once the signature is in; a large one is copied to the output while it is hashed.
+        byte[]? whole = null;
+        try
+        {
+            var length = source.Length;
+            if (length <= InlineCopyLimit)
+            {
+                whole = ArrayPool<byte>.Shared.Rent((int)length + update.Bytes.Length);
+                var n = source.ReadAt(0, whole.AsSpan(0, (int)length));
+                if (n != length) throw new PdfFormatException("the PDF is truncated");
+                hash.AppendData(whole, 0, n);
+            }
+            else
+            {
+                await CopyAndHashAsync(source, output, hash, ct, startWriteback);
+            }
+            ct.ThrowIfCancellationRequested();
+            hash.AppendData(update.Bytes[..contentsStart]);
+            hash.AppendData(update.Bytes[contentsEnd..]);
+            if (clock is not null) clock.Hashed = SignClock.Now;
 
-        var der = await build(hash.GetHashAndReset(), ct);
-        if (der.Length == 0 || der.Length > maxDer)
-            throw new PdfSigningException($"the signature ({der.Length} bytes) does not fit the space reserved for it ({maxDer} bytes)");
-        // The DER goes into the update in memory, which is then written once: no seek back, no second write.
-        if (!Convert.TryToHexString(der, update.Bytes.Slice(contentsStart + 1, 2 * der.Length), out _))
-            throw new InvalidOperationException("the signature does not fit its placeholder");
-        output.Write(update.Bytes);
-        await output.FlushAsync(ct);
-        return (byteRange, total);
+            var der = await build(hash.GetHashAndReset(), ct);
+            if (clock is not null) clock.Signed = SignClock.Now;
+            if (der.Length == 0 || der.Length > maxDer)
+                throw new PdfSigningException($"the signature ({der.Length} bytes) does not fit the space reserved for it ({maxDer} bytes)");
+            // The DER goes into the update in memory, which is then written once: no seek back, no second write.
+            if (!Convert.TryToHexString(der, update.Bytes.Slice(contentsStart + 1, 2 * der.Length), out _))
+                throw new InvalidOperationException("the signature does not fit its placeholder");
+            if (whole is not null)
+            {
+                update.Bytes.CopyTo(whole.AsSpan((int)length));
+                output.Write(whole, 0, (int)length + update.Bytes.Length);
+            }
+            else
+            {
+                output.Write(update.Bytes);
+            }
+            await output.FlushAsync(ct);
+            if (clock is not null) clock.Written = SignClock.Now;
+            return (byteRange, total);
+        }
+        finally
+        {
+            if (whole is not null) ArrayPool<byte>.Shared.Return(whole);
+        }
     }
 
-    /// <summary>Inputs up to this size are copied on the calling thread in one go.</summary>
+    /// <summary>Inputs up to this size are held in memory and written with the update in one write.</summary>
     private const int InlineCopyLimit = 1 << 20;
     private const int CopyChunk = 256 << 10;
     private const long WritebackStep = 8 << 20;
@@ -93,23 +127,6 @@ internal static class SignatureSlot
     internal static async Task CopyAndHashAsync(PdfFile source, Stream output, IncrementalHash hash, CancellationToken ct, bool startWriteback = false)
     {
         var length = source.Length;
-        if (length <= InlineCopyLimit)
-        {
-            var all = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
-            try
-            {
-                var n = source.ReadAt(0, all.AsSpan(0, (int)length));
-                if (n != length) throw new PdfFormatException("the PDF is truncated");
-                hash.AppendData(all, 0, n);
-                output.Write(all, 0, n);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(all);
-            }
-            return;
-        }
-
         var handle = startWriteback && OperatingSystem.IsLinux() && output is FileStream fs ? fs.SafeFileHandle : null;
         var start = output.Position;
         long handedOver = 0;
