@@ -67,7 +67,7 @@ public static class EngineInbox
             var expected = await OfAsync(services, id);
             Assert.True(expected.SequenceEqual(await PortalAsync(services, id)),
                 $"{because}: {userName}'s inbox differs from the engine's.\nengine: {string.Join(" | ", expected)}\nportal: {string.Join(" | ", await PortalAsync(services, id))}");
-            var (waiting, overdue, _) = await services.GetRequiredService<RequestQueries>().WaitingCountsAsync(id);
+            var (waiting, overdue, _) = await services.GetRequiredService<RequestQueries>().WaitingSummaryAsync(id);
             Assert.Equal(expected.Count, waiting);
             Assert.Equal(expected.Count(l => l.Contains("overdue=True", StringComparison.Ordinal)), overdue);
         }

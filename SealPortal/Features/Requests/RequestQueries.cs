@@ -155,24 +155,9 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         return await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, ids, now, ct), ct);
     }
 
-    /// <summary>How many requests wait for <paramref name="userId"/> (also as deputy), how many of them are overdue, and the first.</summary>
-    public async Task<(int Waiting, int Overdue, InboxItem? Next)> WaitingCountsAsync(string userId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var now = clock.GetUtcNow();
-        var approvers = await ApproversAsync(db, userId, now, ct);
-        var (waiting, overdue) = await CountsAsync(db, userId, approvers, now, ct);
-        if (waiting == 0)
-            return (0, 0, null);
-        var first = await InboxOrder(Keys(Pending(db, userId, approvers, new InboxFilter(), null, now), approvers))
-            .Select(k => k.Id).Take(1).ToListAsync(ct);
-        var next = await WithSealNamesAsync(db, await ItemsAsync(db, userId, approvers, first, now, ct), ct);
-        return (waiting, overdue, next.FirstOrDefault());
-    }
-
     /// <summary>
-    /// <see cref="WaitingCountsAsync"/> for the dashboard, which shows of the next item only its number and purpose:
-    /// those are read with its key in one query, not as a whole inbox item (applicant, department, step, seal names).
+    /// How many requests wait for <paramref name="userId"/> (also as deputy), how many of them are overdue, and of the first
+    /// the number and purpose the dashboard shows, read with its key in one query.
     /// </summary>
     public async Task<(int Waiting, int Overdue, (int Id, string Number, string Purpose)? Next)> WaitingSummaryAsync(string userId, CancellationToken ct = default)
     {
