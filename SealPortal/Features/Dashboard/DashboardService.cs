@@ -54,12 +54,6 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
         return new RoleDashboard(summary, mine, approver, keeper, auditor);
     }
 
-    public async Task<DashboardSummary> GetAsync(string userName, IReadOnlyList<string> roles, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await SummaryAsync(db, userName, roles, ct);
-    }
-
     private static async Task<DashboardSummary> SummaryAsync(SealPortalDbContext db, string userName, IReadOnlyList<string> roles, CancellationToken ct)
     {
         // The user with the company's two counts in one query; the counts alone only if the user is gone. The counts'
@@ -90,12 +84,6 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
     }
 
     /// <summary>The user's own requests counted by status; statuses with none are absent.</summary>
-    public async Task<IReadOnlyDictionary<SealRequestStatus, int>> MyRequestsAsync(string userId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await MyRequestsAsync(db, userId, ct);
-    }
-
     private static async Task<IReadOnlyDictionary<SealRequestStatus, int>> MyRequestsAsync(SealPortalDbContext db, string userId, CancellationToken ct)
     {
         var counts = await db.SealRequests.AsNoTracking().Where(r => r.ApplicantUserId == userId)
@@ -103,19 +91,13 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
         return counts.ToDictionary(c => c.Key, c => c.Count);
     }
 
-    public async Task<ApproverWork> ApproverAsync(string userId, CancellationToken ct = default)
+    private async Task<ApproverWork> ApproverAsync(string userId, CancellationToken ct = default)
     {
         var (waiting, overdue, next) = await requests.WaitingSummaryAsync(userId, ct);
         return new ApproverWork(waiting, overdue, next?.Id, next?.Number, next?.Purpose);
     }
 
     /// <summary>Physical seals kept by <paramref name="userId"/> on approved requests, not yet recorded as stamped; oldest request first.</summary>
-    public async Task<IReadOnlyList<SealToExecute>> SealsToExecuteAsync(string userId, CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await SealsToExecuteAsync(db, userId, ct);
-    }
-
     private static async Task<IReadOnlyList<SealToExecute>> SealsToExecuteAsync(SealPortalDbContext db, string userId, CancellationToken ct) =>
         await db.SealRequestSeals.AsNoTracking()
             .Where(s => s.Seal!.Kind == SealKind.Physical && s.Seal.CustodianUserId == userId)
@@ -151,12 +133,6 @@ public sealed class DashboardService(IDbContextFactory<SealPortalDbContext> cont
                 return run;
         }
         return null;
-    }
-
-    public async Task<AuditorWork> AuditorAsync(CancellationToken ct = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await AuditorAsync(db, ct);
     }
 
     private static async Task<AuditorWork> AuditorAsync(SealPortalDbContext db, CancellationToken ct)
