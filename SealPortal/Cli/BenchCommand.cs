@@ -353,7 +353,7 @@ public static class BenchCommand
     }
 
     /// <summary>The 1-minute load average: figures on a machine shared with other jobs vary with it.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
         catch (IOException) { return "n/a"; }
@@ -498,15 +498,13 @@ public static class BenchCommand
     /// <summary>Mean process CPU time (ms), bytes allocated and wall time (ms) per call over <paramref name="runs"/> sequential calls.</summary>
     private static async Task<(double CpuMs, double Bytes, double WallMs)> CostPerCall(int runs, Func<Task> action)
     {
-        using var me = Process.GetCurrentProcess();
-        var cpu0 = me.TotalProcessorTime;
+        var cpu0 = ProcessCpu();
         var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < runs; i++) await action();
         var wall = sw.Elapsed.TotalMilliseconds;
         var alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
-        me.Refresh();
-        var cpu = (me.TotalProcessorTime - cpu0).TotalMilliseconds;
+        var cpu = ProcessCpu() - cpu0;
         return (cpu / runs, (double)alloc / runs, wall / runs);
     }
 

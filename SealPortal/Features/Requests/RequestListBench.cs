@@ -7,6 +7,7 @@ using Npgsql;
 using SealPortal.Cli;
 using SealPortal.Data;
 using SealPortal.Features.Ledger;
+using SealPortal.Features.Sealing;
 
 namespace SealPortal.Features.Requests;
 
@@ -54,7 +55,7 @@ public static class RequestListBench
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn);
             await create.ExecuteNonQueryAsync();
         }
-        Console.Out.WriteLine($"requests bench: {count:N0} requests on {provider} ({database ?? folder}), load average {LoadAverage()}");
+        Console.Out.WriteLine($"requests bench: {count:N0} requests on {provider} ({database ?? folder}), load average {BenchCommand.LoadAverage()}");
         try
         {
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = LedgerVerb.ContentRoot(), EnvironmentName = Environments.Development });
@@ -77,9 +78,7 @@ public static class RequestListBench
             Console.Out.WriteLine($"fill: {count:N0} requests in {sw.Elapsed.TotalSeconds:0.0} s");
             // PostgreSQL's server runs in processes of its own: their CPU is added to this process's (the backends of this
             // database, read from /proc), so the CPU figure is the whole read's on both providers.
-            await using var monitor = database is null ? null : new ServerCpu(connection);
-            if (monitor is not null)
-                await monitor.OpenAsync();
+            Func<Task<PostgresCpu?>> monitor = database is null ? () => Task.FromResult<PostgresCpu?>(null) : () => PostgresCpu.StartAsync(server!, database);
 
             var queries = app.Services.GetRequiredService<RequestQueries>();
             var deep = Math.Max(0, (count - 1) / 25);
@@ -126,21 +125,26 @@ public static class RequestListBench
         }
     }
 
-    private static async Task MeasureAsync(string name, int runs, ServerCpu? server, Func<Task<int>> read)
+    private static async Task MeasureAsync(string name, int runs, Func<Task<PostgresCpu?>> serverCpu, Func<Task<int>> read)
     {
         var times = new List<double>();
         var cpuTimes = new List<double>();
         var rows = 0;
+        var measured = false;
         for (var r = 0; r < runs + 1; r++)
         {
-            var serverCpu = server is null ? 0 : await server.SecondsAsync();
+            var server = await serverCpu();
             var cpu = Cpu();
             var sw = Stopwatch.StartNew();
             rows = await read();
             sw.Stop();
             var used = Cpu() - cpu;
             if (server is not null)
-                used += await server.SecondsAsync() - serverCpu;
+            {
+                await server.SampleAsync();
+                used += server.Elapsed().Backends.TotalSeconds;
+                measured = true;
+            }
             if (r > 0)
             {
                 // The first run warms up the JIT and the query cache.
@@ -150,8 +154,8 @@ public static class RequestListBench
         }
         times.Sort();
         cpuTimes.Sort();
-        Console.Out.WriteLine($"{name}: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms{(server is null ? "" : " with the server's")}), " +
-                              $"worst {times[^1]:0.0} ms over {runs} runs ({rows} rows) [load {LoadAverage()}]");
+        Console.Out.WriteLine($"{name}: median {times[times.Count / 2]:0.0} ms (CPU {cpuTimes[cpuTimes.Count / 2]:0.0} ms{(measured ? " with the server's" : "")}), " +
+                              $"worst {times[^1]:0.0} ms over {runs} runs ({rows} rows) [load {BenchCommand.LoadAverage()}]");
     }
 
     /// <summary>One request submitted through the service, then copied in SQL; returns the applicant's and the department head's ids.</summary>
@@ -229,48 +233,6 @@ public static class RequestListBench
         {
             File.Delete(pdf);
         }
-    }
-
-    /// <summary>
-    /// The CPU seconds of the PostgreSQL backends serving the bench's database (other than the monitor's own), from
-    /// /proc/PID/schedstat (nanoseconds on the CPU): the server must run on this machine.
-    /// </summary>
-    private sealed class ServerCpu(string connection) : IAsyncDisposable
-    {
-        private readonly NpgsqlConnection _connection = new(new NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString);
-
-        public Task OpenAsync() => _connection.OpenAsync();
-
-        public async Task<double> SecondsAsync()
-        {
-            await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", _connection);
-            var pids = new List<int>();
-            await using (var reader = await command.ExecuteReaderAsync())
-                while (await reader.ReadAsync())
-                    pids.Add(reader.GetInt32(0));
-            double seconds = 0;
-            foreach (var pid in pids)
-            {
-                try
-                {
-                    var onCpu = (await File.ReadAllTextAsync($"/proc/{pid}/schedstat")).Split(' ')[0];
-                    seconds += long.Parse(onCpu, CultureInfo.InvariantCulture) / 1e9;
-                }
-                catch (IOException)
-                {
-                    // A backend that ended meanwhile (or a server elsewhere): its time is not counted.
-                }
-            }
-            return seconds;
-        }
-
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
-    }
-
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "n/a"; }
     }
 
     /// <summary>This process's CPU seconds (the database is in the process too): on a shared machine wall time alone says little.</summary>
