@@ -20,6 +20,10 @@ using SealPortal.Features.Workflows;
 using SealPortal.Hosting;
 using SealPortal.Resources;
 
+// The bench's memory child signs one file and nothing else (see BenchCommand.IsMemoryChild).
+if (BenchCommand.IsMemoryChild(args))
+    return await BenchCommand.ChildSignAsync(args[2], args[3]);
+
 // The same executable is the portal and the offline command line (sign, verify, tsa, bench, ...).
 if (CliRunner.IsCommand(args))
 {
