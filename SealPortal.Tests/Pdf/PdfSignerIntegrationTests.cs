@@ -267,6 +267,28 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
+    public void A_large_replaced_file_is_held_open_over_the_rename_and_a_small_one_is_not()
+    {
+        Assert.Null(PdfSigner.OpenPrevious(P("missing.pdf")));
+        File.WriteAllBytes(P("small.pdf"), new byte[PdfSigner.HoldPreviousFrom - 1]);
+        Assert.Null(PdfSigner.OpenPrevious(P("small.pdf")));
+
+        var old = new byte[PdfSigner.HoldPreviousFrom];
+        old[^1] = 42;
+        File.WriteAllBytes(P("large.pdf"), old);
+        using var held = PdfSigner.OpenPrevious(P("large.pdf"));
+        Assert.NotNull(held);
+        File.WriteAllBytes(P("new.pdf"), [1, 2, 3]);
+        File.Move(P("new.pdf"), P("large.pdf"), overwrite: true);
+        // The old version lives on, unnamed, until the handle closes.
+        Assert.Equal(old.Length, RandomAccess.GetLength(held));
+        var last = new byte[1];
+        RandomAccess.Read(held, last, old.Length - 1);
+        Assert.Equal(42, last[0]);
+        Assert.Equal(3, new FileInfo(P("large.pdf")).Length);
+    }
+
+    [Fact]
     public async Task Cross_page_seal_puts_one_widget_of_the_same_field_on_every_page()
     {
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(4));
