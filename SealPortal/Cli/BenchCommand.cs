@@ -74,6 +74,10 @@ public static class BenchCommand
             var (t1, phases1, fast1) = await MedianSign(runs1, () => signer.SignFileAsync(one, Path.Combine(dir, "one-signed.pdf"), content, options));
             Console.WriteLine($"sign 1-page PDF, RSA-3072, no TSA:        median {t1:F2} ms over {runs1} runs (target <= 2.5 ms: {Met(t1 <= 2.5)}; reference: the RSA-3072 signature alone {tRsaSign:F2} ms; fastest tenth of the seals {fast1:F2} ms) [load {LoadAverage()}]");
             Console.WriteLine($"  where it went (median of each phase):    {Breakdown(phases1, "F2")}");
+            // Issue #12 set 2.5 ms on a machine whose RSA-3072 signature took about 1.9 ms, which leaves 0.6 ms for
+            // everything else; on a slower machine the key operation alone can exceed 2.5 ms. So the same budget over
+            // this run's own RSA reference is printed too, as context for the absolute figure, not instead of it.
+            Console.WriteLine($"  the 2.5 ms target leaves 0.6 ms beside a 1.9 ms RSA-3072 signature; beside this run's {tRsaSign:F2} ms that is {tRsaSign + 0.6:F2} ms: {Met(t1 <= tRsaSign + 0.6)} (the seal took {t1 - tRsaSign:F2} ms beside the RSA signature)");
 
             var (t300, phases300, _) = await MedianSign(runs300, () => signer.SignFileAsync(big300, Path.Combine(dir, "300-signed.pdf"), content, options));
             var sha300 = await Median(runs300, () => { Sha256OfFile(big300); return Task.CompletedTask; });
@@ -493,10 +497,11 @@ public static class BenchCommand
                 Console.WriteLine($"SHA-256 of the {pages}-page file: {shaWall:F2} ms wall, {shaCpu:F2} ms CPU");
             }
             for (var i = 0; i < (pages > 1 ? 10 : 200); i++) await signer.SignFileAsync(one, output, content, options);
+            // The seals first, so that a profiler attached a few seconds after the start sees only them.
+            var (cpu, alloc, wall) = await CostPerCall(loops, () => signer.SignFileAsync(one, output, content, options));
             using var key = identity.Certificate.GetRSAPrivateKey()!;
             var digest = SHA256.HashData("reference"u8);
             var (rsaCpu, _, rsaWall) = await CostPerCall(loops, () => { key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1); return Task.CompletedTask; });
-            var (cpu, alloc, wall) = await CostPerCall(loops, () => signer.SignFileAsync(one, output, content, options));
             var (median, phases, _) = await MedianSign(loops, () => signer.SignFileAsync(one, output, content, options));
             Console.WriteLine($"median {median:F2} ms: {Breakdown(phases, "F2")}");
             Console.WriteLine($"{loops} signatures of a {pages}-page PDF{(fsync ? "" : " without fsync")}: {wall:F2} ms wall, {cpu:F2} ms CPU, {alloc / 1024.0:F1} KiB allocated per signature; " +
