@@ -85,6 +85,12 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<ViolationCaseStep> ViolationCaseSteps => Set<ViolationCaseStep>();
 
+    /// <summary>PostgreSQL's trigram index over the columns "my requests" searches.</summary>
+    public const string SearchIndexName = "IX_SealRequests_Search";
+
+    /// <summary>PostgreSQL's index for "my requests" sorted by purpose (made in SQL by its migration).</summary>
+    public const string PurposePrefixIndexName = "IX_SealRequests_ApplicantPurposePrefix";
+
     protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
         optionsBuilder.AddInterceptors(SealPortal.Features.Ledger.ChainInterceptor.Instance);
 
@@ -112,6 +118,21 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
                 .HasDatabaseName("IX_SealRequests_MineSearchStatus");
             builder.Entity<SealRequest>().HasIndex(x => new { x.ApplicantUserId, x.Id, x.Number, x.Purpose, x.Counterparty, x.Status })
                 .HasDatabaseName("IX_SealRequests_MineSearchNewest");
+        }
+
+        if (Database.IsNpgsql())
+        {
+            // "My requests" searches for a text anywhere in the number, purpose or counterparty, whatever the case: a B-tree
+            // cannot find '%term%', so without this PostgreSQL read every row of the applicant (100,000 in the bench). A
+            // trigram index answers ILIKE '%term%' on each column (pg_trgm folds the case of its trigrams), and the three
+            // columns' scans are OR-ed in one bitmap; the rows it finds are rechecked against the pattern, so the answer is
+            // the pattern's. pg_trgm is a trusted extension (PostgreSQL 13+): a database's owner may create it.
+            builder.HasPostgresExtension("pg_trgm");
+            builder.Entity<SealRequest>().HasIndex(x => new { x.Number, x.Purpose, x.Counterparty })
+                .HasDatabaseName(SearchIndexName).HasMethod("gin").HasOperators("gin_trgm_ops", "gin_trgm_ops", "gin_trgm_ops");
+            // The purpose sort is served by an index on (applicant, the purpose's first characters, id), made in SQL by the
+            // migration PostgresMineSearchIndexes since EF Core does not model an index on an expression; see
+            // RequestQueries.PurposePrefixLength.
         }
 
         builder.Entity<ApplicationUser>(u =>

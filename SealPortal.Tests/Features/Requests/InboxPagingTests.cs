@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using SealPortal.Data;
 using SealPortal.Features.Archive;
 using SealPortal.Features.Requests;
@@ -150,6 +151,59 @@ public sealed class InboxPagingTests
         Assert.DoesNotContain("ApproverUserId=?", itemsPlan);
     }
 
+    [Fact]
+    public async Task On_postgres_the_searched_and_the_purpose_sorted_my_requests_read_their_indexes()
+    {
+        if (!TestDatabase.UsePostgres)
+            return; // SQLite's indexes for the same reads are checked above.
+        await using var storage = new PortalStorage();
+        var clock = new FakeTimeProvider(Start);
+        await using var portal = new JobsPortal(storage.Database, storage.DataFolder, clock, new Dictionary<string, string?>(RequestSeeding.SampleCertificates));
+        var applicant = await portal.UserIdAsync("applicant");
+        // PostgreSQL plans by its statistics: with a few rows it reads the table whole whatever the indexes, so the applicant
+        // gets 3,000 requests (copies of a submitted one, as the requests bench makes them) and the tables are analysed.
+        var first = await SubmitAsync(portal, applicant, "Bench contract", urgent: false);
+        await portal.InScopeAsync(sp => RequestListBench.CopyAsync(sp.GetRequiredService<SealPortalDbContext>(), first, 3000));
+
+        var commands = new CommandLog();
+        var sp = portal.Services;
+        var read = new RequestQueries(new LoggingContexts(sp, commands),
+            sp.GetRequiredService<WorkingCalendar>(), sp.GetRequiredService<ArchiveStore>(), sp.GetRequiredService<TimeProvider>());
+
+        // Searched in another case, with and without a status, one row a page so that the count runs too: "contract 123" is in
+        // the purposes of copies 123 and 1230 to 1239. Every searched read finds its rows through the trigram index.
+        foreach (var status in new SealRequestStatus?[] { SealRequestStatus.InApproval, null })
+        {
+            var query = new ListQuery("CONTRACT 123", status, PageSize: 1);
+            var searched = (await commands.DuringAsync(() => read.MineAsync(applicant, query)))
+                .Where(c => c.Text.Contains("ILIKE", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, searched.Count);
+            foreach (var c in searched)
+            {
+                var plan = await PostgresPlanAsync(storage.Database.ConnectionString, c);
+                Assert.True(plan.Contains($"Bitmap Index Scan on \"{SealPortalDbContext.SearchIndexName}\"", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+                Assert.DoesNotContain("Seq Scan", plan);
+            }
+            var page = await read.MineAsync(applicant, query);
+            Assert.Equal(11, page.Total);
+            Assert.Equal("B-1239", Assert.Single(page.Items).Number);
+        }
+
+        // Sorted by purpose, both ways: the first page off the prefix index, only runs of rows with one prefix sorted.
+        foreach (var descending in new[] { false, true })
+        {
+            var query = new ListQuery(SortBy: "Purpose", Descending: descending);
+            var sorted = Assert.Single(await commands.DuringAsync(() => read.MineAsync(applicant, query)),
+                c => c.Text.Contains("ORDER BY substring(", StringComparison.Ordinal));
+            var plan = await PostgresPlanAsync(storage.Database.ConnectionString, sorted);
+            Assert.True(plan.Contains($"using \"{SealPortalDbContext.PurposePrefixIndexName}\"", StringComparison.Ordinal), $"{plan}\n{sorted.Text}");
+            Assert.Contains("Incremental Sort", plan);
+            Assert.DoesNotContain("Seq Scan", plan);
+            var purposes = (await read.MineAsync(applicant, query)).Items.Select(r => r.Purpose).ToList();
+            Assert.Equal(descending ? ["Bench contract 999", "Bench contract 998"] : ["Bench contract", "Bench contract 10"], purposes.Take(2));
+        }
+    }
+
     /// <summary>
     /// For every sort, both directions and with and without the urgent filter: the rows of one big page are the rows of
     /// the pages of two, read forward near the start and backward past the middle; sorted by number they are in number order.
@@ -222,6 +276,22 @@ public sealed class InboxPagingTests
         return string.Join(" / ", plan);
     }
 
+    /// <summary>PostgreSQL's plan of a command the portal ran, with its parameters bound as they were.</summary>
+    private static async Task<string> PostgresPlanAsync(string connectionString, LoggedCommand logged)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN " + logged.Text;
+        foreach (var (name, value) in logged.Parameters)
+            command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            plan.Add(reader.GetString(0));
+        return string.Join("\n", plan);
+    }
+
     internal sealed record LoggedCommand(string Text, List<(string Name, object? Value)> Parameters);
 
     /// <summary>The commands run while a read runs.</summary>
@@ -260,13 +330,13 @@ public sealed class InboxPagingTests
         }
     }
 
-    /// <summary>The portal's SQLite contexts with <see cref="CommandLog"/> added.</summary>
+    /// <summary>The portal's contexts (SQLite's, or PostgreSQL's on a PostgreSQL run) with <see cref="CommandLog"/> added.</summary>
     private sealed class LoggingContexts(IServiceProvider services, CommandLog log) : IDbContextFactory<SealPortalDbContext>
     {
-        private readonly DbContextOptions<SqliteSealPortalDbContext> _options =
-            new DbContextOptionsBuilder<SqliteSealPortalDbContext>(services.GetRequiredService<DbContextOptions<SqliteSealPortalDbContext>>())
-                .AddInterceptors(log).Options;
-
-        public SealPortalDbContext CreateDbContext() => new SqliteSealPortalDbContext(_options);
+        public SealPortalDbContext CreateDbContext() => TestDatabase.UsePostgres
+            ? new PostgresSealPortalDbContext(new DbContextOptionsBuilder<PostgresSealPortalDbContext>(
+                services.GetRequiredService<DbContextOptions<PostgresSealPortalDbContext>>()).AddInterceptors(log).Options)
+            : new SqliteSealPortalDbContext(new DbContextOptionsBuilder<SqliteSealPortalDbContext>(
+                services.GetRequiredService<DbContextOptions<SqliteSealPortalDbContext>>()).AddInterceptors(log).Options);
     }
 }

@@ -181,58 +181,67 @@ public static class RequestListBench
             if (!submitted.Succeeded)
                 throw new InvalidOperationException($"the bench request could not be submitted: {submitted.Message}");
 
-            // Every column of the request but its key, number, title and urgency is copied as it is.
-            var requestType = db.Model.FindEntityType(typeof(SealRequest))!;
-            var table = requestType.GetTableName()!;
-            string Column(string property) => requestType.FindProperty(property)!.GetColumnName();
-            var varying = new[] { "Id", "Number", "Purpose", "Urgent", "Counterparty" };
-            var sqlite = db.Database.IsSqlite();
-            var same = requestType.GetProperties().Where(p => !varying.Contains(p.Name)).Select(p => $"\"{p.GetColumnName()}\"").ToList();
-            var sql = $"""
-                WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
-                INSERT INTO "{table}" ({string.Join(", ", same)}, "{Column("Number")}", "{Column("Purpose")}", "{Column("Urgent")}", "{Column("Counterparty")}")
-                SELECT {string.Join(", ", same.Select(c => "r." + c))}, 'B-' || CAST(n.i AS TEXT), 'Bench contract ' || CAST(n.i AS TEXT),
-                       (n.i % 10 = 0), 'Counterparty ' || CAST(n.i % 500 AS TEXT)
-                FROM "{table}" r, n WHERE r."{Column("Id")}" = {id}
-                """;
-            db.Database.SetCommandTimeout(600);
-            await db.Database.ExecuteSqlRawAsync(sql);
-
-            // Its seals and its place in the approvers' inboxes (the pending-approvals table) go with every copy.
-            foreach (var child in new[] { typeof(SealRequestSeal), typeof(PendingApproval) })
-            {
-                var childType = db.Model.FindEntityType(child)!;
-                var childTable = childType.GetTableName()!;
-                var requestColumn = childType.FindProperty(nameof(SealRequestSeal.SealRequestId))!.GetColumnName();
-                var columns = childType.GetProperties().Where(p => p.Name is not ("Id" or nameof(SealRequestSeal.SealRequestId)))
-                    .Select(p => $"\"{p.GetColumnName()}\"").ToList();
-                // Names from the model and a key read above: nothing typed by anyone reaches the SQL.
-                var copy = $"""
-                    INSERT INTO "{childTable}" ({string.Join(", ", columns)}, "{requestColumn}")
-                    SELECT {string.Join(", ", columns.Select(c => "s." + c))}, r."{Column("Id")}"
-                    FROM "{childTable}" s, "{table}" r WHERE s."{requestColumn}" = {id} AND r."{Column("Id")}" <> {id}
-                    """;
-                await db.Database.ExecuteSqlRawAsync(copy);
-            }
-            // The copies' urgency and number vary, and the inbox filters and sorts on the pending row's copies of them.
-            var pendingType = db.Model.FindEntityType(typeof(PendingApproval))!;
-            string PendingColumn(string property) => pendingType.FindProperty(property)!.GetColumnName();
-            var urgency = $"""
-                UPDATE "{pendingType.GetTableName()}" SET
-                    "{PendingColumn("Urgent")}" = (SELECT r."{Column("Urgent")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}"),
-                    "{PendingColumn("RequestNumber")}" = (SELECT r."{Column("Number")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}")
-                """;
-            await db.Database.ExecuteSqlRawAsync(urgency);
-            // A PostgreSQL server in use has statistics and a visibility map (autovacuum), without which a count reads every
-            // row it counts; SQLite is left as the portal leaves it, without statistics.
-            if (!sqlite)
-                await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
+            await CopyAsync(db, id, count);
             return (applicant, head);
         }
         finally
         {
             File.Delete(pdf);
         }
+    }
+
+    /// <summary>
+    /// Copies request <paramref name="id"/> in SQL, with its seals and pending approvals, until there are <paramref name="count"/>
+    /// requests: copy i has number B-i, purpose "Bench contract i", counterparty "Counterparty (i mod 500)" and is urgent when i is a
+    /// multiple of 10. On PostgreSQL the tables are then vacuumed and analysed, as a server in use would have them.
+    /// </summary>
+    internal static async Task CopyAsync(SealPortalDbContext db, int id, int count)
+    {
+        // Every column of the request but its key, number, title and urgency is copied as it is.
+        var requestType = db.Model.FindEntityType(typeof(SealRequest))!;
+        var table = requestType.GetTableName()!;
+        string Column(string property) => requestType.FindProperty(property)!.GetColumnName();
+        var varying = new[] { "Id", "Number", "Purpose", "Urgent", "Counterparty" };
+        var same = requestType.GetProperties().Where(p => !varying.Contains(p.Name)).Select(p => $"\"{p.GetColumnName()}\"").ToList();
+        var sql = $"""
+            WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
+            INSERT INTO "{table}" ({string.Join(", ", same)}, "{Column("Number")}", "{Column("Purpose")}", "{Column("Urgent")}", "{Column("Counterparty")}")
+            SELECT {string.Join(", ", same.Select(c => "r." + c))}, 'B-' || CAST(n.i AS TEXT), 'Bench contract ' || CAST(n.i AS TEXT),
+                   (n.i % 10 = 0), 'Counterparty ' || CAST(n.i % 500 AS TEXT)
+            FROM "{table}" r, n WHERE r."{Column("Id")}" = {id}
+            """;
+        db.Database.SetCommandTimeout(600);
+        await db.Database.ExecuteSqlRawAsync(sql);
+
+        // Its seals and its place in the approvers' inboxes (the pending-approvals table) go with every copy.
+        foreach (var child in new[] { typeof(SealRequestSeal), typeof(PendingApproval) })
+        {
+            var childType = db.Model.FindEntityType(child)!;
+            var childTable = childType.GetTableName()!;
+            var requestColumn = childType.FindProperty(nameof(SealRequestSeal.SealRequestId))!.GetColumnName();
+            var columns = childType.GetProperties().Where(p => p.Name is not ("Id" or nameof(SealRequestSeal.SealRequestId)))
+                .Select(p => $"\"{p.GetColumnName()}\"").ToList();
+            // Names from the model and a key read above: nothing typed by anyone reaches the SQL.
+            var copy = $"""
+                INSERT INTO "{childTable}" ({string.Join(", ", columns)}, "{requestColumn}")
+                SELECT {string.Join(", ", columns.Select(c => "s." + c))}, r."{Column("Id")}"
+                FROM "{childTable}" s, "{table}" r WHERE s."{requestColumn}" = {id} AND r."{Column("Id")}" <> {id}
+                """;
+            await db.Database.ExecuteSqlRawAsync(copy);
+        }
+        // The copies' urgency and number vary, and the inbox filters and sorts on the pending row's copies of them.
+        var pendingType = db.Model.FindEntityType(typeof(PendingApproval))!;
+        string PendingColumn(string property) => pendingType.FindProperty(property)!.GetColumnName();
+        var urgency = $"""
+            UPDATE "{pendingType.GetTableName()}" SET
+                "{PendingColumn("Urgent")}" = (SELECT r."{Column("Urgent")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}"),
+                "{PendingColumn("RequestNumber")}" = (SELECT r."{Column("Number")}" FROM "{table}" r WHERE r."{Column("Id")}" = "{pendingType.GetTableName()}"."{PendingColumn("SealRequestId")}")
+            """;
+        await db.Database.ExecuteSqlRawAsync(urgency);
+        // A PostgreSQL server in use has statistics and a visibility map (autovacuum), without which a count reads every
+        // row it counts; SQLite is left as the portal leaves it, without statistics.
+        if (!db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("VACUUM ANALYZE");
     }
 
     /// <summary>This process's CPU seconds (the database is in the process too): on a shared machine wall time alone says little.</summary>

@@ -33,6 +33,18 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     /// <summary>Columns "my requests" sorts by; anything else sorts by creation.</summary>
     public static readonly IReadOnlyList<string> MineSortable = ["Number", "Purpose", "Status", "CreatedAt"];
 
+    /// <summary>
+    /// How many of the purpose's first characters PostgreSQL's index for "my requests" sorted by purpose holds
+    /// (<see cref="SealPortalDbContext.PurposePrefixIndexName"/>, on (applicant, substring(purpose, 1, 64), id)). A purpose
+    /// may have 1,000 characters, more bytes than a B-tree entry may (2,704), so the index cannot hold it whole. The sort
+    /// is by this prefix, then by the whole purpose, then by id: the index gives the rows in prefix order and PostgreSQL
+    /// sorts only the runs of rows with the same prefix (an incremental sort), so the first page reads 25 rows, not all
+    /// of the applicant's. Ordered by the database's collation as before; it is the order of the whole purpose wherever
+    /// a prefix sorts as the text it starts (always under a byte-order collation such as C or C.UTF-8). Changing this
+    /// length needs a migration that makes the index again with it.
+    /// </summary>
+    public const int PurposePrefixLength = 64;
+
     public async Task<ListPage<SealRequestRow>> MineAsync(string userId, ListQuery q, CancellationToken ct = default)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -45,8 +57,9 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             // so the search reads only the request's own columns (on SQLite one covering index, see OnModelCreating).
             var own = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
             if (own is null || !own.ToLowerInvariant().Contains(t, StringComparison.Ordinal))
-                query = query.Where(db.Database.IsSqlite() ? OwnColumnsLike(t) : OwnColumnsMatch(t));
+                query = query.Where(db.Database.IsSqlite() ? OwnColumnsLike(t) : db.Database.IsNpgsql() ? OwnColumnsILike(t) : OwnColumnsMatch(t));
         }
+        var prefixed = db.Database.IsNpgsql();
         var countable = query;
         // Creation order is id order, which every provider sorts natively (SQLite cannot order by a DateTimeOffset).
         // Ties are broken by the id in the sort's own direction, so one index per sort serves both directions.
@@ -54,6 +67,10 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         {
             ("Number", false) => query.OrderBy(r => r.Number),
             ("Number", true) => query.OrderByDescending(r => r.Number),
+            // PostgreSQL: by the purpose's first characters first, which its index holds (see PurposePrefixLength).
+            ("Purpose", false) when prefixed => query.OrderBy(r => r.Purpose.Substring(0, PurposePrefixLength)).ThenBy(r => r.Purpose).ThenBy(r => r.Id),
+            ("Purpose", true) when prefixed => query.OrderByDescending(r => r.Purpose.Substring(0, PurposePrefixLength))
+                .ThenByDescending(r => r.Purpose).ThenByDescending(r => r.Id),
             ("Purpose", false) => query.OrderBy(r => r.Purpose).ThenBy(r => r.Id),
             ("Purpose", true) => query.OrderByDescending(r => r.Purpose).ThenByDescending(r => r.Id),
             ("Status", false) => query.OrderByDeclared(r => r.Status, descending: false).ThenBy(r => r.Id),
@@ -265,11 +282,27 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     /// </summary>
     private static System.Linq.Expressions.Expression<Func<SealRequest, bool>> OwnColumnsLike(string lowered)
     {
-        var pattern = "%" + lowered.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
-            .Replace("_", @"\_", StringComparison.Ordinal) + "%";
+        var pattern = ContainsPattern(lowered);
         return r => EF.Functions.Like(r.Number, pattern, @"\") || EF.Functions.Like(r.Purpose, pattern, @"\") ||
                     (r.Counterparty != null && EF.Functions.Like(r.Counterparty, pattern, @"\"));
     }
+
+    /// <summary>
+    /// <see cref="OwnColumnsMatch"/> for PostgreSQL, in the form its trigram index answers
+    /// (<see cref="SealPortalDbContext.SearchIndexName"/>): ILIKE on the column itself, not LIKE on lower() of it. In a UTF-8
+    /// database ILIKE compares lower() of the text with lower() of the pattern, which is the lowered term: the same test.
+    /// </summary>
+    private static System.Linq.Expressions.Expression<Func<SealRequest, bool>> OwnColumnsILike(string lowered)
+    {
+        var pattern = ContainsPattern(lowered);
+        return r => EF.Functions.ILike(r.Number, pattern, @"\") || EF.Functions.ILike(r.Purpose, pattern, @"\") ||
+                    (r.Counterparty != null && EF.Functions.ILike(r.Counterparty, pattern, @"\"));
+    }
+
+    /// <summary>A LIKE pattern (escape character \) that matches a text containing <paramref name="text"/> as it is.</summary>
+    private static string ContainsPattern(string text) =>
+        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal) + "%";
 
     /// <summary>One key per request: with deputies, a request can wait for the user and a delegator at once.</summary>
     private static IQueryable<InboxKey> Keys(IQueryable<PendingApproval> pending, List<string> approvers) =>

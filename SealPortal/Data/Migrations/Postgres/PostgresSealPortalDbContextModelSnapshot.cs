@@ -20,6 +20,7 @@ namespace SealPortal.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1410,6 +1411,12 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.HasIndex("ApplicantUserId", "Number");
 
                     b.HasIndex("ApplicantUserId", "Status", "Id");
+
+                    b.HasIndex("Number", "Purpose", "Counterparty")
+                        .HasDatabaseName("IX_SealRequests_Search");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Number", "Purpose", "Counterparty"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Number", "Purpose", "Counterparty"), new[] { "gin_trgm_ops", "gin_trgm_ops", "gin_trgm_ops" });
 
                     b.ToTable("SealRequests");
                 });
