@@ -103,7 +103,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             : (await db.SealRequestSeals.AsNoTracking().Where(s => pageIds.Contains(s.SealRequestId)).OrderBy(s => s.Id)
                 .Select(s => new { s.SealRequestId, s.Seal!.Name }).ToListAsync(ct)).ToLookup(s => s.SealRequestId, s => s.Name);
         return new(rows.Select(r => new SealRequestRow(r.Id, r.Number, r.Purpose, r.DocumentType, r.Status, r.Urgent, r.CreatedAt, r.SubmittedAt,
-            seals[r.Id].Distinct().ToList())).ToList(), total);
+            new ValueList<string>(seals[r.Id].Distinct()))).ToList(), total);
     }
 
     /// <summary>Columns the inbox sorts by; the default is the inbox's own order (overdue first, then by deadline).</summary>
@@ -358,7 +358,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         var seals = (await db.SealRequestSeals.AsNoTracking().Where(s => ids.Contains(s.SealRequestId))
                 .OrderBy(s => s.Id).Select(s => new { s.SealRequestId, s.Seal!.Name }).ToListAsync(ct))
             .ToLookup(s => s.SealRequestId, s => s.Name);
-        return items.Select(i => i with { SealNames = seals[i.Id].Distinct().ToList() }).ToList();
+        return items.Select(i => i with { SealNames = new ValueList<string>(seals[i.Id].Distinct()) }).ToList();
     }
 
     /// <summary>Display names of the given users in one query; a user who is gone keeps their id.</summary>
