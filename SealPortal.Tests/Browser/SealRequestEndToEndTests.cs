@@ -81,27 +81,42 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
     }
 
     /// <summary>
-    /// Gives the upload a file as a drop or the file picker does, and waits until the page has received and
-    /// checked it. Blazor's file input starts listening only after its first interactive render, so a file
-    /// given before that is given again.
+    /// Gives the upload a file as a drop or the file picker does, once, and waits until the page has received and
+    /// checked it. The file is given only when Blazor's file input listens (SetInputFilesWhenReadyAsync), so it is heard
+    /// the first time. It used to be given again when its entry took more than 5 s to show, from before that wait
+    /// existed: on a busy machine the page had the file already, and the second copy's upload (which disables the
+    /// save buttons while it streams) could start under the "Save and place seals" click, or the draft got the PDF twice.
     /// </summary>
     internal static async Task DropFileAsync(IPage page, FilePayload file)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            await page.SetInputFilesWhenReadyAsync("input[type=file][data-testid=files]", file);
-            try
-            {
-                await page.WaitForSelectorAsync("[data-testid=file]", new PageWaitForSelectorOptions { Timeout = 5_000 });
-                break;
-            }
-            catch (TimeoutException) when (attempt < 3)
-            {
-            }
-        }
+        await page.SetInputFilesWhenReadyAsync("input[type=file][data-testid=files]", file);
         await page.WaitForSelectorAsync("[data-testid=file]:not([data-state=Uploading])");
-        var entry = page.Locator("[data-testid=file]").Last;
+        var entry = Assert.Single(await page.Locator("[data-testid=file]").AllAsync());
         Assert.True(await entry.GetAttributeAsync("data-state") == "Ready", await entry.InnerTextAsync());
+    }
+
+    /// <summary>Waits for the page's address; when it does not come, fails with what the page shows instead.</summary>
+    private static async Task WaitForUrlOrSayWhyAsync(IPage page, Regex url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException e)
+        {
+            var state = await page.EvaluateAsync<string>("""
+                () => JSON.stringify({
+                    url: location.href,
+                    error: document.querySelector('[data-testid=error]')?.textContent,
+                    message: document.querySelector('[data-testid=message]')?.textContent,
+                    files: [...document.querySelectorAll('[data-testid=file]')].map(f => f.dataset.state),
+                    buttons: [...document.querySelectorAll('button[data-testid]')].map(b => b.dataset.testid + (b.disabled ? ' (disabled)' : '')),
+                    reconnect: document.getElementById('components-reconnect-modal')?.className,
+                    interactive: document.querySelector('[data-interactive]')?.dataset.interactive,
+                })
+                """);
+            throw new Xunit.Sdk.XunitException($"{e.Message}; the page: {state}");
+        }
     }
 
     [Fact]
@@ -122,7 +137,7 @@ public sealed class SealRequestEndToEndTests(EndToEndFixture fixture) : IClassFi
         await Assertions.Expect(applicant.Locator("[data-testid=document-type]")).ToHaveTextAsync("Letter");
         await Chromium.ScreenshotAsync(applicant, "first-1-new-request");
         await applicant.ClickAsync("[data-testid=continue]");
-        await applicant.WaitForURLAsync(new Regex(@"/requests/\d+/edit\?step=placement$"));
+        await WaitForUrlOrSayWhyAsync(applicant, new Regex(@"/requests/\d+/edit\?step=placement$"));
         var id = int.Parse(Regex.Match(applicant.Url, @"/requests/(\d+)/edit").Groups[1].Value);
 
         // ... drags the seal onto page 2 on the same page's placement step ...
