@@ -267,25 +267,32 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
-    public void A_large_replaced_file_is_held_open_over_the_rename_and_a_small_one_is_not()
+    public async Task A_replaced_file_lives_on_unnamed_until_the_freeing_thread_closes_it()
     {
         Assert.Null(PdfSigner.OpenPrevious(P("missing.pdf")));
-        File.WriteAllBytes(P("small.pdf"), new byte[PdfSigner.HoldPreviousFrom - 1]);
-        Assert.Null(PdfSigner.OpenPrevious(P("small.pdf")));
-
-        var old = new byte[PdfSigner.HoldPreviousFrom];
+        var old = new byte[64 << 10];
         old[^1] = 42;
-        File.WriteAllBytes(P("large.pdf"), old);
-        using var held = PdfSigner.OpenPrevious(P("large.pdf"));
+        File.WriteAllBytes(P("doc.pdf"), old);
+        var held = PdfSigner.OpenPrevious(P("doc.pdf"));
         Assert.NotNull(held);
         File.WriteAllBytes(P("new.pdf"), [1, 2, 3]);
-        File.Move(P("new.pdf"), P("large.pdf"), overwrite: true);
-        // The old version lives on, unnamed, until the handle closes.
-        Assert.Equal(old.Length, RandomAccess.GetLength(held));
+        File.Move(P("new.pdf"), P("doc.pdf"), overwrite: true);
+        // The old version is still readable through the handle after the rename.
         var last = new byte[1];
         RandomAccess.Read(held, last, old.Length - 1);
         Assert.Equal(42, last[0]);
-        Assert.Equal(3, new FileInfo(P("large.pdf")).Length);
+        Assert.Equal(3, new FileInfo(P("doc.pdf")).Length);
+
+        ReplacedFiles.Free(held);
+        ReplacedFiles.Drain();
+        Assert.True(held.IsClosed);
+
+        // A seal in place hands its input's old version to the same thread, which closes it.
+        File.WriteAllBytes(P("doc.pdf"), PdfTestKit.ClassicPdf(1));
+        await Seal(P("doc.pdf"), P("doc.pdf"), Rsa.Value);
+        ReplacedFiles.Drain();
+        _nss.AssertAllSignaturesValid(P("doc.pdf"));
+        Assert.Equal(["doc.pdf"], Directory.GetFiles(_dir).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -277,11 +277,11 @@ public static class BenchCommand
             fs.Flush(flushToDisk: true);
         }
         var target = Path.Combine(dir, "disk-reference.bin");
-        // As the signer does: a large replaced version is held open over the rename and freed on a worker afterwards.
+        // As the signer does: the replaced version is held open over the rename and freed on the freeing thread afterwards.
         var previous = PdfSigner.OpenPrevious(target);
         File.Move(temp, target, overwrite: true);
         SealPortal.Pdf.Incremental.DurableFolder.Sync(dir);
-        if (previous is not null) ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), previous, preferLocal: false);
+        if (previous is not null) ReplacedFiles.Free(previous);
         return Task.CompletedTask;
     }
 

@@ -153,19 +153,16 @@ public sealed class PdfSigner(TimeProvider time)
         }
         finally
         {
-            // The replaced version is freed when this last handle to it closes: on a worker, after the seal is durable.
+            // The replaced version is freed when this last handle to it closes: by ReplacedFiles, after the seal is durable.
             if (previous is not null)
-                ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), previous, preferLocal: false);
+                ReplacedFiles.Free(previous);
             try { if (!moved && File.Exists(temp)) File.Delete(temp); }
             catch (IOException) { }
         }
     }
 
-    /// <summary>Files a seal replaces are held open (see <see cref="OpenPrevious"/>) from this size on.</summary>
-    internal const long HoldPreviousFrom = 1 << 20;
-
     /// <summary>
-    /// A handle to the file a seal is about to replace, or null (none, or smaller than <see cref="HoldPreviousFrom"/>). Replacing a file frees its old version (its
+    /// A handle to the file a seal is about to replace, or null. Replacing a file frees its old version (its
     /// blocks and cached pages) inside the rename, which for a large file takes milliseconds; while a handle
     /// is open the old version lives on unnamed, and it is freed only when the handle closes. The new output's
     /// durability does not depend on it (Linux and macOS; elsewhere a file that is open cannot be replaced).
@@ -176,12 +173,6 @@ public sealed class PdfSigner(TimeProvider time)
             return null;
         try
         {
-            // A small file is freed inside the rename in microseconds. Holding it open cost more than that (an open,
-            // a lock, a close), and handing the close to the thread pool woke a worker per seal that then spun for
-            // more work: about 7% of the CPU of a loop of one-page seals.
-            var file = new FileInfo(path);
-            if (!file.Exists || file.Length < HoldPreviousFrom)
-                return null;
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
