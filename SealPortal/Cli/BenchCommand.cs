@@ -19,7 +19,9 @@ public static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "fewer runs and a 100 MB file instead of 500 MB" };
         var bigMb = new Option<int?>("--big-mb") { HelpName = "MB", Description = "size of the large PDF signed in a child process to measure its peak memory" };
-        // The memory figure is taken in a child process that signs one file; it is this verb again.
+        // The memory figure is taken in a child process that signs one file; it is this verb again. Program.cs
+        // runs that exact command line before the verbs are built (BenchCommand.IsMemoryChild); this option keeps
+        // it a valid command line for the parser too.
         var childSign = new Option<string[]>("--child-sign") { Hidden = true, Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
         // For a profiler (dotnet-trace, perf): N signatures of one generated PDF in a loop, nothing else.
         var loop = new Option<int?>("--loop") { Hidden = true };
@@ -455,7 +457,6 @@ public static class BenchCommand
         return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Child side of the memory figure: sign once and print "peak baseline ms" (bytes, bytes, ms).</summary>
     /// <summary>
     /// The memory child's arguments (<c>bench --child-sign INPUT OUTPUT</c>). Program.cs runs the child before the
     /// command line is built, so the child's memory is the runtime, the engine and the key, not the other verbs:
@@ -463,7 +464,7 @@ public static class BenchCommand
     /// </summary>
     public static bool IsMemoryChild(string[] args) => args is ["bench", "--child-sign", _, _];
 
-    /// <summary>Signs INPUT into OUTPUT and prints the peak RSS, the RSS before signing and the signing time.</summary>
+    /// <summary>Child side of the memory figure: sign once and print "peak baseline ms" (bytes, bytes, ms).</summary>
     public static async Task<int> ChildSignAsync(string input, string output)
     {
         using var identity = BenchIdentity();
