@@ -31,8 +31,10 @@ internal static class ReplacedFiles
                 _started = true;
                 new Thread(Run) { IsBackground = true, Name = "SealPortal replaced files" }.Start();
             }
+            // PulseAll, not Pulse: Drain (tests) waits on the same monitor, and a single pulse taken by it would
+            // leave the freeing thread asleep with this handle queued.
             else if (_sleeping)
-                Monitor.Pulse(Gate);
+                Monitor.PulseAll(Gate);
         }
     }
 
