@@ -27,16 +27,22 @@ public static class BenchCommand
         var loop = new Option<int?>("--loop") { Hidden = true };
         var loopPages = new Option<int>("--loop-pages") { Hidden = true, DefaultValueFactory = _ => 1 };
         var loopNoFsync = new Option<bool>("--loop-no-fsync") { Hidden = true };
+        // B-B (default), B-T with an in-process TSA, or B-LT with the OCSP responses at hand too.
+        var loopLevel = new Option<string>("--loop-level") { Hidden = true, DefaultValueFactory = _ => "B-B" };
         var command = new Command("bench", "Print PDF engine figures (signing and verifying speed, memory) measured on generated PDFs.")
         {
-            quick, bigMb, childSign, loop, loopPages, loopNoFsync,
+            quick, bigMb, childSign, loop, loopPages, loopNoFsync, loopLevel,
         };
         command.SetAction(async p =>
         {
             if (p.GetValue(childSign) is [var input, var output])
                 return await ChildSignAsync(input, output);
             if (p.GetValue(loop) is int loops)
-                return await LoopAsync(loops, Math.Max(1, p.GetValue(loopPages)), !p.GetValue(loopNoFsync));
+            {
+                if (!PadesLevels.TryParse(p.GetValue(loopLevel), out var level) || level == PadesLevel.BLTA)
+                    throw new CliUsageException($"--loop-level must be B-B, B-T or B-LT, not {p.GetValue(loopLevel)}");
+                return await LoopAsync(loops, Math.Max(1, p.GetValue(loopPages)), !p.GetValue(loopNoFsync), level);
+            }
             var isQuick = p.GetValue(quick);
             var mb = p.GetValue(bigMb) ?? (isQuick ? 100 : 500);
             if (mb < 1)
@@ -181,25 +187,11 @@ public static class BenchCommand
     /// </summary>
     private static async Task LongTermFigures(string dir, string one, int runs, int verifyRuns)
     {
-        var now = DateTimeOffset.UtcNow;
-        using var caKey = RSA.Create(3072);
-        var caReq = new CertificateRequest("CN=Bench CA, O=SealPortal bench", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
-        using var caCert = caReq.CreateSelfSigned(now.AddDays(-1), now.AddYears(2));
-        using var ca = Issued(caCert, null, "CN=Bench CA", null, now);
-        using var seal = Issued(caCert, caKey, "CN=Bench Seal", null, now);
-        using var tsaId = Issued(caCert, caKey, "CN=Bench TSA", "1.3.6.1.5.5.7.3.8", now);
-        var responder = new OcspResponder(ca, caCert, new Dictionary<string, DateTimeOffset>(), TimeProvider.System);
-        var atHand = new AtHandRevocation(responder, [seal.Certificate, tsaId.Certificate], caCert);
-        var tsa = new InProcessTsa(new TimestampAuthority(tsaId, TimeProvider.System));
-        var signer = new PdfSigner(TimeProvider.System);
-        var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
-        var content = await PdfSignatureContent.FromCadesAsync(seal, tsa);
+        using var lt = await LongTermSetup.CreateAsync();
+        var (signer, options, content, validation, atHand, caCert) = (new PdfSigner(TimeProvider.System), lt.Options, lt.Content, lt.Validation, lt.AtHand, lt.CaCert);
 
         var bt = Path.Combine(dir, "one-bt.pdf");
         var blt = Path.Combine(dir, "one-blt.pdf");
-        var validation = new ValidationDataOptions([atHand]);
         var twoPass = Path.Combine(dir, "one-blt-two-pass.pdf");
         for (var i = 0; i < 3; i++)
             await signer.SignFileAsync(one, blt, content, options, validation, CancellationToken.None);
@@ -221,6 +213,53 @@ public static class BenchCommand
         var verdict = Verify(blt, verifyOptions);
         var vBlt = await Median(verifyRuns * 4, () => { Verify(blt, verifyOptions); return Task.CompletedTask; });
         Console.WriteLine($"verify 1-page B-LT PDF (revocation from the DSS): median {vBlt:F2} ms, {vBlt - vBt:F2} ms more than B-T without DSS (verdict {verdict}) [load {LoadAverage()}]");
+    }
+
+    /// <summary>
+    /// A CA, a seal and a time-stamp authority it issued, an in-process TSA and OCSP responses made
+    /// up front: what B-T and B-LT signing need, with nothing on a network.
+    /// </summary>
+    private sealed class LongTermSetup : IDisposable
+    {
+        private readonly RSA _caKey;
+        private readonly SigningIdentity _ca, _seal, _tsa;
+        public required X509Certificate2 CaCert { get; init; }
+        public required PdfSignatureContent Content { get; init; }
+        public required AtHandRevocation AtHand { get; init; }
+        public ValidationDataOptions Validation => new([AtHand]);
+        public PdfSignOptions Options { get; } = new() { SignerName = "Bench Seal", Reason = "bench" };
+
+        private LongTermSetup(RSA caKey, SigningIdentity ca, SigningIdentity seal, SigningIdentity tsa) => (_caKey, _ca, _seal, _tsa) = (caKey, ca, seal, tsa);
+
+        public static async Task<LongTermSetup> CreateAsync()
+        {
+            var now = DateTimeOffset.UtcNow;
+            var caKey = RSA.Create(3072);
+            var caReq = new CertificateRequest("CN=Bench CA, O=SealPortal bench", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            caReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+            caReq.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+            var caCert = caReq.CreateSelfSigned(now.AddDays(-1), now.AddYears(2));
+            var ca = Issued(caCert, null, "CN=Bench CA", null, now);
+            var seal = Issued(caCert, caKey, "CN=Bench Seal", null, now);
+            var tsaId = Issued(caCert, caKey, "CN=Bench TSA", "1.3.6.1.5.5.7.3.8", now);
+            var responder = new OcspResponder(ca, caCert, new Dictionary<string, DateTimeOffset>(), TimeProvider.System);
+            var tsa = new InProcessTsa(new TimestampAuthority(tsaId, TimeProvider.System));
+            return new LongTermSetup(caKey, ca, seal, tsaId)
+            {
+                CaCert = caCert,
+                AtHand = new AtHandRevocation(responder, [seal.Certificate, tsaId.Certificate], caCert),
+                Content = await PdfSignatureContent.FromCadesAsync(seal, tsa),
+            };
+        }
+
+        public void Dispose()
+        {
+            _seal.Dispose();
+            _tsa.Dispose();
+            _ca.Dispose();
+            CaCert.Dispose();
+            _caKey.Dispose();
+        }
     }
 
     /// <summary>A certificate issued by the bench CA (or the CA itself when <paramref name="caKey"/> is null), with its key.</summary>
@@ -479,14 +518,16 @@ public static class BenchCommand
     }
 
     /// <summary>For a profiler: <paramref name="loops"/> signatures of a generated PDF, then CPU and allocation per signature.</summary>
-    private static async Task<int> LoopAsync(int loops, int pages, bool fsync)
+    private static async Task<int> LoopAsync(int loops, int pages, bool fsync, PadesLevel level)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"sealportal-loop-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {
             using var identity = BenchIdentity();
-            var content = await PdfSignatureContent.FromCadesAsync(identity, null);
+            using var longTerm = level == PadesLevel.BB ? null : await LongTermSetup.CreateAsync();
+            var content = longTerm?.Content ?? await PdfSignatureContent.FromCadesAsync(identity, null);
+            var validation = level == PadesLevel.BLT ? longTerm!.Validation : null;
             var signer = new PdfSigner(TimeProvider.System) { FlushToDisk = fsync };
             var options = new PdfSignOptions { SignerName = "Bench Seal", Reason = "bench" };
             var one = Path.Combine(dir, "one-page.pdf");
@@ -497,15 +538,15 @@ public static class BenchCommand
                 var (shaCpu, _, shaWall) = await CostPerCall(loops, () => { Sha256OfFile(one); return Task.CompletedTask; });
                 Console.WriteLine($"SHA-256 of the {pages}-page file: {shaWall:F2} ms wall, {shaCpu:F2} ms CPU");
             }
-            for (var i = 0; i < (pages > 1 ? 10 : 200); i++) await signer.SignFileAsync(one, output, content, options);
+            for (var i = 0; i < (pages > 1 ? 10 : 200); i++) await signer.SignFileAsync(one, output, content, options, validation, CancellationToken.None);
             // The seals first, so that a profiler attached a few seconds after the start sees only them.
-            var (cpu, alloc, wall) = await CostPerCall(loops, () => signer.SignFileAsync(one, output, content, options));
+            var (cpu, alloc, wall) = await CostPerCall(loops, () => signer.SignFileAsync(one, output, content, options, validation, CancellationToken.None));
             using var key = identity.Certificate.GetRSAPrivateKey()!;
             var digest = SHA256.HashData("reference"u8);
             var (rsaCpu, _, rsaWall) = await CostPerCall(loops, () => { key.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1); return Task.CompletedTask; });
-            var (median, phases, _) = await MedianSign(loops, () => signer.SignFileAsync(one, output, content, options));
+            var (median, phases, _) = await MedianSign(loops, () => signer.SignFileAsync(one, output, content, options, validation, CancellationToken.None));
             Console.WriteLine($"median {median:F2} ms: {Breakdown(phases, "F2")}");
-            Console.WriteLine($"{loops} signatures of a {pages}-page PDF{(fsync ? "" : " without fsync")}: {wall:F2} ms wall, {cpu:F2} ms CPU, {alloc / 1024.0:F1} KiB allocated per signature; " +
+            Console.WriteLine($"{loops} {level.Name()} signatures of a {pages}-page PDF{(fsync ? "" : " without fsync")}: {wall:F2} ms wall, {cpu:F2} ms CPU, {alloc / 1024.0:F1} KiB allocated per signature; " +
                 $"the RSA-3072 operation alone {rsaWall:F2} ms wall, {rsaCpu:F2} ms CPU [load {LoadAverage()}]");
             return 0;
         }
