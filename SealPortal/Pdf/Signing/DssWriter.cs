@@ -193,15 +193,33 @@ public static class DssWriter
         var certs = new List<X509Certificate2>();
         if (sig.IsDocumentTimestamp)
         {
-            if (Rfc3161TimestampToken.TryDecode(der, out var token, out _) && token is not null)
-                certs.AddRange(token.AsSignedCms().Certificates);
+            certs.AddRange(TokenCertificates(der));
             return certs;
         }
         var parsed = ParsedCms.Parse(der);
         certs.AddRange(parsed.Certificates);
-        if (parsed.TimestampToken is { } t && Rfc3161TimestampToken.TryDecode(t, out var sigToken, out _) && sigToken is not null)
-            certs.AddRange(sigToken.AsSignedCms().Certificates);
+        if (parsed.TimestampToken is { } t)
+            certs.AddRange(TokenCertificates(t));
         return certs;
+    }
+
+    /// <summary>
+    /// The certificates a time-stamp token carries. A token is a CMS SignedData too, so it is read
+    /// as one (its certificates come from <see cref="CertificateCache"/>); decoding it as a token
+    /// loads each certificate twice more. Only a token that is not readable so falls back to that.
+    /// </summary>
+    private static IEnumerable<X509Certificate2> TokenCertificates(byte[] token)
+    {
+        try
+        {
+            return ParsedCms.Parse(token).Certificates;
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Formats.Asn1.AsnContentException or CryptographicException)
+        {
+            return Rfc3161TimestampToken.TryDecode(token, out var decoded, out _) && decoded is not null
+                ? decoded.AsSignedCms().Certificates
+                : [];
+        }
     }
 
     private static X509Certificate2? IssuerOf(X509Certificate2 cert, IEnumerable<X509Certificate2> pool) =>
@@ -219,6 +237,6 @@ public static class DssWriter
     {
         if (new Org.BouncyCastle.Ocsp.OcspResp(ocspResponse).GetResponseObject() is not Org.BouncyCastle.Ocsp.BasicOcspResp basic) yield break;
         foreach (var c in basic.GetCerts() ?? [])
-            yield return X509CertificateLoader.LoadCertificate(c.GetEncoded());
+            yield return CertificateCache.Load(c.GetEncoded());
     }
 }

@@ -50,7 +50,7 @@ internal static class LongTermCheck
             var certs = new List<X509Certificate2>();
             foreach (var der in Streams("Certs"))
             {
-                try { certs.Add(X509CertificateLoader.LoadCertificate(der)); }
+                try { certs.Add(CertificateCache.Load(der)); }
                 catch (System.Security.Cryptography.CryptographicException) { }
             }
             return new Dss(certs, Streams("OCSPs"), Streams("CRLs"));

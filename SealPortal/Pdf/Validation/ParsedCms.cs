@@ -121,7 +121,7 @@ internal sealed class ParsedCms : IDisposable
                 var encoded = certs.ReadEncodedValue();
                 // Only plain X.509 certificates; attribute and other certificate formats are skipped.
                 if (tag.HasSameClassAndValue(Asn1Tag.Sequence))
-                    result.Certificates.Add(X509CertificateLoader.LoadCertificate(encoded.Span));
+                    result.Certificates.Add(CertificateCache.Load(encoded.Span));
             }
         }
         if (signedData.HasData && signedData.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 1)))

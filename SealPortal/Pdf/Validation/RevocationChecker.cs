@@ -100,7 +100,7 @@ internal static class RevocationChecker
             var der = responder.GetEncoded();
             if (!responder.IssuerDN.GetEncoded().AsSpan().SequenceEqual(issuer.SubjectName.RawData) || !X509Signatures.Verify(der, issuer)) continue;
             if (responder.GetExtendedKeyUsage()?.Any(k => k.Id == KpOcspSigning) != true) continue;
-            using var cert = X509CertificateLoader.LoadCertificate(der);
+            using var cert = CertificateCache.Load(der);
             if (X509Signatures.Verify(signed, cert)) return true;
         }
         return false;

@@ -12,8 +12,12 @@ public static class X509Signatures
     /// three are SEQUENCE { to-be-signed, algorithm, BIT STRING signature }. Done with the
     /// platform's RSA/ECDSA (about 0.1 ms): BouncyCastle validates an RSA modulus each time it makes
     /// a public key (about 100 ms for RSA-3072), which alone broke the 5 ms budget of B-LT.
+    /// The outcome is remembered per (signed bytes, issuer) by <see cref="CertificateCache"/>: the same
+    /// certificates and OCSP responses are checked in every seal and every verification.
     /// </summary>
-        public static bool Verify(byte[] signedDer, X509Certificate2 issuer)
+    public static bool Verify(byte[] signedDer, X509Certificate2 issuer) => CertificateCache.Verified(signedDer, issuer, VerifyOnce);
+
+    private static bool VerifyOnce(byte[] signedDer, X509Certificate2 issuer)
     {
         try
         {
