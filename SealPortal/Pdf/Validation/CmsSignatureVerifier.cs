@@ -334,7 +334,75 @@ public static class CmsSignatureVerifier
             problems.Add("the signing-certificate attribute names a different certificate than the one that signed");
     }
 
-    private static CmsTimestampVerification CheckTimestamp(ParsedCms cms, CmsTrustOptions trust)
+    private static CmsTimestampVerification CheckTimestamp(ParsedCms cms, CmsTrustOptions trust) =>
+        CheckTimestampDirectly(cms, trust) ?? CheckTimestampAsToken(cms, trust);
+
+    /// <summary>
+    /// The usual case, checked on the token read as CMS (<see cref="ParsedCms.TimestampCms"/>): the
+    /// content is a TSTInfo whose imprint is the hash of the signature value, the signed attributes
+    /// carry its content type and digest, the signer's certificate is in the token, its signature
+    /// verifies, and the ESS signing-certificate attribute names it (RFC 3161, 2.4.2). Null unless all
+    /// of that holds: any token that fails a check, or is unusual, goes to <see cref="CheckTimestampAsToken"/>,
+    /// which says what is wrong with it.
+    /// </summary>
+    private static CmsTimestampVerification? CheckTimestampDirectly(ParsedCms cms, CmsTrustOptions trust)
+    {
+        if (cms.TimestampCms() is not { } token || token.SignerCertificate is not { } tsaCert
+            || token.EncapsulatedContentType != CmsOids.TstInfo || token.EncapsulatedContent is not { } tstInfo
+            || token.SignedAttributes is not { } attrs || token.ContentType != CmsOids.TstInfo
+            || token.MessageDigest is not { } messageDigest || token.SigningCertificateHash is not { } essHash
+            || CmsOids.DigestFromOid(token.DigestAlgorithmOid) is not { } digestAlg
+            || ReadTstInfo(tstInfo) is not { } info
+            || CmsOids.DigestFromOid(info.ImprintAlgorithm) is not { } imprintAlg)
+            return null;
+        var (imprint, time) = (info.Imprint, info.Time);
+        if (!CryptographicOperations.HashData(imprintAlg, cms.Signature).AsSpan().SequenceEqual(imprint)
+            || !CryptographicOperations.HashData(digestAlg, tstInfo).AsSpan().SequenceEqual(messageDigest)
+            || !CryptographicOperations.HashData(token.SigningCertificateHashAlgorithm, tsaCert.RawData).AsSpan().SequenceEqual(essHash))
+            return null;
+        var problems = new List<string>();
+        if (!VerifySignature(token, tsaCert, digestAlg, attrs, prehashed: null, problems, out _) || problems.Count > 0)
+            return null;
+
+        var tokenCerts = token.Certificates.Concat(cms.Certificates).ToList();
+        var (chainTrusted, timeValid, tsaChain) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", problems);
+        foreach (var c in tsaChain) c.Dispose();
+        return new CmsTimestampVerification
+        {
+            SignatureValid = true,
+            ImprintValid = true,
+            ChainTrusted = chainTrusted && timeValid,
+            Time = time,
+            TsaSubject = tsaCert.Subject,
+            TsaCertificate = tsaCert,
+            Problems = problems,
+        };
+    }
+
+    /// <summary>TSTInfo (RFC 3161, 2.4.2): the message imprint's algorithm and hash, and genTime; null when it is not one (version 1, DER).</summary>
+    private static (string ImprintAlgorithm, byte[] Imprint, DateTimeOffset Time)? ReadTstInfo(byte[] der)
+    {
+        try
+        {
+            var outer = new AsnReader(der, AsnEncodingRules.DER);
+            var tst = outer.ReadSequence();
+            if (outer.HasData || !tst.TryReadInt32(out var version) || version != 1) return null;
+            tst.ReadObjectIdentifier(); // policy
+            var imprint = tst.ReadSequence();
+            var algorithm = imprint.ReadSequence().ReadObjectIdentifier();
+            var hashed = imprint.ReadOctetString();
+            if (imprint.HasData) return null;
+            tst.ReadIntegerBytes(); // serial number
+            return (algorithm, hashed, tst.ReadGeneralizedTime());
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The token decoded by .NET's <see cref="Rfc3161TimestampToken"/>: for tokens the direct check does not vouch for, with a problem for each check that fails.</summary>
+    private static CmsTimestampVerification CheckTimestampAsToken(ParsedCms cms, CmsTrustOptions trust)
     {
         var problems = new List<string>();
         if (cms.DecodedTimestampToken() is not { } token)

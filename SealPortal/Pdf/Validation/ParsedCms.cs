@@ -31,6 +31,8 @@ internal sealed class ParsedCms : IDisposable
 
     private bool _tokenDecoded;
     private Rfc3161TimestampToken? _token;
+    private bool _tokenCmsRead;
+    private ParsedCms? _tokenCms;
     private List<X509Certificate2>? _tokenCertificates;
     private X509Certificate2? _tokenSigner;
 
@@ -48,13 +50,38 @@ internal sealed class ParsedCms : IDisposable
         return _token;
     }
 
+    /// <summary>
+    /// The time-stamp token read as the CMS SignedData it is (RFC 3161, 2.4.2), or null when absent or
+    /// not readable so. Its certificates come from <see cref="CertificateCache"/>; decoding it as an
+    /// <see cref="Rfc3161TimestampToken"/> costs several times more, mostly in loading certificates.
+    /// </summary>
+    public ParsedCms? TimestampCms()
+    {
+        if (!_tokenCmsRead)
+        {
+            _tokenCmsRead = true;
+            try
+            {
+                _tokenCms = TimestampToken is { } der ? Parse(der) : null;
+            }
+            catch (Exception ex) when (ex is ArgumentException or AsnContentException or CryptographicException or InvalidOperationException)
+            {
+                _tokenCms = null;
+            }
+        }
+        return _tokenCms;
+    }
+
     /// <summary>The certificates the time-stamp token carries (empty without a token), loaded once.</summary>
     public IReadOnlyList<X509Certificate2> TimestampTokenCertificates =>
-        _tokenCertificates ??= DecodedTimestampToken() is { } t ? t.AsSignedCms().Certificates.Cast<X509Certificate2>().ToList() : [];
+        _tokenCertificates ??= TimestampCms() is { } direct ? direct.Certificates
+            : DecodedTimestampToken() is { } t ? t.AsSignedCms().Certificates.Cast<X509Certificate2>().ToList() : [];
 
     /// <summary>The certificate of the token's first signer, when the token carries it.</summary>
     public X509Certificate2? TimestampSignerCertificate()
     {
+        if (_tokenSigner is null && TimestampCms() is { SignerCertificate: { } direct })
+            _tokenSigner = direct;
         if (_tokenSigner is null && DecodedTimestampToken() is { } t)
         {
             var signed = t.AsSignedCms();
@@ -72,6 +99,7 @@ internal sealed class ParsedCms : IDisposable
         foreach (var c in Certificates) c.Dispose();
         foreach (var c in _tokenCertificates ?? []) c.Dispose();
         _tokenSigner?.Dispose();
+        _tokenCms?.Dispose();
     }
 
     public static ParsedCms Parse(ReadOnlySpan<byte> input)
