@@ -53,7 +53,14 @@ public sealed class BrowserTests(BrowserFixture<SealPortalFactory> fixture) : IC
 
         await page.ClickAsync("nav a[href='/seals']");
         await page.WaitForSelectorAsync("h1:has-text('印章')");
-        // The grid reads its rows from the server after the page is interactive.
+        // The grid reads its rows from the server after the page is interactive. The switch reloaded the page, so
+        // the click may have landed before its circuit started (the browser or Blazor's enhanced navigation then
+        // fetched the prerendered /seals, heading and all), and the rows come only once a circuit runs the page:
+        // wait for that as every other step does, not within the 5 s of an expectation that starts at the heading.
+        // (With the circuit's start held back 4 s the rows came 5.9 s after the heading, on the right page.)
+        await page.WaitForSelectorAsync("[data-interactive=true] [data-testid=grid-state]:not([data-loads='0'])",
+            new() { State = WaitForSelectorState.Attached });
+        Assert.Equal("/seals", new Uri(page.Url).AbsolutePath);
         await Assertions.Expect(page.Locator("[data-testid=seal-table] td:has-text('合同专用章')").First).ToBeVisibleAsync();
         await Chromium.ScreenshotAsync(page, "seals-zh");
 

@@ -172,19 +172,25 @@ public class HangfireTests
         }
 
         var monitoring = portal.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        await WaitUntilAsync(() => monitoring.SucceededListCount() >= 3, "the three queued checks did not finish");
+        await WaitUntilAsync(() => monitoring.SucceededListCount() >= 3, () =>
+            $"the three queued checks did not finish: {monitoring.SucceededListCount()} succeeded, {monitoring.ProcessingCount()} processing, " +
+            $"{monitoring.EnqueuedCount(SealPortal.Jobs.JobQueues.Integrity)} enqueued, {monitoring.FailedCount()} failed");
         var runs = await portal.InScopeAsync(sp => sp.GetRequiredService<SealPortalDbContext>().IntegrityCheckRuns.AsNoTracking().ToListAsync());
         var run = Assert.Single(runs);
         Assert.Equal("auditor", run.TriggeredBy);
         Assert.True(run.Intact);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> done, string failure)
+    private static Task WaitUntilAsync(Func<bool> done, string failure) => WaitUntilAsync(done, () => failure);
+
+    /// <param name="failure">What went wrong, told as things stand when the patience runs out.</param>
+    private static async Task WaitUntilAsync(Func<bool> done, Func<string> failure)
     {
         var until = DateTime.UtcNow + Patience;
         while (!done())
         {
-            Assert.True(DateTime.UtcNow < until, failure);
+            if (DateTime.UtcNow >= until)
+                Assert.Fail(failure());
             await Task.Delay(100);
         }
     }

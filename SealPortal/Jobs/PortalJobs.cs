@@ -15,21 +15,21 @@ namespace SealPortal.Jobs;
 // does no harm. A recurring job never runs beside itself (a distributed lock in the job storage, so also
 // not across portals); one that fails is not retried, because its next schedule does the same work.
 
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class OutboxJob(OutboxSender sender)
 {
     public Task RunAsync(CancellationToken ct) => sender.SendDueAsync(ct);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class DeadlineJob(DeadlineNotifications deadlines)
 {
     public Task RunAsync(CancellationToken ct) => deadlines.RunAsync(ct);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class CertificateExpiryJob(CertificateExpiryWarnings warnings)
 {
@@ -40,7 +40,7 @@ public sealed class CertificateExpiryJob(CertificateExpiryWarnings warnings)
 /// The scheduled walk (no run id) and "Run check now" are one method, so they share one lock and never
 /// overlap; see <see cref="IntegrityMonitor.RunOnceAsync"/>.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 3600)]
+[OneAtATime(timeoutInSeconds: 3600)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class IntegrityCheckJob(IntegrityMonitor monitor)
 {
@@ -54,7 +54,7 @@ public sealed class IntegrityCheckJob(IntegrityMonitor monitor)
 /// authority that does not answer fails the run (visible on the jobs dashboard), and the next
 /// schedule tries again.
 /// </summary>
-[DisableConcurrentExecution(timeoutInSeconds: 300)]
+[OneAtATime(timeoutInSeconds: 300)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class ChainAnchorJob(ChainAnchoring anchoring, ILogger<ChainAnchorJob> logger)
 {
@@ -70,21 +70,21 @@ public sealed class ChainAnchorJob(ChainAnchoring anchoring, ILogger<ChainAnchor
 }
 
 /// <summary>Adds a new document time-stamp to B-LTA documents whose last one's chain expires soon (see <see cref="ArchiveTimestampRenewal"/>).</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 3600)]
+[OneAtATime(timeoutInSeconds: 3600)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class ArchiveTimestampRenewalJob(ArchiveTimestampRenewal renewal)
 {
     public Task RunAsync(CancellationToken ct) => renewal.RenewDueAsync(null, ct);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class AuditScheduleJob(AuditScheduleReminders reminders)
 {
     public Task RunAsync(CancellationToken ct) => reminders.RunAsync(ct);
 }
 
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class RetentionJob(TempFolders temp)
 {

@@ -4,7 +4,7 @@ using SealPortal.Features.Training;
 namespace SealPortal.Jobs;
 
 /// <summary>Reminds each training session's audience the day before it (see <see cref="TrainingReminders.RemindSessionsAsync"/>).</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class TrainingReminderJob(TrainingReminders reminders)
 {
@@ -12,7 +12,7 @@ public sealed class TrainingReminderJob(TrainingReminders reminders)
 }
 
 /// <summary>Warns keepers and administrators of keeper training that lapses soon or has lapsed (see <see cref="TrainingReminders.WarnLapsesAsync"/>).</summary>
-[DisableConcurrentExecution(timeoutInSeconds: 60)]
+[OneAtATime(timeoutInSeconds: 60)]
 [AutomaticRetry(Attempts = 0)]
 public sealed class KeeperTrainingLapseJob(TrainingReminders reminders)
 {
