@@ -116,6 +116,19 @@ public sealed class InboxPagingTests
             Assert.DoesNotContain("TEMP B-TREE", plan);
         }
 
+        // The inbox searched: the matching requests are one set, read off a covering index that holds the searched columns,
+        // not each waiting request read from its table row (the rows carry the workflow state).
+        var inboxSearched = (await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))))
+            .Where(c => c.Text.Contains("FROM \"PendingApprovals\"", StringComparison.Ordinal) && c.Text.Contains("LIKE", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, inboxSearched.Count);
+        foreach (var c in inboxSearched)
+        {
+            var plan = await PlanAsync(storage.Database.ConnectionString, c);
+            Assert.True(plan.Contains("LIST SUBQUERY", StringComparison.Ordinal) && plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearch", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.DoesNotContain("INTEGER PRIMARY KEY", plan);
+        }
+        Assert.Equal(3, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))).Total);
+
         // The inbox, urgent only: count and page off the urgent index, by equality on the flag.
         var urgent = await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(UrgentOnly: true), new ListQuery(Descending: false)));
         var onPending = urgent.Where(c => c.Text.Contains("FROM \"PendingApprovals\"", StringComparison.Ordinal) && c.Text.Contains("\"Urgent\" =", StringComparison.Ordinal)).ToList();

@@ -282,22 +282,17 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         {
             // The search of both lists, whatever the case: number, purpose, counterparty and the applicant's name.
             var named = s.NamedApplicants;
-            if (db.Database.IsNpgsql())
-            {
-                // The requests that match, found through the trigram index (IX_SealRequests_Search) as a set the pending rows
-                // are joined to: tested per pending row, PostgreSQL read every request of the inbox (100,000 in the bench).
-                var matching = db.SealRequests.Where(OwnColumnsILike(s.Lowered)).Select(r => r.Id);
-                query = named.Count == 0
-                    ? query.Where(p => matching.Contains(p.SealRequestId))
-                    : query.Where(p => named.Contains(p.ApplicantUserId) || matching.Contains(p.SealRequestId));
-            }
-            else
-            {
-                var own = db.Database.IsSqlite() ? OwnColumnsLike(s.Lowered) : OwnColumnsMatch(s.Lowered);
-                query = named.Count == 0
-                    ? query.Where(p => db.SealRequests.Where(r => r.Id == p.SealRequestId).Any(own))
-                    : query.Where(p => named.Contains(p.ApplicantUserId) || db.SealRequests.Where(r => r.Id == p.SealRequestId).Any(own));
-            }
+            // The requests whose own columns match, as a set the pending rows are joined to: on PostgreSQL found through the
+            // trigram index (IX_SealRequests_Search), on SQLite by one scan of a covering index that holds the searched
+            // columns (IX_SealRequests_MineSearch*). Tested per pending row instead, each of the inbox's requests was read
+            // from the table: 100,000 in the bench, 435 ms on PostgreSQL, and on SQLite 1.4 s (2.4 s with lower() and the
+            // applicant joined, as before) against 0.3 s for the set, on a loaded machine. The set is of every applicant's requests, so it costs
+            // what "my requests" searched costs for the whole company.
+            var own = db.Database.IsNpgsql() ? OwnColumnsILike(s.Lowered) : db.Database.IsSqlite() ? OwnColumnsLike(s.Lowered) : OwnColumnsMatch(s.Lowered);
+            var matching = db.SealRequests.Where(own).Select(r => r.Id);
+            query = named.Count == 0
+                ? query.Where(p => matching.Contains(p.SealRequestId))
+                : query.Where(p => named.Contains(p.ApplicantUserId) || matching.Contains(p.SealRequestId));
         }
         return query;
     }
