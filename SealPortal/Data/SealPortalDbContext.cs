@@ -88,6 +88,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
     /// <summary>PostgreSQL's trigram index over the columns "my requests" searches.</summary>
     public const string SearchIndexName = "IX_SealRequests_Search";
 
+    /// <summary>The index the inbox counts off on PostgreSQL and SQL Server: the approver's rows not on their own requests.</summary>
+    public const string InboxCountIndexName = "IX_PendingApprovals_Count";
+
     /// <summary>PostgreSQL's index for "my requests" sorted by purpose (made in SQL by its migration).</summary>
     public const string PurposePrefixIndexName = "IX_SealRequests_ApplicantPurposePrefix";
 
@@ -191,6 +194,18 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         builder.ApplyConfiguration(new SealRequestDocumentConfiguration());
         builder.ApplyConfiguration(new SealRequestSealConfiguration());
         builder.ApplyConfiguration(new PendingApprovalConfiguration());
+        // The inbox's count (and its page's total): every row of the approver that is not on the approver's own request. With
+        // only the approver in the key, PostgreSQL stores one key with a list of rows (a B-tree deduplicates equal keys), so
+        // counting 100,000 waiting requests reads under 1 MB instead of the table (49 MB) or the inbox index (27 MB), and no
+        // column is tested per row: the predicate is the index's. SQL Server's filtered indexes cannot compare two columns, so
+        // there the applicant is in the key and tested per row. Not on SQLite: it counts off one of the inbox's covering
+        // indexes already (the requests bench's inbox reads are well under 50 ms there), and its planner does not take a
+        // partial index whose predicate names a column the index does not hold as covering the query.
+        if (Database.IsNpgsql())
+            builder.Entity<PendingApproval>().HasIndex(x => x.ApproverUserId).HasDatabaseName(InboxCountIndexName)
+                .HasFilter("\"ApplicantUserId\" <> \"ApproverUserId\"");
+        else if (Database.IsSqlServer())
+            builder.Entity<PendingApproval>().HasIndex(x => new { x.ApproverUserId, x.ApplicantUserId }).HasDatabaseName(InboxCountIndexName);
         builder.ApplyConfiguration(new ApprovalDecisionConfiguration());
         builder.ApplyConfiguration(new PhysicalStampingConfiguration());
         builder.ApplyConfiguration(new WorkflowTemplateVersionConfiguration());

@@ -116,6 +116,19 @@ public sealed class InboxPagingTests
             Assert.DoesNotContain("TEMP B-TREE", plan);
         }
 
+        // The inbox searched: the matching requests are one set, read off a covering index that holds the searched columns,
+        // not each waiting request read from its table row (the rows carry the workflow state).
+        var inboxSearched = (await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))))
+            .Where(c => c.Text.Contains("FROM \"PendingApprovals\"", StringComparison.Ordinal) && c.Text.Contains("LIKE", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, inboxSearched.Count);
+        foreach (var c in inboxSearched)
+        {
+            var plan = await PlanAsync(storage.Database.ConnectionString, c);
+            Assert.True(plan.Contains("LIST SUBQUERY", StringComparison.Ordinal) && plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearch", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.DoesNotContain("INTEGER PRIMARY KEY", plan);
+        }
+        Assert.Equal(3, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))).Total);
+
         // The inbox, urgent only: count and page off the urgent index, by equality on the flag.
         var urgent = await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(UrgentOnly: true), new ListQuery(Descending: false)));
         var onPending = urgent.Where(c => c.Text.Contains("FROM \"PendingApprovals\"", StringComparison.Ordinal) && c.Text.Contains("\"Urgent\" =", StringComparison.Ordinal)).ToList();
@@ -140,6 +153,10 @@ public sealed class InboxPagingTests
 
         // The last page is read from the end of the inbox's own order, off the inbox index, without a sort.
         var last = await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), new ListQuery(Descending: false, Page: 2, PageSize: 1)));
+        // Its total is counted off a covering index of the approver's rows, not the table.
+        var count = Assert.Single(last, c => c.Text.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase));
+        var countPlan = await PlanAsync(storage.Database.ConnectionString, count);
+        Assert.True(countPlan.Contains("USING COVERING INDEX IX_PendingApprovals_", StringComparison.Ordinal), $"{countPlan}\n{count.Text}");
         var backward = Assert.Single(last, c => c.Text.Contains("ORDER BY \"p\".\"DueOrder\" DESC, \"p\".\"SinceUnixMs\" DESC, \"p\".\"SealRequestId\" DESC", StringComparison.Ordinal));
         var lastPlan = await PlanAsync(storage.Database.ConnectionString, backward);
         Assert.Contains("USING COVERING INDEX IX_PendingApprovals_Inbox (ApproverUserId=?)", lastPlan);
@@ -202,6 +219,55 @@ public sealed class InboxPagingTests
             var purposes = (await read.MineAsync(applicant, query)).Items.Select(r => r.Purpose).ToList();
             Assert.Equal(descending ? ["Bench contract 999", "Bench contract 998"] : ["Bench contract", "Bench contract 10"], purposes.Take(2));
         }
+    }
+
+    [Fact]
+    public async Task On_postgres_the_inbox_counts_off_its_count_index_and_searches_through_the_trigram_index()
+    {
+        if (!TestDatabase.UsePostgres)
+            return; // SQLite's count is checked in the SQLite test above.
+        await using var storage = new PortalStorage();
+        var clock = new FakeTimeProvider(Start);
+        await using var portal = new JobsPortal(storage.Database, storage.DataFolder, clock, new Dictionary<string, string?>(RequestSeeding.SampleCertificates));
+        var applicant = await portal.UserIdAsync("applicant");
+        var depthead = await portal.UserIdAsync("depthead");
+        // 3,000 requests waiting for the department head, the tables analysed (see the test above).
+        var first = await SubmitAsync(portal, applicant, "Bench contract", urgent: false);
+        await portal.InScopeAsync(sp => RequestListBench.CopyAsync(sp.GetRequiredService<SealPortalDbContext>(), first, 3000));
+
+        var commands = new CommandLog();
+        var sp = portal.Services;
+        var read = new RequestQueries(new LoggingContexts(sp, commands),
+            sp.GetRequiredService<WorkingCalendar>(), sp.GetRequiredService<ArchiveStore>(), sp.GetRequiredService<TimeProvider>());
+
+        // The total: off the count index alone, with no column tested per row (the index's predicate is the query's); it
+        // read the whole table before.
+        var inbox = await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), new ListQuery(Descending: false)));
+        var count = Assert.Single(inbox, c => c.Text.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase));
+        var countPlan = await PostgresPlanAsync(storage.Database.ConnectionString, count);
+        Assert.True(countPlan.Contains($"Index Only Scan using \"{SealPortalDbContext.InboxCountIndexName}\"", StringComparison.Ordinal), $"{countPlan}\n{count.Text}");
+        Assert.DoesNotContain("Filter", countPlan);
+        Assert.Equal(3000, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery(Descending: false))).Total);
+
+        // Searched in another case: the count and the page find the requests through the trigram index, not by reading every
+        // request waiting; "contract 123" is in the purposes of copies 123 and 1230 to 1239 (numbers B-123, B-1230...).
+        var query = new ListQuery("CONTRACT 123", SortBy: "Number", Descending: false, PageSize: 10);
+        var searched = (await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), query)))
+            .Where(c => c.Text.Contains("ILIKE", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, searched.Count);
+        foreach (var c in searched)
+        {
+            var plan = await PostgresPlanAsync(storage.Database.ConnectionString, c);
+            Assert.True(plan.Contains($"Bitmap Index Scan on \"{SealPortalDbContext.SearchIndexName}\"", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.DoesNotContain("Seq Scan", plan);
+        }
+        var page = await read.InboxAsync(depthead, new InboxFilter(), query);
+        Assert.Equal(11, page.Total);
+        Assert.Equal(["B-123", "B-1230", "B-1231"], page.Items.Take(3).Select(i => i.Number));
+        // The applicant's name still finds all of their requests, and a counterparty in another case its own (copy i has
+        // counterparty "Counterparty (i mod 500)": 499 for copies 499, 999, ... 2999).
+        Assert.Equal(3000, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("张伟"))).Total);
+        Assert.Equal(6, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("COUNTERPARTY 499"))).Total);
     }
 
     /// <summary>

@@ -47,6 +47,54 @@ public class InboxTests(SealingPortal portal) : IClassFixture<SealingPortal>
     }
 
     [Fact]
+    public async Task The_inbox_search_ignores_the_case_takes_wildcards_as_they_are_and_matches_the_applicants_name()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var alpha = await SubmitAsync($"采购合同 Alpha-{tag}", $"甲方 Counter-{tag}");
+        var beta = await SubmitAsync($"Letter Beta-{tag}", null);
+        var alphaNumber = (await SealRequestKit.LoadAsync(portal, alpha)).Number;
+        var head = await SealRequestKit.UserIdAsync(portal, "depthead");
+        var applicant = await SealRequestKit.UserIdAsync(portal, "applicant");
+        var queries = portal.Services.GetRequiredService<RequestQueries>();
+
+        async Task<List<int>> SearchAsync(string text)
+        {
+            var page = await queries.InboxAsync(head, new InboxFilter(), new ListQuery(Search: text, PageSize: 100));
+            Assert.Equal(page.Items.Count, page.Total);
+            return page.Items.Select(i => i.Id).ToList();
+        }
+
+        // Number, purpose and counterparty, in any case, in Chinese too.
+        Assert.Equal([alpha], await SearchAsync($"ALPHA-{tag.ToUpperInvariant()}"));
+        Assert.Equal([beta], await SearchAsync($"lEtTeR bEtA-{tag}"));
+        Assert.Equal([alpha], await SearchAsync($"counter-{tag}"));
+        Assert.Equal([alpha], await SearchAsync($"甲方 COUNTER-{tag}"));
+        Assert.Equal([alpha], await SearchAsync(alphaNumber));
+        Assert.Empty(await SearchAsync($"nothing-{tag}"));
+        // LIKE's wildcards and its escape character in the text are the characters themselves.
+        Assert.Empty(await SearchAsync($"%-{tag}"));
+        Assert.Empty(await SearchAsync($"alph_-{tag}"));
+        Assert.Empty(await SearchAsync($"alpha\\-{tag}"));
+
+        // Part of the applicant's name, in another case, finds every request of theirs waiting for the approver, as does
+        // no search at all; a name nobody has finds nothing.
+        string name;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            name = await scope.ServiceProvider.GetRequiredService<SealPortalDbContext>().Users.Where(u => u.Id == applicant).Select(u => u.DisplayName).SingleAsync();
+        var all = (await queries.InboxAsync(head, new InboxFilter(), new ListQuery(PageSize: 100))).Items;
+        var part = name[1..];
+        var expected = all.Where(i => new[] { i.Number, i.Purpose, i.Counterparty, i.Applicant }
+            .Any(v => v?.ToLowerInvariant().Contains(part.ToLowerInvariant(), StringComparison.Ordinal) == true)).Select(i => i.Id).ToList();
+        Assert.Contains(alpha, expected);
+        Assert.Contains(beta, expected);
+        var byName = await SearchAsync(part.ToUpperInvariant());
+        Assert.Equal(expected.Order(), byName.Order());
+        Assert.Empty(await SearchAsync($"{name}-{tag}"));
+        // The applicant is no approver of these requests: their own inbox search finds neither.
+        Assert.DoesNotContain(alpha, (await queries.InboxAsync(applicant, new InboxFilter(), new ListQuery(Search: tag))).Items.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task Approving_selected_requests_decides_each_one_and_a_request_decided_meanwhile_is_refused_alone()
     {
         var tag = Guid.NewGuid().ToString("N")[..6];

@@ -96,6 +96,7 @@ public static class RequestListBench
             {
                 ("first page", new InboxFilter(null, null, false, false), new ListQuery(Descending: false)),
                 ("filtered (urgent)", new InboxFilter(null, null, true, false), new ListQuery(Descending: false)),
+                ("searched (\"contract 4242\")", new InboxFilter(null, null, false, false), new ListQuery("contract 4242", Descending: false)),
                 ("sorted by number", new InboxFilter(null, null, false, false), new ListQuery(SortBy: "Number", Descending: false)),
                 ($"deep page (page {deep + 1})", new InboxFilter(null, null, false, false), new ListQuery(Descending: false, Page: deep)),
             };

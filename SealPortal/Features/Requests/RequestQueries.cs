@@ -114,7 +114,7 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var approvers = await ApproversAsync(db, userId, now, ct);
-        var pending = Pending(db, userId, approvers, filter, q.Term, now);
+        var pending = Pending(db, userId, approvers, filter, await SearchAsync(db, q.Term, ct), now);
         var total = await CountAsync(pending, approvers, ct);
         var keys = Keys(pending, approvers);
         var single = approvers.Count == 1;
@@ -223,6 +223,22 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
         return delegators.Append(userId).ToList();
     }
 
+    /// <summary>
+    /// An inbox search: the lowered text, and the users whose display name contains it (read once, before the inbox's
+    /// queries). A pending row carries its request's applicant, so "the applicant's name matches" is a test of that column
+    /// against these few ids, and the request's own columns are all that is searched per request.
+    /// </summary>
+    private sealed record InboxSearch(string Lowered, List<string> NamedApplicants);
+
+    private static async Task<InboxSearch?> SearchAsync(SealPortalDbContext db, string? term, CancellationToken ct)
+    {
+        if (term?.ToLowerInvariant() is not { } t)
+            return null;
+        // The same test of the name as before (lower() of it contains the lowered text), over the users alone.
+        var named = await db.Users.AsNoTracking().Where(u => u.DisplayName.ToLower().Contains(t)).Select(u => u.Id).ToListAsync(ct);
+        return new(t, named);
+    }
+
     /// <summary>One row per request in the inbox, with what its own order sorts by.</summary>
     private sealed class InboxKey
     {
@@ -237,12 +253,16 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
     /// request is in approval (<see cref="RequestWorkflowStore.ReplacePendingAsync"/>). Without a search, everything
     /// here is in the approver's index; a search reads the requests it has to.
     /// </summary>
-    private static IQueryable<PendingApproval> Pending(SealPortalDbContext db, string userId, List<string> approvers, InboxFilter filter, string? term, DateTimeOffset now)
+    private static IQueryable<PendingApproval> Pending(SealPortalDbContext db, string userId, List<string> approvers, InboxFilter filter, InboxSearch? search, DateTimeOffset now)
     {
         var query = db.PendingApprovals.AsNoTracking();
-        // One approver (no delegation running) is an equality, which every provider seeks on its index.
-        query = approvers.Count == 1 ? query.Where(p => p.ApproverUserId == userId) : query.Where(p => approvers.Contains(p.ApproverUserId));
-        query = query.Where(p => p.ApplicantUserId != userId);
+        // One approver (no delegation running) is an equality, which every provider seeks on its index. Its rows are then
+        // those not on the approver's own requests: written as the applicant differing from the approver (the same rows,
+        // the approver being the user), which is the predicate of the count's partial index (IX_PendingApprovals_Count),
+        // so the count reads that index (one deduplicated key on PostgreSQL) instead of every row of the inbox.
+        query = approvers.Count == 1
+            ? query.Where(p => p.ApproverUserId == userId && p.ApplicantUserId != p.ApproverUserId)
+            : query.Where(p => approvers.Contains(p.ApproverUserId) && p.ApplicantUserId != userId);
         if (filter.SealId is { } sealId)
             query = query.Where(p => db.SealRequestSeals.Any(s => s.SealRequestId == p.SealRequestId && s.SealId == sealId));
         if (!string.IsNullOrEmpty(filter.DocumentType))
@@ -258,20 +278,29 @@ public sealed partial class RequestQueries(IDbContextFactory<SealPortalDbContext
             var nowMs = now.ToUnixTimeMilliseconds();
             query = query.Where(p => p.DueOrder <= nowMs);
         }
-        if (term?.ToLowerInvariant() is { } t)
-            query = query.Where(p => db.SealRequests.Where(r => r.Id == p.SealRequestId).Any(SearchTerm(t)));
+        if (search is { } s)
+        {
+            // The search of both lists, whatever the case: number, purpose, counterparty and the applicant's name.
+            var named = s.NamedApplicants;
+            // The requests whose own columns match, as a set the pending rows are joined to: on PostgreSQL found through the
+            // trigram index (IX_SealRequests_Search), on SQLite by one scan of a covering index that holds the searched
+            // columns (IX_SealRequests_MineSearch*). Tested per pending row instead, each of the inbox's requests was read
+            // from the table: 100,000 in the bench, 435 ms on PostgreSQL, and on SQLite 1.4 s (2.4 s with lower() and the
+            // applicant joined, as before) against 0.3 s for the set, on a loaded machine. The set is of every applicant's requests, so it costs
+            // what "my requests" searched costs for the whole company.
+            var own = db.Database.IsNpgsql() ? OwnColumnsILike(s.Lowered) : db.Database.IsSqlite() ? OwnColumnsLike(s.Lowered) : OwnColumnsMatch(s.Lowered);
+            var matching = db.SealRequests.Where(own).Select(r => r.Id);
+            query = named.Count == 0
+                ? query.Where(p => matching.Contains(p.SealRequestId))
+                : query.Where(p => named.Contains(p.ApplicantUserId) || matching.Contains(p.SealRequestId));
+        }
         return query;
     }
 
     /// <summary>
-    /// The search of both lists, whatever the case: lower() on both sides is the same on every provider (Latin letters;
-    /// Chinese has no case). Number, purpose, counterparty and the applicant's name.
+    /// The search of the request's own columns, whatever the case: lower() on both sides is the same on every provider
+    /// (Latin letters; Chinese has no case). Number, purpose and counterparty.
     /// </summary>
-    private static System.Linq.Expressions.Expression<Func<SealRequest, bool>> SearchTerm(string lowered) =>
-        r => r.Number.ToLower().Contains(lowered) || r.Purpose.ToLower().Contains(lowered) ||
-             (r.Counterparty != null && r.Counterparty.ToLower().Contains(lowered)) || r.Applicant!.DisplayName.ToLower().Contains(lowered);
-
-    /// <summary><see cref="SearchTerm"/> without the applicant's name: number, purpose and counterparty.</summary>
     private static System.Linq.Expressions.Expression<Func<SealRequest, bool>> OwnColumnsMatch(string lowered) =>
         r => r.Number.ToLower().Contains(lowered) || r.Purpose.ToLower().Contains(lowered) ||
              (r.Counterparty != null && r.Counterparty.ToLower().Contains(lowered));

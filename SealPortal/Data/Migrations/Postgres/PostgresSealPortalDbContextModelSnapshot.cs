@@ -877,6 +877,10 @@ namespace SealPortal.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ApproverUserId")
+                        .HasDatabaseName("IX_PendingApprovals_Count")
+                        .HasFilter("\"ApplicantUserId\" <> \"ApproverUserId\"");
+
                     b.HasIndex("SealRequestId");
 
                     b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")

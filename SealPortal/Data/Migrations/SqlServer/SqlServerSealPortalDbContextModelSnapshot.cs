@@ -881,6 +881,9 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("SealRequestId");
 
+                    b.HasIndex("ApproverUserId", "ApplicantUserId")
+                        .HasDatabaseName("IX_PendingApprovals_Count");
+
                     b.HasIndex("ApproverUserId", "DueOrder", "SinceUnixMs", "SealRequestId", "ApplicantUserId", "Urgent", "DocumentType")
                         .HasDatabaseName("IX_PendingApprovals_Inbox");
 
