@@ -198,29 +198,20 @@ public static class DssWriter
         }
         var parsed = ParsedCms.Parse(der);
         certs.AddRange(parsed.Certificates);
-        if (parsed.TimestampToken is { } t)
-            certs.AddRange(TokenCertificates(t));
+        certs.AddRange(parsed.TimestampTokenCertificates);
         return certs;
     }
 
     /// <summary>
-    /// The certificates a time-stamp token carries. A token is a CMS SignedData too, so it is read
-    /// as one (its certificates come from <see cref="CertificateCache"/>); decoding it as a token
+    /// The certificates a document time-stamp carries. A token is a CMS SignedData too, so it is read
+    /// as one (<see cref="ParsedCms.ParseToken"/>, as a signature's token is); decoding it as a token
     /// loads each certificate twice more. Only a token that is not readable so falls back to that.
     /// </summary>
-    private static IEnumerable<X509Certificate2> TokenCertificates(byte[] token)
-    {
-        try
-        {
-            return ParsedCms.Parse(token).Certificates;
-        }
-        catch (Exception ex) when (ex is ArgumentException or System.Formats.Asn1.AsnContentException or CryptographicException)
-        {
-            return Rfc3161TimestampToken.TryDecode(token, out var decoded, out _) && decoded is not null
-                ? decoded.AsSignedCms().Certificates
-                : [];
-        }
-    }
+    private static IEnumerable<X509Certificate2> TokenCertificates(byte[] token) =>
+        ParsedCms.ParseToken(token)?.Certificates
+        ?? (Rfc3161TimestampToken.TryDecode(token, out var decoded, out _) && decoded is not null
+            ? decoded.AsSignedCms().Certificates.Cast<X509Certificate2>()
+            : []);
 
     private static X509Certificate2? IssuerOf(X509Certificate2 cert, IEnumerable<X509Certificate2> pool) =>
         pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) && SignedBy(cert, c));

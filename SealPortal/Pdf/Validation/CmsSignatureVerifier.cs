@@ -364,19 +364,30 @@ public static class CmsSignatureVerifier
         if (!VerifySignature(token, tsaCert, digestAlg, attrs, prehashed: null, problems, out _) || problems.Count > 0)
             return null;
 
-        var tokenCerts = token.Certificates.Concat(cms.Certificates).ToList();
-        var (chainTrusted, timeValid, tsaChain) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", problems);
-        foreach (var c in tsaChain) c.Dispose();
         return new CmsTimestampVerification
         {
             SignatureValid = true,
             ImprintValid = true,
-            ChainTrusted = chainTrusted && timeValid,
+            ChainTrusted = TsaChainTrusted(cms, tsaCert, trust, time, problems),
             Time = time,
             TsaSubject = tsaCert.Subject,
             TsaCertificate = tsaCert,
             Problems = problems,
         };
+    }
+
+    /// <summary>
+    /// Whether the time-stamp authority's certificate chains (through the token's and the signature's
+    /// certificates) to a trust anchor, allowed to time-stamp and valid at the token's time; problems
+    /// are added to <paramref name="problems"/>.
+    /// </summary>
+    private static bool TsaChainTrusted(ParsedCms cms, X509Certificate2 tsaCert, CmsTrustOptions trust, DateTimeOffset time, List<string> problems)
+    {
+        var tokenCerts = cms.TimestampTokenCertificates.Concat(cms.Certificates).ToList();
+        var (chainTrusted, timeValid, tsaChain) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", problems);
+        // The chain elements are new certificates the caller owns; nothing keeps this chain.
+        foreach (var c in tsaChain) c.Dispose();
+        return chainTrusted && timeValid;
     }
 
     /// <summary>TSTInfo (RFC 3161, 2.4.2): the message imprint's algorithm and hash, and genTime; null when it is not one (version 1, DER).</summary>
@@ -435,13 +446,7 @@ public static class CmsSignatureVerifier
         var chainTrusted = false;
         if (tsaCert is not null)
         {
-            var tokenCerts = cms.TimestampTokenCertificates.Concat(cms.Certificates).ToList();
-            var tsaProblems = new List<string>();
-            (chainTrusted, var timeValid, var tsaChain) = CheckChain(tsaCert, tokenCerts, trust.TrustAnchors, time, CmsOids.KpTimeStamping, "time-stamp authority's", tsaProblems);
-            // The chain elements are new certificates the caller owns; nothing keeps this chain.
-            foreach (var c in tsaChain) c.Dispose();
-            problems.AddRange(tsaProblems);
-            chainTrusted &= timeValid;
+            chainTrusted = TsaChainTrusted(cms, tsaCert, trust, time, problems);
         }
         else
         {

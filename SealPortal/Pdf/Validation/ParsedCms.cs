@@ -60,16 +60,22 @@ internal sealed class ParsedCms : IDisposable
         if (!_tokenCmsRead)
         {
             _tokenCmsRead = true;
-            try
-            {
-                _tokenCms = TimestampToken is { } der ? Parse(der) : null;
-            }
-            catch (Exception ex) when (ex is ArgumentException or AsnContentException or CryptographicException or InvalidOperationException)
-            {
-                _tokenCms = null;
-            }
+            _tokenCms = TimestampToken is { } der ? ParseToken(der) : null;
         }
         return _tokenCms;
+    }
+
+    /// <summary>A time-stamp token (or a document time-stamp's /Contents) read as CMS; null when it is not readable so.</summary>
+    public static ParsedCms? ParseToken(ReadOnlySpan<byte> token)
+    {
+        try
+        {
+            return Parse(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or AsnContentException or CryptographicException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The certificates the time-stamp token carries (empty without a token), loaded once.</summary>
