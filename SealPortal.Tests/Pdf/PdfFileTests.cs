@@ -101,6 +101,80 @@ public sealed class PdfFileTests : IDisposable
         Assert.True(exit == 0, o2 + e2);
     }
 
+    /// <summary>
+    /// ClassicPdf(5) with its page tree rebuilt as root [A, page 3, B], A = [page 1, page 2] turned 90 degrees and
+    /// with its own MediaBox, B = [page 4, a kid that is not a dictionary, page 5]: inheritance, nesting and a skipped kid.
+    /// </summary>
+    private string NestedPageTree()
+    {
+        File.WriteAllBytes(P("flat.pdf"), PdfTestKit.ClassicPdf(5));
+        using (var f = PdfFile.Open(P("flat.pdf")))
+        {
+            var w = new PdfIncrementalWriter(f);
+            var root = new PdfRefObj(2, 0);
+            var a = w.Reserve();
+            var b = w.Reserve();
+            PdfRefObj Page(int n) => new(4 + 2 * (n - 1), 0);
+            w.Set(a, new PdfDictObj().Set("Type", new PdfNameObj("Pages")).Set("Parent", root).Set("Count", new PdfNumObj(2))
+                .Set("Rotate", new PdfNumObj(90)).Set("MediaBox", new PdfArrayObj([new PdfNumObj(0), new PdfNumObj(0), new PdfNumObj(300), new PdfNumObj(400)]))
+                .Set("Kids", new PdfArrayObj([Page(1), Page(2)])));
+            w.Set(b, new PdfDictObj().Set("Type", new PdfNameObj("Pages")).Set("Parent", root).Set("Count", new PdfNumObj(2))
+                .Set("Kids", new PdfArrayObj([Page(4), new PdfNumObj(7), Page(5)])));
+            var rootDict = ((PdfDictObj)f.GetObject(2)!).Clone();
+            rootDict.Set("Kids", new PdfArrayObj([a, Page(3), b]));
+            w.Set(root, rootDict);
+            foreach (var (n, parent) in new[] { (1, a), (2, a), (3, root), (4, b), (5, b) })
+                w.Set(Page(n), ((PdfDictObj)f.GetObject(Page(n).Number)!).Clone().Set("Parent", parent));
+            using var o = File.Create(P("nested.pdf"));
+            w.WriteTo(o);
+        }
+        return P("nested.pdf");
+    }
+
+    [Fact]
+    public void The_first_pages_are_the_start_of_the_whole_walk_in_a_nested_tree()
+    {
+        using var f = PdfFile.Open(NestedPageTree());
+        var all = f.GetPages();
+        Assert.Equal([4, 6, 8, 10, 12], all.Select(p => p.Reference.Number));
+        Assert.Equal([90, 90, 0, 0, 0], all.Select(p => p.Rotate));
+        Assert.Equal([0, 0, 300, 400], all[1].MediaBox);
+        Assert.Equal([0, 0, 595, 842], all[2].MediaBox);
+        for (var k = 0; k <= 7; k++)
+        {
+            var first = f.GetFirstPages(k);
+            Assert.Equal(Math.Min(k, all.Count), first.Count);
+            for (var i = 0; i < first.Count; i++)
+            {
+                Assert.Equal(all[i].Number, first[i].Number);
+                Assert.Equal(all[i].Reference.Number, first[i].Reference.Number);
+                Assert.Equal(all[i].MediaBox, first[i].MediaBox);
+                Assert.Equal(all[i].CropBox, first[i].CropBox);
+                Assert.Equal(all[i].Rotate, first[i].Rotate);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_first_pages_do_not_read_the_tree_beyond_them()
+    {
+        // Object 12 (page 5) is made a loop back to the root: the whole walk refuses the tree, the first four pages do not reach it.
+        File.WriteAllBytes(P("flat.pdf"), PdfTestKit.ClassicPdf(5));
+        using (var f = PdfFile.Open(P("flat.pdf")))
+        {
+            var w = new PdfIncrementalWriter(f);
+            var root = ((PdfDictObj)f.GetObject(2)!).Clone();
+            root.Set("Kids", new PdfArrayObj([new PdfRefObj(4, 0), new PdfRefObj(6, 0), new PdfRefObj(8, 0), new PdfRefObj(10, 0), new PdfRefObj(2, 0)]));
+            w.Set(new PdfRefObj(2, 0), root);
+            using var o = File.Create(P("loop.pdf"));
+            w.WriteTo(o);
+        }
+        using var g = PdfFile.Open(P("loop.pdf"));
+        Assert.Throws<PdfFormatException>(() => g.GetPages());
+        Assert.Equal([4, 6, 8, 10], g.GetFirstPages(4).Select(p => p.Reference.Number));
+        Assert.Throws<PdfFormatException>(() => g.GetFirstPages(5));
+    }
+
     [Fact]
     public void Object_streams_and_xref_streams_with_predictors_are_read()
     {

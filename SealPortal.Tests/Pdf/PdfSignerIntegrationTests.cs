@@ -518,7 +518,7 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     [InlineData("truncated", "truncated")]
     [InlineData("garbage", "not a PDF")]
     [InlineData("bad-png", "PNG")]
-    [InlineData("page-out-of-range", "out of range")]
+    [InlineData("page-out-of-range", "page 3 is out of range: the PDF has 2 pages")]
     [InlineData("wrong-password", "password")]
     [InlineData("expired-cert", "expired")]
     public async Task Cli_rejects_bad_input_with_exit_2_and_no_output(string kind, string messagePart)

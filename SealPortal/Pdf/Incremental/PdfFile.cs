@@ -308,7 +308,17 @@ public sealed class PdfFile : IDisposable
     internal int ReadAt(long offset, Span<byte> destination) => _lexer.ReadAt(offset, destination);
 
     /// <summary>Walks the page tree as of a revision (-1 = newest) and returns the pages in order.</summary>
-    public IReadOnlyList<PdfPage> GetPages(int revision = -1) => Guard(() =>
+    public IReadOnlyList<PdfPage> GetPages(int revision = -1) => WalkPages(int.MaxValue, revision);
+
+    /// <summary>
+    /// The first <paramref name="count"/> pages (fewer when the document has fewer, and then all of them):
+    /// the walk of <see cref="GetPages"/>, stopped once it has them, so page 1 of a 300-page file costs
+    /// the objects on the way to page 1, not all 300. Nothing beyond is read, so nothing beyond is
+    /// checked either; callers that need the whole tree checked use <see cref="GetPages"/>.
+    /// </summary>
+    public IReadOnlyList<PdfPage> GetFirstPages(int count, int revision = -1) => WalkPages(Math.Max(0, count), revision);
+
+    private IReadOnlyList<PdfPage> WalkPages(int wanted, int revision) => Guard(() =>
     {
         var pages = new List<PdfPage>();
         var root = Get(GetCatalog(revision < 0 ? _revisions.Count - 1 : revision), "Pages", revision) as PdfDictObj
@@ -318,7 +328,7 @@ public sealed class PdfFile : IDisposable
         if (rootRef is not null) visited.Add(rootRef.Number);
         var stack = new Stack<(PdfDictObj Node, int KidIndex, double[]? Media, double[]? Crop, int? Rotate, int Depth)>();
         stack.Push((root, 0, Box(Get(root, "MediaBox", revision)), Box(Get(root, "CropBox", revision)), (int?)(Get(root, "Rotate", revision) as PdfNumObj)?.LongValue, 0));
-        while (stack.Count > 0)
+        while (stack.Count > 0 && pages.Count < wanted)
         {
             var (node, idx, media, crop, rotate, depth) = stack.Pop();
             var kids = Get(node, "Kids", revision) as PdfArrayObj;

@@ -248,7 +248,9 @@ public sealed class PdfSigner(TimeProvider time)
     private (string FieldName, PdfRefObj SigRef, int Widgets) AddSignatureObjects(PdfFile src, PdfIncrementalWriter writer,
         int maxCms, PdfSignOptions options, SealBitmap? image)
     {
-        var pages = src.GetPages();
+        // A seal on one page reads the page tree only as far as that page: fewer pages than asked for means the
+        // walk reached the end, so the count in the message is the document's.
+        var pages = options.CrossPage || options.Page < 1 ? src.GetPages() : src.GetFirstPages(options.Page);
         if (pages.Count == 0) throw new PdfFormatException("the PDF has no pages");
         if (!options.CrossPage && (options.Page < 1 || options.Page > pages.Count))
             throw new PdfSigningException($"page {options.Page} is out of range: the PDF has {pages.Count} page{(pages.Count == 1 ? "" : "s")}");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using SealPortal.Pdf.Incremental;
 
@@ -100,7 +99,7 @@ public static class SealAppearance
                 .Set("ImageMask", new PdfBoolObj(true))
                 .Set("BitsPerComponent", new PdfNumObj(1))
                 .Set("Filter", new PdfNameObj("FlateDecode"));
-            d.Set("Mask", writer.Add(new PdfStreamObj(stencil, Deflate(StencilBits(image.Alpha, image.Width, image.Height)))));
+            d.Set("Mask", writer.Add(new PdfStreamObj(stencil, image.FlateStencil()!)));
         }
         else if (image.Alpha is not null)
         {
@@ -112,32 +111,9 @@ public static class SealAppearance
                 .Set("ColorSpace", new PdfNameObj("DeviceGray"))
                 .Set("BitsPerComponent", new PdfNumObj(8))
                 .Set("Filter", new PdfNameObj("FlateDecode"));
-            d.Set("SMask", writer.Add(new PdfStreamObj(mask, Deflate(image.Alpha))));
+            d.Set("SMask", writer.Add(new PdfStreamObj(mask, image.FlateAlpha()!)));
         }
-        return new PdfStreamObj(d, Deflate(image.Rgb));
-    }
-
-    /// <summary>One bit per pixel, rows padded to whole bytes, most significant bit first: 1 where alpha is below half.</summary>
-    private static byte[] StencilBits(byte[] alpha, int width, int height)
-    {
-        var rowBytes = (width + 7) / 8;
-        var bits = new byte[rowBytes * height];
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                if (alpha[y * width + x] < 128)
-                    bits[y * rowBytes + x / 8] |= (byte)(0x80 >> (x % 8));
-            }
-        }
-        return bits;
-    }
-
-    private static byte[] Deflate(byte[] data)
-    {
-        var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.Fastest, leaveOpen: true)) z.Write(data);
-        return ms.ToArray();
+        return new PdfStreamObj(d, image.FlateRgb());
     }
 
     private static string VectorSeal(double w, double h, string name)
