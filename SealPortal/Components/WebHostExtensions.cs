@@ -14,6 +14,7 @@ using SealPortal.Components.Interactive;
 using SealPortal.Data;
 using SealPortal.Features.Account;
 using SealPortal.Features.Verification;
+using SealPortal.Components.Layout;
 using SealPortal.Components.Logging;
 using SealPortal.Hosting;
 
@@ -63,6 +64,7 @@ public static class WebHostExtensions
         // `publish` they sit in wwwroot and the manifest is absent, which this call tolerates.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSingleton<SealPortal.Components.Layout.ThemeStylesheet>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter>();
         builder.AddSealPortalInteractive();
         // Chinese text goes out as characters, not as &#x...; escapes: half the bytes and readable source.
@@ -130,6 +132,7 @@ public static class WebHostExtensions
         // Stylesheets, scripts and images are public: the sign-in page's own stylesheet is fetched before
         // anyone signs in, under its fingerprinted name, which only these endpoints (not UseStaticFiles) know.
         app.MapStaticAssets().AllowAnonymous();
+        app.MapThemeStylesheet();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
