@@ -237,6 +237,27 @@ public sealed class PdfSignerIntegrationTests : IClassFixture<NssDbFixture>, IDi
     }
 
     [Fact]
+    public async Task A_large_input_read_from_a_stream_is_copied_chunk_by_chunk_and_the_seal_verifies()
+    {
+        // A reader over a stream has no file of its own to read beside the hash (that is the path-opened file's
+        // way, above), so this is the other copy: each chunk's write beside the hash of the next.
+        var input = P("large-stream.pdf");
+        BenchCommand.WriteSyntheticPdf(input, pages: 3, bytesPerPage: 1_100_003);
+        var output = P("large-stream-signed.pdf");
+        using (var source = PdfFile.Open(new MemoryStream(File.ReadAllBytes(input), writable: false)))
+        await using (var o = new FileStream(output, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            Assert.Null(source.FileHandle);
+            await new PdfSigner(TimeProvider.System).SignAsync(source, o, await PdfSignatureContent.FromCadesAsync(Rsa.Value, null), new PdfSignOptions { SignerName = "SAMPLE Seal" });
+        }
+        AssertStartsWith(input, output);
+        Assert.Equal(1, _nss.AssertAllSignaturesValid(output));
+        AssertOurVerifierSaysValid(output);
+        using var opened = PdfFile.Open(input);
+        Assert.NotNull(opened.FileHandle);
+    }
+
+    [Fact]
     public async Task A_seal_says_where_its_time_went_and_the_phases_add_up()
     {
         File.WriteAllBytes(P("in.pdf"), PdfTestKit.ClassicPdf(1));

@@ -135,9 +135,21 @@ public sealed class PdfFile : IDisposable
                 return Open(new MemoryStream(all, 0, n, writable: false));
             }
         }
-        try { return Open(fs); }
+        try
+        {
+            var file = Open(fs);
+            file.FileHandle = fs.SafeFileHandle;
+            return file;
+        }
         catch { fs.Dispose(); throw; }
     }
+
+    /// <summary>
+    /// The open file under a PDF opened from a path and read in place (larger than <see cref="WholeReadLimit"/>),
+    /// else null. Positional reads from it (<see cref="RandomAccess"/>) may run on several threads at once,
+    /// which the reader's own reads may not; it lives as long as this reader.
+    /// </summary>
+    internal Microsoft.Win32.SafeHandles.SafeFileHandle? FileHandle { get; private set; }
 
     /// <summary>Files up to this size are read into memory whole by <see cref="Open(string)"/>.</summary>
     internal const int WholeReadLimit = 64 << 10;
