@@ -195,9 +195,14 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
     /// <summary>Up to this many kept seals are walked one index range each (a compound query has a branch per seal).</summary>
     private const int MaxSealRanges = 16;
 
-    /// <summary>A keeper's list with no seal or person filter: the one <see cref="KeyAt"/> walks seal by seal.</summary>
-    private static bool ByKeptSeal(ClaimsPrincipal user, LedgerFilter filter) =>
-        !SeesAll(user) && user.IsInRole(Roles.SealKeeper) && filter.SealId is null && string.IsNullOrWhiteSpace(filter.Person);
+    /// <summary>
+    /// A keeper's list with no seal or person filter, on SQLite: the one <see cref="KeyAt"/> walks seal by seal. SQLite
+    /// merges the ranges in order (MERGE (UNION ALL)); PostgreSQL sorts the union as it sorts "seal in (kept)", so there
+    /// the plain query stays.
+    /// </summary>
+    private bool ByKeptSeal(ClaimsPrincipal user, LedgerFilter filter) =>
+        !SeesAll(user) && user.IsInRole(Roles.SealKeeper) && filter.SealId is null && string.IsNullOrWhiteSpace(filter.Person) &&
+        db.Database.IsSqlite();
 
     /// <summary>The ids of the seals the keeper keeps, when there are at most <see cref="MaxSealRanges"/>; else null.</summary>
     internal async Task<IReadOnlyList<int>?> KeptSealIdsAsync(ClaimsPrincipal user, CancellationToken ct = default)
