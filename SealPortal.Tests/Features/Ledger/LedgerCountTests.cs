@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
@@ -39,7 +38,7 @@ public class LedgerCountTests
 
         if (TestDatabase.UsePostgres)
             return; // PostgreSQL plans by its statistics; a 12-row table is read whole, whatever the indexes.
-        var plan = await PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
+        var plan = await LedgerWorld.PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
             query.CountedRows(Auditor(), new LedgerFilter(DepartmentId: departments.A, Kind: SealKind.Physical)).ToQueryString());
         Assert.Contains("USING COVERING INDEX IX_LedgerEntries_DepartmentId_Kind_ExecutedAt_Sequence", plan);
     }
@@ -79,7 +78,7 @@ public class LedgerCountTests
 
         if (TestDatabase.UsePostgres)
             return; // PostgreSQL plans by its statistics; a 12-row table is read whole, whatever the indexes.
-        var plan = await PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
+        var plan = await LedgerWorld.PlanAsync(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(),
             query.CountedRows(Auditor(), new LedgerFilter(Person: "head-1", SealId: kept.Id)).ToQueryString());
         Assert.Contains("USING COVERING INDEX IX_LedgerParticipants_UserId_SealId_ExecutedAt_Sequence", plan);
         Assert.DoesNotContain("LedgerEntries", plan);
@@ -92,25 +91,5 @@ public class LedgerCountTests
         var ids = await db.Departments.OrderBy(d => d.Id).Select(d => d.Id).Take(2).ToListAsync();
         Assert.Equal(2, ids.Count);
         return (ids[0], ids[1]);
-    }
-
-    /// <summary>SQLite's plan of a query as EF wrote it: its ".param set" lines become bound parameters.</summary>
-    private static async Task<string> PlanAsync(SealPortalDbContext db, string queryString)
-    {
-        var lines = queryString.Split('\n');
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
-        foreach (var p in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
-        {
-            var parts = p[".param set ".Length..].Trim().Split(' ', 2);
-            command.Parameters.AddWithValue(parts[0], long.TryParse(parts[1], out var number) ? number : parts[1].Trim('\''));
-        }
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            plan.Add(reader.GetString(3));
-        return string.Join(" / ", plan);
     }
 }

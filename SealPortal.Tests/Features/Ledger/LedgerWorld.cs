@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SealPortal.Data;
@@ -75,5 +76,25 @@ public static class LedgerWorld
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
         foreach (var sql in statements)
             await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    /// <summary>SQLite's plan of a query as EF wrote it: its ".param set" lines become bound parameters.</summary>
+    public static async Task<string> PlanAsync(SealPortalDbContext db, string queryString)
+    {
+        var lines = queryString.Split('\n');
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
+        foreach (var p in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        {
+            var parts = p[".param set ".Length..].Trim().Split(' ', 2);
+            command.Parameters.AddWithValue(parts[0], long.TryParse(parts[1], out var number) ? number : parts[1].Trim('\''));
+        }
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            plan.Add(reader.GetString(3));
+        return string.Join(" / ", plan);
     }
 }
