@@ -121,6 +121,8 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
                 .HasDatabaseName("IX_SealRequests_MineSearchStatus");
             builder.Entity<SealRequest>().HasIndex(x => new { x.ApplicantUserId, x.Id, x.Number, x.Purpose, x.Counterparty, x.Status })
                 .HasDatabaseName("IX_SealRequests_MineSearchNewest");
+            // A term of three characters or more is looked up first in an FTS5 trigram index of the same columns, made in
+            // SQL by the migration SqliteRequestSearchIndex with the triggers that keep it in step (see RequestSearch).
         }
 
         if (Database.IsNpgsql())
