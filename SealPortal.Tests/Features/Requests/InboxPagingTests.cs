@@ -94,38 +94,54 @@ public sealed class InboxPagingTests
         var read = new RequestQueries(new LoggingContexts(sp, commands),
             sp.GetRequiredService<WorkingCalendar>(), sp.GetRequiredService<ArchiveStore>(), sp.GetRequiredService<TimeProvider>());
 
-        // My requests, searched with a status; one row a page, so the count runs too.
+        // My requests, searched with a status; one row a page, so the count runs too. The search index finds the candidates
+        // (RequestSearch), which the page and the count look up by id in the covering index and test again with LIKE.
         var mine = await commands.DuringAsync(() => read.MineAsync(applicant, new ListQuery("CONTRACT", SealRequestStatus.InApproval, PageSize: 1)));
         Assert.Equal(3, (await read.MineAsync(applicant, new ListQuery("CONTRACT", SealRequestStatus.InApproval, PageSize: 1))).Total);
+        var probe = Assert.Single(mine, c => c.Text.Contains("MATCH", StringComparison.Ordinal));
+        Assert.Contains("SCAN SealRequestsSearch VIRTUAL TABLE INDEX 0:M", await PlanAsync(storage.Database.ConnectionString, probe));
         var searched = mine.Where(c => c.Text.Contains("LIKE", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, searched.Count);
         foreach (var c in searched)
         {
             var plan = await PlanAsync(storage.Database.ConnectionString, c);
-            Assert.True(plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearchStatus (ApplicantUserId=? AND Status=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.True(plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearchStatus (ApplicantUserId=? AND Status=? AND Id=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
         }
-        // Without a status: the page newest first off the other search index (no sort of the matches), the count off any of them.
+        // Without a status: the page newest first and the count off the other search index, by id.
         var anyStatus = await commands.DuringAsync(() => read.MineAsync(applicant, new ListQuery("CONTRACT", PageSize: 1)));
         var anyStatusSearched = anyStatus.Where(c => c.Text.Contains("LIKE", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, anyStatusSearched.Count);
         foreach (var c in anyStatusSearched)
         {
             var plan = await PlanAsync(storage.Database.ConnectionString, c);
-            var index = c.Text.Contains("ORDER BY", StringComparison.Ordinal) ? "IX_SealRequests_MineSearchNewest (ApplicantUserId=?)" : "IX_SealRequests_MineSearch";
-            Assert.True(plan.Contains("USING COVERING INDEX " + index, StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.True(plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearchNewest (ApplicantUserId=? AND Id=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
             Assert.DoesNotContain("TEMP B-TREE", plan);
         }
+        // Sorted by number, purpose or status: the candidates looked up by id and sorted, not the applicant's whole index
+        // walked in the column's order to test each entry against them.
+        foreach (var sort in new[] { "Number", "Purpose", "Status" })
+        {
+            var sorted = await commands.DuringAsync(() => read.MineAsync(applicant, new ListQuery("CONTRACT", SortBy: sort, PageSize: 1)));
+            var page = Assert.Single(sorted, c => c.Text.Contains("LIKE", StringComparison.Ordinal) && c.Text.Contains("ORDER BY", StringComparison.Ordinal));
+            var plan = await PlanAsync(storage.Database.ConnectionString, page);
+            Assert.True(plan.Contains("(ApplicantUserId=? AND Id=?)", StringComparison.Ordinal) && plan.Contains("TEMP B-TREE", StringComparison.Ordinal), $"{sort}: {plan}\n{page.Text}");
+        }
+        // A term of two characters has no trigram: LIKE alone, off the covering index as before.
+        var shortTerm = await commands.DuringAsync(() => read.MineAsync(applicant, new ListQuery("CO", SealRequestStatus.InApproval, PageSize: 1)));
+        Assert.DoesNotContain(shortTerm, c => c.Text.Contains("MATCH", StringComparison.Ordinal));
+        foreach (var c in shortTerm.Where(c => c.Text.Contains("LIKE", StringComparison.Ordinal)))
+            Assert.Contains("USING COVERING INDEX IX_SealRequests_MineSearchStatus (ApplicantUserId=? AND Status=?)", await PlanAsync(storage.Database.ConnectionString, c));
 
-        // The inbox searched: the matching requests are one set, read off a covering index that holds the searched columns,
-        // not each waiting request read from its table row (the rows carry the workflow state).
+        // The inbox searched: the matching requests are one set, the search index's candidates looked up by id and tested
+        // again, not each waiting request read from its table row (the rows carry the workflow state).
         var inboxSearched = (await commands.DuringAsync(() => read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))))
             .Where(c => c.Text.Contains("FROM \"PendingApprovals\"", StringComparison.Ordinal) && c.Text.Contains("LIKE", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, inboxSearched.Count);
         foreach (var c in inboxSearched)
         {
             var plan = await PlanAsync(storage.Database.ConnectionString, c);
-            Assert.True(plan.Contains("LIST SUBQUERY", StringComparison.Ordinal) && plan.Contains("USING COVERING INDEX IX_SealRequests_MineSearch", StringComparison.Ordinal), $"{plan}\n{c.Text}");
-            Assert.DoesNotContain("INTEGER PRIMARY KEY", plan);
+            Assert.True(plan.Contains("LIST SUBQUERY", StringComparison.Ordinal) && plan.Contains("USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.DoesNotContain("IX_SealRequests_MineSearch", plan);
         }
         Assert.Equal(3, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))).Total);
 
