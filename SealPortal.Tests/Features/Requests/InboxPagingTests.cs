@@ -142,6 +142,9 @@ public sealed class InboxPagingTests
             var plan = await PlanAsync(storage.Database.ConnectionString, c);
             Assert.True(plan.Contains("LIST SUBQUERY", StringComparison.Ordinal) && plan.Contains("USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
             Assert.DoesNotContain("IX_SealRequests_MineSearch", plan);
+            // The pending rows found from the candidates, not the approver's whole index walked.
+            Assert.True(plan.Contains("USING INDEX IX_PendingApprovals_SealRequestId (SealRequestId=?)", StringComparison.Ordinal), $"{plan}\n{c.Text}");
+            Assert.DoesNotContain("ApproverUserId=?", plan);
         }
         Assert.Equal(3, (await read.InboxAsync(depthead, new InboxFilter(), new ListQuery("CONTRACT", PageSize: 1))).Total);
 
