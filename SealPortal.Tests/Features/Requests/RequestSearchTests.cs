@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SealPortal.Data;
 using SealPortal.Features.Requests;
+using SealPortal.Features.Workflows;
 using SealPortal.Tests.Infrastructure;
 using SealPortal.Tests.Jobs;
 using SealPortal.Tests.Pdf;
@@ -122,12 +123,33 @@ public sealed class RequestSearchTests
 
             // The inbox of the department head: the requests waiting for them whose own columns LIKE matches, or whose
             // applicant's name (as the pending row has it) contains the term.
-            var inboxExpected = await InboxLikeAsync(storage, lowered, depthead);
-            var inbox = await queries.InboxAsync(depthead, new InboxFilter(), new ListQuery(term, PageSize: 100));
-            var inboxGot = inbox.Items.Select(i => i.Id).ToList();
-            Assert.True(inboxExpected.Order().SequenceEqual(inboxGot.Order()), $"inbox '{term}': LIKE {string.Join(",", inboxExpected)}, got {string.Join(",", inboxGot)}");
-            Assert.Equal(inboxExpected.Count, inbox.Total);
+            await AssertInboxAsync(storage, queries, term, depthead, [depthead]);
         }
+
+        // A deputy's inbox (the department head delegates to the reviewer): the rows of two approvers, searched alike.
+        await portal.InScopeAsync(async sp =>
+        {
+            var made = await sp.GetRequiredService<DelegationService>().CreateAsync(
+                new DelegationInput(depthead, reviewer, Start.AddHours(2), Start.AddDays(5), "leave"), depthead, actorIsAdmin: false, CancellationToken.None);
+            Assert.True(made.Succeeded, made.Error);
+        });
+        portal.Clock.Advance(TimeSpan.FromHours(3));
+        foreach (var term in Terms)
+            await AssertInboxAsync(storage, queries, term, reviewer, [depthead, reviewer]);
+    }
+
+    /// <summary>The inbox of <paramref name="user"/> searched: the rows LIKE (or the applicant's name) finds, by either approver.</summary>
+    private static async Task AssertInboxAsync(PortalStorage storage, RequestQueries queries, string term, string user, string[] approvers)
+    {
+        var lowered = term.Trim().ToLowerInvariant();
+        var expected = await InboxLikeAsync(storage, lowered, user, approvers);
+        var inbox = await queries.InboxAsync(user, new InboxFilter(), new ListQuery(term, PageSize: 100));
+        var got = inbox.Items.Select(i => i.Id).ToList();
+        Assert.True(expected.Order().SequenceEqual(got.Order()), $"inbox of {user} '{term}': LIKE {string.Join(",", expected)}, got {string.Join(",", got)}");
+        Assert.Equal(expected.Count, inbox.Total);
+        // Sorted by purpose and a page of two: the same rows in the pages.
+        var sorted = (await queries.InboxAsync(user, new InboxFilter(), new ListQuery(term, SortBy: "Purpose", Descending: false, PageSize: 100))).Items.Select(i => i.Id).ToList();
+        Assert.True(expected.Order().SequenceEqual(sorted.Order()), $"inbox of {user} '{term}' by purpose: {string.Join(",", sorted)}");
     }
 
     [Fact]
@@ -256,17 +278,19 @@ public sealed class RequestSearchTests
         return await ReadIdsAsync(command);
     }
 
-    private static async Task<List<int>> InboxLikeAsync(PortalStorage storage, string lowered, string approver)
+    private static async Task<List<int>> InboxLikeAsync(PortalStorage storage, string lowered, string user, string[] approvers)
     {
         await using var connection = new SqliteConnection(storage.Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT DISTINCT r."Id" FROM "PendingApprovals" p JOIN "SealRequests" r ON r."Id" = p."SealRequestId" JOIN "AspNetUsers" u ON u."Id" = p."ApplicantUserId"
-            WHERE p."ApproverUserId" = $a AND p."ApplicantUserId" <> $a
+            WHERE p."ApproverUserId" IN ($a, $b) AND p."ApplicantUserId" <> $u
               AND (r."Number" LIKE $p ESCAPE '\' OR r."Purpose" LIKE $p ESCAPE '\' OR r."Counterparty" LIKE $p ESCAPE '\' OR instr(lower(u."DisplayName"), $t) > 0)
             """;
-        command.Parameters.AddWithValue("$a", approver);
+        command.Parameters.AddWithValue("$u", user);
+        command.Parameters.AddWithValue("$a", approvers[0]);
+        command.Parameters.AddWithValue("$b", approvers[^1]);
         command.Parameters.AddWithValue("$p", Pattern(lowered));
         command.Parameters.AddWithValue("$t", lowered);
         return await ReadIdsAsync(command);
