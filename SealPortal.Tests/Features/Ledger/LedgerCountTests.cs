@@ -44,6 +44,34 @@ public class LedgerCountTests
     }
 
     [Fact]
+    public async Task The_whole_ledger_is_counted_as_its_chain_length_which_is_its_number_of_entries()
+    {
+        await using var portal = new SealPortalFactory();
+        var seal = await LedgerWorld.SealAsync(portal.Services, "全账计数章", "keeper");
+        var keeperId = await LedgerWorld.UserIdAsync(portal.Services, "keeper");
+        var departments = await DepartmentIdsAsync(portal.Services);
+        await using var scope = portal.Services.CreateAsyncScope();
+        var query = scope.ServiceProvider.GetRequiredService<LedgerQuery>();
+        var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
+        var before = await db.LedgerEntries.CountAsync();
+        Assert.Equal(before, await query.CountAsync(Auditor(), new LedgerFilter()));
+
+        await LedgerWorld.AppendAsync(portal.Services, Enumerable.Range(1, 7).Select(n =>
+            LedgerWorld.Draft(seal.Id, seal.Name, departments.A, T0.AddHours(n), n)).ToArray());
+        await LedgerWorld.AppendAsync(portal.Services, LedgerWorld.Draft(seal.Id, seal.Name, departments.B, T0.AddHours(8), 8));
+
+        Assert.Equal(before + 8, await db.LedgerEntries.CountAsync());
+        Assert.Equal(before + 8, await query.CountAsync(Auditor(), new LedgerFilter()));
+        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "admin-x"), new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+        Assert.Equal(before + 8, await query.CountAsync(admin, new LedgerFilter()));
+        // Anything narrower is counted as before: a filter, or a keeper (who sees only their seals' entries).
+        Assert.Equal(1, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.B, SealId: seal.Id)));
+        var keeper = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, keeperId), new Claim(ClaimTypes.Role, Roles.SealKeeper)], "test"));
+        Assert.Equal(await db.LedgerEntries.CountAsync(e => db.Seals.Any(x => x.Id == e.SealId && x.CustodianUserId == keeperId)), await query.CountAsync(keeper, new LedgerFilter()));
+        Assert.True(await query.CountAsync(keeper, new LedgerFilter()) >= 8);
+    }
+
+    [Fact]
     public async Task A_person_on_a_seal_is_counted_and_paged_from_the_participants_index_alone_also_for_a_keeper()
     {
         await using var portal = new SealPortalFactory();

@@ -104,8 +104,16 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
     }
 
     /// <summary>How many entries the filter matches for the user (the grid's pager shows it).</summary>
-    public Task<int> CountAsync(ClaimsPrincipal user, LedgerFilter filter, CancellationToken ct = default) =>
-        ReadAsync(filter, () => CountedRows(user, filter).CountAsync(ct), ct);
+    public async Task<int> CountAsync(ClaimsPrincipal user, LedgerFilter filter, CancellationToken ct = default)
+    {
+        // The whole ledger, as an auditor or administrator opens it: one chain numbered 1, 2, 3, ... with no gaps
+        // (ChainInterceptor links each entry to the head; nothing deletes entries, and a missing one is tampering that
+        // the integrity check reports), so its length is its last number, read at the end of the unique Sequence
+        // index. Counting 1,000,000 index entries took 140-240 ms on PostgreSQL, on every first page of the grid.
+        if (SeesAll(user) && filter == new LedgerFilter())
+            return checked((int)(await db.LedgerEntries.MaxAsync(e => (long?)e.Sequence, ct) ?? 0));
+        return await ReadAsync(filter, () => CountedRows(user, filter).CountAsync(ct), ct);
+    }
 
     /// <summary>
     /// The rows <see cref="CountAsync"/> counts, as a query (the tests read its plan). Under the person filter with
