@@ -84,17 +84,11 @@ public static class LedgerWorld
         var lines = queryString.Split('\n');
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal)));
-        foreach (var p in lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)))
+        var parameters = lines.Where(l => l.StartsWith(".param set ", StringComparison.Ordinal)).Select(p =>
         {
             var parts = p[".param set ".Length..].Trim().Split(' ', 2);
-            command.Parameters.AddWithValue(parts[0], long.TryParse(parts[1], out var number) ? number : parts[1].Trim('\''));
-        }
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            plan.Add(reader.GetString(3));
-        return string.Join(" / ", plan);
+            return (parts[0], (object?)(long.TryParse(parts[1], out var number) ? number : parts[1].Trim('\'')));
+        });
+        return await SqlitePlans.ExplainAsync(connection, string.Join('\n', lines.Where(l => !l.StartsWith(".param set ", StringComparison.Ordinal))), parameters);
     }
 }

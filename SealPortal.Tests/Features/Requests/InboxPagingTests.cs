@@ -350,15 +350,7 @@ public sealed class InboxPagingTests
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + logged.Text;
-        foreach (var (name, value) in logged.Parameters)
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        var plan = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            plan.Add(reader.GetString(3));
-        return string.Join(" / ", plan);
+        return await SqlitePlans.ExplainAsync(connection, logged.Text, logged.Parameters);
     }
 
     /// <summary>PostgreSQL's plan of a command the portal ran, with its parameters bound as they were.</summary>
