@@ -113,9 +113,8 @@ internal static class SignatureSlot
     /// second time), the copy's bytes and their order are those of the file, and so is the hash.
     /// </summary>
     private static async Task CopyBesideHashAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, long length, Stream output,
-        IncrementalHash hash, CancellationToken ct, bool startWriteback)
+        IncrementalHash hash, CancellationToken ct, Microsoft.Win32.SafeHandles.SafeFileHandle? handle)
     {
-        var handle = startWriteback && OperatingSystem.IsLinux() && output is FileStream fs ? fs.SafeFileHandle : null;
         var start = output.Position;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var copy = Task.Run(() =>
@@ -131,12 +130,7 @@ internal static class SignatureSlot
                     if (n <= 0) throw new PdfFormatException("the PDF is truncated");
                     output.Write(buffer, 0, n);
                     offset += n;
-                    if (handle is not null && (offset - handedOver >= WritebackStep || offset == length))
-                    {
-                        // Only a hint: an error here changes nothing, the fsync later is what counts.
-                        _ = SyncFileRange(handle, start + handedOver, offset - handedOver, SyncFileRangeWrite);
-                        handedOver = offset;
-                    }
+                    handedOver = HandOver(handle, start, handedOver, offset, length);
                 }
             }
             finally
@@ -181,6 +175,19 @@ internal static class SignatureSlot
     private static extern int SyncFileRange(Microsoft.Win32.SafeHandles.SafeFileHandle fd, long offset, long count, uint flags);
 
     /// <summary>
+    /// With <paramref name="handle"/> (the output, to be fsynced), hands the bytes copied since <paramref name="handedOver"/>
+    /// to the disk once they make <see cref="WritebackStep"/> or the copy is complete; returns what is handed over now.
+    /// </summary>
+    private static long HandOver(Microsoft.Win32.SafeHandles.SafeFileHandle? handle, long start, long handedOver, long written, long length)
+    {
+        if (handle is null || (written - handedOver < WritebackStep && written != length))
+            return handedOver;
+        // Only a hint: an error here changes nothing, the fsync later is what counts.
+        _ = SyncFileRange(handle, start + handedOver, written - handedOver, SyncFileRangeWrite);
+        return written;
+    }
+
+    /// <summary>
     /// Copies the whole source to <paramref name="output"/> (at its position) and hashes it, reading
     /// each byte once. A large input goes in 256 KiB chunks with the write of one chunk on a worker
     /// while the caller hashes it and reads the next, so on two cores the copy hides behind the
@@ -193,13 +200,13 @@ internal static class SignatureSlot
     /// </param>
     internal static async Task CopyAndHashAsync(PdfFile source, Stream output, IncrementalHash hash, CancellationToken ct, bool startWriteback = false)
     {
+        var handle = startWriteback && OperatingSystem.IsLinux() && output is FileStream fs ? fs.SafeFileHandle : null;
         if (source.FileHandle is { } file && output is FileStream)
         {
-            await CopyBesideHashAsync(file, source.Length, output, hash, ct, startWriteback);
+            await CopyBesideHashAsync(file, source.Length, output, hash, ct, handle);
             return;
         }
         var length = source.Length;
-        var handle = startWriteback && OperatingSystem.IsLinux() && output is FileStream fs ? fs.SafeFileHandle : null;
         var start = output.Position;
         long handedOver = 0;
         var reading = ArrayPool<byte>.Shared.Rent(CopyChunk);
@@ -220,12 +227,7 @@ internal static class SignatureSlot
                 pending = Task.Run(() =>
                 {
                     output.Write(chunk, 0, n);
-                    if (handle is not null && (written - handedOver >= WritebackStep || written == length))
-                    {
-                        // Only a hint: an error here changes nothing, the fsync later is what counts.
-                        _ = SyncFileRange(handle, start + handedOver, written - handedOver, SyncFileRangeWrite);
-                        handedOver = written;
-                    }
+                    handedOver = HandOver(handle, start, handedOver, written, length);
                 }, CancellationToken.None);
                 hash.AppendData(chunk, 0, n);
                 (reading, writing) = (writing, reading);
