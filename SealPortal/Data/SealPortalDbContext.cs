@@ -59,6 +59,9 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
 
     public DbSet<LedgerParticipant> LedgerParticipants => Set<LedgerParticipant>();
 
+    /// <summary>Entries per seal and UTC day, kept by the database's insert trigger (the ledger grid's deep jumps).</summary>
+    public DbSet<LedgerDayCount> LedgerDayCounts => Set<LedgerDayCount>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<UserSession> UserSessions => Set<UserSession>();
@@ -102,6 +105,7 @@ public abstract class SealPortalDbContext(DbContextOptions options) : IdentityDb
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new LedgerEntryConfiguration());
         builder.ApplyConfiguration(new LedgerParticipantConfiguration());
+        builder.ApplyConfiguration(new LedgerDayCountConfiguration());
         builder.ApplyConfiguration(new AuditEventConfiguration());
         builder.ApplyConfiguration(new ChainAnchorConfiguration());
 
@@ -234,4 +238,13 @@ public sealed class SqliteSealPortalDbContext(DbContextOptions<SqliteSealPortalD
 
 public sealed class PostgresSealPortalDbContext(DbContextOptions<PostgresSealPortalDbContext> options) : SealPortalDbContext(options);
 
-public sealed class SqlServerSealPortalDbContext(DbContextOptions<SqlServerSealPortalDbContext> options) : SealPortalDbContext(options);
+public sealed class SqlServerSealPortalDbContext(DbContextOptions<SqlServerSealPortalDbContext> options) : SealPortalDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // SQL Server refuses an insert's OUTPUT clause (how EF reads back the new Id) on a table with an insert trigger
+        // unless EF knows of the trigger; the other providers read the Id back in ways a trigger does not disturb.
+        builder.Entity<LedgerEntry>().ToTable(t => t.HasTrigger(LedgerDayCountSql.Trigger));
+    }
+}

@@ -527,6 +527,22 @@ namespace SealPortal.Data.Migrations.Postgres
                     b.ToTable("IntegrityCheckRuns");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerDayCount", b =>
+                {
+                    b.Property<int>("SealId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SealId", "Day");
+
+                    b.ToTable("LedgerDayCounts", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")

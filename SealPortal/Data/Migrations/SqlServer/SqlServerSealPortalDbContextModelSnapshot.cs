@@ -528,6 +528,22 @@ namespace SealPortal.Data.Migrations.SqlServer
                     b.ToTable("IntegrityCheckRuns");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerDayCount", b =>
+                {
+                    b.Property<int>("SealId")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("SealId", "Day");
+
+                    b.ToTable("LedgerDayCounts", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -653,7 +669,12 @@ namespace SealPortal.Data.Migrations.SqlServer
 
                     b.HasIndex("DepartmentId", "Kind", "ExecutedAt", "Sequence");
 
-                    b.ToTable("LedgerEntries", (string)null);
+                    b.ToTable("LedgerEntries", null, t =>
+                        {
+                            t.HasTrigger("LedgerEntries_day_count");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("SealPortal.Data.LedgerParticipant", b =>

@@ -503,6 +503,22 @@ namespace SealPortal.Data.Migrations.Sqlite
                     b.ToTable("IntegrityCheckRuns");
                 });
 
+            modelBuilder.Entity("SealPortal.Data.LedgerDayCount", b =>
+                {
+                    b.Property<int>("SealId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SealId", "Day");
+
+                    b.ToTable("LedgerDayCounts", (string)null);
+                });
+
             modelBuilder.Entity("SealPortal.Data.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
