@@ -16,7 +16,14 @@ namespace SealPortal.Data;
 /// </summary>
 public class LedgerDayCount
 {
+    /// <summary>
+    /// The seal, or <see cref="AllSeals"/> for the row that counts every seal's entries of the day: the whole ledger's
+    /// jump reads about 365 rows a year instead of adding up every seal's.
+    /// </summary>
     public int SealId { get; set; }
+
+    /// <summary>The <see cref="SealId"/> of a day's row for all seals together (seal ids start at 1).</summary>
+    public const int AllSeals = 0;
 
     /// <summary>The UTC calendar day of the entries' ExecutedAt.</summary>
     public DateOnly Day { get; set; }
@@ -66,7 +73,8 @@ public static class LedgerDayCountSql
                 // day, written as EF writes a DateOnly. One row at a time: SQLite has no statement-level triggers.
                 yield return
                     $"CREATE TRIGGER \"{Trigger}\" AFTER INSERT ON \"LedgerEntries\" BEGIN " +
-                    $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") VALUES (NEW.\"SealId\", substr(NEW.\"ExecutedAt\", 1, 10), 1) " +
+                    $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") VALUES (NEW.\"SealId\", substr(NEW.\"ExecutedAt\", 1, 10), 1), " +
+                    $"({LedgerDayCount.AllSeals}, substr(NEW.\"ExecutedAt\", 1, 10), 1) " +
                     "ON CONFLICT (\"SealId\", \"Day\") DO UPDATE SET \"Count\" = \"Count\" + 1; END";
                 yield break;
             case DatabaseProvider.SqlServer:
@@ -78,7 +86,8 @@ public static class LedgerDayCountSql
                     "  IF @@ROWCOUNT = 0 RETURN;\n" +
                     "  SET NOCOUNT ON;\n" +
                     $"  MERGE [{Table}] WITH (HOLDLOCK) AS t\n" +
-                    "  USING (SELECT [SealId], CAST([ExecutedAt] AS date) AS [Day], COUNT(*) AS [Added] FROM inserted GROUP BY [SealId], CAST([ExecutedAt] AS date)) AS s\n" +
+                    "  USING (SELECT [SealId], CAST([ExecutedAt] AS date) AS [Day], COUNT(*) AS [Added] FROM inserted GROUP BY [SealId], CAST([ExecutedAt] AS date)\n" +
+                    $"         UNION ALL SELECT {LedgerDayCount.AllSeals}, CAST([ExecutedAt] AS date), COUNT(*) FROM inserted GROUP BY CAST([ExecutedAt] AS date)) AS s\n" +
                     "  ON t.[SealId] = s.[SealId] AND t.[Day] = s.[Day]\n" +
                     "  WHEN MATCHED THEN UPDATE SET t.[Count] = t.[Count] + s.[Added]\n" +
                     "  WHEN NOT MATCHED THEN INSERT ([SealId], [Day], [Count]) VALUES (s.[SealId], s.[Day], s.[Added]);\n" +
@@ -93,6 +102,7 @@ public static class LedgerDayCountSql
                     "BEGIN\n" +
                     $"  INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\")\n" +
                     "  SELECT \"SealId\", (\"ExecutedAt\" AT TIME ZONE 'UTC')::date, count(*) FROM added GROUP BY 1, 2\n" +
+                    $"  UNION ALL SELECT {LedgerDayCount.AllSeals}, (\"ExecutedAt\" AT TIME ZONE 'UTC')::date, count(*) FROM added GROUP BY 2\n" +
                     $"  ON CONFLICT (\"SealId\", \"Day\") DO UPDATE SET \"Count\" = \"{Table}\".\"Count\" + EXCLUDED.\"Count\";\n" +
                     "  RETURN NULL;\n" +
                     "END\n$$";
@@ -122,7 +132,8 @@ public static class LedgerDayCountSql
 
     /// <summary>Counts the entries already in the ledger into an empty table (the migration's step, once).</summary>
     public static string BackfillSql(DatabaseProvider provider) =>
-        $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") SELECT \"SealId\", {DayOf(provider)}, COUNT(*) FROM \"LedgerEntries\" GROUP BY \"SealId\", {DayOf(provider)}";
+        $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") SELECT \"SealId\", {DayOf(provider)}, COUNT(*) FROM \"LedgerEntries\" GROUP BY \"SealId\", {DayOf(provider)} " +
+        $"UNION ALL SELECT {LedgerDayCount.AllSeals}, {DayOf(provider)}, COUNT(*) FROM \"LedgerEntries\" GROUP BY {DayOf(provider)}";
 
     private static string DayOf(DatabaseProvider provider) => provider switch
     {
