@@ -73,8 +73,8 @@ public static class LedgerDayCountSql
                 // day, written as EF writes a DateOnly. One row at a time: SQLite has no statement-level triggers.
                 yield return
                     $"CREATE TRIGGER \"{Trigger}\" AFTER INSERT ON \"LedgerEntries\" BEGIN " +
-                    $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") VALUES (NEW.\"SealId\", substr(NEW.\"ExecutedAt\", 1, 10), 1), " +
-                    $"({LedgerDayCount.AllSeals}, substr(NEW.\"ExecutedAt\", 1, 10), 1) " +
+                    $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") VALUES (NEW.\"SealId\", {DayOf(provider, "NEW.")}, 1), " +
+                    $"({LedgerDayCount.AllSeals}, {DayOf(provider, "NEW.")}, 1) " +
                     "ON CONFLICT (\"SealId\", \"Day\") DO UPDATE SET \"Count\" = \"Count\" + 1; END";
                 yield break;
             case DatabaseProvider.SqlServer:
@@ -86,8 +86,8 @@ public static class LedgerDayCountSql
                     "  IF @@ROWCOUNT = 0 RETURN;\n" +
                     "  SET NOCOUNT ON;\n" +
                     $"  MERGE [{Table}] WITH (HOLDLOCK) AS t\n" +
-                    "  USING (SELECT [SealId], CAST([ExecutedAt] AS date) AS [Day], COUNT(*) AS [Added] FROM inserted GROUP BY [SealId], CAST([ExecutedAt] AS date)\n" +
-                    $"         UNION ALL SELECT {LedgerDayCount.AllSeals}, CAST([ExecutedAt] AS date), COUNT(*) FROM inserted GROUP BY CAST([ExecutedAt] AS date)) AS s\n" +
+                    $"  USING (SELECT [SealId], {DayOf(provider)} AS [Day], COUNT(*) AS [Added] FROM inserted GROUP BY [SealId], {DayOf(provider)}\n" +
+                    $"         UNION ALL SELECT {LedgerDayCount.AllSeals}, {DayOf(provider)}, COUNT(*) FROM inserted GROUP BY {DayOf(provider)}) AS s\n" +
                     "  ON t.[SealId] = s.[SealId] AND t.[Day] = s.[Day]\n" +
                     "  WHEN MATCHED THEN UPDATE SET t.[Count] = t.[Count] + s.[Added]\n" +
                     "  WHEN NOT MATCHED THEN INSERT ([SealId], [Day], [Count]) VALUES (s.[SealId], s.[Day], s.[Added]);\n" +
@@ -101,8 +101,8 @@ public static class LedgerDayCountSql
                     $"CREATE OR REPLACE FUNCTION \"{PostgresFunction}\"() RETURNS trigger LANGUAGE plpgsql AS $$\n" +
                     "BEGIN\n" +
                     $"  INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\")\n" +
-                    "  SELECT \"SealId\", (\"ExecutedAt\" AT TIME ZONE 'UTC')::date, count(*) FROM added GROUP BY 1, 2\n" +
-                    $"  UNION ALL SELECT {LedgerDayCount.AllSeals}, (\"ExecutedAt\" AT TIME ZONE 'UTC')::date, count(*) FROM added GROUP BY 2\n" +
+                    $"  SELECT \"SealId\", {DayOf(provider)}, count(*) FROM added GROUP BY 1, 2\n" +
+                    $"  UNION ALL SELECT {LedgerDayCount.AllSeals}, {DayOf(provider)}, count(*) FROM added GROUP BY 2\n" +
                     $"  ON CONFLICT (\"SealId\", \"Day\") DO UPDATE SET \"Count\" = \"{Table}\".\"Count\" + EXCLUDED.\"Count\";\n" +
                     "  RETURN NULL;\n" +
                     "END\n$$";
@@ -135,10 +135,14 @@ public static class LedgerDayCountSql
         $"INSERT INTO \"{Table}\" (\"SealId\", \"Day\", \"Count\") SELECT \"SealId\", {DayOf(provider)}, COUNT(*) FROM \"LedgerEntries\" GROUP BY \"SealId\", {DayOf(provider)} " +
         $"UNION ALL SELECT {LedgerDayCount.AllSeals}, {DayOf(provider)}, COUNT(*) FROM \"LedgerEntries\" GROUP BY {DayOf(provider)}";
 
-    private static string DayOf(DatabaseProvider provider) => provider switch
+    /// <summary>
+    /// The UTC day of an entry's ExecutedAt, as the provider writes a date: the one definition the triggers and the
+    /// backfill share, so that both count an entry on the same day. <paramref name="row"/> qualifies the column ("NEW.").
+    /// </summary>
+    private static string DayOf(DatabaseProvider provider, string row = "") => provider switch
     {
-        DatabaseProvider.Sqlite => "substr(\"ExecutedAt\", 1, 10)",
-        DatabaseProvider.SqlServer => "CAST(\"ExecutedAt\" AS date)",
-        _ => "(\"ExecutedAt\" AT TIME ZONE 'UTC')::date",
+        DatabaseProvider.Sqlite => $"substr({row}\"ExecutedAt\", 1, 10)",
+        DatabaseProvider.SqlServer => $"CAST({row}\"ExecutedAt\" AS date)",
+        _ => $"({row}\"ExecutedAt\" AT TIME ZONE 'UTC')::date",
     };
 }
