@@ -155,11 +155,14 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
         var keys = keptSeals is { Count: > 0 } ids && ByKeptSeal(user, filter)
             ? ids.Select(id => Keys(user, filter with { SealId = id })).Aggregate((a, b) => a.Concat(b))
             : Keys(user, filter);
-        var ordered = oldestFirst
-            ? keys.OrderBy(k => k.ExecutedAt).ThenBy(k => k.Sequence)
-            : keys.OrderByDescending(k => k.ExecutedAt).ThenByDescending(k => k.Sequence);
-        return ordered.Skip(offset).Take(1);
+        return KeyAt(keys, oldestFirst, offset);
     }
+
+    /// <summary>The key at <paramref name="offset"/> (from 0) of <paramref name="keys"/> in the listing's order.</summary>
+    private static IQueryable<OrderKey> KeyAt(IQueryable<OrderKey> keys, bool oldestFirst, int offset) =>
+        (oldestFirst
+            ? keys.OrderBy(k => k.ExecutedAt).ThenBy(k => k.Sequence)
+            : keys.OrderByDescending(k => k.ExecutedAt).ThenByDescending(k => k.Sequence)).Skip(offset).Take(1);
 
     /// <summary>
     /// One page of the grid, in execution order (newest first unless <paramref name="oldestFirst"/>).
@@ -218,7 +221,8 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
             !string.IsNullOrWhiteSpace(filter.Person))
             return null;
         IQueryable<LedgerDayCount> counts = db.LedgerDayCounts.AsNoTracking();
-        if (!SeesAll(user))
+        var all = SeesAll(user);
+        if (!all)
         {
             if (!user.IsInRole(Roles.SealKeeper))
                 return null;
@@ -227,7 +231,7 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
         }
         if (filter.SealId is { } seal)
             counts = counts.Where(c => c.SealId == seal);
-        else if (SeesAll(user))
+        else if (all)
             counts = counts.Where(c => c.SealId == LedgerDayCount.AllSeals);
         var perDay = counts.GroupBy(c => c.Day).Select(g => new { Day = g.Key, Count = g.Sum(c => c.Count) });
         var days = await (oldestFirst ? perDay.OrderBy(d => d.Day) : perDay.OrderByDescending(d => d.Day)).ToListAsync(ct);
@@ -243,11 +247,8 @@ public sealed class LedgerQuery(SealPortalDbContext db, CompanyTime time)
             }
             var start = d.Day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
             var end = start.AddDays(1);
-            var keys = Keys(user, filter).Where(k => k.ExecutedAt >= start && k.ExecutedAt < end);
-            var ordered = oldestFirst
-                ? keys.OrderBy(k => k.ExecutedAt).ThenBy(k => k.Sequence)
-                : keys.OrderByDescending(k => k.ExecutedAt).ThenByDescending(k => k.Sequence);
-            var key = await ordered.Skip((int)(position - before)).FirstOrDefaultAsync(ct);
+            var key = await KeyAt(Keys(user, filter).Where(k => k.ExecutedAt >= start && k.ExecutedAt < end), oldestFirst, (int)(position - before))
+                .FirstOrDefaultAsync(ct);
             // A day with fewer entries than its count says: do not trust the counts.
             return key is null ? null : new DayJump(new LedgerCursor(key.ExecutedAt, key.Sequence));
         }
