@@ -16,7 +16,7 @@ public class LedgerCountTests
     private static readonly DateTimeOffset T0 = new(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
 
     private static ClaimsPrincipal Auditor() =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "auditor-x"), new Claim(ClaimTypes.Role, Roles.Auditor)], "test"));
+        LedgerWorld.As("auditor-x", Roles.Auditor);
 
     [Fact]
     public async Task Department_and_kind_are_counted_exactly_and_on_sqlite_from_one_covering_index()
@@ -62,11 +62,11 @@ public class LedgerCountTests
 
         Assert.Equal(before + 8, await db.LedgerEntries.CountAsync());
         Assert.Equal(before + 8, await query.CountAsync(Auditor(), new LedgerFilter()));
-        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "admin-x"), new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+        var admin = LedgerWorld.As("admin-x", Roles.Admin);
         Assert.Equal(before + 8, await query.CountAsync(admin, new LedgerFilter()));
         // Anything narrower is counted as before: a filter, or a keeper (who sees only their seals' entries).
         Assert.Equal(1, await query.CountAsync(Auditor(), new LedgerFilter(DepartmentId: departments.B, SealId: seal.Id)));
-        var keeper = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, keeperId), new Claim(ClaimTypes.Role, Roles.SealKeeper)], "test"));
+        var keeper = LedgerWorld.As(keeperId, Roles.SealKeeper);
         Assert.Equal(await db.LedgerEntries.CountAsync(e => db.Seals.Any(x => x.Id == e.SealId && x.CustodianUserId == keeperId)), await query.CountAsync(keeper, new LedgerFilter()));
         Assert.True(await query.CountAsync(keeper, new LedgerFilter()) >= 8);
     }
@@ -95,12 +95,12 @@ public class LedgerCountTests
         Assert.Equal([7L, 1], page.Rows.Select(r => r.Sequence));
 
         // A keeper sees only their seal's entries under the person filter too, and nothing of a seal they do not keep.
-        var keeper = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, keeperId), new Claim(ClaimTypes.Role, Roles.SealKeeper)], "test"));
+        var keeper = LedgerWorld.As(keeperId, Roles.SealKeeper);
         Assert.Equal(6, await query.CountAsync(keeper, new LedgerFilter(Person: "head-1")));
         Assert.Equal([7L, 1], (await query.PageAsync(keeper, new LedgerFilter(Person: "a1"), null)).Rows.Select(r => r.Sequence));
         Assert.Equal(0, await query.CountAsync(keeper, new LedgerFilter(Person: "head-1", SealId: other.Id)));
         Assert.Empty((await query.PageAsync(keeper, new LedgerFilter(Person: "head-1", SealId: other.Id), null)).Rows);
-        var applicantOnly = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "a1"), new Claim(ClaimTypes.Role, Roles.Applicant)], "test"));
+        var applicantOnly = LedgerWorld.As("a1", Roles.Applicant);
         Assert.Equal(0, await query.CountAsync(applicantOnly, new LedgerFilter(Person: "a1")));
         Assert.Empty((await query.PageAsync(applicantOnly, new LedgerFilter(Person: "a1"), null)).Rows);
 

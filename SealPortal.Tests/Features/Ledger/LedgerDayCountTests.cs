@@ -19,8 +19,9 @@ public class LedgerDayCountTests
     private const int Entries = 47;
     private const int Take = 6;
 
-    private static ClaimsPrincipal As(string id, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], "test"));
+    /// <summary>A ledger query whose grid jumps use the day counts however near an end the page is.</summary>
+    private static LedgerQuery CountsAtEveryDistance(IServiceProvider services) =>
+        new(services.GetRequiredService<SealPortalDbContext>(), services.GetRequiredService<CompanyTime>()) { NearEnd = 0 };
 
     /// <summary>
     /// Entry n executes (7n mod 13) * 9 hours after T0, across five UTC days, with ties and out of sequence order; one
@@ -82,8 +83,8 @@ public class LedgerDayCountTests
     {
         await using var portal = new SealPortalFactory();
         var (kept, kept2, other, keeperId) = await FillAsync(portal);
-        var auditor = As("auditor-x", Roles.Auditor);
-        var keeper = As(keeperId, Roles.SealKeeper);
+        var auditor = LedgerWorld.As("auditor-x", Roles.Auditor);
+        var keeper = LedgerWorld.As(keeperId, Roles.SealKeeper);
         var cases = new (string Name, ClaimsPrincipal User, LedgerFilter Filter)[]
         {
             ("auditor, no filter", auditor, new()),
@@ -95,7 +96,7 @@ public class LedgerDayCountTests
 
         await using var scope = portal.Services.CreateAsyncScope();
         // Every jump of this small ledger is near an end, which the portal walks; with no "near", the grid's jumps use the counts.
-        var query = new LedgerQuery(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(), scope.ServiceProvider.GetRequiredService<CompanyTime>()) { NearEnd = 0 };
+        var query = CountsAtEveryDistance(scope.ServiceProvider);
         foreach (var (name, user, filter) in cases)
         {
             var newest = new List<LedgerCursor>();
@@ -125,7 +126,7 @@ public class LedgerDayCountTests
         // Filters the counts do not cover are left to the index walk.
         Assert.Null(await query.ByDayCountsAsync(auditor, new LedgerFilter(Kind: SealKind.Electronic), false, 3, Entries));
         Assert.Null(await query.ByDayCountsAsync(auditor, new LedgerFilter(From: new DateOnly(2026, 5, 2)), false, 3, Entries));
-        Assert.Null(await query.ByDayCountsAsync(As("a1", Roles.Applicant), new LedgerFilter(), false, 0, 0));
+        Assert.Null(await query.ByDayCountsAsync(LedgerWorld.As("a1", Roles.Applicant), new LedgerFilter(), false, 0, 0));
     }
 
     [Fact]
@@ -133,10 +134,10 @@ public class LedgerDayCountTests
     {
         await using var portal = new SealPortalFactory();
         var (kept, _, _, _) = await FillAsync(portal);
-        var auditor = As("auditor-x", Roles.Auditor);
+        var auditor = LedgerWorld.As("auditor-x", Roles.Auditor);
         var filter = new LedgerFilter(SealId: kept);
         await using var scope = portal.Services.CreateAsyncScope();
-        var query = new LedgerQuery(scope.ServiceProvider.GetRequiredService<SealPortalDbContext>(), scope.ServiceProvider.GetRequiredService<CompanyTime>()) { NearEnd = 0 };
+        var query = CountsAtEveryDistance(scope.ServiceProvider);
         var total = await query.CountAsync(auditor, filter);
         var newest = new List<long>();
         await foreach (var row in query.StreamAsync(auditor, filter))

@@ -19,9 +19,6 @@ public class LedgerGridJumpTests
     private const int Entries = 61;
     private const int Take = 7;
 
-    private static ClaimsPrincipal As(string id, string role) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], "test"));
-
     [Fact]
     public async Task Every_jumped_to_page_holds_the_rows_of_a_plain_skip_and_take_for_each_filter_order_and_reader()
     {
@@ -40,8 +37,8 @@ public class LedgerGridJumpTests
                 applicantId: $"a{n % 4}", kind: n % 5 == 0 ? SealKind.Physical : SealKind.Electronic);
         }).ToArray());
 
-        var auditor = As("auditor-x", Roles.Auditor);
-        var keeper = As(keeperId, Roles.SealKeeper);
+        var auditor = LedgerWorld.As("auditor-x", Roles.Auditor);
+        var keeper = LedgerWorld.As(keeperId, Roles.SealKeeper);
         var cases = new (string Name, ClaimsPrincipal User, LedgerFilter Filter, int Expected)[]
         {
             ("auditor, no filter", auditor, new(), Entries),
@@ -56,7 +53,7 @@ public class LedgerGridJumpTests
             ("keeper, kind", keeper, new(Kind: SealKind.Physical), -1),
             ("keeper, seal", keeper, new(SealId: kept2.Id), 6),
             ("keeper, a seal not theirs", keeper, new(SealId: other.Id), 0),
-            ("applicant", As("a1", Roles.Applicant), new(Person: "a1"), 0),
+            ("applicant", LedgerWorld.As("a1", Roles.Applicant), new(Person: "a1"), 0),
         };
 
         await using var scope = portal.Services.CreateAsyncScope();
@@ -104,7 +101,7 @@ public class LedgerGridJumpTests
         await using var portal = new SealPortalFactory();
         var kept = await LedgerWorld.SealAsync(portal.Services, "跳页计划章", "keeper");
         var kept2 = await LedgerWorld.SealAsync(portal.Services, "跳页计划章乙", "keeper");
-        var keeper = As(await LedgerWorld.UserIdAsync(portal.Services, "keeper"), Roles.SealKeeper);
+        var keeper = LedgerWorld.As(await LedgerWorld.UserIdAsync(portal.Services, "keeper"), Roles.SealKeeper);
         await LedgerWorld.AppendAsync(portal.Services, Enumerable.Range(1, 12).Select(n =>
         {
             var s = n % 2 == 0 ? kept : kept2;
@@ -113,7 +110,7 @@ public class LedgerGridJumpTests
         await using var scope = portal.Services.CreateAsyncScope();
         var query = scope.ServiceProvider.GetRequiredService<LedgerQuery>();
         var db = scope.ServiceProvider.GetRequiredService<SealPortalDbContext>();
-        var auditor = As("auditor-x", Roles.Auditor);
+        var auditor = LedgerWorld.As("auditor-x", Roles.Auditor);
 
         foreach (var (filter, index) in new (LedgerFilter, string)[]
         {

@@ -19,7 +19,7 @@ public class LedgerParticipantTests
     private static readonly DateTimeOffset T0 = new(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
 
     private static ClaimsPrincipal Auditor() =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "auditor-x"), new Claim(ClaimTypes.Role, Roles.Auditor)], "test"));
+        LedgerWorld.As("auditor-x", Roles.Auditor);
 
     private static async Task<List<long>> PersonAsync(IServiceProvider services, LedgerFilter filter, int size)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Security.Claims;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,10 @@ namespace SealPortal.Tests.Features.Ledger;
 /// <summary>Appends ledger entries directly (there are no requests yet) and tampers with them by raw SQL.</summary>
 public static class LedgerWorld
 {
+    /// <summary>A signed-in reader of the ledger with one role (the queries read only the id and the roles).</summary>
+    public static ClaimsPrincipal As(string id, string role) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Role, role)], "test"));
+
     public static LedgerEntryDraft Draft(int sealId, string sealName, int departmentId, DateTimeOffset executedAt, int n = 1,
         string? applicantId = null, string? executorId = null, SealKind kind = SealKind.Electronic) => new()
     {
